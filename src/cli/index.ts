@@ -1,0 +1,136 @@
+// The command-line shell: `npm run lector -- <command>`. It drives the same engine, through the same
+// contract, as the Electron app and the browser shell.
+import { writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import type { ApiInput, ApiName, ApiOutput } from '../shared/api'
+import { createEngine, type Engine } from '../main/core/engine'
+import { toCsv } from '../main/core/export/csv'
+import { defaultLibraryPath } from '../main/core/paths'
+
+const usage = `Lector — review OCR of document batches
+
+Usage: npm run lector -- <command> [options]
+
+Commands:
+  run    --input DIR --out FILE.csv [--db FILE] [--bom]
+         Read every line image in DIR and write file, text, confidence (and any error) to a CSV.
+  serve  [--port N] [--host 127.0.0.1] [--db FILE]
+         Start the engine with the browser shell and print the URL to open.
+  status [--db FILE]
+         Show the model, the execution provider in use (and why others were skipped), the library.
+
+Options:
+  --db FILE   the library (default: ${defaultLibraryPath()}; or set LECTOR_LIBRARY)
+`
+
+class UsageError extends Error {}
+
+async function call<K extends ApiName>(engine: Engine, name: K, input: ApiInput<K>): Promise<ApiOutput<K>> {
+  const result = await engine.dispatch(name, input)
+  if (!result.ok) throw new Error(result.message)
+  return result.value as ApiOutput<K>
+}
+
+function describeStatus(engine: Engine): string {
+  const s = engine.status()
+  const skipped = s.provider.skipped.map((p) => `\n  skipped ${p.name}: ${p.reason}`).join('')
+  return `Lector ${s.version}\nmodel: ${s.model.name} (${s.model.id})\nprovider: ${s.provider.name}${skipped}\nlibrary: ${s.libraryPath}`
+}
+
+async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { input: { type: 'string' }, out: { type: 'string' }, db: { type: 'string' }, bom: { type: 'boolean' } },
+  })
+  if (!values.input || !values.out) throw new UsageError('run needs --input DIR and --out FILE.csv')
+  const engine = await createEngine({ libraryPath: values.db ?? defaultLibraryPath(), host: 'cli' })
+  try {
+    process.stderr.write(`${describeStatus(engine)}\n`)
+    let last = 0
+    engine.events.on('job:progressed', (p) => {
+      const now = Date.now()
+      if (p.state !== 'running' || now - last > 1000) {
+        last = now
+        process.stderr.write(`${p.state}: ${p.done}/${p.total} lines, ${p.linesPerSecond.toFixed(1)} lines/s${p.message ? ` — ${p.message}` : ''}\n`)
+      }
+    })
+    const batch = await call(engine, 'batch:openFolder', { path: values.input })
+    const stop = () => batch.jobId && void call(engine, 'job:cancel', { jobId: batch.jobId })
+    process.once('SIGINT', stop)
+    await engine.batches.whenRead(batch.id)
+    process.off('SIGINT', stop)
+    const rows: Array<Array<string | number>> = []
+    for (let offset = 0; offset < batch.lineCount; offset += 500) {
+      const page = await call(engine, 'batch:lines', { batchId: batch.id, offset, limit: 500 })
+      for (const line of page.rows) {
+        rows.push([line.file, line.text, Number(line.confidence.toFixed(4)), line.error ?? (line.state === 'pending' ? 'not read (cancelled)' : '')])
+      }
+    }
+    const out = resolve(values.out)
+    writeFileSync(out, toCsv(['file', 'text', 'confidence', 'error'], rows, { bom: values.bom }))
+    const failed = rows.filter((r) => r[3]).length
+    process.stderr.write(`wrote ${rows.length} lines to ${out}${failed ? ` (${failed} could not be read; see the error column)` : ''}\n`)
+    for (const f of batch.skippedFiles) process.stderr.write(`skipped (not an image): ${f}\n`)
+  } finally {
+    await engine.close()
+  }
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' } },
+  })
+  const { startBridge } = await import('../main/bridge/server')
+  const engine = await createEngine({ libraryPath: values.db ?? defaultLibraryPath(), host: 'bridge' })
+  const staticDir = resolve(import.meta.dirname, '../../out/renderer')
+  const bridge = await startBridge({
+    engine,
+    port: values.port ? Number(values.port) : 0,
+    host: values.host ?? '127.0.0.1',
+    staticDir,
+  })
+  process.stderr.write(`${describeStatus(engine)}\n`)
+  process.stdout.write(`Lector is running. Open ${bridge.url}\n(Ctrl+C to stop)\n`)
+  const stop = async () => {
+    await bridge.close()
+    await engine.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+async function status(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { db: { type: 'string' } } })
+  const engine = await createEngine({ libraryPath: values.db ?? defaultLibraryPath(), host: 'cli' })
+  process.stdout.write(`${describeStatus(engine)}\n`)
+  await engine.close()
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv
+  switch (command) {
+    case 'run':
+      return run(rest)
+    case 'serve':
+      return serve(rest)
+    case 'status':
+      return status(rest)
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(usage)
+      return
+    default:
+      throw new UsageError(`unknown command: ${command}`)
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof UsageError) process.stderr.write(`lector: ${err.message}\n\n${usage}`)
+  else process.stderr.write(`lector: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.exitCode = err instanceof UsageError ? 2 : 1
+})

@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto'
+import { readdir, stat } from 'node:fs/promises'
+import { basename, extname, join, resolve } from 'node:path'
+import sharp from 'sharp'
+import type { ApiParsedInput, BatchSummary, CropImage, LinePage, LineRow } from '../../../shared/api'
+import { LectorError } from '../errors'
+import type { EventBus } from '../event-bus'
+import type { Recognizer } from '../recognize/recognizer'
+import type { Db } from '../store/db'
+
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff', '.bmp', '.gif']
+
+// Lines per recognition step: each step's readings are committed in one transaction and announced,
+// so a crash loses at most one step and the list fills in steadily.
+const STEP = 64
+
+interface Job {
+  id: string
+  batchId: number
+  controller: AbortController
+  done: Promise<void>
+}
+
+export interface BatchService {
+  list(): BatchSummary[]
+  summary(batchId: number): BatchSummary
+  openFolder(input: ApiParsedInput<'batch:openFolder'>): Promise<BatchSummary>
+  lines(input: ApiParsedInput<'batch:lines'>): LinePage
+  crop(lineId: number): Promise<CropImage>
+  cancel(jobId: string): boolean
+  cancelAll(): void
+  /** Resolves when the batch's recognition job (if any) has ended. */
+  whenRead(batchId: number): Promise<void>
+  idle(): Promise<void>
+}
+
+export function createBatchService(deps: { db: Db; recognizer: Recognizer; events: EventBus }): BatchService {
+  const { db, recognizer, events } = deps
+  const jobs = new Map<string, Job>()
+
+  const q = {
+    insertBatch: db.prepare('INSERT INTO batches (name, source, skipped_files) VALUES (@name, @source, @skipped)'),
+    insertLine: db.prepare('INSERT INTO lines (batch_id, idx, source_path) VALUES (@batchId, @idx, @path)'),
+    summaries: db.prepare(`
+      SELECT b.id, b.name, b.source, b.created_at AS createdAt, b.skipped_files AS skipped,
+             count(l.id) AS lineCount, count(r.line_id) AS doneCount, count(r.error) AS errorCount
+      FROM batches b LEFT JOIN lines l ON l.batch_id = b.id LEFT JOIN readings r ON r.line_id = l.id
+      WHERE @id IS NULL OR b.id = @id
+      GROUP BY b.id ORDER BY b.id DESC`),
+    pending: db.prepare(`
+      SELECT l.id, l.source_path AS path FROM lines l LEFT JOIN readings r ON r.line_id = l.id
+      WHERE l.batch_id = ? AND r.line_id IS NULL ORDER BY l.idx`),
+    insertReading: db.prepare(`
+      INSERT OR REPLACE INTO readings (line_id, model_id, text, confidence, char_confidences, error)
+      VALUES (@lineId, @modelId, @text, @confidence, @charConfidences, @error)`),
+    count: db.prepare('SELECT count(*) FROM lines WHERE batch_id = ?').pluck(),
+    page: db.prepare(`
+      SELECT l.id, l.batch_id AS batchId, l.idx AS "index", l.source_path AS path,
+             r.text, r.confidence, r.error, r.line_id IS NOT NULL AS hasReading
+      FROM lines l LEFT JOIN readings r ON r.line_id = l.id
+      WHERE l.batch_id = @batchId ORDER BY l.idx LIMIT @limit OFFSET @offset`),
+    line: db.prepare('SELECT source_path AS path, crop FROM lines WHERE id = ?'),
+  }
+
+  const writeReadings = db.transaction(
+    (rows: Array<{ lineId: number; text: string; confidence: number; charConfidences: Buffer | null; error: string | null }>) => {
+      for (const row of rows) q.insertReading.run({ ...row, modelId: recognizer.model.id })
+    },
+  )
+
+  function jobFor(batchId: number): Job | undefined {
+    for (const job of jobs.values()) if (job.batchId === batchId) return job
+    return undefined
+  }
+
+  function toSummary(row: any): BatchSummary {
+    return {
+      id: row.id,
+      name: row.name,
+      source: row.source,
+      createdAt: row.createdAt,
+      lineCount: row.lineCount,
+      doneCount: row.doneCount,
+      errorCount: row.errorCount,
+      skippedFiles: JSON.parse(row.skipped),
+      jobId: jobFor(row.id)?.id ?? null,
+    }
+  }
+
+  function summary(batchId: number): BatchSummary {
+    const row = q.summaries.get({ id: batchId })
+    if (!row) throw new LectorError('not-found', `There is no batch ${batchId}.`)
+    return toSummary(row)
+  }
+
+  function startJob(batchId: number): Job {
+    const controller = new AbortController()
+    const job: Job = { id: randomUUID(), batchId, controller, done: Promise.resolve() }
+    jobs.set(job.id, job)
+    job.done = runJob(job).finally(() => {
+      jobs.delete(job.id)
+      events.emit('batches:changed', { ids: [batchId] })
+    })
+    return job
+  }
+
+  async function runJob(job: Job): Promise<void> {
+    const pending = q.pending.all(job.batchId) as Array<{ id: number; path: string }>
+    const total = pending.length
+    const started = performance.now()
+    let done = 0
+    const progress = (state: 'running' | 'finished' | 'cancelled' | 'failed', message?: string) => {
+      const seconds = (performance.now() - started) / 1000
+      events.emit('job:progressed', {
+        jobId: job.id,
+        batchId: job.batchId,
+        done,
+        total,
+        linesPerSecond: seconds > 0 ? done / seconds : 0,
+        state,
+        ...(message ? { message } : {}),
+      })
+    }
+    progress('running')
+    try {
+      for (let i = 0; i < pending.length; i += STEP) {
+        const step = pending.slice(i, i + STEP)
+        const results = await recognizer.read(
+          step.map((l) => l.path),
+          { signal: job.controller.signal },
+        )
+        writeReadings(
+          results.map((r, k) =>
+            r.ok
+              ? {
+                  lineId: step[k].id,
+                  text: r.reading.text,
+                  confidence: r.reading.confidence,
+                  charConfidences: Buffer.from(new Float32Array(r.reading.charConfidences).buffer),
+                  error: null,
+                }
+              : { lineId: step[k].id, text: '', confidence: 0, charConfidences: null, error: r.error },
+          ),
+        )
+        done += step.length
+        events.emit('lines:changed', { batchId: job.batchId, ids: step.map((l) => l.id) })
+        progress('running')
+      }
+      progress('finished')
+    } catch (err) {
+      if (job.controller.signal.aborted) progress('cancelled', 'Cancelled; lines read so far are kept.')
+      else progress('failed', err instanceof Error ? err.message : String(err))
+    }
+  }
+
+  return {
+    list: () => (q.summaries.all({ id: null }) as any[]).map(toSummary),
+    summary,
+
+    async openFolder({ path, name }) {
+      const folder = resolve(path)
+      const info = await stat(folder).catch(() => null)
+      if (!info) throw new LectorError('not-found', `Folder not found: ${folder}`)
+      if (!info.isDirectory()) throw new LectorError('bad-input', `Not a folder: ${folder}`)
+      const entries = await readdir(folder, { withFileTypes: true }).catch((err: Error) => {
+        throw new LectorError('unreadable', `Cannot read the folder ${folder}: ${err.message}`)
+      })
+      const files = entries
+        .filter((e) => e.isFile() && !e.name.startsWith('.'))
+        .map((e) => e.name)
+        .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+      const images = files.filter((f) => IMAGE_EXTENSIONS.includes(extname(f).toLowerCase()))
+      const skipped = files.filter((f) => !images.includes(f))
+      if (!images.length) {
+        throw new LectorError(
+          'bad-input',
+          `No line images in ${folder} (looked for ${IMAGE_EXTENSIONS.join(' ')}${skipped.length ? `; found only ${skipped.slice(0, 5).join(', ')}` : ''}).`,
+        )
+      }
+      const batchId = db.transaction(() => {
+        const id = Number(
+          q.insertBatch.run({ name: name ?? basename(folder), source: folder, skipped: JSON.stringify(skipped) }).lastInsertRowid,
+        )
+        images.forEach((file, idx) => q.insertLine.run({ batchId: id, idx, path: join(folder, file) }))
+        return id
+      })()
+      startJob(batchId)
+      events.emit('batches:changed', { ids: [batchId] })
+      return summary(batchId)
+    },
+
+    lines({ batchId, offset, limit }) {
+      const total = q.count.get(batchId) as number
+      if (!total && !q.summaries.get({ id: batchId })) throw new LectorError('not-found', `There is no batch ${batchId}.`)
+      const rows = (q.page.all({ batchId, offset, limit }) as any[]).map(
+        (r): LineRow => ({
+          id: r.id,
+          batchId: r.batchId,
+          index: r.index,
+          file: r.path ? basename(r.path) : `line ${r.index + 1}`,
+          state: !r.hasReading ? 'pending' : r.error ? 'failed' : 'read',
+          text: r.text ?? '',
+          confidence: r.confidence ?? 0,
+          error: r.error ?? null,
+        }),
+      )
+      return { total, rows }
+    },
+
+    async crop(lineId) {
+      const line = q.line.get(lineId) as { path: string | null; crop: Buffer | null } | undefined
+      if (!line) throw new LectorError('not-found', `There is no line ${lineId}.`)
+      const source = line.crop ?? line.path
+      if (!source) throw new LectorError('not-found', `Line ${lineId} has no image.`)
+      try {
+        // A display copy: upright, at most 96 px high and 2,000 px wide, so a long list stays light.
+        const png = await sharp(source, { failOn: 'error' })
+          .rotate()
+          .resize({ height: 96, width: 2000, fit: 'inside', withoutEnlargement: true })
+          .png()
+          .toBuffer()
+        return { mime: 'image/png', dataUrl: `data:image/png;base64,${png.toString('base64')}` }
+      } catch (err) {
+        throw new LectorError('unreadable', `Cannot show the image of line ${lineId}: ${(err as Error).message}`)
+      }
+    },
+
+    cancel(jobId) {
+      const job = jobs.get(jobId)
+      if (!job) return false
+      job.controller.abort()
+      return true
+    },
+    cancelAll() {
+      for (const job of jobs.values()) job.controller.abort()
+    },
+    async whenRead(batchId) {
+      await jobFor(batchId)?.done
+    },
+    async idle() {
+      await Promise.all([...jobs.values()].map((j) => j.done))
+    },
+  }
+}

@@ -1,0 +1,17 @@
+import type { ErrorCode } from '../../shared/api'
+
+/** An error meant for the user: its message is shown as is, its code crosses the boundary as data. */
+export class LectorError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+    this.name = 'LectorError'
+  }
+}
+
+export function unreachable(x: never): never {
+  throw new Error(`unreachable: ${JSON.stringify(x)}`)
+}

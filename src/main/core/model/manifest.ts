@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { z } from 'zod'
+import recManifestJson from '../../../../models/ppocrv4-rec.json'
+
+const Manifest = z.object({
+  name: z.string(),
+  package: z.string(),
+  file: z.string(),
+  alphabet: z.string(),
+  input: z.string(),
+  outputs: z.object({ posteriors: z.string(), features: z.string() }),
+  featureDim: z.number().int().positive(),
+  preprocess: z.object({
+    height: z.number().int().positive(),
+    minWidth: z.number().int().positive(),
+    stride: z.number().int().positive(),
+    channelOrder: z.enum(['BGR', 'RGB']),
+    scale: z.number(),
+    offset: z.number(),
+  }),
+  ctc: z.object({ blank: z.number().int(), spaceAtEnd: z.boolean() }),
+})
+export type RecManifest = z.infer<typeof Manifest>
+
+export interface LoadedModel {
+  /** `<manifest>:<sha256 prefix>`: recorded with every cached reading. */
+  id: string
+  name: string
+  manifest: RecManifest
+  bytes: Uint8Array
+  alphabetText: string
+}
+
+const require = createRequire(import.meta.url)
+
+// The package exports only its `./node` entry (a file at its root), so resolve that to find its folder.
+function packageDir(name: string): string {
+  try {
+    return dirname(require.resolve(`${name}/node`))
+  } catch (err) {
+    throw new Error(`The model package ${name} is not installed; run npm install.`, { cause: err })
+  }
+}
+
+/** Reads the PP-OCRv4 recognition model and its alphabet from the npm package named in the manifest. */
+export function loadRecModel(): LoadedModel {
+  const manifest = Manifest.parse(recManifestJson)
+  const dir = packageDir(manifest.package)
+  const bytes = readFileSync(join(dir, manifest.file))
+  const alphabetText = readFileSync(join(dir, manifest.alphabet), 'utf8')
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12)
+  return { id: `ppocrv4-rec:${hash}`, name: manifest.name, manifest, bytes, alphabetText }
+}

@@ -1,0 +1,19 @@
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+
+/**
+ * Where the library lives unless told otherwise: the same folder Electron's app.getPath('userData') gives
+ * for productName "Lector", so the app, the browser shell and the CLI share one library by default.
+ * LECTOR_LIBRARY overrides it (tests, several libraries).
+ */
+export function defaultLibraryPath(env = process.env, platform = process.platform): string {
+  if (env.LECTOR_LIBRARY) return env.LECTOR_LIBRARY
+  const home = homedir()
+  const base =
+    platform === 'win32'
+      ? (env.APPDATA ?? join(home, 'AppData', 'Roaming'))
+      : platform === 'darwin'
+        ? join(home, 'Library', 'Application Support')
+        : (env.XDG_CONFIG_HOME ?? join(home, '.config'))
+  return join(base, 'Lector', 'library.db')
+}

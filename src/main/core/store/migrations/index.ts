@@ -1,0 +1,13 @@
+import type { Database } from 'better-sqlite3'
+import * as m0001 from './0001-initial'
+
+export interface Migration {
+  version: number
+  name: string
+  up(db: Database): void
+}
+
+// Append only: a shipped migration is never edited, a change is a new file.
+export const migrations: Migration[] = [{ version: 1, name: 'initial', up: m0001.up }]
+
+export const schemaVersion = migrations[migrations.length - 1].version

@@ -1,0 +1,118 @@
+// The one contract between the engine and its three hosts (Electron IPC, the browser bridge, the CLI).
+// Requests are a typed map: name → zod input schema → output type. Inputs are parsed at every boundary,
+// so the schemas live here, beside the names; outputs are plain data types.
+import { z } from 'zod'
+
+/** An execution provider the engine tried and could not use, with the reason it gave. */
+export interface SkippedProvider {
+  name: string
+  reason: string
+}
+
+export interface EngineStatus {
+  version: string
+  model: { id: string; name: string; alphabetSize: number }
+  provider: { name: string; skipped: SkippedProvider[] }
+  libraryPath: string
+  /** Which host runs the engine: the Electron main process, the browser bridge or the CLI. */
+  host: 'electron' | 'bridge' | 'cli'
+}
+
+export interface BatchSummary {
+  id: number
+  name: string
+  source: string
+  createdAt: string
+  lineCount: number
+  /** Lines read so far (including failures), and lines that could not be read. */
+  doneCount: number
+  errorCount: number
+  /** Files in the source folder that are not images and were left out, by name. */
+  skippedFiles: string[]
+  /** The recognition job still running for this batch, if any (cancel it with job:cancel). */
+  jobId: string | null
+}
+
+export interface LineRow {
+  id: number
+  batchId: number
+  index: number
+  file: string
+  state: 'pending' | 'read' | 'failed'
+  text: string
+  confidence: number
+  /** Why this line could not be read (corrupt file, unsupported format…); null when it was read. */
+  error: string | null
+}
+
+export interface LinePage {
+  total: number
+  rows: LineRow[]
+}
+
+export interface CropImage {
+  mime: 'image/png'
+  dataUrl: string
+}
+
+// Paths come from a user or a remote browser: bounded, no NUL bytes (they truncate paths in C APIs).
+const FsPath = z
+  .string()
+  .min(1, 'a path is required')
+  .max(4096, 'path is too long')
+  .refine((p) => !p.includes('\0'), 'path contains a NUL character')
+const Id = z.number().int().positive()
+
+export const apiInputs = {
+  'engine:status': z.object({}).strict(),
+  'batch:list': z.object({}).strict(),
+  'batch:openFolder': z.object({ path: FsPath, name: z.string().max(200).optional() }).strict(),
+  'batch:lines': z
+    .object({
+      batchId: Id,
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(100),
+    })
+    .strict(),
+  'line:crop': z.object({ lineId: Id }).strict(),
+  'job:cancel': z.object({ jobId: z.string().min(1).max(64) }).strict(),
+} as const
+
+export interface ApiOutputs {
+  'engine:status': EngineStatus
+  'batch:list': BatchSummary[]
+  'batch:openFolder': BatchSummary
+  'batch:lines': LinePage
+  'line:crop': CropImage
+  'job:cancel': { cancelled: boolean }
+}
+
+export type ApiName = keyof typeof apiInputs
+export type ApiInput<K extends ApiName> = z.input<(typeof apiInputs)[K]>
+export type ApiParsedInput<K extends ApiName> = z.output<(typeof apiInputs)[K]>
+export type ApiOutput<K extends ApiName> = ApiOutputs[K]
+export const apiNames = Object.keys(apiInputs) as ApiName[]
+
+export function isApiName(name: unknown): name is ApiName {
+  return typeof name === 'string' && Object.hasOwn(apiInputs, name)
+}
+
+/** Errors cross every boundary as data; the UI shows `message`, the log keeps the stack. */
+export type ErrorCode =
+  | 'bad-input'
+  | 'unknown-request'
+  | 'not-found'
+  | 'unreadable'
+  | 'cancelled'
+  | 'unavailable'
+  | 'internal'
+export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string }
+
+/** What every host exposes to the renderer: one call per contract name, and the event stream. */
+export interface LectorClient {
+  call<K extends ApiName>(name: K, input: ApiInput<K>): Promise<Result<ApiOutput<K>>>
+  on<E extends import('./events').EventName>(
+    event: E,
+    listener: (payload: import('./events').EventPayload<E>) => void,
+  ): () => void
+}

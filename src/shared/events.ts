@@ -1,0 +1,26 @@
+// Events the engine pushes to every host, named in the past tense. A second typed map beside api.ts.
+
+export interface Events {
+  /** A long job (import, recognition) moved on; `linesPerSecond` is measured over the job so far. */
+  'job:progressed': {
+    jobId: string
+    batchId: number
+    done: number
+    total: number
+    linesPerSecond: number
+    state: 'running' | 'finished' | 'cancelled' | 'failed'
+    message?: string
+  }
+  /** Lines whose text or state changed; the renderer refetches only the rows it shows. */
+  'lines:changed': { batchId: number; ids: number[] }
+  /** A batch appeared or its summary changed. */
+  'batches:changed': { ids: number[] }
+}
+
+export type EventName = keyof Events
+export type EventPayload<E extends EventName> = Events[E]
+export const eventNames: EventName[] = ['job:progressed', 'lines:changed', 'batches:changed']
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && (eventNames as string[]).includes(name)
+}
