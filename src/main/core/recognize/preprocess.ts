@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises'
 import sharp from 'sharp'
 import type { RecManifest } from '../model/manifest'
 
@@ -23,6 +24,14 @@ export const MAX_INPUT_PIXELS = 268_402_689
  * palette images converted to 8-bit sRGB, transparency flattened onto white paper.
  */
 export async function prepareLine(source: ImageSource, spec: RecManifest['preprocess']): Promise<PreparedLine> {
+  try {
+    return await decodeAndResize(source, spec)
+  } catch (err) {
+    throw new Error(await describeImageError(source, err as Error), { cause: err })
+  }
+}
+
+async function decodeAndResize(source: ImageSource, spec: RecManifest['preprocess']): Promise<PreparedLine> {
   const image = sharp(source, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS })
   const meta = await image.metadata()
   if (!meta.width || !meta.height) throw new Error('the image has no size')
@@ -81,4 +90,15 @@ export function packBatch(lines: PreparedLine[], height: number, bucket: number)
     }
   })
   return out
+}
+
+/** sharp's messages name libvips internals: say what a person can act on, keep the detail after it. */
+async function describeImageError(source: ImageSource, err: Error): Promise<string> {
+  const size = typeof source === 'string' ? await stat(source).then((s) => s.size, () => -1) : source.length
+  if (size === -1) return 'file not found or not readable'
+  if (size === 0) return 'empty file (0 bytes)'
+  const detail = err.message.split('\n')[0]
+  if (/unsupported image format/i.test(detail)) return 'not an image Lector can read (unknown or unsupported format)'
+  if (/pixel limit/i.test(detail)) return `image too large (more than ${Math.round(MAX_INPUT_PIXELS / 1e6)} megapixels)`
+  return `damaged or unreadable image (${detail})`
 }

@@ -94,7 +94,7 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
         const byBucket = new Map<number, number[]>()
         prepared.forEach((p, i) => {
           if (p instanceof Error) {
-            results[start + i] = { ok: false, error: describeImageError(p) }
+            results[start + i] = { ok: false, error: p.message }
             done++
             return
           }
@@ -151,14 +151,4 @@ function abortError(): Error {
   const err = new Error('cancelled')
   err.name = 'AbortError'
   return err
-}
-
-/** sharp's messages name libvips internals; say what a user can act on, keep the detail after it. */
-function describeImageError(err: Error): string {
-  const m = err.message
-  if (/unsupported image format/i.test(m)) return 'not an image Lector can read (unsupported or unknown format)'
-  if (/pixel limit/i.test(m)) return `image too large (over ${268_402_689 / 1e6 | 0} megapixels)`
-  if (/premature end|truncated|corrupt|invalid|bad|vips/i.test(m)) return `damaged image file (${m.split('\n')[0]})`
-  if (/ENOENT/.test(m)) return 'file not found'
-  return m.split('\n')[0]
 }

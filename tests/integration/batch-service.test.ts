@@ -1,0 +1,81 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EventPayload } from '../../src/shared/events'
+import { createEngine, type Engine } from '../../src/main/core/engine'
+import { renderLines } from '../fixtures/render-lines'
+
+let engine: Engine
+let dir: string
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lector-batch-'))
+  engine = await createEngine({ libraryPath: join(dir, 'library.db'), host: 'cli', providers: ['cpu'] })
+})
+afterAll(async () => {
+  await engine?.close()
+})
+
+async function call(name: string, input: unknown) {
+  const result = await engine.dispatch(name, input)
+  if (!result.ok) throw new Error(`${result.code}: ${result.message}`)
+  return result.value as any
+}
+
+describe('batches through the engine contract', () => {
+  it('opens a folder, reports progress, and pages through the recognized lines in file order', async () => {
+    const texts = ['Hello world', 'TOTAL RM 12.50', 'GST 6% 0.71']
+    await renderLines(join(dir, 'a'), texts.map((text, i) => ({ file: `${i + 1}.png`, text })))
+    writeFileSync(join(dir, 'a', '10.png'), Buffer.alloc(0))
+    const progress: EventPayload<'job:progressed'>[] = []
+    const off = engine.events.on('job:progressed', (p) => progress.push(p))
+    const batch = await call('batch:openFolder', { path: join(dir, 'a') })
+    expect(batch).toMatchObject({ name: 'a', lineCount: 4, jobId: expect.any(String) })
+    await engine.batches.whenRead(batch.id)
+    off()
+    expect(progress.at(-1)).toMatchObject({ state: 'finished', done: 4, total: 4, batchId: batch.id })
+
+    const page = await call('batch:lines', { batchId: batch.id, offset: 0, limit: 2 })
+    expect(page.total).toBe(4)
+    expect(page.rows.map((r: any) => [r.file, r.text, r.state])).toEqual([
+      ['1.png', 'Hello world', 'read'],
+      ['2.png', 'TOTAL RM 12.50', 'read'],
+    ])
+    const rest = await call('batch:lines', { batchId: batch.id, offset: 2, limit: 10 })
+    expect(rest.rows.map((r: any) => r.file)).toEqual(['3.png', '10.png'])
+    expect(rest.rows[1]).toMatchObject({ state: 'failed', error: 'empty file (0 bytes)' })
+
+    const summary = (await call('batch:list', {})).find((b: any) => b.id === batch.id)
+    expect(summary).toMatchObject({ lineCount: 4, doneCount: 4, errorCount: 1, jobId: null })
+
+    const crop = await call('line:crop', { lineId: page.rows[0].id })
+    expect(crop.dataUrl).toMatch(/^data:image\/png;base64,iVBOR/)
+  })
+
+  it('cancels a running job and keeps what was read', async () => {
+    await renderLines(join(dir, 'many'), Array.from({ length: 200 }, (_, i) => `line number ${i}`))
+    const batch = await call('batch:openFolder', { path: join(dir, 'many') })
+    expect(await call('job:cancel', { jobId: batch.jobId })).toEqual({ cancelled: true })
+    await engine.batches.whenRead(batch.id)
+    const summary = (await call('batch:list', {})).find((b: any) => b.id === batch.id)
+    expect(summary.doneCount).toBeLessThan(200)
+    expect(summary.jobId).toBeNull()
+    expect(await call('job:cancel', { jobId: batch.jobId })).toEqual({ cancelled: false })
+  })
+
+  it('refuses a folder without images, and a path that is a file, with clear messages', async () => {
+    writeFileSync(join(dir, 'notes.txt'), 'x')
+    expect(await engine.dispatch('batch:openFolder', { path: join(dir, 'notes.txt') })).toMatchObject({
+      ok: false,
+      code: 'bad-input',
+      message: expect.stringMatching(/^Not a folder/),
+    })
+    await renderLines(join(dir, 'empty-dir'), [])
+    expect(await engine.dispatch('batch:openFolder', { path: join(dir, 'empty-dir') })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^No line images in/),
+    })
+    expect(await engine.dispatch('batch:lines', { batchId: 9999 })).toMatchObject({ ok: false, code: 'not-found' })
+  })
+})

@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { parse } from 'csv-parse/sync'
+import { describe, expect, it } from 'vitest'
+import { renderLines } from '../fixtures/render-lines'
+
+const exec = promisify(execFile)
+const root = join(import.meta.dirname, '..', '..')
+const cli = (args: string[]) =>
+  exec(process.execPath, ['--import', 'tsx', join(root, 'src/cli/index.ts'), ...args], { cwd: root, env: { ...process.env, LECTOR_PROVIDERS: 'cpu' } })
+
+describe('lector run', () => {
+  it('writes a CSV with the text of every line image in a folder, and a clear error for a damaged one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lector-cli-'))
+    const texts = ['TOTAL RM 12.50', '=SUM(A1:A3) is not a formula', 'Thank you! Please come again.']
+    await renderLines(join(dir, 'lines'), texts)
+    writeFileSync(join(dir, 'lines', 'line-003.png'), 'not a png')
+    writeFileSync(join(dir, 'lines', 'labels.tsv'), 'ignored')
+    const out = join(dir, 'results.csv')
+    const { stderr } = await cli(['run', '--input', join(dir, 'lines'), '--out', out, '--db', join(dir, 'library.db')])
+    expect(stderr).toMatch(/provider: cpu/)
+    expect(stderr).toMatch(/skipped \(not an image\): labels.tsv/)
+    const rows = parse(readFileSync(out), { columns: true }) as Array<Record<string, string>>
+    expect(rows.map((r) => r.file)).toEqual(['line-000.png', 'line-001.png', 'line-002.png', 'line-003.png'])
+    // A cell that a spreadsheet would run as a formula is neutralized with a leading apostrophe.
+    expect(rows.map((r) => r.text)).toEqual(['TOTAL RM 12.50', "'=SUM(A1:A3) is not a formula", 'Thank you! Please come again.', ''])
+    expect(rows[3].error).toMatch(/not an image/)
+    for (const r of rows.slice(0, 3)) expect(Number(r.confidence)).toBeGreaterThan(0.8)
+  })
+
+  it('fails with a clear message for a folder that does not exist', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lector-cli-'))
+    const err = await cli(['run', '--input', join(dir, 'nope'), '--out', join(dir, 'x.csv'), '--db', join(dir, 'l.db')]).catch((e) => e)
+    expect(err.code).toBe(1)
+    expect(err.stderr).toMatch(/Folder not found: .*nope/)
+  })
+
+  it('explains its usage when an option is missing', async () => {
+    const err = await cli(['run', '--input', '/tmp']).catch((e) => e)
+    expect(err.code).toBe(2)
+    expect(err.stderr).toMatch(/run needs --input DIR and --out FILE.csv/)
+  })
+})
