@@ -13,8 +13,10 @@ export default defineConfig({
     },
   },
   preload: {
-    // A sandboxed preload cannot be an ES module: build it as CommonJS.
+    // A sandboxed preload cannot be an ES module and can require nothing but electron: build it as one
+    // CommonJS file with its dependencies (zod, the contract) bundled in.
     build: {
+      externalizeDeps: false,
       outDir: 'out/preload',
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/preload/index.ts') },

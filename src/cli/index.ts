@@ -7,6 +7,7 @@ import type { ApiInput, ApiName, ApiOutput } from '../shared/api'
 import { createEngine, type Engine } from '../main/core/engine'
 import { toCsv } from '../main/core/export/csv'
 import { defaultLibraryPath } from '../main/core/paths'
+import { evalUsage, evaluate, formatReport, parseEvalArgs } from './eval'
 
 const usage = `Lector — review OCR of document batches
 
@@ -17,6 +18,7 @@ Commands:
          Read every line image in DIR and write file, text, confidence (and any error) to a CSV.
   serve  [--port N] [--host 127.0.0.1] [--db FILE]
          Start the engine with the browser shell and print the URL to open.
+${evalUsage}
   status [--db FILE]
          Show the model, the execution provider in use (and why others were skipped), the library.
 
@@ -102,6 +104,22 @@ async function serve(args: string[]): Promise<void> {
   process.once('SIGTERM', stop)
 }
 
+async function evalCommand(args: string[]): Promise<void> {
+  const values = parseEvalArgs(args)
+  if (!values.data) throw new UsageError('eval needs --data DIR (a folder with labels.tsv)')
+  if (Number(values.correct) !== 0) {
+    throw new UsageError('eval --correct > 0 needs in-context inference, which this version does not have yet')
+  }
+  // A throwaway library unless one is named: evaluation must not fill the user's library.
+  const engine = await createEngine({ libraryPath: values.db ?? ':memory:', host: 'cli' })
+  try {
+    const report = await evaluate(engine, values.data, values.limit ? Number(values.limit) : undefined)
+    process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`)
+  } finally {
+    await engine.close()
+  }
+}
+
 async function status(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { db: { type: 'string' } } })
   const engine = await createEngine({ libraryPath: values.db ?? defaultLibraryPath(), host: 'cli' })
@@ -118,6 +136,8 @@ async function main(argv: string[]): Promise<void> {
       return serve(rest)
     case 'status':
       return status(rest)
+    case 'eval':
+      return evalCommand(rest)
     case undefined:
     case 'help':
     case '--help':

@@ -5,7 +5,8 @@ import sharp from 'sharp'
 import type { ApiParsedInput, BatchSummary, CropImage, LinePage, LineRow } from '../../../shared/api'
 import { LectorError } from '../errors'
 import type { EventBus } from '../event-bus'
-import type { Recognizer } from '../recognize/recognizer'
+import type { ReadResult, Recognizer } from '../recognize/recognizer'
+import { encodeFrames } from '../store/frame-codec'
 import type { Db } from '../store/db'
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff', '.bmp', '.gif']
@@ -13,6 +14,18 @@ export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tif
 // Lines per recognition step: each step's readings are committed in one transaction and announced,
 // so a crash loses at most one step and the list fills in steadily.
 const STEP = 64
+
+export interface StoredReading {
+  id: number
+  index: number
+  file: string
+  path: string | null
+  text: string | null
+  confidence: number | null
+  greedyText: string | null
+  greedyConfidence: number | null
+  error: string | null
+}
 
 interface Job {
   id: string
@@ -25,6 +38,10 @@ export interface BatchService {
   list(): BatchSummary[]
   summary(batchId: number): BatchSummary
   openFolder(input: ApiParsedInput<'batch:openFolder'>): Promise<BatchSummary>
+  /** A batch from a list of image files (labelled sets, pages' crops); recognition starts at once. */
+  openFiles(name: string, source: string, paths: string[], skipped?: string[]): BatchSummary
+  /** Every line's reading (engine text and greedy text), in batch order. */
+  readings(batchId: number): StoredReading[]
   lines(input: ApiParsedInput<'batch:lines'>): LinePage
   crop(lineId: number): Promise<CropImage>
   cancel(jobId: string): boolean
@@ -51,8 +68,14 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       SELECT l.id, l.source_path AS path FROM lines l LEFT JOIN readings r ON r.line_id = l.id
       WHERE l.batch_id = ? AND r.line_id IS NULL ORDER BY l.idx`),
     insertReading: db.prepare(`
-      INSERT OR REPLACE INTO readings (line_id, model_id, text, confidence, char_confidences, error)
-      VALUES (@lineId, @modelId, @text, @confidence, @charConfidences, @error)`),
+      INSERT OR REPLACE INTO readings (line_id, model_id, text, confidence, char_confidences, greedy_text,
+        greedy_confidence, frames, k, dim, features, top_index, top_prob, blank, error)
+      VALUES (@lineId, @modelId, @text, @confidence, @charConfidences, @greedyText, @greedyConfidence,
+        @frames, @k, @dim, @features, @topIndex, @topProb, @blank, @error)`),
+    readings: db.prepare(`
+      SELECT l.id, l.idx AS "index", l.source_path AS path, r.text, r.confidence, r.greedy_text AS greedyText,
+             r.greedy_confidence AS greedyConfidence, r.error
+      FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.batch_id = ? ORDER BY l.idx`),
     count: db.prepare('SELECT count(*) FROM lines WHERE batch_id = ?').pluck(),
     page: db.prepare(`
       SELECT l.id, l.batch_id AS batchId, l.idx AS "index", l.source_path AS path,
@@ -62,11 +85,24 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
     line: db.prepare('SELECT source_path AS path, crop FROM lines WHERE id = ?'),
   }
 
-  const writeReadings = db.transaction(
-    (rows: Array<{ lineId: number; text: string; confidence: number; charConfidences: Buffer | null; error: string | null }>) => {
-      for (const row of rows) q.insertReading.run({ ...row, modelId: recognizer.model.id })
-    },
-  )
+  const noCache = { greedyText: null, greedyConfidence: null, frames: null, k: null, dim: null, features: null, topIndex: null, topProb: null, blank: null }
+  const writeReadings = db.transaction((lineIds: number[], results: ReadResult[]) => {
+    results.forEach((r, i) => {
+      const row = r.ok
+        ? {
+            lineId: lineIds[i],
+            text: r.reading.text,
+            confidence: r.reading.confidence,
+            charConfidences: Buffer.from(new Float32Array(r.reading.charConfidences).buffer),
+            greedyText: r.reading.greedy.text,
+            greedyConfidence: r.reading.greedy.confidence,
+            ...encodeFrames(r.reading.cache),
+            error: null,
+          }
+        : { lineId: lineIds[i], text: '', confidence: 0, charConfidences: null, ...noCache, error: r.error }
+      q.insertReading.run({ ...row, modelId: recognizer.model.id })
+    })
+  })
 
   function jobFor(batchId: number): Job | undefined {
     for (const job of jobs.values()) if (job.batchId === batchId) return job
@@ -91,6 +127,17 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
     const row = q.summaries.get({ id: batchId })
     if (!row) throw new LectorError('not-found', `There is no batch ${batchId}.`)
     return toSummary(row)
+  }
+
+  function openFiles(name: string, source: string, paths: string[], skipped: string[] = []): BatchSummary {
+    const batchId = db.transaction(() => {
+      const id = Number(q.insertBatch.run({ name, source, skipped: JSON.stringify(skipped) }).lastInsertRowid)
+      paths.forEach((path, idx) => q.insertLine.run({ batchId: id, idx, path }))
+      return id
+    })()
+    startJob(batchId)
+    events.emit('batches:changed', { ids: [batchId] })
+    return summary(batchId)
   }
 
   function startJob(batchId: number): Job {
@@ -129,19 +176,7 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
           step.map((l) => l.path),
           { signal: job.controller.signal },
         )
-        writeReadings(
-          results.map((r, k) =>
-            r.ok
-              ? {
-                  lineId: step[k].id,
-                  text: r.reading.text,
-                  confidence: r.reading.confidence,
-                  charConfidences: Buffer.from(new Float32Array(r.reading.charConfidences).buffer),
-                  error: null,
-                }
-              : { lineId: step[k].id, text: '', confidence: 0, charConfidences: null, error: r.error },
-          ),
-        )
+        writeReadings(step.map((l) => l.id), results)
         done += step.length
         events.emit('lines:changed', { batchId: job.batchId, ids: step.map((l) => l.id) })
         progress('running')
@@ -177,16 +212,13 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
           `No line images in ${folder} (looked for ${IMAGE_EXTENSIONS.join(' ')}${skipped.length ? `; found only ${skipped.slice(0, 5).join(', ')}` : ''}).`,
         )
       }
-      const batchId = db.transaction(() => {
-        const id = Number(
-          q.insertBatch.run({ name: name ?? basename(folder), source: folder, skipped: JSON.stringify(skipped) }).lastInsertRowid,
-        )
-        images.forEach((file, idx) => q.insertLine.run({ batchId: id, idx, path: join(folder, file) }))
-        return id
-      })()
-      startJob(batchId)
-      events.emit('batches:changed', { ids: [batchId] })
-      return summary(batchId)
+      return openFiles(name ?? basename(folder), folder, images.map((f) => join(folder, f)), skipped)
+    },
+
+    openFiles,
+
+    readings(batchId) {
+      return (q.readings.all(batchId) as any[]).map((r) => ({ ...r, file: r.path ? basename(r.path) : '' }))
     },
 
     lines({ batchId, offset, limit }) {

@@ -4,15 +4,20 @@ import { loadRecModel, type LoadedModel } from '../model/manifest'
 import { withExtraOutputs } from '../model/onnx-outputs'
 import { defaultProviders, openWithFallback } from '../model/providers'
 import { parseAlphabet, type Alphabet } from './alphabet'
-import { greedyDecode } from './ctc'
-import { bucketWidth, packBatch, prepareLine, type ImageSource, type PreparedLine } from './preprocess'
+import { beamDecode, greedyDecode, type Decoded } from './ctc'
+import { concatFrames, extractFrames, sliceFrames, type LineFrames } from './frames'
+import { bucketWidth, packBatch, prepareLine, splitLongLine, type ImageSource, type Piece, type PreparedLine } from './preprocess'
 
 export interface Reading {
+  /** The engine's reading: CTC prefix beam search (small, nearly harm-free gains over greedy). */
   text: string
   confidence: number
   charConfidences: number[]
+  greedy: Decoded
   /** Frames that belong to the line (ceil(resized width / 8)). */
   frames: number
+  /** What in-context decoding needs, kept so the line never goes through the model again. */
+  cache: LineFrames
 }
 
 export type ReadResult = { ok: true; reading: Reading } | { ok: false; error: string }
@@ -28,15 +33,23 @@ export interface Recognizer {
   alphabet: Alphabet
   provider: string
   skippedProviders: SkippedProvider[]
+  batchSize: number
   /** Reads every input; a file that cannot be decoded gets its own error, the rest still complete. */
   read(inputs: ImageSource[], options?: ReadOptions): Promise<ReadResult[]>
+  /** Decodes cached frames (no model run): the same reading `read` gave. */
+  decode(frames: LineFrames): Omit<Reading, 'cache'>
   release(): Promise<void>
 }
 
 export interface RecognizerOptions {
   providers?: string[]
-  /** Lines per model run; defaults per provider (CPU: small batches were fastest on 2 cores). */
+  /** Lines per model run; defaults per provider. */
   batchSize?: number
+}
+
+// Lines per model run. On 2 CPU cores small batches were fastest (1–8 measured); GPUs want large batches.
+function defaultBatchSize(provider: string): number {
+  return provider === 'cpu' ? 4 : 64
 }
 
 // Lines decoded ahead of the model: enough to keep sharp's threads busy while ONNX runs.
@@ -51,22 +64,35 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     openSession(bytes, ep, model),
   )
   const classes = alphabet.size
-  const batchSize = options.batchSize ?? (provider === 'cpu' ? 4 : 32)
+  const dim = manifest.featureDim
+  const batchSize = options.batchSize ?? defaultBatchSize(provider)
   const height = manifest.preprocess.height
 
-  async function runBatch(lines: PreparedLine[], bucket: number): Promise<Reading[]> {
+  async function runBatch(lines: PreparedLine[], bucket: number): Promise<LineFrames[]> {
     const x = new ort.Tensor('float32', packBatch(lines, height, bucket), [lines.length, 3, height, bucket])
     const out = await session.run({ [manifest.input]: x })
     const probs = out[manifest.outputs.posteriors]
+    const feats = out[manifest.outputs.features]
     const steps = probs.dims[1]
-    const data = probs.data as Float32Array
-    const readings = lines.map((line, b) => {
-      const frames = Math.min(line.frames, steps)
-      return { ...greedyDecode(data, b * steps * classes, frames, classes, alphabet), frames }
-    })
+    const frames = lines.map((line, b) =>
+      extractFrames(
+        probs.data as Float32Array,
+        b * steps * classes,
+        classes,
+        feats.data as Float32Array,
+        b * steps * dim,
+        dim,
+        Math.min(line.frames, steps),
+      ),
+    )
     for (const t of Object.values(out)) t.dispose?.()
     x.dispose?.()
-    return readings
+    return frames
+  }
+
+  function decode(frames: LineFrames): Omit<Reading, 'cache'> {
+    const beam = beamDecode(frames, alphabet)
+    return { ...beam, greedy: greedyDecode(frames, alphabet), frames: frames.frames }
   }
 
   async function prepareAll(inputs: ImageSource[]): Promise<Array<PreparedLine | Error>> {
@@ -77,42 +103,59 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     )
   }
 
+  async function readChunk(prepared: Array<PreparedLine | Error>, signal: AbortSignal | undefined, progress: (n: number) => void) {
+    const results: ReadResult[] = new Array(prepared.length)
+    const pieces: Array<{ owner: number; piece: Piece; frames?: LineFrames }> = []
+    prepared.forEach((p, i) => {
+      if (p instanceof Error) results[i] = { ok: false, error: p.message }
+      else for (const piece of splitLongLine(p, manifest.preprocess)) pieces.push({ owner: i, piece })
+    })
+    progress(prepared.filter((p) => p instanceof Error).length)
+    const byBucket = new Map<number, typeof pieces>()
+    for (const item of pieces) {
+      const list = byBucket.get(item.piece.line.bucket) ?? []
+      list.push(item)
+      byBucket.set(item.piece.line.bucket, list)
+    }
+    for (const [bucket, members] of [...byBucket].sort((a, b) => a[0] - b[0])) {
+      for (let i = 0; i < members.length; i += batchSize) {
+        if (signal?.aborted) throw abortError()
+        const group = members.slice(i, i + batchSize)
+        const frames = await runBatch(group.map((m) => m.piece.line), bucket)
+        group.forEach((m, k) => (m.frames = sliceFrames(frames[k], m.piece.keepFrom, m.piece.keepTo)))
+        progress(new Set(group.map((m) => m.owner)).size)
+      }
+    }
+    const byOwner = new Map<number, LineFrames[]>()
+    for (const m of pieces) byOwner.set(m.owner, [...(byOwner.get(m.owner) ?? []), m.frames!])
+    for (const [owner, parts] of byOwner) {
+      const cache = concatFrames(parts)
+      results[owner] = { ok: true, reading: { ...decode(cache), cache } }
+    }
+    return results
+  }
+
   return {
     model: { id: model.id, name: model.name },
     alphabet,
     provider,
     skippedProviders: skipped,
+    batchSize,
+    decode,
     async read(inputs, readOptions = {}) {
-      const results: ReadResult[] = new Array(inputs.length)
+      const results: ReadResult[] = []
       let done = 0
+      const progress = (n: number) => {
+        done = Math.min(inputs.length, done + n)
+        readOptions.onProgress?.(done)
+      }
       let next = prepareAll(inputs.slice(0, CHUNK))
       for (let start = 0; start < inputs.length; start += CHUNK) {
         const prepared = await next
         if (readOptions.signal?.aborted) throw abortError()
-        // Decode the next chunk while the model runs on this one.
+        // Decode the next chunk's images while the model runs on this one.
         next = prepareAll(inputs.slice(start + CHUNK, start + 2 * CHUNK))
-        const byBucket = new Map<number, number[]>()
-        prepared.forEach((p, i) => {
-          if (p instanceof Error) {
-            results[start + i] = { ok: false, error: p.message }
-            done++
-            return
-          }
-          const list = byBucket.get(p.bucket) ?? []
-          list.push(i)
-          byBucket.set(p.bucket, list)
-        })
-        for (const [bucket, members] of [...byBucket].sort((a, b) => a[0] - b[0])) {
-          for (let i = 0; i < members.length; i += batchSize) {
-            if (readOptions.signal?.aborted) throw abortError()
-            const group = members.slice(i, i + batchSize)
-            const readings = await runBatch(group.map((j) => prepared[j] as PreparedLine), bucket)
-            group.forEach((j, k) => (results[start + j] = { ok: true, reading: readings[k] }))
-            done += group.length
-            readOptions.onProgress?.(done)
-          }
-        }
-        readOptions.onProgress?.(done)
+        results.push(...(await readChunk(prepared, readOptions.signal, progress)))
       }
       return results
     },
@@ -121,9 +164,6 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     },
   }
 }
-
-// Provider probing fails noisily by design on machines without a GPU; the reasons are recorded instead.
-ort.env.logLevel = 'fatal'
 
 async function openSession(bytes: Uint8Array, provider: string, model: LoadedModel): Promise<ort.InferenceSession> {
   const session = await ort.InferenceSession.create(bytes, {

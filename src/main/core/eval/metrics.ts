@@ -1,0 +1,56 @@
+import { distance } from 'fastest-levenshtein'
+
+export interface Scores {
+  /** Lines read exactly, %. */
+  exact: number
+  /** Lines equal ignoring letter case, %. */
+  caseInsensitive: number
+  /** Lines equal on letters and digits only, ignoring case (the usual scene-text score), %. */
+  alnumCaseInsensitive: number
+  /** Character error rate: edit distance / reference length, summed over lines, %. */
+  cer: number
+  cerCaseInsensitive: number
+}
+
+const alnum = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')
+
+export function score(pairs: Array<{ truth: string; read: string }>): Scores {
+  let exact = 0
+  let ci = 0
+  let an = 0
+  let edits = 0
+  let editsCi = 0
+  let chars = 0
+  for (const { truth, read } of pairs) {
+    if (truth === read) exact++
+    if (truth.toLowerCase() === read.toLowerCase()) ci++
+    if (alnum(truth) === alnum(read)) an++
+    edits += distance(truth, read)
+    editsCi += distance(truth.toLowerCase(), read.toLowerCase())
+    chars += truth.length
+  }
+  const n = pairs.length || 1
+  const pct = (x: number, of: number) => round((100 * x) / (of || 1))
+  return {
+    exact: pct(exact, n),
+    caseInsensitive: pct(ci, n),
+    alnumCaseInsensitive: pct(an, n),
+    cer: pct(edits, chars),
+    cerCaseInsensitive: pct(editsCi, chars),
+  }
+}
+
+/** Lines a change made better / worse, by edit distance to the truth. */
+export function compare(pairs: Array<{ truth: string; before: string; after: string }>): { better: number; worse: number } {
+  let better = 0
+  let worse = 0
+  for (const { truth, before, after } of pairs) {
+    const d0 = distance(truth, before)
+    const d1 = distance(truth, after)
+    if (d1 < d0) better++
+    else if (d1 > d0) worse++
+  }
+  return { better, worse }
+}
+
+const round = (x: number) => Math.round(x * 100) / 100

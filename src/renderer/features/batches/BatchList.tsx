@@ -1,0 +1,56 @@
+// The library's batches, newest first as the engine returns them (the App refetches on `batches:changed`).
+import type { BatchSummary, Result } from '../../../shared/api'
+
+export function BatchList({
+  result,
+  selectedId,
+  onSelect,
+}: {
+  result: Result<BatchSummary[]> | undefined
+  selectedId: number | null
+  onSelect: (id: number) => void
+}) {
+  return (
+    <section className="panel batches" aria-labelledby="batches-title">
+      <h2 id="batches-title">Batches</h2>
+      {result === undefined && <p className="muted">Loading…</p>}
+      {result?.ok === false && (
+        <p className="form-error" role="alert">
+          {result.message}
+        </p>
+      )}
+      {result?.ok && result.value.length === 0 && <p className="muted">No batches yet.</p>}
+      {result?.ok && result.value.length > 0 && (
+        <ul className="batch-list">
+          {result.value.map((batch) => (
+            <li key={batch.id}>
+              <button
+                type="button"
+                className="batch"
+                aria-current={batch.id === selectedId ? 'true' : undefined}
+                onClick={() => onSelect(batch.id)}
+                title={batch.source}
+                data-testid="batch-item"
+              >
+                <span className="batch-name">{batch.name}</span>
+                <span className="batch-meta">
+                  {batch.doneCount < batch.lineCount
+                    ? `${batch.doneCount} of ${batch.lineCount} lines read`
+                    : `${batch.lineCount} lines`}
+                  {batch.errorCount > 0 && <span className="batch-errors"> · {batch.errorCount} unreadable</span>}
+                  {' · '}
+                  {formatDate(batch.createdAt)}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}
+
+function formatDate(iso: string): string {
+  const date = new Date(iso)
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+}

@@ -1,0 +1,38 @@
+import type { EventPayload } from '../../../shared/events'
+
+export function JobProgress({ job, onCancel }: { job: EventPayload<'job:progressed'>; onCancel: () => void }) {
+  const running = job.state === 'running'
+  return (
+    <div className={`job job-${job.state}`} data-testid="job-progress" aria-live="polite">
+      <progress max={Math.max(job.total, 1)} value={job.done} />
+      <div className="job-line">
+        <span>
+          {job.done} / {job.total} lines · {job.linesPerSecond.toFixed(1)} lines/s
+        </span>
+        {running && (
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+      </div>
+      {!running && <p className="job-state">{describe(job)}</p>}
+    </div>
+  )
+}
+
+function describe(job: EventPayload<'job:progressed'>): string {
+  switch (job.state) {
+    case 'running':
+      return 'Recognising…'
+    case 'finished':
+      return job.message ?? 'Finished.'
+    case 'cancelled':
+      return job.message ?? 'Cancelled.'
+    case 'failed':
+      return `Failed: ${job.message ?? 'unknown error'}`
+    default: {
+      const unknown: never = job.state
+      throw new Error(`unknown job state: ${String(unknown)}`)
+    }
+  }
+}

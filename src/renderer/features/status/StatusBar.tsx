@@ -1,0 +1,68 @@
+// The header: which engine this page talks to, with what model and execution provider, and whether the
+// event stream is connected. Skipped providers show their reasons on hover and when expanded.
+import type { EngineStatus } from '../../../shared/api'
+import { useConnection, useQuery } from '../../lib/client'
+
+export function StatusBar() {
+  const { result } = useQuery('engine:status', {})
+  const connection = useConnection()
+  return (
+    <header className="status-bar" data-testid="engine-status">
+      <h1 className="brand">Lector</h1>
+      {result === undefined && <span className="muted">Connecting to the engine…</span>}
+      {result?.ok === false && (
+        <span className="status-error" role="alert">
+          {result.message}
+        </span>
+      )}
+      {result?.ok && <EngineDetails status={result.value} />}
+      <span className={`connection connection-${connection}`} title="Live updates from the engine">
+        {connection === 'open' ? 'Live' : connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+      </span>
+    </header>
+  )
+}
+
+function EngineDetails({ status }: { status: EngineStatus }) {
+  const skipped = status.provider.skipped
+  return (
+    <dl className="engine-details">
+      <div>
+        <dt>Model</dt>
+        <dd title={`${status.model.id} · ${status.model.alphabetSize} symbols`}>{status.model.name}</dd>
+      </div>
+      <div>
+        <dt>Provider</dt>
+        <dd>
+          <span className="provider">{status.provider.name}</span>
+          {skipped.length > 0 && (
+            <details className="skipped">
+              <summary title={skipped.map((s) => `${s.name}: ${s.reason}`).join('\n')}>
+                {skipped.length} skipped
+              </summary>
+              <ul>
+                {skipped.map((s) => (
+                  <li key={s.name}>
+                    <strong>{s.name}</strong>: {s.reason}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </dd>
+      </div>
+      <div className="library">
+        <dt>Library</dt>
+        <dd title={status.libraryPath}>
+          <span>{status.libraryPath}</span>
+        </dd>
+      </div>
+      <div>
+        <dt>Host</dt>
+        <dd>
+          {status.host} · v{status.version}
+        </dd>
+      </div>
+    </dl>
+  )
+}

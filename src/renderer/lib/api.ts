@@ -1,0 +1,136 @@
+// The renderer's one way to the engine. It picks its transport itself: the Electron preload's
+// `window.lector` when present, otherwise the browser bridge (HTTP for requests, a WebSocket for events)
+// with the token from the page URL. Every failure comes back as `{ ok: false, message }`, never a throw.
+import type { ApiInput, ApiName, ApiOutput, LectorClient, Result } from '../../shared/api'
+import { isEventName, type EventName, type EventPayload } from '../../shared/events'
+import type { PreloadApi } from '../../shared/preload-api'
+
+export type ConnectionState = 'connecting' | 'open' | 'closed'
+
+export interface Client extends LectorClient {
+  kind: 'electron' | 'bridge' | 'none'
+  /** The native folder picker; only the Electron shell has one. */
+  pickFolder?: () => Promise<string | null>
+  /** The event stream's state; the UI refetches after a reconnect, since events may have been missed. */
+  connection(): ConnectionState
+  onConnection(listener: (state: ConnectionState) => void): () => void
+}
+
+/** How long to wait before reconnecting the event stream: doubles per failure, capped. */
+const RECONNECT_MIN_MS = 250
+const RECONNECT_MAX_MS = 5_000
+
+export function createClient(win: Window = window): Client {
+  const preload = (win as Window & { lector?: PreloadApi }).lector
+  if (preload) return electronClient(preload)
+  if (win.location.protocol === 'http:' || win.location.protocol === 'https:') return bridgeClient(win)
+  return offlineClient('This page is not connected to an engine: open it from the Lector app or the URL `npm run serve` prints.')
+}
+
+function electronClient(lector: PreloadApi): Client {
+  return {
+    kind: 'electron',
+    call: (name, input) => lector.call(name, input),
+    on: (event, listener) => lector.on(event, listener),
+    pickFolder: typeof lector.pickFolder === 'function' ? () => lector.pickFolder() : undefined,
+    connection: () => 'open',
+    onConnection: () => () => {},
+  }
+}
+
+function offlineClient(message: string): Client {
+  return {
+    kind: 'none',
+    call: async () => ({ ok: false, code: 'unavailable', message }),
+    on: () => () => {},
+    connection: () => 'closed',
+    onConnection: () => () => {},
+  }
+}
+
+function bridgeClient(win: Window): Client {
+  const token = new URLSearchParams(win.location.search).get('token') ?? ''
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
+  const stateListeners = new Set<(state: ConnectionState) => void>()
+  let state: ConnectionState = 'connecting'
+  const setState = (next: ConnectionState) => {
+    if (next === state) return
+    state = next
+    for (const l of stateListeners) l(next)
+  }
+
+  let failures = 0
+  const connect = () => {
+    const url = new URL('events', win.location.href)
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
+    url.search = `?token=${encodeURIComponent(token)}`
+    const ws = new WebSocket(url)
+    ws.onopen = () => {
+      failures = 0
+      setState('open')
+    }
+    ws.onmessage = (message) => {
+      let data: { event?: unknown; payload?: unknown }
+      try {
+        data = JSON.parse(String(message.data))
+      } catch {
+        return
+      }
+      if (!isEventName(data.event)) return
+      for (const l of listeners.get(data.event) ?? []) l(data.payload)
+    }
+    ws.onclose = () => {
+      setState('closed')
+      const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** failures++)
+      win.setTimeout(connect, delay)
+    }
+  }
+  connect()
+
+  return {
+    kind: 'bridge',
+    async call<K extends ApiName>(name: K, input: ApiInput<K>): Promise<Result<ApiOutput<K>>> {
+      let res: Response
+      try {
+        res = await fetch(new URL(`api/${name}`, win.location.href), {
+          method: 'POST',
+          headers: { 'x-lector-token': token, 'content-type': 'application/json' },
+          body: JSON.stringify(input ?? {}),
+        })
+      } catch (err) {
+        return { ok: false, code: 'unavailable', message: `Cannot reach the engine: ${errorText(err)}` }
+      }
+      const text = await res.text().catch(() => '')
+      try {
+        const data = JSON.parse(text) as Result<ApiOutput<K>>
+        if (data && typeof data === 'object' && typeof data.ok === 'boolean') return data
+      } catch {
+        // not JSON: a transport refusal, described below
+      }
+      if (res.status === 401) {
+        return {
+          ok: false,
+          code: 'unavailable',
+          message: 'The engine refused this page: its URL has no valid token. Open the exact link the server printed.',
+        }
+      }
+      return { ok: false, code: 'unavailable', message: `The engine answered HTTP ${res.status}: ${text.slice(0, 200)}` }
+    },
+    on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) {
+      let set = listeners.get(event)
+      if (!set) listeners.set(event, (set = new Set()))
+      const l = listener as (payload: unknown) => void
+      set.add(l)
+      return () => void set.delete(l)
+    },
+    connection: () => state,
+    onConnection(listener) {
+      stateListeners.add(listener)
+      return () => void stateListeners.delete(listener)
+    },
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}

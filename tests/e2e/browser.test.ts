@@ -1,0 +1,154 @@
+// The browser shell end to end: a real engine behind the real bridge, the built renderer in Chromium.
+// Needs `npm run build` first (the test script runs it) and Chromium at /usr/bin/chromium.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startBridge, type Bridge } from '../../src/main/bridge/server'
+import { createEngine, type Engine } from '../../src/main/core/engine'
+import { renderLines } from '../fixtures/render-lines'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const staticDir = join(root, 'out', 'renderer')
+const screenshotPath = join(root, 'test-results', 'browser-shell.png')
+const chromiumPath = '/usr/bin/chromium'
+
+const lines = [
+  { file: 'line-01.png', text: 'Invoice number 4711' },
+  { file: 'line-02.png', text: 'Total due: 128.40 EUR' },
+  { file: 'line-03.png', text: 'Payable within 30 days' },
+  { file: 'line-04.png', text: 'Thank you for your order' },
+  { file: 'line-05.png', text: 'Harbour Street 12, Bristol' },
+  { file: 'line-06.png', text: 'Reference AB-2024-0093' },
+]
+/** Claims to be a PNG but is text: the engine must report it as one unreadable line and read the rest. */
+const corruptFile = 'line-07-corrupt.png'
+/** Not an image at all: the engine leaves it out and the batch says so. */
+const strayFile = 'notes.txt'
+
+interface ShownRow {
+  state: string | undefined
+  file: string
+  text: string
+}
+
+/** The rows as shown, read through locators (this file compiles without the DOM library). */
+async function readRows(page: Page): Promise<ShownRow[]> {
+  const rows = await page.getByTestId('line-row').all()
+  return Promise.all(
+    rows.map(async (row) => ({
+      state: (await row.getAttribute('data-state')) ?? undefined,
+      file: (await row.getByTestId('line-file').textContent()) ?? '',
+      text: (await row.getByTestId('line-text').textContent()) ?? '',
+    })),
+  )
+}
+
+describe('the browser shell', () => {
+  let tmp: string
+  let folder: string
+  let engine: Engine
+  let bridge: Bridge
+  let browser: Browser
+
+  beforeAll(async () => {
+    if (!existsSync(join(staticDir, 'index.html'))) {
+      throw new Error(`${staticDir}/index.html is missing: build the renderer first (npm run build, i.e. electron-vite build).`)
+    }
+    if (!existsSync(chromiumPath)) {
+      throw new Error(`Chromium is missing at ${chromiumPath}: install it (apt-get install -y chromium).`)
+    }
+    tmp = mkdtempSync(join(tmpdir(), 'lector-e2e-'))
+    folder = join(tmp, 'scans')
+    await renderLines(folder, lines)
+    writeFileSync(join(folder, corruptFile), 'this is not an image\n')
+    writeFileSync(join(folder, strayFile), 'a note that sits beside the scans\n')
+    engine = await createEngine({ libraryPath: join(tmp, 'library.db'), host: 'bridge' })
+    bridge = await startBridge({ engine, staticDir })
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    })
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await bridge?.close()
+    await engine?.close()
+    if (tmp) rmSync(tmp, { recursive: true, force: true })
+  })
+
+  it('opens a folder and shows every rendered line exactly as the engine read it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    const problems: string[] = []
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
+    page.on('response', (res) => {
+      if (res.status() >= 400) problems.push(`HTTP ${res.status()} for ${res.url()}`)
+    })
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()}`)
+    })
+
+    await page.goto(bridge.url)
+    const status = page.getByTestId('engine-status')
+    await status.getByText(engine.status().model.name).waitFor()
+    await status.getByText(engine.status().provider.name, { exact: true }).waitFor()
+    await status.getByText('Live').waitFor()
+
+    await page.getByLabel('Folder of line images').fill(folder)
+    await page.getByRole('button', { name: 'Open', exact: true }).click()
+
+    const expectedRows = lines.length + 1
+    await expect
+      .poll(() => readRows(page), { timeout: 60_000, interval: 200 })
+      .toSatisfy((rows: ShownRow[]) => rows.length === expectedRows && rows.every((r) => r.state !== 'pending'))
+    const rows = await readRows(page)
+    expect(rows.filter((r) => r.state === 'read').map(({ file, text }) => ({ file, text }))).toEqual(lines)
+    const failed = rows.filter((r) => r.state === 'failed')
+    expect(failed.map((r) => r.file)).toEqual([corruptFile])
+    expect(failed[0].text.trim()).not.toBe('')
+    await expect(page.getByTestId('skipped-files').textContent()).resolves.toContain(strayFile)
+    await expect(page.getByTestId('batch-item').first().textContent()).resolves.toContain('scans')
+
+    // Crops load lazily; wait for the visible ones before looking at the page.
+    await page.waitForFunction(
+      `[...document.querySelectorAll('[data-state="read"] img')]
+        .filter((img) => img.complete && img.naturalWidth > 0).length === ${lines.length}`,
+      undefined,
+      { timeout: 30_000 },
+    )
+    mkdirSync(dirname(screenshotPath), { recursive: true })
+    await page.screenshot({ path: screenshotPath })
+
+    expect(problems).toEqual([])
+    await page.close()
+  })
+
+  it('says clearly when a folder does not exist', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    await page.goto(bridge.url)
+    const missing = join(tmp, 'no-such-folder')
+    await page.getByLabel('Folder of line images').fill(missing)
+    await page.getByRole('button', { name: 'Open', exact: true }).click()
+    const error = page.getByTestId('open-error')
+    await error.waitFor()
+    expect(await error.textContent()).toContain(missing)
+    await page.close()
+  })
+
+  it('shows the refusal when the page is opened without its token', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    await page.goto(`http://127.0.0.1:${bridge.port}/`)
+    await page.getByTestId('engine-status').getByText('no valid token').waitFor()
+    await page.close()
+  })
+})
