@@ -165,7 +165,7 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
   }
 }
 
-async function openSession(bytes: Uint8Array, provider: string, model: LoadedModel): Promise<ort.InferenceSession> {
+export async function openSession(bytes: Uint8Array, provider: string, model: LoadedModel): Promise<ort.InferenceSession> {
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',

@@ -1,0 +1,15 @@
+// npm run bench -- <name> [options]: benchmarks that print figures (never assertions).
+import { benchRecognize } from './recognize'
+
+const benches: Record<string, (args: string[]) => Promise<void>> = {
+  recognize: benchRecognize,
+}
+
+const [name, ...args] = process.argv.slice(2)
+const run = name ? benches[name] : undefined
+if (!run) {
+  console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [options]`)
+  process.exitCode = 2
+} else {
+  await run(args)
+}
