@@ -10,9 +10,8 @@ import ort from 'onnxruntime-node'
 import { createEngine } from '../src/main/core/engine'
 import { readLabels } from '../src/main/core/eval/labels'
 import { loadRecModel } from '../src/main/core/model/manifest'
-import { withExtraOutputs } from '../src/main/core/model/onnx-outputs'
 import { packBatch, prepareLine, splitLongLine, type PreparedLine } from '../src/main/core/recognize/preprocess'
-import { openSession } from '../src/main/core/recognize/recognizer'
+import { openRecSession } from '../src/main/core/recognize/recognizer'
 import { renderLines, type FontName } from '../tests/fixtures/render-lines'
 
 interface SetResult {
@@ -43,7 +42,7 @@ function generatedTexts(n: number): Array<{ file: string; text: string; font: Fo
 
 async function bareSessionRate(paths: string[], provider: string, batchSize: number): Promise<number> {
   const model = loadRecModel()
-  const session = await openSession(withExtraOutputs(model.bytes, [model.manifest.outputs.features]), provider, model)
+  const { session, fetches } = await openRecSession(model, [provider])
   const spec = model.manifest.preprocess
   const lines: PreparedLine[] = []
   for (const p of paths) {
@@ -61,7 +60,7 @@ async function bareSessionRate(paths: string[], provider: string, batchSize: num
     }
   }
   const started = performance.now()
-  for (const b of batches) await session.run({ [model.manifest.input]: b.tensor })
+  for (const b of batches) await session.run({ [model.manifest.input]: b.tensor }, fetches)
   const seconds = (performance.now() - started) / 1000
   await session.release()
   return paths.length / seconds

@@ -7,7 +7,7 @@ import type { ApiInput, ApiName, ApiOutput } from '../shared/api'
 import { createEngine, type Engine } from '../main/core/engine'
 import { toCsv } from '../main/core/export/csv'
 import { defaultLibraryPath } from '../main/core/paths'
-import { evalUsage, evaluate, formatReport, parseEvalArgs } from './eval'
+import { evalUsage, evaluateInContext, evaluateRecognition, formatContext, formatRecognition, parseEvalArgs, type Selection } from './eval'
 
 const usage = `Lector — review OCR of document batches
 
@@ -107,14 +107,20 @@ async function serve(args: string[]): Promise<void> {
 async function evalCommand(args: string[]): Promise<void> {
   const values = parseEvalArgs(args)
   if (!values.data) throw new UsageError('eval needs --data DIR (a folder with labels.tsv)')
-  if (Number(values.correct) !== 0) {
-    throw new UsageError('eval --correct > 0 needs in-context inference, which this version does not have yet')
-  }
+  const correct = Number(values.correct)
+  if (!(correct >= 0 && correct < 1)) throw new UsageError('--correct is a fraction of the lines, from 0 to below 1 (e.g. 0.2)')
+  const select = values.select as Selection
+  if (!['lowconf', 'queue', 'random'].includes(select)) throw new UsageError('--select is lowconf, queue or random')
+  const limit = values.limit ? Number(values.limit) : undefined
   // A throwaway library unless one is named: evaluation must not fill the user's library.
   const engine = await createEngine({ libraryPath: values.db ?? ':memory:', host: 'cli' })
   try {
-    const report = await evaluate(engine, values.data, values.limit ? Number(values.limit) : undefined)
-    process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`)
+    const report =
+      correct === 0
+        ? await evaluateRecognition(engine, values.data, limit)
+        : await evaluateInContext(engine, values.data, { correct, select, seed: Number(values.seed), limit })
+    const text = 'greedy' in report ? formatRecognition(report) : formatContext(report)
+    process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${text}\n`)
   } finally {
     await engine.close()
   }

@@ -12,6 +12,7 @@ import {
   type WebContentsLike,
 } from './ipc'
 import { isTrustedRendererUrl } from './security'
+import { fakeHandlers } from '../../tests/fixtures/fake-handlers'
 
 const rendererFile = '/app/out/renderer/index.html'
 const appUrl = 'file:///app/out/renderer/index.html'
@@ -51,11 +52,8 @@ function fakeWindow(url = appUrl) {
   return { contents, sent }
 }
 
-function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
-  const never = () => {
-    throw new Error('not expected in this test')
-  }
-  return {
+function handlersWithStatus(overrides: Partial<Handlers> = {}): Handlers {
+  return fakeHandlers({
     'engine:status': () => ({
       version: '0.0.0',
       model: { id: 'm', name: 'model', alphabetSize: 3 },
@@ -64,15 +62,12 @@ function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
       host: 'electron',
     }),
     'batch:list': () => [],
-    'batch:openFolder': never,
-    'batch:lines': never,
-    'line:crop': never,
     'job:cancel': (input) => ({ cancelled: input.jobId === 'job-1' }),
     ...overrides,
-  }
+  })
 }
 
-function setup(handlers: Handlers = fakeHandlers()) {
+function setup(handlers: Handlers = handlersWithStatus()) {
   const { ipcMain, handlers: registered, invoke } = fakeIpcMain()
   const { contents, sent } = fakeWindow()
   const events = createEventBus()
@@ -98,7 +93,7 @@ describe('bindIpc', () => {
 
   it('answers a malformed payload with bad-input and never runs the handler', async () => {
     const cancel = vi.fn(() => ({ cancelled: true }))
-    const { invoke, ours } = setup(fakeHandlers({ 'job:cancel': cancel }))
+    const { invoke, ours } = setup(handlersWithStatus({ 'job:cancel': cancel }))
     const result = await invoke('lector:job:cancel', ours, { jobId: 42, extra: true })
     expect(result).toMatchObject({ ok: false, code: 'bad-input' })
     expect(cancel).not.toHaveBeenCalled()

@@ -39,8 +39,15 @@ export interface LineRow {
   index: number
   file: string
   state: 'pending' | 'read' | 'failed'
+  /** The text shown: the reviewer's, else the in-context reading, else the model's. */
   text: string
+  /** Where `text` comes from. */
+  source: 'model' | 'context' | 'human'
+  /** The model's own reading (before context and corrections). */
+  modelText: string
   confidence: number
+  /** Corrected lines whose frames decided the in-context change (its in-context examples). */
+  examples: number[]
   /** Why this line could not be read (corrupt file, unsupported format…); null when it was read. */
   error: string | null
 }
@@ -48,6 +55,25 @@ export interface LineRow {
 export interface LinePage {
   total: number
   rows: LineRow[]
+}
+
+/** What the engine decided about context for a batch (see in-context.md). */
+export interface ContextDecision {
+  trust: number
+  calibrationLines: number
+  errorsByTrust: Record<string, number>
+  poolEntries: number
+  correctedLines: number
+  unaligned: number
+}
+
+export interface ReviewUpdate {
+  lineId: number
+  /** Other lines whose reading changed because of this correction. */
+  changed: number[]
+  /** Time from the correction to the updated readings, in milliseconds. */
+  updateMs: number
+  decision: ContextDecision
 }
 
 export interface CropImage {
@@ -76,6 +102,10 @@ export const apiInputs = {
     .strict(),
   'line:crop': z.object({ lineId: Id }).strict(),
   'job:cancel': z.object({ jobId: z.string().min(1).max(64) }).strict(),
+  'review:correct': z.object({ lineId: Id, text: z.string().max(10_000, 'a line of text is at most 10,000 characters') }).strict(),
+  'review:accept': z.object({ lineId: Id }).strict(),
+  'review:undo': z.object({ batchId: Id }).strict(),
+  'review:decision': z.object({ batchId: Id }).strict(),
 } as const
 
 export interface ApiOutputs {
@@ -85,6 +115,10 @@ export interface ApiOutputs {
   'batch:lines': LinePage
   'line:crop': CropImage
   'job:cancel': { cancelled: boolean }
+  'review:correct': ReviewUpdate
+  'review:accept': ReviewUpdate
+  'review:undo': ReviewUpdate | null
+  'review:decision': ContextDecision
 }
 
 export type ApiName = keyof typeof apiInputs

@@ -8,6 +8,7 @@ import type { BatchSummary } from '../../shared/api'
 import { createDispatcher, type Handlers } from '../core/dispatch'
 import { createEventBus } from '../core/event-bus'
 import { CONTENT_SECURITY_POLICY, MAX_BODY_BYTES, startBridge, type Bridge } from './server'
+import { fakeHandlers } from '../../../tests/fixtures/fake-handlers'
 
 const SECRET = 'TOP-SECRET-OUTSIDE-THE-BUILD'
 const batch: BatchSummary = {
@@ -22,24 +23,17 @@ const batch: BatchSummary = {
   jobId: null,
 }
 
-function fakeHandlers(calls: string[]): Handlers {
-  const notUsed = () => {
-    throw new Error('not used in these tests')
-  }
-  return {
-    'engine:status': notUsed,
+function handlersFor(calls: string[]): Handlers {
+  return fakeHandlers({
     'batch:list': () => {
       calls.push('batch:list')
       return [batch]
     },
-    'batch:openFolder': notUsed,
-    'batch:lines': notUsed,
-    'line:crop': notUsed,
     'job:cancel': (input) => {
       calls.push(`job:cancel ${input.jobId}`)
       return { cancelled: true }
     },
-  }
+  })
 }
 
 interface Reply {
@@ -100,7 +94,7 @@ describe('the browser bridge', () => {
     writeFileSync(join(dir, 'secret.txt'), SECRET)
     symlinkSync(join(dir, 'secret.txt'), join(staticDir, 'assets', 'link.txt'))
     bridge = await startBridge({
-      engine: { dispatch: createDispatcher(fakeHandlers(calls), () => {}), events },
+      engine: { dispatch: createDispatcher(handlersFor(calls), () => {}), events },
       port: 0,
       staticDir,
     })

@@ -1,25 +1,19 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createDispatcher, type Handlers } from './dispatch'
 import { LectorError } from './errors'
+import { fakeHandlers } from '../../../tests/fixtures/fake-handlers'
 
-function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
-  const fail = () => {
-    throw new Error('not used')
-  }
-  return {
-    'engine:status': fail,
+function handlers(overrides: Partial<Handlers> = {}): Handlers {
+  return fakeHandlers({
     'batch:list': () => [],
-    'batch:openFolder': fail,
     'batch:lines': (input) => ({ total: 0, rows: [], echo: input }) as never,
-    'line:crop': fail,
-    'job:cancel': () => ({ cancelled: false }),
     ...overrides,
-  }
+  })
 }
 
 describe('the contract at the boundary', () => {
   it('refuses a request name that is not in the contract', async () => {
-    const dispatch = createDispatcher(fakeHandlers())
+    const dispatch = createDispatcher(handlers())
     expect(await dispatch('fs:readFile', { path: '/etc/passwd' })).toEqual({
       ok: false,
       code: 'unknown-request',
@@ -31,7 +25,7 @@ describe('the contract at the boundary', () => {
 
   it('refuses malformed input before any handler runs', async () => {
     const openFolder = vi.fn()
-    const dispatch = createDispatcher(fakeHandlers({ 'batch:openFolder': openFolder }))
+    const dispatch = createDispatcher(handlers({ 'batch:openFolder': openFolder }))
     for (const bad of [{}, { path: '' }, { path: 'a\0b' }, { path: 7 }, { path: '/x', extra: true }, null, 'str', [1]]) {
       const result = await dispatch('batch:openFolder', bad)
       expect(result).toMatchObject({ ok: false, code: 'bad-input' })
@@ -43,7 +37,7 @@ describe('the contract at the boundary', () => {
   })
 
   it('passes parsed input with defaults to the handler', async () => {
-    const dispatch = createDispatcher(fakeHandlers())
+    const dispatch = createDispatcher(handlers())
     expect(await dispatch('batch:lines', { batchId: 3 })).toEqual({
       ok: true,
       value: { total: 0, rows: [], echo: { batchId: 3, offset: 0, limit: 100 } },
@@ -53,7 +47,7 @@ describe('the contract at the boundary', () => {
   it('turns thrown errors into data: a user error keeps its code, anything else is internal', async () => {
     const log = vi.fn()
     const dispatch = createDispatcher(
-      fakeHandlers({
+      handlers({
         'batch:list': () => {
           throw new LectorError('not-found', 'no such batch')
         },

@@ -1,9 +1,12 @@
 // The engine: plain Node, never imports electron. Every host (Electron IPC, the browser bridge, the CLI)
 // builds one with createEngine and talks to it only through `dispatch` and `events`.
 import type { EngineStatus } from '../../shared/api'
+import { createReviewService, type ReviewService } from './batch/review'
 import { createBatchService, type BatchService } from './batch/service'
 import { createDispatcher, type Dispatch } from './dispatch'
 import { createEventBus, type EventBus } from './event-bus'
+import type { ContextSettings } from './incontext/settings'
+import { createSimilaritySearch } from './incontext/similarity'
 import { loadRecognizer, type Recognizer } from './recognize/recognizer'
 import { openLibrary } from './store/db'
 import { version } from './version'
@@ -16,6 +19,8 @@ export interface EngineOptions {
   nativeBinding?: string
   /** Execution providers to try, in order; defaults to the platform's list ending in CPU. */
   providers?: string[]
+  /** Overrides of the in-context settings (experiments; the app uses the defaults). */
+  context?: Partial<ContextSettings>
 }
 
 export interface Engine {
@@ -24,6 +29,7 @@ export interface Engine {
   status(): EngineStatus
   recognizer: Recognizer
   batches: BatchService
+  review: ReviewService
   close(): Promise<void>
 }
 
@@ -45,13 +51,19 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     host: options.host,
   })
   const batches = createBatchService({ db, recognizer, events })
+  const similarity = await createSimilaritySearch(120)
+  const review = createReviewService({ db, recognizer, batches, events, similarity, settings: options.context })
   const dispatch = createDispatcher({
     'engine:status': () => status(),
     'batch:list': () => batches.list(),
     'batch:openFolder': (input) => batches.openFolder(input),
-    'batch:lines': (input) => batches.lines(input),
+    'batch:lines': (input) => review.lines(input),
     'line:crop': (input) => batches.crop(input.lineId),
     'job:cancel': (input) => ({ cancelled: batches.cancel(input.jobId) }),
+    'review:correct': (input) => review.correct(input.lineId, input.text),
+    'review:accept': (input) => review.accept(input.lineId),
+    'review:undo': (input) => review.undo(input.batchId),
+    'review:decision': (input) => review.decision(input.batchId),
   })
   return {
     dispatch,
@@ -59,9 +71,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     status,
     recognizer,
     batches,
+    review,
     async close() {
       batches.cancelAll()
       await batches.idle()
+      await similarity.release()
       await recognizer.release()
       db.close()
     },

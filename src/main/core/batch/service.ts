@@ -43,6 +43,8 @@ export interface BatchService {
   /** Every line's reading (engine text and greedy text), in batch order. */
   readings(batchId: number): StoredReading[]
   lines(input: ApiParsedInput<'batch:lines'>): LinePage
+  /** One line as the model read it. */
+  line(lineId: number): LineRow
   crop(lineId: number): Promise<CropImage>
   cancel(jobId: string): boolean
   cancelAll(): void
@@ -82,6 +84,10 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
              r.text, r.confidence, r.error, r.line_id IS NOT NULL AS hasReading
       FROM lines l LEFT JOIN readings r ON r.line_id = l.id
       WHERE l.batch_id = @batchId ORDER BY l.idx LIMIT @limit OFFSET @offset`),
+    oneLine: db.prepare(`
+      SELECT l.id, l.batch_id AS batchId, l.idx AS "index", l.source_path AS path,
+             r.text, r.confidence, r.error, r.line_id IS NOT NULL AS hasReading
+      FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.id = ?`),
     line: db.prepare('SELECT source_path AS path, crop FROM lines WHERE id = ?'),
   }
 
@@ -120,6 +126,22 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       errorCount: row.errorCount,
       skippedFiles: JSON.parse(row.skipped),
       jobId: jobFor(row.id)?.id ?? null,
+    }
+  }
+
+  function toRow(r: any): LineRow {
+    return {
+      id: r.id,
+      batchId: r.batchId,
+      index: r.index,
+      file: r.path ? basename(r.path) : `line ${r.index + 1}`,
+      state: !r.hasReading ? 'pending' : r.error ? 'failed' : 'read',
+      text: r.text ?? '',
+      source: 'model',
+      modelText: r.text ?? '',
+      confidence: r.confidence ?? 0,
+      examples: [],
+      error: r.error ?? null,
     }
   }
 
@@ -224,19 +246,13 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
     lines({ batchId, offset, limit }) {
       const total = q.count.get(batchId) as number
       if (!total && !q.summaries.get({ id: batchId })) throw new LectorError('not-found', `There is no batch ${batchId}.`)
-      const rows = (q.page.all({ batchId, offset, limit }) as any[]).map(
-        (r): LineRow => ({
-          id: r.id,
-          batchId: r.batchId,
-          index: r.index,
-          file: r.path ? basename(r.path) : `line ${r.index + 1}`,
-          state: !r.hasReading ? 'pending' : r.error ? 'failed' : 'read',
-          text: r.text ?? '',
-          confidence: r.confidence ?? 0,
-          error: r.error ?? null,
-        }),
-      )
-      return { total, rows }
+      return { total, rows: (q.page.all({ batchId, offset, limit }) as any[]).map(toRow) }
+    },
+
+    line(lineId) {
+      const row = q.oneLine.get(lineId)
+      if (!row) throw new LectorError('not-found', `There is no line ${lineId}.`)
+      return toRow(row)
     },
 
     async crop(lineId) {

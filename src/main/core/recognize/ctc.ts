@@ -59,6 +59,14 @@ export function beamDecode(f: LineFrames, alphabet: Alphabet, options: BeamOptio
     }
     const base = t * f.k
     const blankP = f.blank[t]
+    // Most frames are a near-certain blank: every prefix just stays, no new prefix is worth a place.
+    if (f.topIndex[base] === alphabet.blank && (f.k < 2 || f.topProb[base + 1] < options.prune)) {
+      for (const h of beams.values()) {
+        h.pb = (h.pb + h.pnb) * blankP
+        h.pnb = 0
+      }
+      continue
+    }
     for (const [key, h] of beams) {
       const total = h.pb + h.pnb
       // Stay on the same prefix by emitting a blank.

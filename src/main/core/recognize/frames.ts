@@ -19,51 +19,36 @@ export interface LineFrames {
 
 export const TOP_K = 16
 
-/** Cuts a line's own frames out of a batch output and keeps the top-k of each. */
-export function extractFrames(
-  probs: Float32Array,
-  probOffset: number,
-  classes: number,
-  features: Float32Array,
-  featureOffset: number,
-  dim: number,
-  frames: number,
-  k = TOP_K,
-): LineFrames {
-  const topIndex = new Uint16Array(frames * k)
-  const topProb = new Float32Array(frames * k)
-  const blank = new Float32Array(frames)
-  const feats = new Float32Array(frames * dim)
-  for (let t = 0; t < frames; t++) {
-    const row = probOffset + t * classes
-    blank[t] = probs[row]
-    topK(probs, row, classes, k, topIndex, topProb, t * k)
-    let norm = 0
-    const src = featureOffset + t * dim
-    for (let d = 0; d < dim; d++) norm += features[src + d] * features[src + d]
-    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0
-    for (let d = 0; d < dim; d++) feats[t * dim + d] = features[src + d] * scale
-  }
-  return { frames, k, topIndex, topProb, blank, dim, features: feats }
+/** The session's per-frame outputs for a whole batch: [B, steps, k] top-k, [B, steps] blank, [B, steps, dim]. */
+export interface BatchOutputs {
+  values: Float32Array
+  indices: BigInt64Array
+  blank: Float32Array
+  features: Float32Array
 }
 
-// Insertion into a small sorted list; nearly every class fails the first comparison, so this is one pass.
-function topK(p: Float32Array, row: number, classes: number, k: number, idx: Uint16Array, prob: Float32Array, at: number) {
-  let filled = 0
-  let floor = -1
-  for (let c = 0; c < classes; c++) {
-    const v = p[row + c]
-    if (filled === k && v <= floor) continue
-    let i = filled < k ? filled++ : k - 1
-    while (i > 0 && prob[at + i - 1] < v) {
-      prob[at + i] = prob[at + i - 1]
-      idx[at + i] = idx[at + i - 1]
-      i--
-    }
-    prob[at + i] = v
-    idx[at + i] = c
-    floor = prob[at + filled - 1]
+/** Cuts line `b`'s own frames out of a batch's outputs, normalising each frame's features. */
+export function extractFrames(
+  out: BatchOutputs,
+  shape: { steps: number; k: number; dim: number },
+  b: number,
+  frames: number,
+): LineFrames {
+  const { steps, k, dim } = shape
+  const topIndex = new Uint16Array(frames * k)
+  const topProb = out.values.slice(b * steps * k, (b * steps + frames) * k)
+  const blank = out.blank.slice(b * steps, b * steps + frames)
+  const features = new Float32Array(frames * dim)
+  const i0 = b * steps * k
+  for (let i = 0; i < frames * k; i++) topIndex[i] = Number(out.indices[i0 + i])
+  for (let t = 0; t < frames; t++) {
+    const src = (b * steps + t) * dim
+    let norm = 0
+    for (let d = 0; d < dim; d++) norm += out.features[src + d] * out.features[src + d]
+    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0
+    for (let d = 0; d < dim; d++) features[t * dim + d] = out.features[src + d] * scale
   }
+  return { frames, k, topIndex, topProb, blank, dim, features }
 }
 
 /** Joins frames of consecutive windows of one long line. */

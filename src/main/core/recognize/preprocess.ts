@@ -32,20 +32,17 @@ export async function prepareLine(source: ImageSource, spec: RecManifest['prepro
 }
 
 async function decodeAndResize(source: ImageSource, spec: RecManifest['preprocess']): Promise<PreparedLine> {
-  const image = sharp(source, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS })
-  const meta = await image.metadata()
-  if (!meta.width || !meta.height) throw new Error('the image has no size')
-  // Orientations 5–8 swap width and height once the EXIF rotation is applied.
-  const [w, h] = (meta.orientation ?? 1) >= 5 ? [meta.height, meta.width] : [meta.width, meta.height]
-  const width = Math.max(1, Math.ceil((spec.height * w) / h))
-  const { data, info } = await image
+  // One decode: EXIF rotation, transparency onto white paper, 8-bit sRGB; the size comes with the pixels.
+  const { data, info } = await sharp(source, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS })
     .rotate()
     .flatten({ background: '#ffffff' })
     .toColourspace('srgb')
     .removeAlpha()
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true })
-  if (info.width !== w || info.height !== h || info.channels !== 3) throw new Error('unexpected decoded size')
+  const { width: w, height: h } = info
+  if (!w || !h || info.channels !== 3) throw new Error('the image has no pixels')
+  const width = Math.max(1, Math.ceil((spec.height * w) / h))
   return {
     data: resizeNormalize(data, w, h, width, spec),
     width,

@@ -1,11 +1,11 @@
 import ort from 'onnxruntime-node'
 import type { SkippedProvider } from '../../../shared/api'
 import { loadRecModel, type LoadedModel } from '../model/manifest'
-import { withExtraOutputs } from '../model/onnx-outputs'
+import { withExtraOutputs, withTopK } from '../model/onnx-outputs'
 import { defaultProviders, openWithFallback } from '../model/providers'
 import { parseAlphabet, type Alphabet } from './alphabet'
 import { beamDecode, greedyDecode, type Decoded } from './ctc'
-import { concatFrames, extractFrames, sliceFrames, type LineFrames } from './frames'
+import { concatFrames, extractFrames, sliceFrames, TOP_K, type LineFrames } from './frames'
 import { bucketWidth, packBatch, prepareLine, splitLongLine, type ImageSource, type Piece, type PreparedLine } from './preprocess'
 
 export interface Reading {
@@ -59,29 +59,26 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
   const model = loadRecModel()
   const { manifest } = model
   const alphabet = parseAlphabet(model.alphabetText, { spaceAtEnd: manifest.ctc.spaceAtEnd })
-  const bytes = withExtraOutputs(model.bytes, [manifest.outputs.features])
-  const { session, provider, skipped } = await openWithFallback(options.providers ?? defaultProviders(), (ep) =>
-    openSession(bytes, ep, model),
-  )
-  const classes = alphabet.size
+  const { session, provider, skipped, outputs } = await openRecSession(model, options.providers ?? defaultProviders())
   const dim = manifest.featureDim
   const batchSize = options.batchSize ?? defaultBatchSize(provider)
   const height = manifest.preprocess.height
 
   async function runBatch(lines: PreparedLine[], bucket: number): Promise<LineFrames[]> {
     const x = new ort.Tensor('float32', packBatch(lines, height, bucket), [lines.length, 3, height, bucket])
-    const out = await session.run({ [manifest.input]: x })
-    const probs = out[manifest.outputs.posteriors]
-    const feats = out[manifest.outputs.features]
-    const steps = probs.dims[1]
+    const out = await session.run({ [manifest.input]: x }, [outputs.values, outputs.indices, outputs.blank, manifest.outputs.features])
+    const values = out[outputs.values]
+    const steps = values.dims[1]
     const frames = lines.map((line, b) =>
       extractFrames(
-        probs.data as Float32Array,
-        b * steps * classes,
-        classes,
-        feats.data as Float32Array,
-        b * steps * dim,
-        dim,
+        {
+          values: values.data as Float32Array,
+          indices: out[outputs.indices].data as BigInt64Array,
+          blank: out[outputs.blank].data as Float32Array,
+          features: out[manifest.outputs.features].data as Float32Array,
+        },
+        { steps, k: TOP_K, dim },
+        b,
         Math.min(line.frames, steps),
       ),
     )
@@ -165,19 +162,35 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
   }
 }
 
-export async function openSession(bytes: Uint8Array, provider: string, model: LoadedModel): Promise<ort.InferenceSession> {
+// Provider probing fails noisily by design on machines without a GPU; the reasons are recorded instead.
+ort.env.logLevel = 'fatal'
+
+/**
+ * The recognizer as the engine runs it: the exported graph plus, in memory, the per-frame features as an
+ * output and each frame's top-k classes and blank probability (so the full softmax never leaves the
+ * session). Each provider is tried in turn and must run a line before it is chosen.
+ */
+export async function openRecSession(model: LoadedModel, providers: string[]) {
+  const { manifest } = model
+  const { bytes, outputs } = withTopK(withExtraOutputs(model.bytes, [manifest.outputs.features]), manifest.outputs.posteriors, TOP_K, manifest.ctc.blank)
+  const fetches = [outputs.values, outputs.indices, outputs.blank, manifest.outputs.features]
+  const chosen = await openWithFallback(providers, (ep) => openSession(bytes, ep, model, fetches))
+  return { ...chosen, outputs, fetches }
+}
+
+async function openSession(bytes: Uint8Array, provider: string, model: LoadedModel, fetches: string[]): Promise<ort.InferenceSession> {
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
   })
   try {
-    // Prove the provider can run the graph, not just build it, and that both outputs exist.
+    // Prove the provider can run the graph, not just build it, and that every output exists.
     const { height, minWidth } = model.manifest.preprocess
     const width = bucketWidth(minWidth, minWidth)
     const x = new ort.Tensor('float32', new Float32Array(3 * height * width), [1, 3, height, width])
-    const out = await session.run({ [model.manifest.input]: x })
-    for (const name of Object.values(model.manifest.outputs)) {
+    const out = await session.run({ [model.manifest.input]: x }, fetches)
+    for (const name of fetches) {
       if (!out[name]) throw new Error(`the model has no output ${name}`)
     }
   } catch (err) {

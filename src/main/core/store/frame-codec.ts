@@ -1,4 +1,4 @@
-import { getFloat16, setFloat16 } from '@petamoriken/float16'
+import { decodeHalf as fromHalf, encodeHalf as toHalf } from './half'
 import type { LineFrames } from '../recognize/frames'
 
 // The per-line cache on disk: features and probabilities as IEEE half floats (fp16 keeps cosine
@@ -14,23 +14,9 @@ export interface EncodedFrames {
   blank: Buffer
 }
 
-function toHalf(values: Float32Array): Buffer {
-  const buf = Buffer.alloc(values.length * 2)
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
-  for (let i = 0; i < values.length; i++) setFloat16(view, i * 2, values[i], true)
-  return buf
-}
-
-function fromHalf(buf: Buffer): Float32Array {
-  const out = new Float32Array(buf.byteLength / 2)
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
-  for (let i = 0; i < out.length; i++) out[i] = getFloat16(view, i * 2, true)
-  return out
-}
-
 export function encodeFrames(f: LineFrames): EncodedFrames {
-  const index = Buffer.alloc(f.topIndex.length * 2)
-  for (let i = 0; i < f.topIndex.length; i++) index.writeUInt16LE(f.topIndex[i], i * 2)
+  // Class indices as uint16, little-endian (every platform Lector runs on is little-endian).
+  const index = Buffer.from(f.topIndex.buffer, f.topIndex.byteOffset, f.topIndex.byteLength)
   return {
     frames: f.frames,
     k: f.k,
@@ -44,7 +30,7 @@ export function encodeFrames(f: LineFrames): EncodedFrames {
 
 export function decodeFrames(e: EncodedFrames): LineFrames {
   const topIndex = new Uint16Array(e.topIndex.byteLength / 2)
-  for (let i = 0; i < topIndex.length; i++) topIndex[i] = e.topIndex.readUInt16LE(i * 2)
+  for (let i = 0; i < topIndex.length; i++) topIndex[i] = e.topIndex[2 * i] | (e.topIndex[2 * i + 1] << 8)
   return {
     frames: e.frames,
     k: e.k,

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import * as m0001 from './0001-initial'
+import * as m0002 from './0002-corrections'
 
 export interface Migration {
   version: number
@@ -8,6 +9,9 @@ export interface Migration {
 }
 
 // Append only: a shipped migration is never edited, a change is a new file.
-export const migrations: Migration[] = [{ version: 1, name: 'initial', up: m0001.up }]
+export const migrations: Migration[] = [
+  { version: 1, name: 'initial', up: m0001.up },
+  { version: 2, name: 'corrections', up: m0002.up },
+]
 
 export const schemaVersion = migrations[migrations.length - 1].version

@@ -1,0 +1,165 @@
+import type { ContextDecision, LinePage, LineRow, ReviewUpdate } from '../../../shared/api'
+import { LectorError } from '../errors'
+import type { EventBus } from '../event-bus'
+import { BatchContext } from '../incontext/context'
+import type { ContextSettings } from '../incontext/settings'
+import type { SimilaritySearch } from '../incontext/similarity'
+import type { Decoded } from '../recognize/ctc'
+import type { Recognizer } from '../recognize/recognizer'
+import type { Db } from '../store/db'
+import { decodeFrames } from '../store/frame-codec'
+import type { BatchService } from './service'
+
+export interface ReviewService {
+  correct(lineId: number, text: string, kind?: 'typed' | 'accepted'): Promise<ReviewUpdate>
+  accept(lineId: number): Promise<ReviewUpdate>
+  undo(batchId: number): Promise<ReviewUpdate | null>
+  decision(batchId: number): Promise<ContextDecision>
+  /** A page of lines with what the reviewer sees: their text, else the in-context reading. */
+  lines(input: { batchId: number; offset: number; limit: number }): Promise<LinePage>
+  /** The context of a batch, loaded (and fully computed) on first use. */
+  context(batchId: number): Promise<BatchContext>
+}
+
+/**
+ * The review loop: a correction is committed first (so it is never lost once acknowledged), then the
+ * batch's context takes it in and re-reads the lines it reaches; `lines:changed` names them. Updates of
+ * one batch run one at a time, in the order the corrections arrived.
+ */
+export function createReviewService(deps: {
+  db: Db
+  recognizer: Recognizer
+  batches: BatchService
+  events: EventBus
+  similarity: SimilaritySearch
+  settings?: Partial<ContextSettings>
+}): ReviewService {
+  const { db, recognizer, batches, events, similarity } = deps
+  const contexts = new Map<number, Promise<BatchContext>>()
+  const queues = new Map<number, Promise<unknown>>()
+
+  const q = {
+    line: db.prepare('SELECT batch_id AS batchId FROM lines WHERE id = ?'),
+    cached: db.prepare(`
+      SELECT l.id, r.text, r.confidence, r.char_confidences AS charConfidences, r.frames, r.k, r.dim,
+             r.features, r.top_index AS topIndex, r.top_prob AS topProb, r.blank
+      FROM lines l JOIN readings r ON r.line_id = l.id
+      WHERE l.batch_id = ? AND r.error IS NULL AND r.features IS NOT NULL ORDER BY l.idx`),
+    latest: db.prepare(`
+      SELECT c.id, c.line_id AS lineId, c.text FROM corrections c
+      WHERE c.id IN (SELECT max(c2.id) FROM corrections c2 JOIN lines l ON l.id = c2.line_id WHERE l.batch_id = ? GROUP BY c2.line_id)
+      ORDER BY c.id`),
+    latestFor: db.prepare('SELECT text FROM corrections WHERE line_id = ? ORDER BY id DESC LIMIT 1').pluck(),
+    insert: db.prepare('INSERT INTO corrections (line_id, text, kind, undoes) VALUES (@lineId, @text, @kind, @undoes)'),
+    lastUndoable: db.prepare(`
+      SELECT c.id, c.line_id AS lineId FROM corrections c JOIN lines l ON l.id = c.line_id
+      WHERE l.batch_id = ? AND c.kind != 'undo' AND c.id NOT IN (SELECT undoes FROM corrections WHERE undoes IS NOT NULL)
+      ORDER BY c.id DESC LIMIT 1`),
+    before: db.prepare('SELECT text FROM corrections WHERE line_id = ? AND id < ? ORDER BY id DESC LIMIT 1').pluck(),
+  }
+
+  function batchOf(lineId: number): number {
+    const row = q.line.get(lineId) as { batchId: number } | undefined
+    if (!row) throw new LectorError('not-found', `There is no line ${lineId}.`)
+    return row.batchId
+  }
+
+  async function load(batchId: number): Promise<BatchContext> {
+    await batches.whenRead(batchId)
+    const ctx = new BatchContext({ similarity, alphabet: recognizer.alphabet, dim: 120 }, deps.settings)
+    const rows = q.cached.all(batchId) as any[]
+    ctx.addLines(
+      rows.map((r) => {
+        const frames = decodeFrames(r)
+        const model: Decoded = {
+          text: r.text,
+          confidence: r.confidence,
+          charConfidences: r.charConfidences ? Array.from(new Float32Array(new Uint8Array(r.charConfidences).buffer)) : [],
+        }
+        return { id: r.id, frames, model }
+      }),
+    )
+    for (const c of q.latest.all(batchId) as Array<{ lineId: number; text: string | null }>) {
+      if (c.text !== null) await ctx.correct(c.lineId, c.text)
+    }
+    await ctx.recomputeAll()
+    return ctx
+  }
+
+  function context(batchId: number): Promise<BatchContext> {
+    let ctx = contexts.get(batchId)
+    if (!ctx) {
+      ctx = load(batchId)
+      contexts.set(batchId, ctx)
+      ctx.catch(() => contexts.delete(batchId))
+    }
+    return ctx
+  }
+
+  /** Runs one update of a batch after the previous one has finished. */
+  function serialize<T>(batchId: number, work: () => Promise<T>): Promise<T> {
+    const previous = queues.get(batchId) ?? Promise.resolve()
+    const next = previous.catch(() => undefined).then(work)
+    queues.set(batchId, next)
+    return next
+  }
+
+  async function apply(lineId: number, text: string | null, kind: 'typed' | 'accepted' | 'undo', undoes: number | null): Promise<ReviewUpdate> {
+    const batchId = batchOf(lineId)
+    const ctx = await context(batchId)
+    return serialize(batchId, async () => {
+      const started = performance.now()
+      // Committed before anything else: an acknowledged correction survives a crash.
+      q.insert.run({ lineId, text, kind, undoes })
+      const result = await ctx.correct(lineId, text)
+      const update = { lineId, changed: result.changed, updateMs: performance.now() - started, decision: ctx.decided }
+      events.emit('lines:changed', { batchId, ids: [lineId, ...result.changed] })
+      return update
+    })
+  }
+
+  return {
+    context,
+    correct: (lineId, text, kind = 'typed') => apply(lineId, text, kind, null),
+    async accept(lineId) {
+      const row = batches.line(lineId)
+      await overlay(row.batchId, [row])
+      if (row.state !== 'read') throw new LectorError('bad-input', 'Only a line that was read can be accepted.')
+      return apply(lineId, row.text, 'accepted', null)
+    },
+    async undo(batchId) {
+      const last = q.lastUndoable.get(batchId) as { id: number; lineId: number } | undefined
+      if (!last) return null
+      const previous = (q.before.get(last.lineId, last.id) as string | null | undefined) ?? null
+      return apply(last.lineId, previous, 'undo', last.id)
+    },
+    async decision(batchId) {
+      return (await context(batchId)).decided
+    },
+    async lines(input) {
+      const page = batches.lines(input)
+      await overlay(input.batchId, page.rows)
+      return page
+    },
+  }
+
+  /** Puts the reviewer's text, else the in-context reading, over the model's reading of each row. */
+  async function overlay(batchId: number, rows: LineRow[]) {
+    const ctx = await context(batchId)
+    for (const row of rows) {
+        const human = q.latestFor.get(row.id) as string | null | undefined
+        if (human !== undefined && human !== null) {
+          row.text = human
+          row.source = 'human'
+          continue
+        }
+        const reading = ctx.reading(row.id)
+        if (reading) {
+          row.text = reading.text
+          row.confidence = reading.confidence
+          row.source = 'context'
+          row.examples = reading.examples
+        }
+    }
+  }
+}

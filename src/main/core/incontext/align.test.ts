@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { TOP_K, type LineFrames } from '../recognize/frames'
+import { collapse, forceAlign } from './align'
+
+/** Frames whose top-1 follows `path` (0 = blank) with probability 0.9, the rest spread over the top-k. */
+function framesFor(path: number[], k = TOP_K): LineFrames {
+  const T = path.length
+  const topIndex = new Uint16Array(T * k)
+  const topProb = new Float32Array(T * k)
+  const blank = new Float32Array(T)
+  path.forEach((c, t) => {
+    const others = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16].filter((x) => x !== c).slice(0, k - 1)
+    const classes = [c, ...others]
+    classes.forEach((cls, j) => {
+      topIndex[t * k + j] = cls
+      topProb[t * k + j] = j === 0 ? 0.9 : 0.1 / (k - 1)
+    })
+    blank[t] = c === 0 ? 0.9 : 0.1 / (k - 1)
+  })
+  return { frames: T, k, topIndex, topProb, blank, dim: 0, features: new Float32Array() }
+}
+
+describe('forceAlign', () => {
+  it('follows the model where it agrees with the label and collapses back to the label', () => {
+    const f = framesFor([0, 5, 5, 0, 7, 0, 0, 9, 0])
+    const a = forceAlign(f, [5, 7, 9])!
+    expect([...a.labels]).toEqual([0, 5, 5, 0, 7, 0, 0, 9, 0])
+    expect([...a.position]).toEqual([-1, 0, 0, -1, 1, -1, -1, 2, -1])
+    expect(collapse(a.labels)).toEqual([5, 7, 9])
+  })
+
+  it('keeps a blank between repeated characters so "ll" stays two letters', () => {
+    const f = framesFor([0, 4, 4, 4, 4, 0])
+    const a = forceAlign(f, [4, 4])!
+    expect(collapse(a.labels)).toEqual([4, 4])
+    expect(a.labels).toContain(0)
+  })
+
+  it('aligns a space and a character the model never ranked in any frame', () => {
+    const space = 6624
+    const outside = 3000 // in the alphabet, never in the cached top-k
+    const f = framesFor([0, 5, 0, 0, 0, 7, 0, 0, 9, 0])
+    const label = [5, space, 7, outside, 9]
+    const a = forceAlign(f, label)!
+    expect(collapse(a.labels)).toEqual(label)
+  })
+
+  it('returns null instead of failing when the line has too few frames for the label', () => {
+    expect(forceAlign(framesFor([0, 5, 0]), [5, 6, 7, 8])).toBeNull()
+    expect(forceAlign(framesFor([4, 4]), [4, 4, 4])).toBeNull()
+    expect(forceAlign(framesFor([0, 5]), [])).toBeNull()
+  })
+
+  it('aligns a label exactly as long as the line', () => {
+    const a = forceAlign(framesFor([1, 2, 3]), [1, 2, 3])!
+    expect([...a.labels]).toEqual([1, 2, 3])
+  })
+})

@@ -1,0 +1,78 @@
+import type { LineFrames } from '../recognize/frames'
+
+export interface Alignment {
+  /** Per frame: the class it is aligned to (0 = blank). */
+  labels: Int32Array
+  /** Per frame: the index of the label character it belongs to, or -1 for blank frames. */
+  position: Int32Array
+}
+
+/** Log-probability used for a class outside a frame's cached top-k: below everything that was kept. */
+function floorLogProb(f: LineFrames, t: number): number {
+  return Math.log(Math.max(f.topProb[t * f.k + f.k - 1] * 0.5, 1e-12))
+}
+
+function logProb(f: LineFrames, t: number, c: number): number {
+  if (c === 0) return Math.log(Math.max(f.blank[t], 1e-12))
+  const base = t * f.k
+  for (let j = 0; j < f.k; j++) if (f.topIndex[base + j] === c) return Math.log(Math.max(f.topProb[base + j], 1e-12))
+  return floorLogProb(f, t)
+}
+
+/**
+ * Viterbi forced alignment of a label sequence (class indices, no blanks) to a line's cached CTC
+ * posteriors: the most probable frame-by-frame path that collapses to exactly that label. A character the
+ * model never ranked in a frame's top-k still aligns (at a floor probability below every kept class), so
+ * any corrected text in the alphabet can be aligned. Returns null when the line has too few frames.
+ */
+export function forceAlign(f: LineFrames, label: number[]): Alignment | null {
+  const n = label.length
+  const T = f.frames
+  // Repeated neighbours need a blank between them, so they need one more frame each.
+  let needed = n
+  for (let i = 1; i < n; i++) if (label[i] === label[i - 1]) needed++
+  if (n === 0 || T < needed) return null
+  const S = 2 * n + 1
+  const cls = (s: number) => (s % 2 === 0 ? 0 : label[(s - 1) / 2])
+  const NEG = -Infinity
+  let prev = new Float64Array(S).fill(NEG)
+  let cur = new Float64Array(S)
+  const back = new Uint8Array(T * S) // 0: stay, 1: from s-1, 2: from s-2
+  prev[0] = logProb(f, 0, 0)
+  prev[1] = logProb(f, 0, cls(1))
+  for (let t = 1; t < T; t++) {
+    cur.fill(NEG)
+    // A state can only be reached if enough frames remain to emit the rest of the label.
+    for (let s = 0; s < S; s++) {
+      let best = prev[s]
+      let from = 0
+      if (s >= 1 && prev[s - 1] > best) (best = prev[s - 1]), (from = 1)
+      if (s >= 2 && s % 2 === 1 && cls(s) !== cls(s - 2) && prev[s - 2] > best) (best = prev[s - 2]), (from = 2)
+      if (best === NEG) continue
+      cur[s] = best + logProb(f, t, cls(s))
+      back[t * S + s] = from
+    }
+    ;[prev, cur] = [cur, prev]
+  }
+  let s = prev[S - 1] >= prev[S - 2] ? S - 1 : S - 2
+  if (prev[s] === NEG) return null
+  const labels = new Int32Array(T)
+  const position = new Int32Array(T)
+  for (let t = T - 1; t >= 0; t--) {
+    labels[t] = cls(s)
+    position[t] = s % 2 === 1 ? (s - 1) / 2 : -1
+    if (t > 0) s -= back[t * S + s]
+  }
+  return { labels, position }
+}
+
+/** The label an alignment spells out: repeats collapsed (unless split by a blank), blanks dropped. */
+export function collapse(labels: Int32Array): number[] {
+  const out: number[] = []
+  let previous = -1
+  for (const c of labels) {
+    if (c !== 0 && c !== previous) out.push(c)
+    previous = c
+  }
+  return out
+}

@@ -1,0 +1,34 @@
+/**
+ * Every number in-context decoding uses, with the reason beside it. There are no per-dataset switches:
+ * how much to trust context is decided per batch from the corrections themselves (calibrate.ts).
+ */
+export interface ContextSettings {
+  /** Neighbours per frame. 8 in the prototype; fewer made single look-alikes decisive. */
+  k: number
+  /** Temperature of the neighbour vote over cosine distance: exp(-d / T). 0.02 in the prototype. */
+  temperature: number
+  /** Neighbour distance below which context gets full weight, and above which none (linear between):
+   *  same glyph in the same print sits well under 0.1; a look-alike from another font above 0.2. */
+  nearDistance: number
+  farDistance: number
+  /** A frame is queried when the model gives characters at least this much mass (1 − blank). Blank
+   *  frames are left to the model: the prototype's blank store mostly inserted spurious characters. */
+  minCharMass: number
+  /** Candidate weights of context the per-batch calibration chooses between (0 = the model alone). */
+  trustGrid: number[]
+  /** Corrected lines the leave-one-out calibration replays (the most recent ones). */
+  calibrationLines: number
+  /** Corrections needed before context is trusted at all: below this the evidence is too thin. */
+  minCorrections: number
+}
+
+export const defaultContextSettings: ContextSettings = {
+  k: 8,
+  temperature: 0.02,
+  nearDistance: 0.08,
+  farDistance: 0.25,
+  minCharMass: 0.05,
+  trustGrid: [0, 0.35, 0.6, 0.85],
+  calibrationLines: 40,
+  minCorrections: 5,
+}

@@ -1,0 +1,84 @@
+// Nearest stored frames by cosine similarity, computed by ONNX Runtime: a two-node graph (Gemm with the
+// pool transposed, then TopK) built in memory. On 2 cores this is ~15× faster than JavaScript loops and
+// uses the same threads as recognition; the graph is tiny, so it is built here rather than shipped.
+import ort from 'onnxruntime-node'
+import { concat, int, message, text } from '../model/protobuf'
+
+const FLOAT = 1
+const INT64 = 7
+
+function valueInfo(name: string, elemType: number, dims: Array<number | string>) {
+  const dim = dims.map((d) => message(1, typeof d === 'number' ? int(1, d) : text(2, d)))
+  // ValueInfoProto { name = 1, type = 2 { tensor_type = 1 { elem_type = 1, shape = 2 { dim = 1 } } } }
+  return concat([text(1, name), message(2, message(1, int(1, elemType), message(2, ...dim)))])
+}
+
+function node(op: string, inputs: string[], outputs: string[], attributes: Uint8Array[] = []) {
+  return concat([...inputs.map((i) => text(1, i)), ...outputs.map((o) => text(2, o)), text(4, op), ...attributes])
+}
+
+function intAttribute(name: string, value: number) {
+  // AttributeProto { name = 1, i = 3, type = 20 (INT = 2) }
+  return message(5, text(1, name), int(3, value), int(20, 2))
+}
+
+export function similarityModel(dim: number): Uint8Array {
+  const graph = concat([
+    message(1, node('Gemm', ['q', 'p'], ['s'], [intAttribute('transB', 1)])),
+    message(1, node('TopK', ['s', 'k'], ['values', 'indices'], [intAttribute('axis', 1)])),
+    text(2, 'knn'),
+    message(11, valueInfo('q', FLOAT, ['n', dim])),
+    message(11, valueInfo('p', FLOAT, ['m', dim])),
+    message(11, valueInfo('k', INT64, [1])),
+    message(12, valueInfo('values', FLOAT, ['n', 'kk'])),
+    message(12, valueInfo('indices', INT64, ['n', 'kk'])),
+  ])
+  // ModelProto { ir_version = 1, opset_import = 8 { version = 2 }, graph = 7 }
+  return concat([int(1, 8), message(8, text(1, ''), int(2, 13)), message(7, graph)])
+}
+
+export interface Neighbours {
+  /** n × k similarities (cosine, since every frame is L2-normalised), best first. */
+  sims: Float32Array
+  /** n × k row indices into the pool matrix. */
+  index: Int32Array
+  k: number
+}
+
+export interface SimilaritySearch {
+  /** The k most similar pool rows for each query row; k is capped at the pool size. */
+  search(queries: Float32Array, pool: Float32Array, k: number): Promise<Neighbours>
+  release(): Promise<void>
+}
+
+// Queries per run: bounds the n × m score matrix ONNX Runtime materialises (4,096 × 10,000 ≈ 160 MB).
+const QUERY_CHUNK = 4096
+
+export async function createSimilaritySearch(dim: number): Promise<SimilaritySearch> {
+  const session = await ort.InferenceSession.create(similarityModel(dim), { executionProviders: ['cpu'], logSeverityLevel: 3 })
+  return {
+    async search(queries, pool, kWanted) {
+      const n = queries.length / dim
+      const m = pool.length / dim
+      const k = Math.min(kWanted, m)
+      const sims = new Float32Array(n * k)
+      const index = new Int32Array(n * k)
+      if (k === 0 || n === 0) return { sims, index, k }
+      const p = new ort.Tensor('float32', pool, [m, dim])
+      const kt = new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), [1])
+      const chunk = Math.max(256, Math.min(QUERY_CHUNK, Math.floor(40_000_000 / m)))
+      for (let start = 0; start < n; start += chunk) {
+        const rows = Math.min(chunk, n - start)
+        const q = new ort.Tensor('float32', queries.subarray(start * dim, (start + rows) * dim), [rows, dim])
+        const out = await session.run({ q, p, k: kt })
+        sims.set(out.values.data as Float32Array, start * k)
+        const idx = out.indices.data as BigInt64Array
+        for (let i = 0; i < idx.length; i++) index[start * k + i] = Number(idx[i])
+      }
+      return { sims, index, k }
+    },
+    async release() {
+      await session.release()
+    },
+  }
+}
