@@ -1,10 +1,10 @@
 import { distance } from 'fastest-levenshtein'
 import type { ContextDecision } from '../../../shared/api'
 import type { Alphabet } from '../recognize/alphabet'
-import { beamDecode, type Decoded } from '../recognize/ctc'
+import { decode, type Decoded } from '../recognize/ctc'
 import type { LineFrames } from '../recognize/frames'
 import { forceAlign } from './align'
-import { fuseLine, type FrameNeighbours } from './fuse'
+import { fuseRows, type FrameNeighbours } from './fuse'
 import { FramePool } from './pool'
 import { defaultContextSettings, type ContextSettings } from './settings'
 import type { SimilaritySearch } from './similarity'
@@ -27,6 +27,8 @@ interface LineState extends LineInput {
   corrected: string | null
   entries: number[]
   reading: ContextReading | null
+  /** The line's frames after fusion (its top-k rows), and per queried frame the label context decided. */
+  fused: { index: Uint16Array; prob: Float32Array; decided: Int32Array }
 }
 
 export interface UpdateResult {
@@ -80,7 +82,15 @@ export class BatchContext {
     const states = inputs.map((input) => {
       const queried: number[] = []
       for (let t = 0; t < input.frames.frames; t++) if (1 - input.frames.blank[t] >= this.settings.minCharMass) queried.push(t)
-      const state: LineState = { ...input, queried: Int32Array.from(queried), firstRow: rows, corrected: null, entries: [], reading: null }
+      const state: LineState = {
+        ...input,
+        queried: Int32Array.from(queried),
+        firstRow: rows,
+        corrected: null,
+        entries: [],
+        reading: null,
+        fused: { index: input.frames.topIndex.slice(), prob: input.frames.topProb.slice(), decided: new Int32Array(queried.length).fill(-1) },
+      }
       rows += queried.length
       return state
     })
@@ -143,21 +153,34 @@ export class BatchContext {
       const added = this.addToPool(line, text)
       if (added.length) for (const r of await this.mergeNew(added)) touchedRows.add(r)
     }
-    const touched = new Set<number>()
-    for (const r of touchedRows) touched.add(this.rowOwner[r])
+    const touched = new Map<number, number[] | null>()
+    for (const r of touchedRows) {
+      const owner = this.rowOwner[r]
+      const rows = touched.get(owner) ?? []
+      rows.push(r - this.lines.get(owner)!.firstRow)
+      touched.set(owner, rows)
+    }
+    // A line whose correction was taken back is read in context again, all of it.
+    if (text === null) touched.set(lineId, null)
     const trustBefore = this.decision.trust
     await this.calibrate()
-    const targets = this.decision.trust !== trustBefore ? this.order : [...touched]
-    return this.redecode(targets)
+    return this.decision.trust !== trustBefore ? this.redecodeAll() : this.redecode(touched)
   }
 
-  /** Rebuilds every neighbour list and reading from the pool as it stands (no incremental shortcuts). */
-  async recomputeAll(): Promise<UpdateResult> {
+  /**
+   * Rebuilds every neighbour list and reading from the pool as it stands (no incremental shortcuts).
+   * `recalibrate` false keeps the trust decided so far (to compare with the incremental path).
+   */
+  async recomputeAll(options: { recalibrate: boolean } = { recalibrate: true }): Promise<UpdateResult> {
     this.counts.fill(0)
     this.ids.fill(-1)
+    for (const line of this.lines.values()) {
+      line.fused = { index: line.frames.topIndex.slice(), prob: line.frames.topProb.slice(), decided: new Int32Array(line.queried.length).fill(-1) }
+      line.reading = null
+    }
     await this.searchRows(Array.from({ length: this.rowOwner.length }, (_, r) => r))
-    await this.calibrate()
-    return this.redecode(this.order)
+    if (options.recalibrate) await this.calibrate(true)
+    return this.redecodeAll()
   }
 
   /** Forced alignment of the corrected text; its character frames join the pool. */
@@ -229,32 +252,44 @@ export class BatchContext {
     return changed
   }
 
-  private neighboursOf(line: LineState): FrameNeighbours[] {
+  private neighbour(line: LineState): (q: number) => FrameNeighbours {
     const k = this.settings.k
-    return Array.from(line.queried, (_, q) => {
+    return (q) => {
       const r = line.firstRow + q
       return { sims: this.sims.subarray(r * k, (r + 1) * k), ids: this.ids.subarray(r * k, (r + 1) * k), count: this.counts[r] }
-    })
+    }
   }
 
-  private decodeInContext(line: LineState, neighbours: FrameNeighbours[], trust: number): ContextReading {
-    const fused = fuseLine(line.frames, line.queried, neighbours, this.pool, trust, this.settings)
-    const decoded = beamDecode(fused.frames, this.deps.alphabet)
+  /** Beam search over a line's fused frames; the corrected lines behind its decided frames are its examples. */
+  private decodeFused(line: LineState, fused: LineState['fused'], neighbour: (q: number) => FrameNeighbours): ContextReading {
+    const decoded = decode({ ...line.frames, topIndex: fused.index, topProb: fused.prob }, this.deps.alphabet)
     const weight = new Map<number, number>()
-    for (const id of fused.deciding) weight.set(this.pool.lineOf(id), (weight.get(this.pool.lineOf(id)) ?? 0) + 1)
+    fused.decided.forEach((label, q) => {
+      if (label < 0) return
+      const n = neighbour(q)
+      for (let i = 0; i < n.count; i++) {
+        if (this.pool.label(n.ids[i]) !== label) continue
+        const source = this.pool.lineOf(n.ids[i])
+        weight.set(source, (weight.get(source) ?? 0) + 1)
+      }
+    })
     const examples = [...weight].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id]) => id).slice(0, 5)
     return { ...decoded, examples }
   }
 
-  private redecode(targets: number[]): UpdateResult {
+  /** Re-fuses the given frames of each line; lines whose fused frames changed are decoded again. */
+  private redecode(frames: Map<number, number[] | null>): UpdateResult {
     const changed: number[] = []
     let redecoded = 0
     const trust = this.decision.trust
-    for (const id of targets) {
+    for (const [id, which] of frames) {
       const line = this.lines.get(id)
       if (!line || line.corrected !== null) continue
+      const neighbour = this.neighbour(line)
+      const moved = fuseRows(line.frames, line.queried, neighbour, this.pool, trust, this.settings, line.fused, which ?? undefined)
+      if (!moved && which) continue
       redecoded++
-      const next = trust > 0 ? this.decodeInContext(line, this.neighboursOf(line), trust) : null
+      const next = trust > 0 ? this.decodeFused(line, line.fused, neighbour) : null
       const shown = next && next.text !== line.model.text ? next : null
       const before = line.reading
       if (shown?.text !== before?.text || (shown && before && shown.confidence !== before.confidence)) changed.push(id)
@@ -263,34 +298,57 @@ export class BatchContext {
     return { changed, redecoded }
   }
 
+  private redecodeAll(): UpdateResult {
+    return this.redecode(new Map(this.order.map((id) => [id, null])))
+  }
+
   /**
    * Leave-one-out: re-reads the most recent corrected lines in context without their own frames, for
    * each candidate trust, and keeps the trust with the fewest edits against what the reviewer typed —
    * only if it beats the model alone. Ties go to less trust.
    */
-  private async calibrate() {
+  private async calibrate(force = false) {
     const s = this.settings
+    const n = this.correctionOrder.length
+    const counts = {
+      poolEntries: this.pool.liveCount,
+      correctedLines: n,
+      unaligned: this.correctionOrder.filter((id) => this.lines.get(id)!.entries.length === 0).length,
+    }
+    if (!force && n > s.calibrateAlwaysUpTo && n % s.calibrateEvery !== 0) {
+      this.decision = { ...this.decision, ...counts }
+      return
+    }
     const corrected = this.correctionOrder.slice(-s.calibrationLines).map((id) => this.lines.get(id)!)
-    const decision = this.emptyDecision()
-    decision.poolEntries = this.pool.liveCount
-    decision.correctedLines = this.correctionOrder.length
-    decision.unaligned = this.correctionOrder.filter((id) => this.lines.get(id)!.entries.length === 0).length
-    decision.calibrationLines = corrected.length
-    if (this.correctionOrder.length < s.minCorrections || this.pool.liveCount === 0) {
+    const decision = { ...this.emptyDecision(), ...counts, calibrationLines: corrected.length }
+    if (n < s.minCorrections || this.pool.liveCount === 0) {
       this.decision = decision
       return
     }
     const loo = await this.leaveOneOutNeighbours(corrected)
+    const alone = corrected.map((line) => distance(line.model.text, line.corrected!))
+    decision.errorsByTrust['0'] = alone.reduce((a, b) => a + b, 0)
     let best = 0
-    let bestErrors = Infinity
+    let bestErrors = decision.errorsByTrust['0']
     for (const trust of s.trustGrid) {
+      if (trust === 0) continue
       let errors = 0
+      let better = 0
+      let worse = 0
       corrected.forEach((line, i) => {
-        const text = trust === 0 ? line.model.text : this.decodeInContext(line, loo[i], trust).text
-        errors += distance(text, line.corrected!)
+        const neighbour = (q: number) => loo[i][q]
+        const fused = { index: line.frames.topIndex.slice(), prob: line.frames.topProb.slice(), decided: new Int32Array(line.queried.length) }
+        fuseRows(line.frames, line.queried, neighbour, this.pool, trust, s, fused)
+        const d = distance(decode({ ...line.frames, topIndex: fused.index, topProb: fused.prob }, this.deps.alphabet).text, line.corrected!)
+        errors += d
+        if (d < alone[i]) better++
+        else if (d > alone[i]) worse++
       })
       decision.errorsByTrust[String(trust)] = errors
-      if (errors < bestErrors) (bestErrors = errors), (best = trust)
+      // A sign test on the replayed lines: context must help clearly more lines than it hurts (about 95 %
+      // one-sided), so a handful of lucky fixes on a batch of unrelated words does not switch it on.
+      const significant = better - worse >= 2 * Math.sqrt(better + worse) && better - worse >= 2
+      if (significant && errors < bestErrors) (bestErrors = errors), (best = trust)
     }
     decision.trust = best
     this.decision = decision

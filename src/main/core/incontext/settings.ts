@@ -7,6 +7,10 @@ export interface ContextSettings {
   k: number
   /** Temperature of the neighbour vote over cosine distance: exp(-d / T). 0.02 in the prototype. */
   temperature: number
+  /** Neighbours farther than the nearest by more than this do not vote: their weight would be under
+   *  exp(−window / T) ≈ 0.7 % of the nearest's, and leaving them out lets a correction that only adds such
+   *  far neighbours leave a line untouched (no re-decode). */
+  voteWindow: number
   /** Neighbour distance below which context gets full weight, and above which none (linear between):
    *  same glyph in the same print sits well under 0.1; a look-alike from another font above 0.2. */
   nearDistance: number
@@ -20,15 +24,22 @@ export interface ContextSettings {
   calibrationLines: number
   /** Corrections needed before context is trusted at all: below this the evidence is too thin. */
   minCorrections: number
+  /** Trust is recalibrated after every correction up to `calibrateAlwaysUpTo`, then every
+   *  `calibrateEvery`-th: it settles as evidence grows, and each calibration costs ~30 ms. */
+  calibrateAlwaysUpTo: number
+  calibrateEvery: number
 }
 
 export const defaultContextSettings: ContextSettings = {
   k: 8,
   temperature: 0.02,
+  voteWindow: 0.1,
   nearDistance: 0.08,
   farDistance: 0.25,
   minCharMass: 0.05,
   trustGrid: [0, 0.35, 0.6, 0.85],
   calibrationLines: 40,
   minCorrections: 5,
+  calibrateAlwaysUpTo: 20,
+  calibrateEvery: 5,
 }

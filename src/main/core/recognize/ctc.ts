@@ -36,72 +36,108 @@ export interface BeamOptions {
 
 export const defaultBeam: BeamOptions = { beam: 8, prune: 1e-3 }
 
-interface Hyp {
-  chars: number[]
-  conf: number[]
-  /** Probability of the prefix ending in blank / in its last character. */
-  pb: number
-  pnb: number
-}
-
 /**
- * CTC prefix beam search over each frame's cached top-k. Probabilities are renormalised per frame so
- * long lines do not underflow (the ranking is unchanged).
+ * CTC prefix beam search over each frame's cached top-k. Prefixes are nodes of a prefix tree (parent and
+ * last character), so extending one costs a map lookup, not a string or array copy. Probabilities are
+ * renormalised per frame so long lines do not underflow (the ranking is unchanged).
  */
 export function beamDecode(f: LineFrames, alphabet: Alphabet, options: BeamOptions = defaultBeam): Decoded {
-  let beams = new Map<string, Hyp>([['', { chars: [], conf: [], pb: 1, pnb: 0 }]])
+  // Prefix tree: node 0 is the empty prefix.
+  const parent: number[] = [-1]
+  const last: number[] = [-1]
+  const conf: number[] = [0]
+  const child = new Map<number, number>()
+  const extend = (node: number, c: number, p: number) => {
+    const key = node * 8192 + c
+    let id = child.get(key)
+    if (id === undefined) {
+      id = parent.length
+      parent.push(node)
+      last.push(c)
+      conf.push(p)
+      child.set(key, id)
+    } else if (p > conf[id]) conf[id] = p
+    return id
+  }
+  // The live prefixes (at most `beam`) and the next frame's, as parallel arrays: a frame touches a few
+  // dozen prefixes, so a linear scan beats hashing.
+  const cap = options.beam * (f.k + 1) + 1
+  const node = new Int32Array(cap)
+  const pb = new Float64Array(cap)
+  const pnb = new Float64Array(cap)
+  let size = 1
+  pb[0] = 1
+  const nNode = new Int32Array(cap)
+  const nPb = new Float64Array(cap)
+  const nPnb = new Float64Array(cap)
+  const order = new Int32Array(cap)
+  let nSize = 0
+  const slot = (id: number) => {
+    for (let i = 0; i < nSize; i++) if (nNode[i] === id) return i
+    nNode[nSize] = id
+    nPb[nSize] = 0
+    nPnb[nSize] = 0
+    return nSize++
+  }
   for (let t = 0; t < f.frames; t++) {
-    const next = new Map<string, Hyp>()
-    const get = (key: string, chars: number[], conf: number[]) => {
-      let h = next.get(key)
-      if (!h) next.set(key, (h = { chars, conf, pb: 0, pnb: 0 }))
-      return h
-    }
     const base = t * f.k
     const blankP = f.blank[t]
     // Most frames are a near-certain blank: every prefix just stays, no new prefix is worth a place.
     if (f.topIndex[base] === alphabet.blank && (f.k < 2 || f.topProb[base + 1] < options.prune)) {
-      for (const h of beams.values()) {
-        h.pb = (h.pb + h.pnb) * blankP
-        h.pnb = 0
+      for (let i = 0; i < size; i++) {
+        pb[i] = (pb[i] + pnb[i]) * blankP
+        pnb[i] = 0
       }
       continue
     }
-    for (const [key, h] of beams) {
-      const total = h.pb + h.pnb
-      // Stay on the same prefix by emitting a blank.
-      get(key, h.chars, h.conf).pb += total * blankP
-      const last = h.chars.length ? h.chars[h.chars.length - 1] : -1
+    nSize = 0
+    for (let h = 0; h < size; h++) {
+      const id = node[h]
+      const total = pb[h] + pnb[h]
+      nPb[slot(id)] += total * blankP
+      const lastChar = last[id]
       for (let j = 0; j < f.k; j++) {
         const p = f.topProb[base + j]
         if (p < options.prune) break
         const c = f.topIndex[base + j]
         if (c === alphabet.blank) continue
-        if (c === last) {
-          // Repeat without a blank between collapses into the same prefix…
-          const same = get(key, h.chars, h.conf)
-          same.pnb += h.pnb * p
-          if (p > same.conf[same.conf.length - 1]) same.conf = [...same.conf.slice(0, -1), p]
+        if (c === lastChar) {
+          // A repeat without a blank between collapses into the same prefix…
+          nPnb[slot(id)] += pnb[h] * p
+          if (p > conf[id]) conf[id] = p
           // …a repeat after a blank is a new character.
-          const ext = get(`${key},${c}`, [...h.chars, c], [...h.conf, p])
-          ext.pnb += h.pb * p
+          nPnb[slot(extend(id, c, p))] += pb[h] * p
         } else {
-          const ext = get(`${key},${c}`, [...h.chars, c], [...h.conf, p])
-          ext.pnb += total * p
+          nPnb[slot(extend(id, c, p))] += total * p
         }
       }
     }
-    const ranked = [...next].sort((a, b) => b[1].pb + b[1].pnb - (a[1].pb + a[1].pnb)).slice(0, options.beam)
-    const norm = ranked.reduce((s, [, h]) => s + h.pb + h.pnb, 0) || 1
-    for (const [, h] of ranked) {
-      h.pb /= norm
-      h.pnb /= norm
+    for (let i = 0; i < nSize; i++) order[i] = i
+    const ranked = order.subarray(0, nSize)
+    if (nSize > options.beam) ranked.sort((a, b) => nPb[b] + nPnb[b] - (nPb[a] + nPnb[a]))
+    size = Math.min(nSize, options.beam)
+    let norm = 0
+    for (let i = 0; i < size; i++) norm += nPb[ranked[i]] + nPnb[ranked[i]]
+    norm ||= 1
+    for (let i = 0; i < size; i++) {
+      const r = ranked[i]
+      node[i] = nNode[r]
+      pb[i] = nPb[r] / norm
+      pnb[i] = nPnb[r] / norm
     }
-    beams = new Map(ranked)
   }
-  let best: Hyp | undefined
-  for (const h of beams.values()) if (!best || h.pb + h.pnb > best.pb + best.pnb) best = h
-  return finish(best?.chars ?? [], best?.conf ?? [], alphabet)
+  let best = 0
+  let bestP = -1
+  for (let i = 0; i < size; i++) {
+    if (pb[i] + pnb[i] > bestP) (bestP = pb[i] + pnb[i]), (best = node[i])
+  }
+  const chars: number[] = []
+  const confs: number[] = []
+  for (let node = best; node > 0; node = parent[node]) {
+    chars.push(last[node])
+    confs.push(conf[node])
+  }
+  return finish(chars.reverse(), confs.reverse(), alphabet)
 }
 
 function finish(chars: number[], conf: number[], alphabet: Alphabet): Decoded {
@@ -116,4 +152,16 @@ function finish(chars: number[], conf: number[], alphabet: Alphabet): Decoded {
     charConfidences,
     confidence: charConfidences.length ? charConfidences.reduce((a, b) => a + b, 0) / charConfidences.length : 0,
   }
+}
+
+/**
+ * The engine's decoding: beam search, except on a line where no frame has a second class above the
+ * pruning threshold — there the beam can only follow the greedy path, so greedy gives the same result
+ * ~30× cheaper. In-context updates re-decode hundreds of lines per correction early in a session.
+ */
+export function decode(f: LineFrames, alphabet: Alphabet, options: BeamOptions = defaultBeam): Decoded {
+  for (let t = 0; t < f.frames; t++) {
+    if (f.k > 1 && f.topProb[t * f.k + 1] >= options.prune) return beamDecode(f, alphabet, options)
+  }
+  return greedyDecode(f, alphabet)
 }

@@ -4,7 +4,7 @@ import { loadRecModel, type LoadedModel } from '../model/manifest'
 import { withExtraOutputs, withTopK } from '../model/onnx-outputs'
 import { defaultProviders, openWithFallback } from '../model/providers'
 import { parseAlphabet, type Alphabet } from './alphabet'
-import { beamDecode, greedyDecode, type Decoded } from './ctc'
+import { decode as decodeFrames, greedyDecode, type Decoded } from './ctc'
 import { concatFrames, extractFrames, sliceFrames, TOP_K, type LineFrames } from './frames'
 import { bucketWidth, packBatch, prepareLine, splitLongLine, type ImageSource, type Piece, type PreparedLine } from './preprocess'
 
@@ -88,7 +88,7 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
   }
 
   function decode(frames: LineFrames): Omit<Reading, 'cache'> {
-    const beam = beamDecode(frames, alphabet)
+    const beam = decodeFrames(frames, alphabet)
     return { ...beam, greedy: greedyDecode(frames, alphabet), frames: frames.frames }
   }
 
