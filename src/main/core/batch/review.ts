@@ -36,6 +36,8 @@ export function createReviewService(deps: {
 }): ReviewService {
   const { db, recognizer, batches, events, similarity } = deps
   const contexts = new Map<number, Promise<BatchContext>>()
+  // Contexts whose load has finished: listing lines never waits for one (recognition may still run).
+  const ready = new Map<number, BatchContext>()
   const queues = new Map<number, Promise<unknown>>()
 
   const q = {
@@ -51,6 +53,7 @@ export function createReviewService(deps: {
       ORDER BY c.id`),
     latestFor: db.prepare('SELECT text FROM corrections WHERE line_id = ? ORDER BY id DESC LIMIT 1').pluck(),
     insert: db.prepare('INSERT INTO corrections (line_id, text, kind, undoes) VALUES (@lineId, @text, @kind, @undoes)'),
+    hasCorrections: db.prepare('SELECT 1 FROM corrections c JOIN lines l ON l.id = c.line_id WHERE l.batch_id = ? LIMIT 1').pluck(),
     lastUndoable: db.prepare(`
       SELECT c.id, c.line_id AS lineId FROM corrections c JOIN lines l ON l.id = c.line_id
       WHERE l.batch_id = ? AND c.kind != 'undo' AND c.id NOT IN (SELECT undoes FROM corrections WHERE undoes IS NOT NULL)
@@ -83,6 +86,7 @@ export function createReviewService(deps: {
       if (c.text !== null) await ctx.correct(c.lineId, c.text)
     }
     await ctx.recomputeAll()
+    ready.set(batchId, ctx)
     return ctx
   }
 
@@ -123,6 +127,7 @@ export function createReviewService(deps: {
     correct: (lineId, text, kind = 'typed') => apply(lineId, text, kind, null),
     async accept(lineId) {
       const row = batches.line(lineId)
+      await context(row.batchId)
       await overlay(row.batchId, [row])
       if (row.state !== 'read') throw new LectorError('bad-input', 'Only a line that was read can be accepted.')
       return apply(lineId, row.text, 'accepted', null)
@@ -143,23 +148,32 @@ export function createReviewService(deps: {
     },
   }
 
-  /** Puts the reviewer's text, else the in-context reading, over the model's reading of each row. */
+  /**
+   * Puts the reviewer's text, else the in-context reading, over the model's reading of each row. A batch
+   * with corrections whose context is not loaded yet (after a restart) starts loading it and says so with
+   * `lines:changed` when ready; until then its rows show the model's readings.
+   */
   async function overlay(batchId: number, rows: LineRow[]) {
-    const ctx = await context(batchId)
+    const ctx = ready.get(batchId)
+    if (!ctx && !contexts.has(batchId) && q.hasCorrections.get(batchId)) {
+      context(batchId)
+        .then(() => events.emit('lines:changed', { batchId, ids: rows.map((r) => r.id) }))
+        .catch((err) => console.error(err))
+    }
     for (const row of rows) {
-        const human = q.latestFor.get(row.id) as string | null | undefined
-        if (human !== undefined && human !== null) {
-          row.text = human
-          row.source = 'human'
-          continue
-        }
-        const reading = ctx.reading(row.id)
-        if (reading) {
-          row.text = reading.text
-          row.confidence = reading.confidence
-          row.source = 'context'
-          row.examples = reading.examples
-        }
+      const human = q.latestFor.get(row.id) as string | null | undefined
+      if (human !== undefined && human !== null) {
+        row.text = human
+        row.source = 'human'
+        continue
+      }
+      const reading = ctx?.reading(row.id)
+      if (reading) {
+        row.text = reading.text
+        row.confidence = reading.confidence
+        row.source = 'context'
+        row.examples = reading.examples
+      }
     }
   }
 }
