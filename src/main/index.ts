@@ -1,7 +1,7 @@
 // The Electron shell: one locked-down window, the engine in this (main) process, the contract over IPC.
 // Everything that decides what the renderer may do lives in security.ts and ipc.ts, tested without Electron.
 import { existsSync, mkdirSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, session, type WebContents } from 'electron'
 import type { Result } from '../shared/api'
@@ -62,7 +62,7 @@ async function start(): Promise<void> {
     },
     events: lateEvents(engine),
   })
-  bindShellIpc({ ipcMain, isTrustedSender, pickFolder })
+  bindShellIpc({ ipcMain, isTrustedSender, pickFolder, pickSaveFile })
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow()
   })
@@ -178,6 +178,19 @@ function closeEngineOnQuit(engine: Promise<Engine | null>): void {
       .catch((err: unknown) => console.error('closing the engine failed', err))
       .finally(() => app.quit())
   })
+}
+
+async function pickSaveFile(defaultName: string): Promise<string | null> {
+  const options = {
+    title: 'Export the batch',
+    defaultPath: basename(defaultName),
+    filters: [
+      { name: 'CSV', extensions: ['csv'] },
+      { name: 'JSON', extensions: ['json'] },
+    ],
+  }
+  const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options)
+  return result.canceled ? null : (result.filePath ?? null)
 }
 
 async function pickFolder(): Promise<string | null> {

@@ -2,7 +2,7 @@
 // used are typed structurally, so a plain Node test drives this file with fakes.
 import { apiNames, type Result } from '../shared/api'
 import type { EventName } from '../shared/events'
-import { ipcEventChannel, ipcPickFolderChannel, ipcRequestPrefix } from '../shared/preload-api'
+import { ipcEventChannel, ipcPickFolderChannel, ipcPickSaveFileChannel, ipcRequestPrefix } from '../shared/preload-api'
 
 /** The frame an IPC message came from (Electron's WebFrameMain). */
 export interface FrameLike {
@@ -108,11 +108,22 @@ export function bindShellIpc(options: {
   ipcMain: IpcMainLike
   isTrustedSender: SenderCheck
   pickFolder: () => Promise<string | null>
+  /** The native save dialog (exports); the name is only a suggestion shown in it. */
+  pickSaveFile?: (defaultName: string) => Promise<string | null>
 }): () => void {
-  const { ipcMain, isTrustedSender } = options
+  const { ipcMain, isTrustedSender, pickSaveFile } = options
   ipcMain.handle(ipcPickFolderChannel, (event) => {
     if (!isTrustedSender(event)) throw new UntrustedSenderError(ipcPickFolderChannel)
     return options.pickFolder()
   })
-  return () => ipcMain.removeHandler(ipcPickFolderChannel)
+  if (pickSaveFile) {
+    ipcMain.handle(ipcPickSaveFileChannel, (event, name) => {
+      if (!isTrustedSender(event)) throw new UntrustedSenderError(ipcPickSaveFileChannel)
+      return pickSaveFile(typeof name === 'string' ? name.slice(0, 255) : 'export.csv')
+    })
+  }
+  return () => {
+    ipcMain.removeHandler(ipcPickFolderChannel)
+    if (pickSaveFile) ipcMain.removeHandler(ipcPickSaveFileChannel)
+  }
 }

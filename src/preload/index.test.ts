@@ -12,6 +12,7 @@ const fake = vi.hoisted(() => {
     invoke,
     electron: {
       contextBridge: { exposeInMainWorld: (key: string, api: unknown) => void exposed.set(key, api) },
+      webUtils: { getPathForFile: (file: { path?: string }) => file.path ?? '' },
       ipcRenderer: {
         invoke,
         on: (channel: string, listener: (event: unknown, ...args: unknown[]) => void) => void ipcListeners.set(channel, listener),
@@ -30,9 +31,9 @@ beforeAll(async () => {
 })
 
 describe('window.lector', () => {
-  it('exposes only functions: call, on and pickFolder', () => {
+  it('exposes only functions: call, on, pickFolder, pickSaveFile and pathsForFiles', () => {
     expect([...fake.exposed.keys()]).toEqual(['lector'])
-    expect(Object.keys(lector).sort()).toEqual(['call', 'on', 'pickFolder'])
+    expect(Object.keys(lector).sort()).toEqual(['call', 'on', 'pathsForFiles', 'pickFolder', 'pickSaveFile'])
     for (const value of Object.values(lector)) expect(typeof value).toBe('function')
   })
 

@@ -1,9 +1,15 @@
 // Builds window.lector from the contract. The page gets functions only — never ipcRenderer, never an
 // IPC event object (its `sender` would hand the page ipcRenderer back). Runs sandboxed, built as CJS.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 import { isApiName, type Result } from '../shared/api'
 import { isEventName, type EventName } from '../shared/events'
-import { ipcEventChannel, ipcPickFolderChannel, ipcRequestPrefix, type PreloadApi } from '../shared/preload-api'
+import {
+  ipcEventChannel,
+  ipcPickFolderChannel,
+  ipcPickSaveFileChannel,
+  ipcRequestPrefix,
+  type PreloadApi,
+} from '../shared/preload-api'
 
 type AnyListener = (payload: unknown) => void
 
@@ -46,6 +52,20 @@ const lector: PreloadApi = {
   async pickFolder() {
     const path: unknown = await ipcRenderer.invoke(ipcPickFolderChannel)
     return typeof path === 'string' ? path : null
+  },
+  async pickSaveFile(defaultName) {
+    const path: unknown = await ipcRenderer.invoke(ipcPickSaveFileChannel, String(defaultName).slice(0, 255))
+    return typeof path === 'string' ? path : null
+  },
+  // Since Electron 32 a dropped File no longer carries `path`; webUtils is the sanctioned way to ask.
+  pathsForFiles(files) {
+    return Array.from(files, (file) => {
+      try {
+        return webUtils.getPathForFile(file as Parameters<typeof webUtils.getPathForFile>[0])
+      } catch {
+        return ''
+      }
+    })
   },
 }
 

@@ -50,6 +50,10 @@ export interface LineRow {
   examples: number[]
   /** Why this line could not be read (corrupt file, unsupported format…); null when it was read. */
   error: string | null
+  /** One confidence per character of `text` (model or in-context reading); empty for a reviewer's text. */
+  charConfidences: number[]
+  /** How a reviewed line was reviewed: typed over, or accepted as read; null when not reviewed. */
+  review: 'typed' | 'accepted' | null
 }
 
 export interface LinePage {
@@ -76,6 +80,52 @@ export interface ReviewUpdate {
   decision: ContextDecision
 }
 
+/** The orders the review list offers: hardest first (see review-order.ts) or as the batch was read. */
+export type LineOrder = 'hardest' | 'document'
+/** unreviewed: not corrected nor accepted; corrected: reviewed (typed or accepted); context: changed by context. */
+export type LineFilter = 'all' | 'unreviewed' | 'corrected' | 'context'
+
+/** One correction of this session and what it did to the batch (the learning chart). */
+export interface CorrectionEffect {
+  at: string
+  lineId: number
+  kind: 'typed' | 'accepted' | 'undo'
+  /** Other lines whose reading changed. */
+  changed: number
+  updateMs: number
+  trust: number
+  /** Mean confidence of the lines not reviewed yet, after this correction. */
+  unreviewedConfidence: number
+}
+
+/** The batch's counts and the engine's current view of context, for the review screen's learning panel. */
+export interface ReviewStats {
+  lines: number
+  read: number
+  failed: number
+  reviewed: number
+  /** Lines whose shown text comes from context now. */
+  context: number
+  /** Lines the last correction changed (0 before any). */
+  lastChanged: number
+  unreviewedConfidence: number
+  /** Null until the batch's context is loaded (first correction, or after a restart). */
+  decision: ContextDecision | null
+  /** The pool in use: this batch's corrections (shared pools come later). */
+  pool: { scope: 'batch'; entries: number }
+  /** Corrections of this engine session, oldest first (at most the last 500). */
+  history: CorrectionEffect[]
+}
+
+export type ExportFormat = 'csv' | 'json'
+
+export interface ExportResult {
+  path: string
+  lines: number
+  bytes: number
+  ms: number
+}
+
 export interface CropImage {
   mime: 'image/png'
   dataUrl: string
@@ -98,8 +148,34 @@ export const apiInputs = {
       batchId: Id,
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(500).default(100),
+      order: z.enum(['hardest', 'document']).default('document'),
+      filter: z.enum(['all', 'unreviewed', 'corrected', 'context']).default('all'),
+      search: z.string().max(200).default(''),
     })
     .strict(),
+  'batch:position': z
+    .object({
+      batchId: Id,
+      lineId: Id,
+      order: z.enum(['hardest', 'document']).default('document'),
+      filter: z.enum(['all', 'unreviewed', 'corrected', 'context']).default('all'),
+      search: z.string().max(200).default(''),
+    })
+    .strict(),
+  'batch:openPaths': z
+    .object({ paths: z.array(FsPath).min(1, 'at least one path is required').max(10_000), name: z.string().max(200).optional() })
+    .strict(),
+  'batch:export': z
+    .object({
+      batchId: Id,
+      format: z.enum(['csv', 'json']),
+      path: FsPath,
+      bom: z.boolean().default(false),
+      /** Names the export's `job:progressed` events, so the screen that asked can follow them. */
+      jobId: z.string().regex(/^export-[\w-]{1,64}$/, 'an export job id starts with export-').optional(),
+    })
+    .strict(),
+  'review:stats': z.object({ batchId: Id }).strict(),
   'line:crop': z.object({ lineId: Id }).strict(),
   'job:cancel': z.object({ jobId: z.string().min(1).max(64) }).strict(),
   'review:correct': z.object({ lineId: Id, text: z.string().max(10_000, 'a line of text is at most 10,000 characters') }).strict(),
@@ -113,6 +189,11 @@ export interface ApiOutputs {
   'batch:list': BatchSummary[]
   'batch:openFolder': BatchSummary
   'batch:lines': LinePage
+  /** Where a line stands in a listing (null when the filter or search leaves it out). */
+  'batch:position': { index: number | null }
+  'batch:openPaths': BatchSummary
+  'batch:export': ExportResult
+  'review:stats': ReviewStats
   'line:crop': CropImage
   'job:cancel': { cancelled: boolean }
   'review:correct': ReviewUpdate

@@ -14,7 +14,7 @@ import type { Result } from '../../shared/api'
 import type { Engine } from '../core/engine'
 
 export interface BridgeOptions {
-  engine: Pick<Engine, 'dispatch' | 'events'>
+  engine: Pick<Engine, 'dispatch' | 'events'> & Partial<Pick<Engine, 'exporter'>>
   /** 0 (the default) picks a free port. */
   port?: number
   /** Loopback only unless the user asks otherwise: the token is then the only guard. */
@@ -103,8 +103,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   })
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { pathname } = splitUrl(req.url ?? '/')
+    const { pathname, search } = splitUrl(req.url ?? '/')
     if (pathname.startsWith('/api/')) return handleApi(req, res, pathname.slice('/api/'.length))
+    if (pathname.startsWith('/download/')) return handleDownload(req, res, pathname.slice('/download/'.length), search)
     if (pathname === '/events') return sendText(res, 426, 'Use a WebSocket for /events')
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD')
@@ -150,6 +151,41 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       result = { ok: false, code: 'internal', message: err instanceof Error ? err.message : String(err) }
     }
     return sendJson(res, 200, result)
+  }
+
+  /**
+   * An export streamed to the browser (the engine may run on another machine than the reviewer's):
+   * GET /download/<batchId>.csv|json[?bom=1], token in the header like every request that reads data.
+   * The page fetches it and hands the browser a blob to save.
+   */
+  async function handleDownload(req: IncomingMessage, res: ServerResponse, rest: string, search: string): Promise<void> {
+    res.setHeader('Cache-Control', 'no-store')
+    if (!originAllowed(req)) return sendText(res, 403, 'Forbidden origin')
+    const header = req.headers[TOKEN_HEADER]
+    if (!tokenMatches(Array.isArray(header) ? undefined : header)) return sendText(res, 401, 'Missing or wrong token')
+    if (req.method !== 'GET') {
+      res.setHeader('Allow', 'GET')
+      return sendText(res, 405, 'Method not allowed')
+    }
+    const match = /^([1-9]\d{0,15})\.(csv|json)$/.exec(rest)
+    const exporter = options.engine.exporter
+    if (!match || !exporter) return sendText(res, 404, 'Not found')
+    const batchId = Number(match[1])
+    const format = match[2] as 'csv' | 'json'
+    const bom = new URLSearchParams(search).get('bom') === '1'
+    const list = await options.engine.dispatch('batch:list', {})
+    if (!list.ok || !(list.value as Array<{ id: number }>).some((b) => b.id === batchId)) return sendText(res, 404, `There is no batch ${batchId}`)
+    res.statusCode = 200
+    res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+    res.setHeader('Content-Disposition', `attachment; filename="lector-batch-${batchId}.${format}"`)
+    res.setHeader('X-Content-Type-Options', 'nosniff')
+    try {
+      await exporter.toStream({ batchId, format, bom }, res)
+      res.end()
+    } catch (err) {
+      console.error('[bridge] export failed', err)
+      res.destroy()
+    }
   }
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {

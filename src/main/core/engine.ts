@@ -3,8 +3,10 @@
 import type { EngineStatus } from '../../shared/api'
 import { createReviewService, type ReviewService } from './batch/review'
 import { createBatchService, type BatchService } from './batch/service'
+import { createSessionLog } from './batch/session-log'
 import { createDispatcher, type Dispatch } from './dispatch'
 import { createEventBus, type EventBus } from './event-bus'
+import { createExporter, type Exporter } from './export/batch-export'
 import type { ContextSettings } from './incontext/settings'
 import { createSimilaritySearch } from './incontext/similarity'
 import { loadRecognizer, type Recognizer } from './recognize/recognizer'
@@ -30,6 +32,7 @@ export interface Engine {
   recognizer: Recognizer
   batches: BatchService
   review: ReviewService
+  exporter: Exporter
   close(): Promise<void>
 }
 
@@ -53,17 +56,30 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const batches = createBatchService({ db, recognizer, events })
   const similarity = await createSimilaritySearch(120)
   const review = createReviewService({ db, recognizer, batches, events, similarity, settings: options.context })
+  const batchOf = (lineId: number) => batches.line(lineId).batchId
+  const log = createSessionLog({ index: review.index, batchOf })
+  const exporter = createExporter({ index: review.index, events, exists: (batchId) => void batches.summary(batchId) })
   const dispatch = createDispatcher({
     'engine:status': () => status(),
     'batch:list': () => batches.list(),
     'batch:openFolder': (input) => batches.openFolder(input),
+    'batch:openPaths': (input) => batches.openPaths(input),
     'batch:lines': (input) => review.lines(input),
+    'batch:position': (input) => review.position(input),
+    'batch:export': (input) => exporter.toFile(input),
     'line:crop': (input) => batches.crop(input.lineId),
     'job:cancel': (input) => ({ cancelled: batches.cancel(input.jobId) }),
-    'review:correct': (input) => review.correct(input.lineId, input.text),
-    'review:accept': (input) => review.accept(input.lineId),
-    'review:undo': (input) => review.undo(input.batchId),
+    'review:correct': async (input) => log.record(await review.correct(input.lineId, input.text), 'typed'),
+    'review:accept': async (input) => log.record(await review.accept(input.lineId), 'accepted'),
+    'review:undo': async (input) => {
+      const update = await review.undo(input.batchId)
+      return update && log.record(update, 'undo')
+    },
     'review:decision': (input) => review.decision(input.batchId),
+    'review:stats': (input) => {
+      batches.summary(input.batchId)
+      return log.stats(input.batchId, review.loadedDecision(input.batchId))
+    },
   })
   return {
     dispatch,
@@ -72,9 +88,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     recognizer,
     batches,
     review,
+    exporter,
     async close() {
       batches.cancelAll()
       await batches.idle()
+      review.close()
       await similarity.release()
       await recognizer.release()
       db.close()

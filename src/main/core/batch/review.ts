@@ -1,4 +1,4 @@
-import type { ContextDecision, LinePage, LineRow, ReviewUpdate } from '../../../shared/api'
+import type { ApiParsedInput, ContextDecision, LinePage, LineRow, ReviewUpdate } from '../../../shared/api'
 import { LectorError } from '../errors'
 import type { EventBus } from '../event-bus'
 import { BatchContext } from '../incontext/context'
@@ -8,6 +8,7 @@ import type { Decoded } from '../recognize/ctc'
 import type { Recognizer } from '../recognize/recognizer'
 import type { Db } from '../store/db'
 import { decodeFrames } from '../store/frame-codec'
+import { createLineIndex, type LineIndex } from './listing'
 import type { BatchService } from './service'
 
 export interface ReviewService {
@@ -15,8 +16,18 @@ export interface ReviewService {
   accept(lineId: number): Promise<ReviewUpdate>
   undo(batchId: number): Promise<ReviewUpdate | null>
   decision(batchId: number): Promise<ContextDecision>
-  /** A page of lines with what the reviewer sees: their text, else the in-context reading. */
-  lines(input: { batchId: number; offset: number; limit: number }): Promise<LinePage>
+  /**
+   * A page of lines with what the reviewer sees: their text, else the in-context reading. Hardest-first
+   * order, filters and search come from the in-memory line index; plain document order straight from SQL.
+   */
+  lines(input: ApiParsedInput<'batch:lines'>): Promise<LinePage>
+  /** Where a line stands in a listing. */
+  position(input: ApiParsedInput<'batch:position'>): { index: number | null }
+  /** The batch's lines as the reviewer sees them, in memory (listing, counts, export). */
+  index: LineIndex
+  /** The decision of a batch whose context is loaded, without loading it. */
+  loadedDecision(batchId: number): ContextDecision | null
+  close(): void
   /** The context of a batch, loaded (and fully computed) on first use. */
   context(batchId: number): Promise<BatchContext>
 }
@@ -39,6 +50,7 @@ export function createReviewService(deps: {
   // Contexts whose load has finished: listing lines never waits for one (recognition may still run).
   const ready = new Map<number, BatchContext>()
   const queues = new Map<number, Promise<unknown>>()
+  const index = createLineIndex({ db, events, contextOf: (batchId) => ready.get(batchId) })
 
   const q = {
     line: db.prepare('SELECT batch_id AS batchId FROM lines WHERE id = ?'),
@@ -51,7 +63,7 @@ export function createReviewService(deps: {
       SELECT c.id, c.line_id AS lineId, c.text FROM corrections c
       WHERE c.id IN (SELECT max(c2.id) FROM corrections c2 JOIN lines l ON l.id = c2.line_id WHERE l.batch_id = ? GROUP BY c2.line_id)
       ORDER BY c.id`),
-    latestFor: db.prepare('SELECT text FROM corrections WHERE line_id = ? ORDER BY id DESC LIMIT 1').pluck(),
+    latestFor: db.prepare('SELECT text, kind FROM corrections WHERE line_id = ? ORDER BY id DESC LIMIT 1'),
     insert: db.prepare('INSERT INTO corrections (line_id, text, kind, undoes) VALUES (@lineId, @text, @kind, @undoes)'),
     hasCorrections: db.prepare('SELECT 1 FROM corrections c JOIN lines l ON l.id = c.line_id WHERE l.batch_id = ? LIMIT 1').pluck(),
     lastUndoable: db.prepare(`
@@ -142,10 +154,25 @@ export function createReviewService(deps: {
       return (await context(batchId)).decided
     },
     async lines(input) {
-      const page = batches.lines(input)
-      await overlay(input.batchId, page.rows)
-      return page
+      if (input.order === 'document' && input.filter === 'all' && !input.search.trim()) {
+        const page = batches.lines(input)
+        await overlay(input.batchId, page.rows)
+        return page
+      }
+      batches.summary(input.batchId)
+      const ids = index.ids(input)
+      const rows = batches.rows(ids.subarray(input.offset, input.offset + input.limit))
+      await overlay(input.batchId, rows)
+      return { total: ids.length, rows }
     },
+    position(input) {
+      batches.summary(input.batchId)
+      const at = index.ids(input).indexOf(input.lineId)
+      return { index: at < 0 ? null : at }
+    },
+    index,
+    loadedDecision: (batchId) => ready.get(batchId)?.decided ?? null,
+    close: () => index.close(),
   }
 
   /**
@@ -161,16 +188,19 @@ export function createReviewService(deps: {
         .catch((err) => console.error(err))
     }
     for (const row of rows) {
-      const human = q.latestFor.get(row.id) as string | null | undefined
-      if (human !== undefined && human !== null) {
-        row.text = human
+      const human = q.latestFor.get(row.id) as { text: string | null; kind: string } | undefined
+      if (human && human.text !== null) {
+        row.text = human.text
         row.source = 'human'
+        row.review = human.kind === 'accepted' ? 'accepted' : 'typed'
+        row.charConfidences = []
         continue
       }
       const reading = ctx?.reading(row.id)
       if (reading) {
         row.text = reading.text
         row.confidence = reading.confidence
+        row.charConfidences = reading.charConfidences
         row.source = 'context'
         row.examples = reading.examples
       }

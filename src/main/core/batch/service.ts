@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { readdir, stat } from 'node:fs/promises'
-import { basename, extname, join, resolve } from 'node:path'
+import { basename, dirname, extname, join, resolve } from 'node:path'
 import sharp from 'sharp'
 import type { ApiParsedInput, BatchSummary, CropImage, LinePage, LineRow } from '../../../shared/api'
 import { LectorError } from '../errors'
@@ -42,7 +42,11 @@ export interface BatchService {
   openFiles(name: string, source: string, paths: string[], skipped?: string[]): BatchSummary
   /** Every line's reading (engine text and greedy text), in batch order. */
   readings(batchId: number): StoredReading[]
-  lines(input: ApiParsedInput<'batch:lines'>): LinePage
+  lines(input: Pick<ApiParsedInput<'batch:lines'>, 'batchId' | 'offset' | 'limit'>): LinePage
+  /** Lines by id, in the order given (ids that do not exist are left out). */
+  rows(ids: ArrayLike<number>): LineRow[]
+  /** A batch from image files and folders of images (a dropped selection); folders are read one level deep. */
+  openPaths(input: ApiParsedInput<'batch:openPaths'>): Promise<BatchSummary>
   /** One line as the model read it. */
   line(lineId: number): LineRow
   crop(lineId: number): Promise<CropImage>
@@ -81,12 +85,16 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
     count: db.prepare('SELECT count(*) FROM lines WHERE batch_id = ?').pluck(),
     page: db.prepare(`
       SELECT l.id, l.batch_id AS batchId, l.idx AS "index", l.source_path AS path,
-             r.text, r.confidence, r.error, r.line_id IS NOT NULL AS hasReading
+             r.text, r.confidence, r.char_confidences AS charConfidences, r.error, r.line_id IS NOT NULL AS hasReading
       FROM lines l LEFT JOIN readings r ON r.line_id = l.id
       WHERE l.batch_id = @batchId ORDER BY l.idx LIMIT @limit OFFSET @offset`),
+    byIds: db.prepare(`
+      SELECT l.id, l.batch_id AS batchId, l.idx AS "index", l.source_path AS path,
+             r.text, r.confidence, r.char_confidences AS charConfidences, r.error, r.line_id IS NOT NULL AS hasReading
+      FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.id IN (SELECT value FROM json_each(?))`),
     oneLine: db.prepare(`
       SELECT l.id, l.batch_id AS batchId, l.idx AS "index", l.source_path AS path,
-             r.text, r.confidence, r.error, r.line_id IS NOT NULL AS hasReading
+             r.text, r.confidence, r.char_confidences AS charConfidences, r.error, r.line_id IS NOT NULL AS hasReading
       FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.id = ?`),
     line: db.prepare('SELECT source_path AS path, crop FROM lines WHERE id = ?'),
   }
@@ -142,6 +150,8 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       confidence: r.confidence ?? 0,
       examples: [],
       error: r.error ?? null,
+      charConfidences: r.charConfidences ? floats(r.charConfidences) : [],
+      review: null,
     }
   }
 
@@ -219,22 +229,45 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       const info = await stat(folder).catch(() => null)
       if (!info) throw new LectorError('not-found', `Folder not found: ${folder}`)
       if (!info.isDirectory()) throw new LectorError('bad-input', `Not a folder: ${folder}`)
-      const entries = await readdir(folder, { withFileTypes: true }).catch((err: Error) => {
-        throw new LectorError('unreadable', `Cannot read the folder ${folder}: ${err.message}`)
-      })
-      const files = entries
-        .filter((e) => e.isFile() && !e.name.startsWith('.'))
-        .map((e) => e.name)
-        .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
-      const images = files.filter((f) => IMAGE_EXTENSIONS.includes(extname(f).toLowerCase()))
-      const skipped = files.filter((f) => !images.includes(f))
+      const { images, skipped } = await folderImages(folder)
       if (!images.length) {
         throw new LectorError(
           'bad-input',
           `No line images in ${folder} (looked for ${IMAGE_EXTENSIONS.join(' ')}${skipped.length ? `; found only ${skipped.slice(0, 5).join(', ')}` : ''}).`,
         )
       }
-      return openFiles(name ?? basename(folder), folder, images.map((f) => join(folder, f)), skipped)
+      return openFiles(name ?? basename(folder), folder, images, skipped)
+    },
+
+    async openPaths({ paths, name }) {
+      const images: string[] = []
+      const skipped: string[] = []
+      for (const raw of paths) {
+        const path = resolve(raw)
+        const info = await stat(path).catch(() => null)
+        if (!info) throw new LectorError('not-found', `Not found: ${path}`)
+        if (info.isDirectory()) {
+          const found = await folderImages(path)
+          images.push(...found.images)
+          skipped.push(...found.skipped)
+        } else if (info.isFile() && isImage(path)) images.push(path)
+        else skipped.push(basename(path))
+      }
+      if (!images.length) {
+        throw new LectorError(
+          'bad-input',
+          `No line images among ${paths.length === 1 ? paths[0] : `${paths.length} paths`} (PDFs and page images come with page detection, not yet; looked for ${IMAGE_EXTENSIONS.join(' ')}).`,
+        )
+      }
+      const first = resolve(paths[0])
+      const source = paths.length === 1 ? first : `${paths.length} items from ${dirname(first)}`
+      return openFiles(name ?? (paths.length === 1 ? basename(first) : basename(dirname(first))), source, images, skipped)
+    },
+
+    rows(ids) {
+      const list = Array.from(ids)
+      const found = new Map((q.byIds.all(JSON.stringify(list)) as any[]).map((r) => [r.id as number, toRow(r)]))
+      return list.flatMap((id) => found.get(id) ?? [])
     },
 
     openFiles,
@@ -289,4 +322,25 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       await Promise.all([...jobs.values()].map((j) => j.done))
     },
   }
+}
+
+function isImage(path: string): boolean {
+  return IMAGE_EXTENSIONS.includes(extname(path).toLowerCase())
+}
+
+/** A folder's line images (natural name order) and the other files left out, by name. */
+async function folderImages(folder: string): Promise<{ images: string[]; skipped: string[] }> {
+  const entries = await readdir(folder, { withFileTypes: true }).catch((err: Error) => {
+    throw new LectorError('unreadable', `Cannot read the folder ${folder}: ${err.message}`)
+  })
+  const files = entries
+    .filter((e) => e.isFile() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+  return { images: files.filter(isImage).map((f) => join(folder, f)), skipped: files.filter((f) => !isImage(f)) }
+}
+
+/** A Float32 blob as numbers (copied: SQLite's buffer may not be 4-byte aligned). */
+function floats(blob: Buffer): number[] {
+  return Array.from(new Float32Array(new Uint8Array(blob).buffer))
 }

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { hardness } from '../../../shared/review-order'
+import { insertSyntheticBatch, syntheticLines } from '../../../../tests/fixtures/synthetic-batch'
+import { createEventBus } from '../event-bus'
+import { openLibrary } from '../store/db'
+import { createLineIndex } from './listing'
+
+function setUp(count = 200) {
+  const db = openLibrary(':memory:')
+  const events = createEventBus()
+  const lines = syntheticLines(count)
+  const { batchId, ids } = insertSyntheticBatch(db, 'b', lines)
+  const index = createLineIndex({ db, events, contextOf: () => undefined })
+  const correct = (lineId: number, text: string | null, kind = 'typed') => {
+    db.prepare('INSERT INTO corrections (line_id, text, kind) VALUES (?, ?, ?)').run(lineId, text, kind)
+    events.emit('lines:changed', { batchId, ids: [lineId] })
+  }
+  return { db, events, lines, batchId, ids, index, correct }
+}
+
+describe('the line index', () => {
+  it('orders hardest first by the shared hardness, ties in document order', () => {
+    const { batchId, ids, lines, index } = setUp()
+    const order = Array.from(index.ids({ batchId, order: 'hardest', filter: 'all', search: '' }))
+    const expected = ids
+      .map((id, i) => ({ id, i, rank: hardness({ confidence: lines[i].confidence, modelConfidence: lines[i].confidence, source: 'model' }) }))
+      .sort((a, b) => a.rank - b.rank || a.i - b.i)
+      .map((e) => e.id)
+    expect(order).toEqual(expected)
+  })
+
+  it('sinks a corrected line to the end and keeps it out of the unreviewed filter', () => {
+    const { batchId, index, correct } = setUp()
+    const first = index.ids({ batchId, order: 'hardest', filter: 'all', search: '' })[0]
+    correct(first, 'TOTAL 1')
+    const order = index.ids({ batchId, order: 'hardest', filter: 'all', search: '' })
+    expect(order[order.length - 1]).toBe(first)
+    expect(Array.from(index.ids({ batchId, order: 'document', filter: 'unreviewed', search: '' }))).not.toContain(first)
+    expect(Array.from(index.ids({ batchId, order: 'document', filter: 'corrected', search: '' }))).toEqual([first])
+    expect(index.totals(batchId).reviewed).toBe(1)
+  })
+
+  it('puts a line back in the queue when its correction is undone', () => {
+    const { batchId, index, correct } = setUp()
+    const first = index.ids({ batchId, order: 'hardest', filter: 'all', search: '' })[0]
+    correct(first, 'X')
+    correct(first, null, 'undo')
+    expect(index.ids({ batchId, order: 'hardest', filter: 'all', search: '' })[0]).toBe(first)
+  })
+
+  it('finds lines by their shown text, ignoring case, including a correction just made', () => {
+    const { batchId, ids, lines, index, correct } = setUp()
+    const hits = Array.from(index.ids({ batchId, order: 'document', filter: 'all', search: 'INVOICE' }))
+    expect(hits).toEqual(ids.filter((_, i) => lines[i].text.includes('invoice')))
+    correct(ids[3], 'Zanzibar street')
+    expect(Array.from(index.ids({ batchId, order: 'document', filter: 'all', search: 'zanzibar' }))).toEqual([ids[3]])
+  })
+
+  it('counts lines, reviewed lines and the mean confidence of the unreviewed ones', () => {
+    const { batchId, ids, lines, index, correct } = setUp(10)
+    correct(ids[0], 'a', 'accepted')
+    const totals = index.totals(batchId)
+    const open = lines.slice(1).map((l) => l.confidence)
+    expect(totals).toMatchObject({ lines: 10, read: 10, failed: 0, reviewed: 1, context: 0 })
+    expect(totals.unreviewedConfidence).toBeCloseTo(open.reduce((a, b) => a + b, 0) / open.length, 6)
+    expect(index.entries(batchId)[0]).toMatchObject({ source: 'human', review: 'accepted', text: 'a' })
+  })
+})

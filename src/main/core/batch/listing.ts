@@ -1,0 +1,218 @@
+// What the review list needs of every line of a batch, held in memory per batch so that hardest-first
+// order, filters and search over 100,000 lines never ship rows to the renderer: the renderer asks for
+// one page of ids at a time. Entries are refreshed by id on `lines:changed` (a correction touches a
+// few); orders are recomputed lazily after a change. A newly loaded context re-reads the whole batch.
+import { basename } from 'node:path'
+import type { LineFilter, LineOrder, LineRow } from '../../../shared/api'
+import { hardness } from '../../../shared/review-order'
+import type { EventBus } from '../event-bus'
+import type { BatchContext } from '../incontext/context'
+import type { Db } from '../store/db'
+
+export interface ListEntry {
+  id: number
+  index: number
+  file: string
+  state: LineRow['state']
+  source: LineRow['source']
+  review: LineRow['review']
+  text: string
+  modelText: string
+  confidence: number
+  modelConfidence: number
+  error: string | null
+  /** The search key: the shown text, lower case. */
+  key: string
+  rank: number
+}
+
+export interface ListQuery {
+  batchId: number
+  order: LineOrder
+  filter: LineFilter
+  search: string
+}
+
+export interface BatchTotals {
+  lines: number
+  read: number
+  failed: number
+  reviewed: number
+  context: number
+  unreviewedConfidence: number
+}
+
+export interface LineIndex {
+  /** Every line of the batch in document order, current. */
+  entries(batchId: number): ListEntry[]
+  /** The ids a listing shows, in its order (cached until the batch changes). */
+  ids(query: ListQuery): Int32Array
+  totals(batchId: number): BatchTotals
+  close(): void
+}
+
+// Lines that cannot be reviewed yet (or at all) wait after every readable unreviewed line but before
+// the reviewed ones (hardness 2): a failed line needs a look, not a correction.
+const FAILED_RANK = 1.5
+const PENDING_RANK = 1.75
+/** Orders kept per batch: the listings a screen switches between (order × filter × a search or two). */
+const KEPT_ORDERS = 8
+/** Past this many changed lines at once a full re-read is cheaper than one lookup per id. */
+const FULL_REFRESH = 5_000
+
+interface Cached {
+  entries: ListEntry[]
+  byId: Map<number, number>
+  context: BatchContext | undefined
+  dirty: Set<number>
+  full: boolean
+  orders: Map<string, Int32Array>
+  totals: BatchTotals | null
+}
+
+export function createLineIndex(deps: { db: Db; events: EventBus; contextOf: (batchId: number) => BatchContext | undefined }): LineIndex {
+  const { db, events, contextOf } = deps
+  const select = `
+    SELECT l.id, l.idx AS "index", l.source_path AS path, r.text, r.confidence, r.error,
+           r.line_id IS NOT NULL AS hasReading, c.text AS humanText, c.kind AS kind
+    FROM lines l LEFT JOIN readings r ON r.line_id = l.id
+    LEFT JOIN corrections c ON c.id = (SELECT max(c2.id) FROM corrections c2 WHERE c2.line_id = l.id)`
+  const q = {
+    all: db.prepare(`${select} WHERE l.batch_id = ? ORDER BY l.idx`),
+    some: db.prepare(`${select} WHERE l.id IN (SELECT value FROM json_each(?))`),
+  }
+  const cache = new Map<number, Cached>()
+
+  const stop = events.on('lines:changed', ({ batchId, ids }) => {
+    const c = cache.get(batchId)
+    if (!c) return
+    for (const id of ids) c.dirty.add(id)
+    if (c.dirty.size > FULL_REFRESH) c.full = true
+  })
+
+  function toEntry(r: any, ctx: BatchContext | undefined): ListEntry {
+    const state: ListEntry['state'] = !r.hasReading ? 'pending' : r.error ? 'failed' : 'read'
+    const modelText = r.text ?? ''
+    const modelConfidence = r.confidence ?? 0
+    const e: ListEntry = {
+      id: r.id,
+      index: r.index,
+      file: r.path ? basename(r.path) : `line ${r.index + 1}`,
+      state,
+      source: 'model',
+      review: null,
+      text: modelText,
+      modelText,
+      confidence: modelConfidence,
+      modelConfidence,
+      error: r.error ?? null,
+      key: '',
+      rank: 0,
+    }
+    if (r.humanText !== null && r.humanText !== undefined) {
+      e.text = r.humanText
+      e.source = 'human'
+      e.review = r.kind === 'accepted' ? 'accepted' : 'typed'
+    } else {
+      const reading = ctx?.reading(r.id)
+      if (reading) {
+        e.text = reading.text
+        e.confidence = reading.confidence
+        e.source = 'context'
+      }
+    }
+    e.key = e.text.toLowerCase()
+    e.rank = state === 'read' || e.source === 'human' ? hardness(e) : state === 'failed' ? FAILED_RANK : PENDING_RANK
+    return e
+  }
+
+  function build(batchId: number): Cached {
+    const context = contextOf(batchId)
+    const entries = (q.all.all(batchId) as any[]).map((r) => toEntry(r, context))
+    const byId = new Map<number, number>()
+    entries.forEach((e, i) => byId.set(e.id, i))
+    return { entries, byId, context, dirty: new Set(), full: false, orders: new Map(), totals: null }
+  }
+
+  function current(batchId: number): Cached {
+    let c = cache.get(batchId)
+    if (!c || c.full || c.context !== contextOf(batchId)) {
+      c = build(batchId)
+      cache.set(batchId, c)
+      return c
+    }
+    if (c.dirty.size) {
+      const ids = [...c.dirty]
+      c.dirty.clear()
+      let grew = false
+      for (const r of q.some.all(JSON.stringify(ids)) as any[]) {
+        const at = c.byId.get(r.id)
+        if (at === undefined) grew = true
+        else c.entries[at] = toEntry(r, c.context)
+      }
+      if (grew) {
+        c = build(batchId)
+        cache.set(batchId, c)
+      }
+      c.orders.clear()
+      c.totals = null
+    }
+    return c
+  }
+
+  function matches(e: ListEntry, filter: LineFilter): boolean {
+    switch (filter) {
+      case 'all':
+        return true
+      case 'unreviewed':
+        return e.source !== 'human'
+      case 'corrected':
+        return e.source === 'human'
+      case 'context':
+        return e.source === 'context'
+      default:
+        throw new Error(`unknown filter: ${String(filter satisfies never)}`)
+    }
+  }
+
+  return {
+    entries: (batchId) => current(batchId).entries,
+
+    ids({ batchId, order, filter, search }) {
+      const c = current(batchId)
+      const needle = search.trim().toLowerCase()
+      const key = `${order}\u0000${filter}\u0000${needle}`
+      const kept = c.orders.get(key)
+      if (kept) return kept
+      const chosen = c.entries.filter((e) => matches(e, filter) && (!needle || e.key.includes(needle)))
+      if (order === 'hardest') chosen.sort((a, b) => a.rank - b.rank || a.index - b.index)
+      const ids = Int32Array.from(chosen, (e) => e.id)
+      if (c.orders.size >= KEPT_ORDERS) c.orders.delete(c.orders.keys().next().value!)
+      c.orders.set(key, ids)
+      return ids
+    },
+
+    totals(batchId) {
+      const c = current(batchId)
+      if (c.totals) return c.totals
+      const t: BatchTotals = { lines: c.entries.length, read: 0, failed: 0, reviewed: 0, context: 0, unreviewedConfidence: 0 }
+      let sum = 0
+      let open = 0
+      for (const e of c.entries) {
+        if (e.state === 'read') t.read++
+        if (e.state === 'failed') t.failed++
+        if (e.source === 'human') t.reviewed++
+        else if (e.source === 'context') t.context++
+        if (e.source !== 'human' && e.state === 'read') {
+          sum += e.confidence
+          open++
+        }
+      }
+      t.unreviewedConfidence = open ? sum / open : 0
+      c.totals = t
+      return t
+    },
+
+    close: () => stop(),
+  }
+}
