@@ -4,8 +4,8 @@ import type { Alphabet } from '../recognize/alphabet'
 import { decode, type Decoded } from '../recognize/ctc'
 import type { LineFrames } from '../recognize/frames'
 import { forceAlign } from './align'
-import { fuseRows, type FrameNeighbours } from './fuse'
-import { FramePool } from './pool'
+import { fuseFrame, fuseGap, fuseRows, type FrameNeighbours } from './fuse'
+import { NeighbourIndex } from './neighbour-index'
 import { defaultContextSettings, type ContextSettings } from './settings'
 import type { SimilaritySearch } from './similarity'
 
@@ -21,14 +21,20 @@ export interface LineInput {
   model: Decoded
 }
 
+type Fused = { index: Uint16Array; prob: Float32Array; decided: Int32Array }
+
 interface LineState extends LineInput {
+  /** Frames read in context: character frames, and gap frames (a blank between two characters). */
   queried: Int32Array
-  firstRow: number
+  /** Per queried frame: 1 when it is a gap, searched in the gap store; 0 for the character store. */
+  gap: Uint8Array
+  /** Per queried frame: its row in the store it is searched in. */
+  row: Int32Array
   corrected: string | null
-  entries: number[]
+  entries: { chars: number[]; gaps: number[] }
   reading: ContextReading | null
   /** The line's frames after fusion (its top-k rows), and per queried frame the label context decided. */
-  fused: { index: Uint16Array; prob: Float32Array; decided: Int32Array }
+  fused: Fused
 }
 
 export interface UpdateResult {
@@ -38,21 +44,33 @@ export interface UpdateResult {
   redecoded: number
 }
 
+/** The middle frame of every run of non-character frames that has a character frame on both sides. */
+export function gapMiddles(frames: number, isChar: (t: number) => boolean): number[] {
+  const out: number[] = []
+  let lastChar = -1
+  for (let t = 0; t < frames; t++) {
+    if (!isChar(t)) continue
+    if (lastChar >= 0 && t - lastChar > 1) out.push((lastChar + t) >> 1)
+    lastChar = t
+  }
+  return out
+}
+
 /**
- * One batch's in-context state: the frame pool built from its corrections, every line's queried frames
- * and their nearest pool entries, and the trust the leave-one-out calibration chose. A correction updates
- * only the neighbour lists the new (or removed) entries reach and re-decodes only those lines, from
- * cached frames alone; the result is the same as `recomputeAll` (tested).
+ * One batch's in-context state. Two frame stores are built from its corrections: characters (every frame
+ * forced alignment gave a character) and gaps (the middle of each blank run between characters, and every
+ * space). Each line's character frames are searched in the first, its gaps in the second, so a dropped
+ * space can be put back where corrected lines have one — and left out where they have a plain gap. The
+ * trust in context is chosen per batch by leave-one-out. A correction updates only the neighbour lists
+ * its entries reach and re-decodes only those lines, from cached frames alone; the result equals
+ * `recomputeAll` (tested).
  */
 export class BatchContext {
   readonly settings: ContextSettings
-  private readonly pool: FramePool
+  private readonly chars: NeighbourIndex
+  private readonly gaps: NeighbourIndex
   private readonly lines = new Map<number, LineState>()
-  private rowOwner = new Int32Array(0)
-  private queries = new Float32Array(0)
-  private sims = new Float32Array(0)
-  private ids = new Int32Array(0)
-  private counts = new Uint8Array(0)
+  private readonly owners: { chars: Array<[number, number]>; gaps: Array<[number, number]> } = { chars: [], gaps: [] }
   private order: number[] = []
   private correctionOrder: number[] = []
   private decision: ContextDecision
@@ -62,7 +80,8 @@ export class BatchContext {
     settings: Partial<ContextSettings> = {},
   ) {
     this.settings = { ...defaultContextSettings, ...settings }
-    this.pool = new FramePool(deps.dim)
+    this.chars = new NeighbourIndex(deps.similarity, deps.dim, this.settings.k)
+    this.gaps = new NeighbourIndex(deps.similarity, deps.dim, this.settings.k)
     this.decision = this.emptyDecision()
   }
 
@@ -74,46 +93,51 @@ export class BatchContext {
     return this.decision
   }
 
-  /** Adds lines (with no corrections yet); their queried frames become rows of the query matrix. */
+  /** Adds lines (with no corrections yet); their queried frames become query rows of the two stores. */
   addLines(inputs: LineInput[]) {
     const { dim } = this.deps
-    const k = this.settings.k
-    let rows = this.rowOwner.length
-    const states = inputs.map((input) => {
+    const charRows: Float32Array[] = []
+    const gapRows: Float32Array[] = []
+    let nextChar = this.chars.size
+    let nextGap = this.gaps.size
+    for (const input of inputs) {
+      const f = input.frames
+      const isChar = (t: number) => 1 - f.blank[t] >= this.settings.minCharMass
+      // Gaps: the middle of each blank run between characters, and every frame the model reads as a space.
+      const gapSet = new Set(gapMiddles(f.frames, isChar))
+      for (let t = 0; t < f.frames; t++) if (f.topIndex[t * f.k] === this.deps.alphabet.space) gapSet.add(t)
       const queried: number[] = []
-      for (let t = 0; t < input.frames.frames; t++) if (1 - input.frames.blank[t] >= this.settings.minCharMass) queried.push(t)
-      const state: LineState = {
+      for (let t = 0; t < f.frames; t++) if (isChar(t) || gapSet.has(t)) queried.push(t)
+      const gap = Uint8Array.from(queried, (t) => (gapSet.has(t) ? 1 : 0))
+      const row = Int32Array.from(queried, (t, q) => {
+        const features = f.features.subarray(t * dim, (t + 1) * dim)
+        if (gap[q]) {
+          gapRows.push(features)
+          this.owners.gaps.push([input.id, q])
+          return nextGap++
+        }
+        charRows.push(features)
+        this.owners.chars.push([input.id, q])
+        return nextChar++
+      })
+      this.lines.set(input.id, {
         ...input,
         queried: Int32Array.from(queried),
-        firstRow: rows,
+        gap,
+        row,
         corrected: null,
-        entries: [],
+        entries: { chars: [], gaps: [] },
         reading: null,
-        fused: { index: input.frames.topIndex.slice(), prob: input.frames.topProb.slice(), decided: new Int32Array(queried.length).fill(-1) },
-      }
-      rows += queried.length
-      return state
-    })
-    const grow = <T extends Float32Array | Int32Array | Uint8Array>(old: T, size: number, make: (n: number) => T) => {
-      const next = make(size)
-      next.set(old as never)
-      return next
-    }
-    const first = this.rowOwner.length
-    this.rowOwner = grow(this.rowOwner, rows, (n) => new Int32Array(n))
-    this.queries = grow(this.queries, rows * dim, (n) => new Float32Array(n))
-    this.sims = grow(this.sims, rows * k, (n) => new Float32Array(n))
-    this.ids = grow(this.ids, rows * k, (n) => new Int32Array(n).fill(-1))
-    this.ids.fill(-1, first * k)
-    this.counts = grow(this.counts, rows, (n) => new Uint8Array(n))
-    for (const s of states) {
-      this.lines.set(s.id, s)
-      this.order.push(s.id)
-      s.queried.forEach((t, q) => {
-        this.rowOwner[s.firstRow + q] = s.id
-        this.queries.set(s.frames.features.subarray(t * dim, (t + 1) * dim), (s.firstRow + q) * dim)
+        fused: this.unfused(input.frames, queried.length),
       })
+      this.order.push(input.id)
     }
+    this.chars.addRows(charRows)
+    this.gaps.addRows(gapRows)
+  }
+
+  private unfused(f: LineFrames, queried: number): Fused {
+    return { index: f.topIndex.slice(), prob: f.topProb.slice(), decided: new Int32Array(queried).fill(-1) }
   }
 
   /** The reading to show for an uncorrected line: in context when context changed it, else null. */
@@ -123,42 +147,31 @@ export class BatchContext {
 
   /**
    * Applies a correction (or, with `text` null, takes a line's correction back): its old frames leave
-   * the pool, its new aligned frames join it, and the lines they reach are re-decoded.
+   * the stores, its new aligned frames join them, and the lines they reach are re-decoded.
    */
   async correct(lineId: number, text: string | null): Promise<UpdateResult> {
     const line = this.lines.get(lineId)
     if (!line) throw new Error(`line ${lineId} is not in this batch's context`)
-    const touchedRows = new Set<number>()
-    if (line.entries.length) {
-      const removed = new Set(line.entries)
-      this.pool.kill(line.entries)
-      line.entries = []
-      const stale: number[] = []
-      for (let r = 0; r < this.rowOwner.length; r++) {
-        for (let i = 0; i < this.counts[r]; i++) {
-          if (removed.has(this.ids[r * this.settings.k + i])) {
-            stale.push(r)
-            break
-          }
-        }
+    const touched = new Map<number, number[] | null>()
+    const touch = (owners: Array<[number, number]>, rows: number[]) => {
+      for (const r of rows) {
+        const [owner, q] = owners[r]
+        const list = touched.get(owner) ?? []
+        list.push(q)
+        touched.set(owner, list)
       }
-      await this.searchRows(stale)
-      for (const r of stale) touchedRows.add(r)
     }
+    touch(this.owners.chars, await this.chars.remove(line.entries.chars))
+    touch(this.owners.gaps, await this.gaps.remove(line.entries.gaps))
+    line.entries = { chars: [], gaps: [] }
     line.corrected = text
     line.reading = null
     this.correctionOrder = this.correctionOrder.filter((id) => id !== lineId)
     if (text !== null) {
       this.correctionOrder.push(lineId)
-      const added = this.addToPool(line, text)
-      if (added.length) for (const r of await this.mergeNew(added)) touchedRows.add(r)
-    }
-    const touched = new Map<number, number[] | null>()
-    for (const r of touchedRows) {
-      const owner = this.rowOwner[r]
-      const rows = touched.get(owner) ?? []
-      rows.push(r - this.lines.get(owner)!.firstRow)
-      touched.set(owner, rows)
+      this.addToStores(line, text)
+      touch(this.owners.chars, await this.chars.merge(line.entries.chars))
+      touch(this.owners.gaps, await this.gaps.merge(line.entries.gaps))
     }
     // A line whose correction was taken back is read in context again, all of it.
     if (text === null) touched.set(lineId, null)
@@ -168,108 +181,84 @@ export class BatchContext {
   }
 
   /**
-   * Rebuilds every neighbour list and reading from the pool as it stands (no incremental shortcuts).
+   * Rebuilds every neighbour list and reading from the stores as they stand (no incremental shortcuts).
    * `recalibrate` false keeps the trust decided so far (to compare with the incremental path).
    */
   async recomputeAll(options: { recalibrate: boolean } = { recalibrate: true }): Promise<UpdateResult> {
-    this.counts.fill(0)
-    this.ids.fill(-1)
     for (const line of this.lines.values()) {
-      line.fused = { index: line.frames.topIndex.slice(), prob: line.frames.topProb.slice(), decided: new Int32Array(line.queried.length).fill(-1) }
+      line.fused = this.unfused(line.frames, line.queried.length)
       line.reading = null
     }
-    await this.searchRows(Array.from({ length: this.rowOwner.length }, (_, r) => r))
+    await this.chars.searchAll()
+    await this.gaps.searchAll()
     if (options.recalibrate) await this.calibrate(true)
     return this.redecodeAll()
   }
 
-  /** Forced alignment of the corrected text; its character frames join the pool. */
-  private addToPool(line: LineState, text: string): number[] {
+  /** Forced alignment of the corrected text; its character frames and gaps join the stores. */
+  private addToStores(line: LineState, text: string) {
     const { alphabet, dim } = this.deps
     const label: number[] = []
     for (const ch of text) {
       const c = alphabet.indexOf(ch)
       // A character the model cannot output: the correction is kept, its frames are not stored.
-      if (c < 0) return []
+      if (c < 0) return
       label.push(c)
     }
     const alignment = forceAlign(line.frames, label)
-    if (!alignment) return []
-    const entries: Array<{ label: number; features: Float32Array }> = []
-    alignment.labels.forEach((c, t) => {
-      if (c !== 0) entries.push({ label: c, features: line.frames.features.subarray(t * dim, (t + 1) * dim) })
+    if (!alignment) return
+    const at = (t: number) => line.frames.features.subarray(t * dim, (t + 1) * dim)
+    const labels = alignment.labels
+    const space = alphabet.space
+    const chars: Array<{ label: number; features: Float32Array }> = []
+    const gaps: Array<{ label: number; features: Float32Array }> = []
+    labels.forEach((c, t) => {
+      if (c === 0) return
+      chars.push({ label: c, features: at(t) })
+      if (c === space) gaps.push({ label: c, features: at(t) })
     })
-    line.entries = this.pool.add(line.id, entries)
-    return line.entries
-  }
-
-  /** Nearest live entries for the given rows, from scratch. */
-  private async searchRows(rows: number[]) {
-    if (!rows.length) return
-    const { dim } = this.deps
-    const k = this.settings.k
-    const live = this.pool.liveIds()
-    const q = new Float32Array(rows.length * dim)
-    rows.forEach((r, i) => q.set(this.queries.subarray(r * dim, (r + 1) * dim), i * dim))
-    const found = await this.deps.similarity.search(q, this.pool.matrix(live), k)
-    rows.forEach((r, i) => {
-      this.counts[r] = found.k
-      for (let j = 0; j < k; j++) {
-        this.sims[r * k + j] = j < found.k ? found.sims[i * found.k + j] : 0
-        this.ids[r * k + j] = j < found.k ? live[found.index[i * found.k + j]] : -1
-      }
-    })
-  }
-
-  /** Merges new entries into every row's neighbour list; returns the rows whose list changed. */
-  private async mergeNew(added: number[]): Promise<number[]> {
-    const k = this.settings.k
-    const found = await this.deps.similarity.search(this.queries, this.pool.matrix(added), k)
-    const changed: number[] = []
-    const sims = new Float32Array(k)
-    const ids = new Int32Array(k)
-    for (let r = 0; r < this.rowOwner.length; r++) {
-      const count = this.counts[r]
-      // Fast reject: the best new candidate does not beat the row's current k-th neighbour.
-      if (count === k && found.sims[r * found.k] <= this.sims[r * k + k - 1]) continue
-      let a = 0
-      let b = 0
-      let n = 0
-      let took = false
-      while (n < k && (a < count || b < found.k)) {
-        const oldSim = a < count ? this.sims[r * k + a] : -Infinity
-        const newSim = b < found.k ? found.sims[r * found.k + b] : -Infinity
-        // Ties go to the older entry (lower id), as a search over the whole pool orders them.
-        if (oldSim >= newSim) (sims[n] = oldSim), (ids[n++] = this.ids[r * k + a++])
-        else (sims[n] = newSim), (ids[n++] = added[found.index[r * found.k + b++]]), (took = true)
-      }
-      if (!took) continue
-      this.sims.set(sims.subarray(0, n), r * k)
-      this.ids.set(ids.subarray(0, n), r * k)
-      this.counts[r] = n
-      changed.push(r)
+    // The reviewer's plain gaps: blank runs between two characters, neither of them a space.
+    for (const t of gapMiddles(labels.length, (u) => labels[u] !== 0)) {
+      let before = t
+      while (labels[before] === 0) before--
+      let after = t
+      while (labels[after] === 0) after++
+      if (labels[before] !== space && labels[after] !== space) gaps.push({ label: 0, features: at(t) })
     }
-    return changed
+    line.entries = { chars: this.chars.pool.add(line.id, chars), gaps: this.gaps.pool.add(line.id, gaps) }
   }
 
   private neighbour(line: LineState): (q: number) => FrameNeighbours {
-    const k = this.settings.k
-    return (q) => {
-      const r = line.firstRow + q
-      return { sims: this.sims.subarray(r * k, (r + 1) * k), ids: this.ids.subarray(r * k, (r + 1) * k), count: this.counts[r] }
-    }
+    return (q) => (line.gap[q] ? this.gaps : this.chars).neighbours(line.row[q])
   }
 
-  /** Beam search over a line's fused frames; the corrected lines behind its decided frames are its examples. */
-  private decodeFused(line: LineState, fused: LineState['fused'], neighbour: (q: number) => FrameNeighbours): ContextReading {
-    const decoded = decode({ ...line.frames, topIndex: fused.index, topProb: fused.prob }, this.deps.alphabet)
+  /** Fuses the given frames of a line with the neighbours `neighbour` gives, at the given trust. */
+  private fuse(line: LineState, neighbour: (q: number) => FrameNeighbours, trust: number, out: Fused, which?: number[]) {
+    const s = this.settings
+    const space = this.deps.alphabet.space
+    return fuseRows(
+      line.frames,
+      line.queried,
+      (q, t, index, prob) =>
+        line.gap[q]
+          ? fuseGap(line.frames, t, neighbour(q), this.gaps.pool, space, trust, s, index, prob)
+          : fuseFrame(line.frames, t, neighbour(q), this.chars.pool, trust, s, index, prob),
+      out,
+      which,
+    )
+  }
+
+  /** Decodes a line's fused frames; the corrected lines behind its decided frames are its examples. */
+  private decodeFused(line: LineState, neighbour: (q: number) => FrameNeighbours): ContextReading {
+    const decoded = decode({ ...line.frames, topIndex: line.fused.index, topProb: line.fused.prob }, this.deps.alphabet)
     const weight = new Map<number, number>()
-    fused.decided.forEach((label, q) => {
+    line.fused.decided.forEach((label, q) => {
       if (label < 0) return
+      const pool = (line.gap[q] ? this.gaps : this.chars).pool
       const n = neighbour(q)
       for (let i = 0; i < n.count; i++) {
-        if (this.pool.label(n.ids[i]) !== label) continue
-        const source = this.pool.lineOf(n.ids[i])
+        if (pool.label(n.ids[i]) !== label) continue
+        const source = pool.lineOf(n.ids[i])
         weight.set(source, (weight.get(source) ?? 0) + 1)
       }
     })
@@ -286,10 +275,10 @@ export class BatchContext {
       const line = this.lines.get(id)
       if (!line || line.corrected !== null) continue
       const neighbour = this.neighbour(line)
-      const moved = fuseRows(line.frames, line.queried, neighbour, this.pool, trust, this.settings, line.fused, which ?? undefined)
+      const moved = this.fuse(line, neighbour, trust, line.fused, which ?? undefined)
       if (!moved && which) continue
       redecoded++
-      const next = trust > 0 ? this.decodeFused(line, line.fused, neighbour) : null
+      const next = trust > 0 ? this.decodeFused(line, neighbour) : null
       const shown = next && next.text !== line.model.text ? next : null
       const before = line.reading
       if (shown?.text !== before?.text || (shown && before && shown.confidence !== before.confidence)) changed.push(id)
@@ -304,16 +293,16 @@ export class BatchContext {
 
   /**
    * Leave-one-out: re-reads the most recent corrected lines in context without their own frames, for
-   * each candidate trust, and keeps the trust with the fewest edits against what the reviewer typed —
-   * only if it beats the model alone. Ties go to less trust.
+   * each candidate trust, and keeps the trust with the fewest edits against what the reviewer typed — if
+   * it passes a sign test against the model alone. Runs after every correction at first, then every few.
    */
   private async calibrate(force = false) {
     const s = this.settings
     const n = this.correctionOrder.length
     const counts = {
-      poolEntries: this.pool.liveCount,
+      poolEntries: this.chars.pool.liveCount + this.gaps.pool.liveCount,
       correctedLines: n,
-      unaligned: this.correctionOrder.filter((id) => this.lines.get(id)!.entries.length === 0).length,
+      unaligned: this.correctionOrder.filter((id) => this.lines.get(id)!.entries.chars.length === 0).length,
     }
     if (!force && n > s.calibrateAlwaysUpTo && n % s.calibrateEvery !== 0) {
       this.decision = { ...this.decision, ...counts }
@@ -321,11 +310,11 @@ export class BatchContext {
     }
     const corrected = this.correctionOrder.slice(-s.calibrationLines).map((id) => this.lines.get(id)!)
     const decision = { ...this.emptyDecision(), ...counts, calibrationLines: corrected.length }
-    if (n < s.minCorrections || this.pool.liveCount === 0) {
+    if (n < s.minCorrections || this.chars.pool.liveCount === 0) {
       this.decision = decision
       return
     }
-    const loo = await this.leaveOneOutNeighbours(corrected)
+    const loo = await this.leaveOneOut(corrected)
     const alone = corrected.map((line) => distance(line.model.text, line.corrected!))
     decision.errorsByTrust['0'] = alone.reduce((a, b) => a + b, 0)
     let best = 0
@@ -336,10 +325,10 @@ export class BatchContext {
       let better = 0
       let worse = 0
       corrected.forEach((line, i) => {
-        const neighbour = (q: number) => loo[i][q]
-        const fused = { index: line.frames.topIndex.slice(), prob: line.frames.topProb.slice(), decided: new Int32Array(line.queried.length) }
-        fuseRows(line.frames, line.queried, neighbour, this.pool, trust, s, fused)
-        const d = distance(decode({ ...line.frames, topIndex: fused.index, topProb: fused.prob }, this.deps.alphabet).text, line.corrected!)
+        const fused = this.unfused(line.frames, line.queried.length)
+        this.fuse(line, (q) => loo[i][q], trust, fused)
+        const text = decode({ ...line.frames, topIndex: fused.index, topProb: fused.prob }, this.deps.alphabet).text
+        const d = distance(text, line.corrected!)
         errors += d
         if (d < alone[i]) better++
         else if (d > alone[i]) worse++
@@ -354,31 +343,28 @@ export class BatchContext {
     this.decision = decision
   }
 
-  /** Each line's neighbours as if it had not been corrected: its own entries filtered out. */
-  private async leaveOneOutNeighbours(lines: LineState[]): Promise<FrameNeighbours[][]> {
-    const { dim } = this.deps
-    const k = this.settings.k
-    const live = this.pool.liveIds()
-    const extra = Math.max(0, ...lines.map((l) => l.entries.length))
-    const rows = lines.flatMap((l) => Array.from(l.queried, (_, q) => l.firstRow + q))
-    const q = new Float32Array(rows.length * dim)
-    rows.forEach((r, i) => q.set(this.queries.subarray(r * dim, (r + 1) * dim), i * dim))
-    const found = await this.deps.similarity.search(q, this.pool.matrix(live), k + extra)
-    let row = 0
-    return lines.map((line) =>
-      Array.from(line.queried, () => {
-        const sims = new Float32Array(k)
-        const ids = new Int32Array(k).fill(-1)
-        let count = 0
-        for (let j = 0; j < found.k && count < k; j++) {
-          const id = live[found.index[row * found.k + j]]
-          if (this.pool.lineOf(id) === line.id) continue
-          sims[count] = found.sims[row * found.k + j]
-          ids[count++] = id
-        }
-        row++
-        return { sims, ids, count }
-      }),
-    )
+  /** Each line's neighbours, per queried frame, as if the line had not been corrected. */
+  private async leaveOneOut(lines: LineState[]): Promise<FrameNeighbours[][]> {
+    const result = lines.map((line) => new Array<FrameNeighbours>(line.queried.length))
+    for (const [store, isGap] of [
+      [this.chars, 0],
+      [this.gaps, 1],
+    ] as const) {
+      const rows: number[] = []
+      const owners: number[] = []
+      const slots: Array<[number, number]> = []
+      lines.forEach((line, i) =>
+        line.queried.forEach((_, q) => {
+          if (line.gap[q] !== isGap) return
+          rows.push(line.row[q])
+          owners.push(line.id)
+          slots.push([i, q])
+        }),
+      )
+      const extra = Math.max(0, ...lines.map((l) => (isGap ? l.entries.gaps : l.entries.chars).length))
+      const found = await store.withoutOwnLine(rows, owners, extra)
+      found.forEach((n, j) => (result[slots[j][0]][slots[j][1]] = n))
+    }
+    return result
   }
 }

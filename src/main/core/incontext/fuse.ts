@@ -118,16 +118,75 @@ export function fuseFrame(
 }
 
 /**
- * Fuses the given queried frames of a line into its fused rows (all of them when `which` is omitted);
- * frames never queried keep the model's rows. Returns true when any row changed.
+ * A gap query: a blank between two characters, or a frame the model reads as a space. The neighbours vote
+ * between stored spaces and stored gaps (blank runs between characters in corrected lines), so a space is
+ * put back where the batch's corrected lines have one and taken out where they have a plain gap — the
+ * gaps are the counter-evidence that keeps "27407" from becoming "27 407". Other characters are never
+ * inserted here. Returns the label (space or blank) when the vote overturned the model, else -1.
+ */
+export function fuseGap(
+  f: LineFrames,
+  t: number,
+  n: FrameNeighbours,
+  pool: FramePool,
+  space: number,
+  trust: number,
+  s: ContextSettings,
+  outIndex: Uint16Array,
+  outProb: Float32Array,
+): number {
+  const k = f.k
+  const base = t * k
+  outIndex.set(f.topIndex.subarray(base, base + k), base)
+  outProb.set(f.topProb.subarray(base, base + k), base)
+  if (trust <= 0 || n.count === 0) return -1
+  const closeness = Math.min(1, Math.max(0, (s.farDistance - (1 - n.sims[0])) / (s.farDistance - s.nearDistance)))
+  if (closeness <= 0) return -1
+  let total = 0
+  let spaceW = 0
+  let gapW = 0
+  for (let i = 0; i < n.count; i++) {
+    if (n.sims[0] - n.sims[i] > s.voteWindow) break
+    const w = Math.exp(-(1 - n.sims[i]) / s.temperature)
+    total += w
+    const label = pool.label(n.ids[i])
+    if (label === space) spaceW += w
+    else if (label === 0) gapW += w
+  }
+  if (total <= 0) return -1
+  const lambda = (trust * closeness * Math.max(spaceW, gapW)) / total
+  let modelSpace = 0
+  for (let j = 0; j < k; j++) if (f.topIndex[base + j] === space) modelSpace = f.topProb[base + j]
+  const spaceP = quantize((1 - lambda) * modelSpace + (lambda * spaceW) / total)
+  const blankP = quantize((1 - lambda) * f.blank[t] + (lambda * gapW) / total)
+  // The row becomes: space and blank with their fused probabilities, the model's other classes scaled.
+  const row: Array<[number, number]> = [
+    [space, spaceP],
+    [0, blankP],
+  ]
+  for (let j = 0; j < k; j++) {
+    const c = f.topIndex[base + j]
+    if (c !== space && c !== 0) row.push([c, quantize((1 - lambda) * f.topProb[base + j])])
+  }
+  row.sort((a, b) => b[1] - a[1])
+  for (let j = 0; j < k; j++) {
+    outIndex[base + j] = row[j]?.[0] ?? 0
+    outProb[base + j] = row[j]?.[1] ?? 0
+  }
+  const modelSaysSpace = modelSpace > f.blank[t]
+  if (spaceP > blankP && !modelSaysSpace) return space
+  if (blankP >= spaceP && modelSaysSpace) return 0
+  return -1
+}
+
+/**
+ * Fuses the given queried frames of a line (all of them when `which` is omitted) into its fused rows with
+ * `fuseOne` (fuseFrame or fuseGap); frames never queried keep the model's rows. True when a row changed.
  */
 export function fuseRows(
   f: LineFrames,
   queried: Int32Array,
-  neighbours: (q: number) => FrameNeighbours,
-  pool: FramePool,
-  trust: number,
-  s: ContextSettings,
+  fuseOne: (q: number, t: number, outIndex: Uint16Array, outProb: Float32Array) => number,
   out: { index: Uint16Array; prob: Float32Array; decided: Int32Array },
   which?: Iterable<number>,
 ): boolean {
@@ -137,7 +196,7 @@ export function fuseRows(
   let changed = false
   for (const q of which ?? queried.keys()) {
     const t = queried[q]
-    out.decided[q] = fuseFrame(f, t, neighbours(q), pool, trust, s, rowIndex, rowProb)
+    out.decided[q] = fuseOne(q, t, rowIndex, rowProb)
     for (let j = t * k; j < (t + 1) * k; j++) {
       if (rowIndex[j] !== out.index[j] || rowProb[j] !== out.prob[j]) {
         changed = true

@@ -1,0 +1,155 @@
+import type { FrameNeighbours } from './fuse'
+import { FramePool } from './pool'
+import type { SimilaritySearch } from './similarity'
+
+/**
+ * A frame store and the query frames searched against it: every query row keeps its k nearest live
+ * entries. New entries are merged into the lists they enter; lists that held a removed entry are searched
+ * again. The result is the same as searching every row from scratch (ties go to the older entry).
+ */
+export class NeighbourIndex {
+  readonly pool: FramePool
+  private rows = 0
+  private queries: Float32Array
+  private sims: Float32Array
+  private ids: Int32Array
+  private counts: Uint8Array
+
+  constructor(
+    private readonly similarity: SimilaritySearch,
+    private readonly dim: number,
+    readonly k: number,
+  ) {
+    this.pool = new FramePool(dim)
+    this.queries = new Float32Array(0)
+    this.sims = new Float32Array(0)
+    this.ids = new Int32Array(0)
+    this.counts = new Uint8Array(0)
+  }
+
+  get size() {
+    return this.rows
+  }
+
+  /** Appends query rows (one feature vector each); returns the first new row's index. */
+  addRows(features: Float32Array[]): number {
+    const first = this.rows
+    const total = first + features.length
+    const grow = <T extends Float32Array | Int32Array | Uint8Array>(old: T, n: number, make: (n: number) => T) => {
+      const next = make(n)
+      next.set(old as never)
+      return next
+    }
+    this.queries = grow(this.queries, total * this.dim, (n) => new Float32Array(n))
+    this.sims = grow(this.sims, total * this.k, (n) => new Float32Array(n))
+    this.ids = grow(this.ids, total * this.k, (n) => new Int32Array(n).fill(-1))
+    this.counts = grow(this.counts, total, (n) => new Uint8Array(n))
+    features.forEach((f, i) => this.queries.set(f, (first + i) * this.dim))
+    this.rows = total
+    return first
+  }
+
+  neighbours(row: number): FrameNeighbours {
+    const k = this.k
+    return { sims: this.sims.subarray(row * k, (row + 1) * k), ids: this.ids.subarray(row * k, (row + 1) * k), count: this.counts[row] }
+  }
+
+  private queryMatrix(rows: number[]): Float32Array {
+    const q = new Float32Array(rows.length * this.dim)
+    rows.forEach((r, i) => q.set(this.queries.subarray(r * this.dim, (r + 1) * this.dim), i * this.dim))
+    return q
+  }
+
+  /** Nearest live entries for the given rows, from scratch. */
+  async searchRows(rows: number[]) {
+    if (!rows.length) return
+    const k = this.k
+    const live = this.pool.liveIds()
+    const found = await this.similarity.search(this.queryMatrix(rows), this.pool.matrix(live), k)
+    rows.forEach((r, i) => {
+      this.counts[r] = found.k
+      for (let j = 0; j < k; j++) {
+        this.sims[r * k + j] = j < found.k ? found.sims[i * found.k + j] : 0
+        this.ids[r * k + j] = j < found.k ? live[found.index[i * found.k + j]] : -1
+      }
+    })
+  }
+
+  async searchAll() {
+    this.counts.fill(0)
+    this.ids.fill(-1)
+    await this.searchRows(Array.from({ length: this.rows }, (_, r) => r))
+  }
+
+  /** Removes entries; rows that listed one are searched again. Returns those rows. */
+  async remove(entries: number[]): Promise<number[]> {
+    if (!entries.length) return []
+    const removed = new Set(entries)
+    this.pool.kill(entries)
+    const stale: number[] = []
+    for (let r = 0; r < this.rows; r++) {
+      for (let i = 0; i < this.counts[r]; i++) {
+        if (removed.has(this.ids[r * this.k + i])) {
+          stale.push(r)
+          break
+        }
+      }
+    }
+    await this.searchRows(stale)
+    return stale
+  }
+
+  /** Merges new entries into every row's list; returns the rows whose list changed. */
+  async merge(added: number[]): Promise<number[]> {
+    if (!added.length || !this.rows) return []
+    const k = this.k
+    const found = await this.similarity.search(this.queries.subarray(0, this.rows * this.dim), this.pool.matrix(added), k)
+    const changed: number[] = []
+    const sims = new Float32Array(k)
+    const ids = new Int32Array(k)
+    for (let r = 0; r < this.rows; r++) {
+      const count = this.counts[r]
+      // Fast reject: the best new candidate does not beat the row's current k-th neighbour.
+      if (count === k && found.sims[r * found.k] <= this.sims[r * k + k - 1]) continue
+      let a = 0
+      let b = 0
+      let n = 0
+      let took = false
+      while (n < k && (a < count || b < found.k)) {
+        const oldSim = a < count ? this.sims[r * k + a] : -Infinity
+        const newSim = b < found.k ? found.sims[r * found.k + b] : -Infinity
+        // Ties go to the older entry (lower id), as a search over the whole pool orders them.
+        if (oldSim >= newSim) (sims[n] = oldSim), (ids[n++] = this.ids[r * k + a++])
+        else (sims[n] = newSim), (ids[n++] = added[found.index[r * found.k + b++]]), (took = true)
+      }
+      if (!took) continue
+      this.sims.set(sims.subarray(0, n), r * k)
+      this.ids.set(ids.subarray(0, n), r * k)
+      this.counts[r] = n
+      changed.push(r)
+    }
+    return changed
+  }
+
+  /**
+   * Neighbours of the given rows as if their own line's entries were not in the pool (leave-one-out):
+   * searched with room for the excluded entries, which are then dropped.
+   */
+  async withoutOwnLine(rows: number[], owners: number[], extra: number): Promise<FrameNeighbours[]> {
+    const k = this.k
+    const live = this.pool.liveIds()
+    const found = await this.similarity.search(this.queryMatrix(rows), this.pool.matrix(live), k + extra)
+    return rows.map((_, i) => {
+      const sims = new Float32Array(k)
+      const ids = new Int32Array(k).fill(-1)
+      let count = 0
+      for (let j = 0; j < found.k && count < k; j++) {
+        const id = live[found.index[i * found.k + j]]
+        if (this.pool.lineOf(id) === owners[i]) continue
+        sims[count] = found.sims[i * found.k + j]
+        ids[count++] = id
+      }
+      return { sims, ids, count }
+    })
+  }
+}
