@@ -37,9 +37,9 @@ export const defaultContextSettings: ContextSettings = {
   nearDistance: 0.08,
   farDistance: 0.25,
   minCharMass: 0.05,
-  trustGrid: [0, 0.35, 0.6, 0.85],
+  trustGrid: [0, 0.35, 0.6, 0.85, 1],
   calibrationLines: 40,
   minCorrections: 5,
   calibrateAlwaysUpTo: 20,
-  calibrateEvery: 5,
+  calibrateEvery: 10,
 }
