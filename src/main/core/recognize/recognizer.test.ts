@@ -73,6 +73,20 @@ describe('recognizer', () => {
     expect(read).toEqual(Object.fromEntries(Object.keys(variants).map((k) => [k, text])))
   })
 
+  it("reads a line far wider than the model's range in overlapping windows, to its last word", async () => {
+    const words = 'Invoice 4471 total amount due 128.40 paid by card thank you for your order'.split(' ')
+    const text = Array.from({ length: 60 }, (_, i) => words[i % words.length]).join(' ') + ' END'
+    const image = await renderLine(text)
+    const result = (await recognizer.read([image]))[0]
+    expect(result.ok).toBe(true)
+    if (!result.ok) return
+    // Wider than the largest bucket (3,200 px), so it went through more than one window.
+    expect(result.reading.frames * 8).toBeGreaterThan(3200)
+    const { distance } = await import('fastest-levenshtein')
+    expect(distance(result.reading.text, text) / text.length).toBeLessThan(0.02)
+    expect(result.reading.text.endsWith('END')).toBe(true)
+  })
+
   it('gives a corrupt, empty or missing file its own error and still reads the rest', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lector-rec-'))
     const good = await renderLine('Hello world')
