@@ -1,9 +1,9 @@
-// The first screen: engine status on top; open a folder and pick a batch on the left; its lines on the right.
+// Engine status on top; open a folder and pick a batch on the left; the batch's review screen on the right.
 import { useState } from 'react'
 import type { BatchSummary } from '../shared/api'
 import { BatchList } from './features/batches/BatchList'
-import { LinesView } from './features/lines/LinesView'
 import { OpenFolder } from './features/open-folder/OpenFolder'
+import { ReviewScreen } from './features/review/ReviewScreen'
 import { StatusBar } from './features/status/StatusBar'
 import { useEvent, useQuery } from './lib/client'
 
@@ -21,7 +21,7 @@ export function App() {
 
   return (
     <div className="app">
-      <StatusBar />
+      <StatusBar batch={selected} />
       <aside className="sidebar">
         <OpenFolder
           onOpened={(batch) => {
@@ -34,11 +34,11 @@ export function App() {
       <main className="content">
         {selected === undefined ? (
           <div className="empty">
-            <p>Open a folder of line images, or pick a batch, to see what the model read.</p>
+            <p>Open a folder of line images, or pick a batch, to review what the model read.</p>
           </div>
         ) : (
-          // Keyed by batch so paging and cached crops start fresh for each batch.
-          <LinesView key={selected.id} batch={selected} />
+          // Keyed by batch so paging, focus and cached crops start fresh for each batch.
+          <ReviewScreen key={selected.id} batch={selected} />
         )}
       </main>
     </div>

@@ -176,6 +176,7 @@ export const apiInputs = {
     })
     .strict(),
   'review:stats': z.object({ batchId: Id }).strict(),
+  'line:rows': z.object({ ids: z.array(Id).max(100, 'at most 100 lines at once') }).strict(),
   'line:crop': z.object({ lineId: Id }).strict(),
   'job:cancel': z.object({ jobId: z.string().min(1).max(64) }).strict(),
   'review:correct': z.object({ lineId: Id, text: z.string().max(10_000, 'a line of text is at most 10,000 characters') }).strict(),
@@ -194,6 +195,8 @@ export interface ApiOutputs {
   'batch:openPaths': BatchSummary
   'batch:export': ExportResult
   'review:stats': ReviewStats
+  /** Lines by id as the reviewer sees them (a line's in-context examples), in the order asked. */
+  'line:rows': LineRow[]
   'line:crop': CropImage
   'job:cancel': { cancelled: boolean }
   'review:correct': ReviewUpdate

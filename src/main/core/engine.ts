@@ -68,6 +68,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'batch:position': (input) => review.position(input),
     'batch:export': (input) => exporter.toFile(input),
     'line:crop': (input) => batches.crop(input.lineId),
+    'line:rows': (input) => review.rows(input.ids),
     'job:cancel': (input) => ({ cancelled: batches.cancel(input.jobId) }),
     'review:correct': async (input) => log.record(await review.correct(input.lineId, input.text), 'typed'),
     'review:accept': async (input) => log.record(await review.accept(input.lineId), 'accepted'),

@@ -11,6 +11,12 @@ export interface Client extends LectorClient {
   kind: 'electron' | 'bridge' | 'none'
   /** The native folder picker; only the Electron shell has one. */
   pickFolder?: () => Promise<string | null>
+  /** The native save dialog; only the Electron shell has one. */
+  pickSaveFile?: (defaultName: string) => Promise<string | null>
+  /** Paths of dropped files; only the Electron shell can tell (a browser never reveals them). */
+  pathsForFiles?: (files: ArrayLike<File>) => string[]
+  /** Streams an export from the engine and hands it to the browser to save; only the browser shell. */
+  download?: (batchId: number, format: 'csv' | 'json', bom: boolean) => Promise<Result<{ bytes: number }>>
   /** The event stream's state; the UI refetches after a reconnect, since events may have been missed. */
   connection(): ConnectionState
   onConnection(listener: (state: ConnectionState) => void): () => void
@@ -33,6 +39,8 @@ function electronClient(lector: PreloadApi): Client {
     call: (name, input) => lector.call(name, input),
     on: (event, listener) => lector.on(event, listener),
     pickFolder: typeof lector.pickFolder === 'function' ? () => lector.pickFolder() : undefined,
+    pickSaveFile: typeof lector.pickSaveFile === 'function' ? (name) => lector.pickSaveFile(name) : undefined,
+    pathsForFiles: typeof lector.pathsForFiles === 'function' ? (files) => lector.pathsForFiles(files) : undefined,
     connection: () => 'open',
     onConnection: () => () => {},
   }
@@ -127,6 +135,25 @@ function bridgeClient(win: Window): Client {
     onConnection(listener) {
       stateListeners.add(listener)
       return () => void stateListeners.delete(listener)
+    },
+    async download(batchId, format, bom) {
+      const url = new URL(`download/${batchId}.${format}${bom ? '?bom=1' : ''}`, win.location.href)
+      let res: Response
+      try {
+        res = await fetch(url, { headers: { 'x-lector-token': token } })
+      } catch (err) {
+        return { ok: false, code: 'unavailable', message: `Cannot reach the engine: ${errorText(err)}` }
+      }
+      if (!res.ok) return { ok: false, code: 'unavailable', message: `The engine answered HTTP ${res.status}: ${(await res.text()).slice(0, 200)}` }
+      const blob = await res.blob()
+      const link = win.document.createElement('a')
+      link.href = URL.createObjectURL(blob)
+      link.download = `lector-batch-${batchId}.${format}`
+      win.document.body.append(link)
+      link.click()
+      link.remove()
+      win.setTimeout(() => URL.revokeObjectURL(link.href), 60_000)
+      return { ok: true, value: { bytes: blob.size } }
     },
   }
 }

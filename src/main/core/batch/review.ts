@@ -21,6 +21,8 @@ export interface ReviewService {
    * order, filters and search come from the in-memory line index; plain document order straight from SQL.
    */
   lines(input: ApiParsedInput<'batch:lines'>): Promise<LinePage>
+  /** Lines by id as the reviewer sees them, in the order given. */
+  rows(ids: number[]): Promise<LineRow[]>
   /** Where a line stands in a listing. */
   position(input: ApiParsedInput<'batch:position'>): { index: number | null }
   /** The batch's lines as the reviewer sees them, in memory (listing, counts, export). */
@@ -164,6 +166,11 @@ export function createReviewService(deps: {
       const rows = batches.rows(ids.subarray(input.offset, input.offset + input.limit))
       await overlay(input.batchId, rows)
       return { total: ids.length, rows }
+    },
+    async rows(ids) {
+      const rows = batches.rows(ids)
+      for (const batchId of new Set(rows.map((r) => r.batchId))) await overlay(batchId, rows.filter((r) => r.batchId === batchId))
+      return rows
     },
     position(input) {
       batches.summary(input.batchId)

@@ -8,6 +8,7 @@ export function JobProgress({ job, onCancel }: { job: EventPayload<'job:progress
       <div className="job-line">
         <span>
           {job.done} / {job.total} lines · {job.linesPerSecond.toFixed(1)} lines/s
+          {running && job.linesPerSecond > 0 && job.done < job.total && <> · {timeLeft((job.total - job.done) / job.linesPerSecond)} left</>}
         </span>
         {running && (
           <button type="button" onClick={onCancel}>
@@ -35,4 +36,10 @@ function describe(job: EventPayload<'job:progressed'>): string {
       throw new Error(`unknown job state: ${String(unknown)}`)
     }
   }
+}
+
+function timeLeft(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)} s`
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`
+  return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`
 }

@@ -1,6 +1,6 @@
 // Open a folder of line images on the engine's machine as a new batch; shows the recognition job's
 // progress from `job:progressed` with a Cancel button, and any refusal as a readable message.
-import { useState, type FormEvent } from 'react'
+import { useState, type DragEvent, type FormEvent } from 'react'
 import type { BatchSummary } from '../../../shared/api'
 import type { EventPayload } from '../../../shared/events'
 import { useClient, useEvent } from '../../lib/client'
@@ -13,7 +13,11 @@ export function OpenFolder({ onOpened }: { onOpened: (batch: BatchSummary) => vo
   const [error, setError] = useState<string | null>(null)
   const [job, setJob] = useState<EventPayload<'job:progressed'> | null>(null)
 
+  const [dragging, setDragging] = useState(false)
+
   useEvent('job:progressed', (progress) => {
+    // Exports report progress in their own dialog.
+    if (progress.jobId.startsWith('export-')) return
     // Follow the newest job; a late event from an older job must not replace it.
     setJob((current) => (current && current.jobId !== progress.jobId && current.state === 'running' ? current : progress))
   })
@@ -31,6 +35,29 @@ export function OpenFolder({ onOpened }: { onOpened: (batch: BatchSummary) => vo
     else setError(result.message)
   }
 
+  async function open(request: Promise<Awaited<ReturnType<typeof client.call<'batch:openPaths'>>>>) {
+    setPending(true)
+    setError(null)
+    setJob(null)
+    const result = await request
+    setPending(false)
+    if (result.ok) onOpened(result.value)
+    else setError(result.message)
+  }
+
+  function drop(event: DragEvent) {
+    event.preventDefault()
+    setDragging(false)
+    if (pending) return
+    const paths = client.pathsForFiles?.(event.dataTransfer.files).filter((p) => p !== '') ?? []
+    if (paths.length) return void open(client.call('batch:openPaths', { paths }))
+    setError(
+      client.pathsForFiles
+        ? 'Nothing in that drop has a path on this machine: drop files or folders from the file manager.'
+        : 'A browser does not tell the engine where dropped files are: type the folder’s path on the engine’s machine above.',
+    )
+  }
+
   async function browse() {
     const chosen = await client.pickFolder?.()
     if (chosen) setPath(chosen)
@@ -42,7 +69,17 @@ export function OpenFolder({ onOpened }: { onOpened: (batch: BatchSummary) => vo
   }
 
   return (
-    <section className="panel open-folder" aria-labelledby="open-folder-title">
+    <section
+      className={dragging ? 'panel open-folder dragging' : 'panel open-folder'}
+      aria-labelledby="open-folder-title"
+      data-testid="drop-zone"
+      onDragOver={(e) => {
+        e.preventDefault()
+        setDragging(true)
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={drop}
+    >
       <h2 id="open-folder-title">Open a folder</h2>
       <form onSubmit={submit}>
         <label htmlFor="folder-path">Folder of line images (on the engine&apos;s machine)</label>
@@ -67,6 +104,10 @@ export function OpenFolder({ onOpened }: { onOpened: (batch: BatchSummary) => vo
           {pending ? 'Opening…' : 'Open'}
         </button>
       </form>
+      <p className="muted small drop-hint">
+        {client.pathsForFiles ? 'Or drop image files and folders here. ' : 'In the browser, type the path: a dropped folder cannot tell the engine where it is. '}
+        Line images only for now (PNG, JPEG, WebP, TIFF, BMP, GIF); PDFs and whole pages come with page detection.
+      </p>
       {error && (
         <p className="form-error" role="alert" data-testid="open-error">
           {error}

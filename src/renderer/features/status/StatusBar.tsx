@@ -1,9 +1,9 @@
 // The header: which engine this page talks to, with what model and execution provider, and whether the
 // event stream is connected. Skipped providers show their reasons on hover and when expanded.
-import type { EngineStatus } from '../../../shared/api'
-import { useConnection, useQuery } from '../../lib/client'
+import type { BatchSummary, EngineStatus } from '../../../shared/api'
+import { useConnection, useEvent, useQuery } from '../../lib/client'
 
-export function StatusBar() {
+export function StatusBar({ batch }: { batch?: BatchSummary }) {
   const { result } = useQuery('engine:status', {})
   const connection = useConnection()
   return (
@@ -16,6 +16,7 @@ export function StatusBar() {
         </span>
       )}
       {result?.ok && <EngineDetails status={result.value} />}
+      {batch && <PoolInUse batch={batch} />}
       <span className={`connection connection-${connection}`} title="Live updates from the engine">
         {connection === 'open' ? 'Live' : connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
       </span>
@@ -61,6 +62,23 @@ function EngineDetails({ status }: { status: EngineStatus }) {
         <dt>Host</dt>
         <dd>
           {status.host} · v{status.version}
+        </dd>
+      </div>
+    </dl>
+  )
+}
+
+/** The context pool the open batch reads with: its own corrections (shared pools come later). */
+function PoolInUse({ batch }: { batch: BatchSummary }) {
+  const stats = useQuery('review:stats', { batchId: batch.id })
+  useEvent('lines:changed', (c) => c.batchId === batch.id && stats.refetch())
+  const value = stats.result?.ok ? stats.result.value : undefined
+  return (
+    <dl className="engine-details pool">
+      <div>
+        <dt>Pool</dt>
+        <dd data-testid="pool-in-use" title="Corrections of this batch whose frames context reads from">
+          this batch · {value ? `${value.reviewed} lines, ${value.pool.entries.toLocaleString()} frames` : '…'}
         </dd>
       </div>
     </dl>

@@ -1,0 +1,141 @@
+// Export the batch as the reviewer left it: CSV (optionally with a byte-order mark for spreadsheet
+// apps) or JSON, to a file on the engine's machine (Electron: the save dialog), or — in the browser
+// shell — downloaded through the bridge. Shows the engine's progress.
+import { useEffect, useRef, useState, type FormEvent } from 'react'
+import type { BatchSummary, ExportFormat } from '../../../shared/api'
+import type { EventPayload } from '../../../shared/events'
+import { useClient, useEvent } from '../../lib/client'
+
+export function ExportDialog({ batch, onClose }: { batch: BatchSummary; onClose: () => void }) {
+  const client = useClient()
+  const [format, setFormat] = useState<ExportFormat>('csv')
+  const [bom, setBom] = useState(false)
+  const [path, setPath] = useState(() => defaultPath(batch, 'csv'))
+  const [busy, setBusy] = useState(false)
+  const [done, setDone] = useState<string | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [progress, setProgress] = useState<EventPayload<'job:progressed'> | null>(null)
+  const jobId = useRef('')
+
+  useEvent('job:progressed', (p) => {
+    if (p.jobId === jobId.current || (busy && p.batchId === batch.id && p.jobId.startsWith('export-'))) setProgress(p)
+  })
+
+  // Esc closes the dialog wherever the focus is (a download moves it out of the form).
+  useEffect(() => {
+    const close = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') onClose()
+    }
+    window.addEventListener('keydown', close)
+    return () => window.removeEventListener('keydown', close)
+  }, [onClose])
+
+  function choose(next: ExportFormat) {
+    setFormat(next)
+    setPath((p) => p.replace(/\.(csv|json)$/i, `.${next}`))
+  }
+
+  async function save(event?: FormEvent) {
+    event?.preventDefault()
+    if (busy) return
+    setBusy(true)
+    setError(null)
+    setDone(null)
+    jobId.current = `export-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+    const result = await client.call('batch:export', { batchId: batch.id, format, path: path.trim(), bom, jobId: jobId.current })
+    setBusy(false)
+    if (result.ok) setDone(`Wrote ${result.value.lines.toLocaleString()} lines (${kb(result.value.bytes)}) to ${result.value.path} in ${(result.value.ms / 1000).toFixed(1)} s.`)
+    else setError(result.message)
+  }
+
+  async function saveAs() {
+    const chosen = await client.pickSaveFile?.(path.split(/[\\/]/).pop() ?? `${batch.name}.${format}`)
+    if (chosen) setPath(chosen)
+  }
+
+  async function download() {
+    if (!client.download) return
+    setBusy(true)
+    setError(null)
+    const result = await client.download(batch.id, format, bom)
+    setBusy(false)
+    if (result.ok) setDone(`Downloaded ${kb(result.value.bytes)}.`)
+    else setError(result.message)
+  }
+
+  return (
+    <div className="dialog-backdrop">
+      <form className="dialog" role="dialog" aria-modal="true" aria-labelledby="export-title" onSubmit={save} data-testid="export-dialog">
+        <h2 id="export-title">Export “{batch.name}”</h2>
+        <p className="muted small">
+          One row per line: file, page, line, text, status, confidence and the model&apos;s own text. Cells that would start a formula are
+          prefixed with an apostrophe.
+        </p>
+        <fieldset className="formats">
+          <legend>Format</legend>
+          <label>
+            <input type="radio" name="format" checked={format === 'csv'} onChange={() => choose('csv')} /> CSV
+          </label>
+          <label>
+            <input type="radio" name="format" checked={format === 'json'} onChange={() => choose('json')} /> JSON
+          </label>
+          <label title="Excel and other spreadsheet apps then read the file as UTF-8">
+            <input type="checkbox" checked={bom} disabled={format !== 'csv'} onChange={(e) => setBom(e.target.checked)} data-testid="export-bom" /> UTF-8
+            byte-order mark (for spreadsheets)
+          </label>
+        </fieldset>
+        <label htmlFor="export-path">File on the engine&apos;s machine</label>
+        <div className="folder-row">
+          <input id="export-path" value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} autoFocus data-testid="export-path" />
+          {client.pickSaveFile && (
+            <button type="button" onClick={saveAs} disabled={busy}>
+              Choose…
+            </button>
+          )}
+        </div>
+        {progress && (busy || progress.state !== 'running') && (
+          <div className="job" data-testid="export-progress">
+            <progress max={Math.max(1, progress.total)} value={progress.done} />
+            <span className="small">
+              {progress.done.toLocaleString()} / {progress.total.toLocaleString()} lines
+            </span>
+          </div>
+        )}
+        {done && (
+          <p className="ok" role="status" data-testid="export-done">
+            {done}
+          </p>
+        )}
+        {error && (
+          <p className="form-error" role="alert" data-testid="export-error">
+            {error}
+          </p>
+        )}
+        <div className="dialog-actions">
+          {client.download && (
+            <button type="button" onClick={download} disabled={busy} data-testid="export-download">
+              Download
+            </button>
+          )}
+          <button type="submit" className="primary" disabled={busy || !path.trim()} data-testid="export-save">
+            {busy ? 'Exporting…' : 'Save'}
+          </button>
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
+        </div>
+      </form>
+    </div>
+  )
+}
+
+function defaultPath(batch: BatchSummary, format: ExportFormat): string {
+  const safe = batch.name.replace(/[^\w.-]+/g, '-')
+  const folder = batch.source.startsWith('/') || /^[A-Za-z]:[\\/]/.test(batch.source) ? batch.source : ''
+  const sep = folder.includes('\\') && !folder.includes('/') ? '\\' : '/'
+  return folder ? `${folder.replace(/[\\/]+$/, '')}${sep}${safe}-review.${format}` : `${safe}-review.${format}`
+}
+
+function kb(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`
+}

@@ -1,0 +1,66 @@
+// How each correction of the session changed the batch: bars for the lines it changed (left scale),
+// a line for the mean confidence of the lines still unreviewed (0–100 %, right scale).
+import type { CorrectionEffect } from '../../../shared/api'
+
+const W = 320
+const H = 64
+const PAD = { left: 26, right: 30, top: 6, bottom: 12 }
+
+export function LearningChart({ history }: { history: CorrectionEffect[] }) {
+  if (history.length === 0) {
+    return (
+      <div className="chart-empty muted" data-testid="learning-chart">
+        Each correction will appear here: lines it changed, and how sure the engine is of the rest.
+      </div>
+    )
+  }
+  const n = history.length
+  const maxChanged = Math.max(1, ...history.map((h) => h.changed))
+  const iw = W - PAD.left - PAD.right
+  const ih = H - PAD.top - PAD.bottom
+  const step = iw / n
+  const bar = Math.max(1, Math.min(14, step * 0.7))
+  const x = (i: number) => PAD.left + step * i + step / 2
+  const yChanged = (v: number) => PAD.top + ih - (v / maxChanged) * ih
+  const yConf = (v: number) => PAD.top + ih - v * ih
+  const line = history.map((h, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${yConf(h.unreviewedConfidence).toFixed(1)}`).join(' ')
+  const lastConf = history[n - 1].unreviewedConfidence
+  return (
+    <svg
+      className="learning-chart"
+      data-testid="learning-chart"
+      viewBox={`0 0 ${W} ${H}`}
+      width={W}
+      height={H}
+      role="img"
+      aria-label={`${n} corrections; the last changed ${history[n - 1].changed} lines; unreviewed lines now ${Math.round(lastConf * 100)}% sure on average`}
+    >
+      <line x1={PAD.left} x2={W - PAD.right} y1={PAD.top + ih} y2={PAD.top + ih} className="axis" />
+      <text x={PAD.left - 4} y={PAD.top + 8} className="tick" textAnchor="end">
+        {maxChanged}
+      </text>
+      <text x={PAD.left - 4} y={PAD.top + ih} className="tick" textAnchor="end">
+        0
+      </text>
+      <text x={W - PAD.right + 4} y={yConf(lastConf) + 3} className="tick conf">
+        {Math.round(lastConf * 100)}%
+      </text>
+      {history.map((h, i) => (
+        <rect
+          key={i}
+          className={h.kind === 'undo' ? 'bar undo' : 'bar'}
+          x={x(i) - bar / 2}
+          width={bar}
+          y={yChanged(h.changed)}
+          height={Math.max(0, PAD.top + ih - yChanged(h.changed))}
+        >
+          <title>{`#${i + 1} ${h.kind}: ${h.changed} lines changed in ${h.updateMs} ms; trust ${h.trust.toFixed(2)}; unreviewed ${Math.round(h.unreviewedConfidence * 100)}% sure`}</title>
+        </rect>
+      ))}
+      <path d={line} className="conf-line" />
+      <text x={PAD.left} y={H - 1} className="tick">
+        corrections →
+      </text>
+    </svg>
+  )
+}

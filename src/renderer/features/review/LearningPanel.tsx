@@ -1,0 +1,38 @@
+// The batch visibly learning: counts, the engine's current trust in context, and the session's chart.
+import type { ReviewStats } from '../../../shared/api'
+import { LearningChart } from './LearningChart'
+
+export function LearningPanel({ stats }: { stats: ReviewStats | undefined }) {
+  if (!stats) return <div className="learning muted">…</div>
+  const trust = stats.decision?.trust
+  return (
+    <section className="learning" aria-label="What the batch has learnt" data-testid="learning">
+      <dl className="counts">
+        <div>
+          <dt>Lines</dt>
+          <dd data-testid="count-lines">{stats.lines.toLocaleString()}</dd>
+        </div>
+        <div>
+          <dt>Reviewed</dt>
+          <dd data-testid="count-reviewed">{stats.reviewed.toLocaleString()}</dd>
+        </div>
+        <div title="Lines whose text context changed, now; and how many the last correction changed">
+          <dt>By context</dt>
+          <dd data-testid="count-context">
+            {stats.context.toLocaleString()}
+            <span className="muted small"> · last +{stats.lastChanged}</span>
+          </dd>
+        </div>
+        <div title="How far the engine trusts context over the model alone, from leave-one-out checks on your corrections (0 = context off)">
+          <dt>Trust</dt>
+          <dd data-testid="trust">{trust === undefined ? '—' : trust.toFixed(2)}</dd>
+        </div>
+        <div title="Mean confidence of the lines not reviewed yet">
+          <dt>Unreviewed</dt>
+          <dd>{Math.round(stats.unreviewedConfidence * 100)}% sure</dd>
+        </div>
+      </dl>
+      <LearningChart history={stats.history} />
+    </section>
+  )
+}

@@ -1,0 +1,103 @@
+// Below the list: the focused line up close — what context changed and why (its in-context examples,
+// Alt+E), and its place on its page (Alt+P) — plus the keys.
+import type { LineRow } from '../../../shared/api'
+import { useQuery } from '../../lib/client'
+import { ChangeDiff, ConfidenceText } from './LineText'
+import type { Review } from './use-review'
+import { useCrop } from './use-crop'
+
+/** Examples shown at once: the most influential first. */
+const EXAMPLES_SHOWN = 6
+
+export function LineDetail({ line, review, crops }: { line: LineRow | undefined; review: Review; crops: Map<number, string> }) {
+  return (
+    <section className="detail" aria-label="The focused line" data-testid="line-detail">
+      {review.message && (
+        <p className="form-error" role="alert" data-testid="review-message">
+          {review.message}
+        </p>
+      )}
+      {line ? <Focused line={line} review={review} crops={crops} /> : <p className="muted">No line focused.</p>}
+      <p className="keys" data-testid="keys">
+        <kbd>Enter</kbd> save &amp; next · <kbd>Ctrl</kbd>+<kbd>Enter</kbd> accept as correct · <kbd>↑</kbd>/<kbd>↓</kbd> move ·{' '}
+        <kbd>Esc</kbd> cancel, then <kbd>j</kbd>/<kbd>k</kbd> <kbd>a</kbd> accept · <kbd>Ctrl</kbd>+<kbd>Z</kbd> undo · <kbd>Alt</kbd>+
+        <kbd>E</kbd> examples · <kbd>Alt</kbd>+<kbd>P</kbd> page · <kbd>/</kbd> search
+      </p>
+    </section>
+  )
+}
+
+function Focused({ line, review, crops }: { line: LineRow; review: Review; crops: Map<number, string> }) {
+  const update = review.lastUpdate
+  return (
+    <div className="detail-body">
+      <div className="detail-head">
+        <strong>Line {line.index + 1}</strong>
+        <span className="muted"> · {line.file}</span>
+        {line.source === 'context' && (
+          <span className="detail-change">
+            {' '}
+            · context changed <ChangeDiff before={line.modelText} after={line.text} /> (from {line.examples.length} corrected line
+            {line.examples.length === 1 ? '' : 's'}, <kbd>Alt</kbd>+<kbd>E</kbd>)
+          </span>
+        )}
+        {line.source === 'human' && line.modelText !== line.text && (
+          <span className="detail-change">
+            {' '}
+            · you changed <ChangeDiff before={line.modelText} after={line.text} />
+          </span>
+        )}
+        {update && (
+          <span className="muted" data-testid="last-update">
+            {' '}
+            · last correction changed {update.changed.length} line{update.changed.length === 1 ? '' : 's'} in {Math.round(update.updateMs)} ms
+          </span>
+        )}
+      </div>
+      {review.panel === 'examples' && <Examples ids={line.examples} crops={crops} />}
+      {review.panel === 'page' && <PageView line={line} crops={crops} />}
+      {review.panel === 'none' && line.state === 'read' && line.source !== 'human' && (
+        <div className="detail-text">
+          <ConfidenceText line={line} /> <span className="muted small">(underlined: characters the engine is unsure of)</span>
+        </div>
+      )}
+    </div>
+  )
+}
+
+function Examples({ ids, crops }: { ids: number[]; crops: Map<number, string> }) {
+  const shown = ids.slice(0, EXAMPLES_SHOWN)
+  const { result } = useQuery('line:rows', shown.length ? { ids: shown } : null)
+  if (!shown.length) return <p className="muted" data-testid="examples">Context did not change this line, so it has no in-context examples.</p>
+  return (
+    <ul className="examples" data-testid="examples" aria-label="In-context examples">
+      {result?.ok === false && <li className="form-error">{result.message}</li>}
+      {result?.ok &&
+        result.value.map((row) => (
+          <li key={row.id}>
+            <ExampleCrop id={row.id} crops={crops} />
+            <span className="example-text">{row.text}</span>
+          </li>
+        ))}
+      {ids.length > shown.length && <li className="muted">and {ids.length - shown.length} more</li>}
+    </ul>
+  )
+}
+
+function ExampleCrop({ id, crops }: { id: number; crops: Map<number, string> }) {
+  const crop = useCrop(id, true, crops)
+  return crop.src ? <img src={crop.src} alt="" /> : <span className="crop-placeholder" />
+}
+
+function PageView({ line, crops }: { line: LineRow; crops: Map<number, string> }) {
+  const crop = useCrop(line.id, true, crops)
+  return (
+    <div className="page-view" data-testid="page-view">
+      {crop.src && <img src={crop.src} alt={`The image of line ${line.index + 1}`} />}
+      <p className="muted small">
+        This line is its own image ({line.file}), so the image is its whole page. Pages and PDFs, with each line&apos;s place on its
+        page, come with page detection.
+      </p>
+    </div>
+  )
+}

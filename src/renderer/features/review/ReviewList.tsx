@@ -1,0 +1,76 @@
+// The virtualised list: only the rows near the viewport exist in the DOM (fixed height, key = line id),
+// and only their pages are fetched. Keyboard: see use-review.ts; the focused row is kept in view.
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useEffect, useRef, type KeyboardEvent } from 'react'
+import { ReviewRow } from './ReviewRow'
+import type { Review } from './use-review'
+import type { RowPages } from './use-row-pages'
+
+/** Matches .review-row's height in styles.css. */
+export const ROW_HEIGHT = 68
+
+export function ReviewList({ pages, review, crops }: { pages: RowPages; review: Review; crops: Map<number, string> }) {
+  const scroller = useRef<HTMLDivElement>(null)
+  const total = pages.total ?? 0
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 6,
+    getItemKey: (i) => pages.rowAt(i)?.id ?? -1 - i,
+  })
+  const items = virtualizer.getVirtualItems()
+  const first = items[0]?.index ?? 0
+  const last = items[items.length - 1]?.index ?? 0
+
+  useEffect(() => {
+    pages.want(first, last)
+  }, [pages, first, last, pages.version])
+
+  useEffect(() => {
+    if (total > 0) virtualizer.scrollToIndex(Math.min(review.focus.index, total - 1), { align: 'auto' })
+  }, [virtualizer, review.focus.index, total])
+
+  // Leaving the text box (Esc) hands the keys to the list.
+  useEffect(() => {
+    if (!review.editing && scroller.current && !scroller.current.contains(document.activeElement)) scroller.current.focus()
+  }, [review.editing])
+
+  useEffect(() => review.setPageSize(Math.max(1, Math.floor((scroller.current?.clientHeight ?? 600) / ROW_HEIGHT) - 1)))
+
+  return (
+    <div
+      className="review-list"
+      ref={scroller}
+      tabIndex={0}
+      role="listbox"
+      aria-label="Lines to review"
+      data-testid="review-list"
+      onKeyDown={(e: KeyboardEvent<HTMLDivElement>) => review.onListKey(e)}
+    >
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {items.map((item) => {
+          const line = pages.rowAt(item.index)
+          const focused = item.index === review.focus.index
+          return (
+            <div key={item.key} className="review-slot" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
+              <ReviewRow
+                line={line}
+                position={item.index + 1}
+                focused={focused}
+                editing={review.editing}
+                editRequest={review.editRequest}
+                draft={line ? review.drafts.get(line.id) : undefined}
+                flashing={line ? review.flashing.has(line.id) : false}
+                crops={crops}
+                onFocusRow={() => review.focusAt(item.index, true)}
+                onDraft={(text) => line && review.setDraft(line.id, text)}
+                onInputKey={review.onInputKey}
+              />
+            </div>
+          )
+        })}
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,110 @@
+// One line of the review list: position, crop, the text (doubtful characters marked; the focused line
+// editable), where the text comes from, and for a line context changed what the model had read.
+import { useEffect, useRef, type KeyboardEvent } from 'react'
+import type { LineRow } from '../../../shared/api'
+import { ChangeDiff, ConfidenceText } from './LineText'
+import { useCrop } from './use-crop'
+
+/** Below this a line's confidence is shown as low: the lines worth a look first. */
+export const LOW_LINE = 0.8
+
+export interface RowProps {
+  line: LineRow | undefined
+  position: number
+  focused: boolean
+  editing: boolean
+  editRequest: number
+  draft: string | undefined
+  flashing: boolean
+  crops: Map<number, string>
+  onFocusRow: () => void
+  onDraft: (text: string) => void
+  onInputKey: (event: KeyboardEvent<HTMLInputElement>) => void
+}
+
+export function ReviewRow(props: RowProps) {
+  const { line, position, focused, editing, draft, flashing, crops } = props
+  const crop = useCrop(line?.id, line !== undefined && line.state !== 'failed', crops)
+  const input = useRef<HTMLInputElement>(null)
+  useEffect(() => {
+    if (focused && editing) input.current?.focus()
+  }, [focused, editing, props.editRequest])
+  if (!line) {
+    return (
+      <div className="review-row loading" aria-busy="true">
+        <span className="line-position">{position}</span>
+        <span className="muted">Loading…</span>
+      </div>
+    )
+  }
+  const editable = line.state === 'read'
+  const classes = ['review-row', `source-${line.source}`, `state-${line.state}`]
+  if (focused) classes.push('focused')
+  if (flashing) classes.push('flash')
+  if (draft !== undefined && draft !== line.text) classes.push('has-draft')
+  return (
+    <div
+      className={classes.join(' ')}
+      data-testid="review-row"
+      data-line-id={line.id}
+      data-source={line.source}
+      data-state={line.state}
+      data-confidence={line.confidence.toFixed(4)}
+      aria-selected={focused}
+      role="option"
+      onMouseDown={props.onFocusRow}
+    >
+      <span className="line-position">{position}</span>
+      <div className="line-crop">
+        {crop.src ? (
+          <img src={crop.src} alt={`Line ${line.index + 1} as scanned`} draggable={false} />
+        ) : (
+          <span className="crop-placeholder">{crop.error || line.state === 'failed' ? 'no image' : ''}</span>
+        )}
+      </div>
+      <div className="line-body">
+        {focused && editing && editable ? (
+          <input
+            ref={input}
+            className="line-input"
+            data-testid="line-input"
+            aria-label={`Text of line ${line.index + 1}`}
+            value={draft ?? line.text}
+            spellCheck={false}
+            onChange={(e) => props.onDraft(e.target.value)}
+            onKeyDown={props.onInputKey}
+          />
+        ) : (
+          <div className="line-text" data-testid="line-text" title={line.text}>
+            {line.state === 'read' || line.source === 'human' ? (
+              <ConfidenceText line={line} />
+            ) : line.state === 'failed' ? (
+              <span className="line-error">{line.error ?? 'Could not be read.'}</span>
+            ) : (
+              <span className="muted">Reading…</span>
+            )}
+          </div>
+        )}
+        <div className="line-sub">
+          {line.source === 'context' ? (
+            <>
+              <span className="tag tag-context">context</span> model read <ChangeDiff before={line.modelText} after={line.text} />
+            </>
+          ) : line.source === 'human' ? (
+            <>
+              <span className="tag tag-human">{line.review === 'accepted' ? 'accepted' : 'corrected'}</span>
+              {line.text !== line.modelText && <span className="muted"> model read “{line.modelText}”</span>}
+            </>
+          ) : (
+            <span className="muted" data-testid="line-file">
+              {line.file}
+            </span>
+          )}
+        </div>
+      </div>
+      <span className={line.state === 'read' && line.source !== 'human' && line.confidence < LOW_LINE ? 'line-confidence low' : 'line-confidence'} title="Confidence of the text shown">
+        {line.source === 'human' ? '✓' : line.state === 'read' ? `${Math.round(line.confidence * 100)}%` : '—'}
+      </span>
+    </div>
+  )
+}

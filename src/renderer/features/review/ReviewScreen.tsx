@@ -1,0 +1,69 @@
+// The review screen of one batch: what the batch has learnt on top, the list (hardest first by default)
+// in the middle, the focused line up close below. Keyboard-first: see use-review.ts.
+import { useRef, useState } from 'react'
+import type { BatchSummary, LineFilter, LineOrder } from '../../../shared/api'
+import { useEvent, useQuery } from '../../lib/client'
+import { ExportDialog } from './ExportDialog'
+import { LearningPanel } from './LearningPanel'
+import { LineDetail } from './LineDetail'
+import { ReviewList } from './ReviewList'
+import { Toolbar } from './Toolbar'
+import { useReview } from './use-review'
+import { useRowPages } from './use-row-pages'
+
+export function ReviewScreen({ batch }: { batch: BatchSummary }) {
+  const [order, setOrder] = useState<LineOrder>('hardest')
+  const [filter, setFilter] = useState<LineFilter>('all')
+  const [search, setSearch] = useState('')
+  const [exporting, setExporting] = useState(false)
+  const searchRef = useRef<HTMLInputElement>(null)
+  const listing = { batchId: batch.id, order, filter, search }
+  const pages = useRowPages(listing)
+  const review = useReview(listing, pages, () => searchRef.current?.focus())
+  // Crops never change once cut: kept for this batch while the reviewer moves around.
+  const [crops] = useState(() => new Map<number, string>())
+  const stats = useQuery('review:stats', { batchId: batch.id })
+  useEvent('lines:changed', (c) => c.batchId === batch.id && stats.refetch())
+  useEvent('job:progressed', (p) => p.batchId === batch.id && pages.refresh())
+
+  return (
+    <div className="review" data-testid="review-screen">
+      <div className="review-head">
+        <div className="review-title">
+          <h2 title={batch.source}>{batch.name}</h2>
+          <span className="muted small" title={batch.source}>
+            {batch.source}
+          </span>
+          {batch.skippedFiles.length > 0 && (
+            <span className="notice small" data-testid="skipped-files" title={batch.skippedFiles.join('\n')}>
+              Left out {batch.skippedFiles.length} file{batch.skippedFiles.length === 1 ? '' : 's'} that {batch.skippedFiles.length === 1 ? 'is' : 'are'} not an
+              image: {batch.skippedFiles.slice(0, 3).join(', ')}
+              {batch.skippedFiles.length > 3 ? '…' : ''}
+            </span>
+          )}
+        </div>
+        <LearningPanel stats={stats.result?.ok ? stats.result.value : undefined} />
+      </div>
+      <Toolbar
+        order={order}
+        filter={filter}
+        search={search}
+        total={pages.total}
+        searchRef={searchRef}
+        onOrder={setOrder}
+        onFilter={setFilter}
+        onSearch={setSearch}
+        onExport={() => setExporting(true)}
+      />
+      {pages.error && (
+        <p className="form-error pad" role="alert">
+          {pages.error}
+        </p>
+      )}
+      {pages.total === 0 && <p className="muted pad">{search || filter !== 'all' ? 'No line matches.' : 'No lines yet.'}</p>}
+      <ReviewList pages={pages} review={review} crops={crops} />
+      <LineDetail line={pages.rowAt(review.focus.index)} review={review} crops={crops} />
+      {exporting && <ExportDialog batch={batch} onClose={() => setExporting(false)} />}
+    </div>
+  )
+}

@@ -1,0 +1,61 @@
+// Order, filter and search of the review list, and the export button.
+import type { RefObject } from 'react'
+import type { LineFilter, LineOrder } from '../../../shared/api'
+
+const FILTERS: Array<{ value: LineFilter; label: string }> = [
+  { value: 'all', label: 'All lines' },
+  { value: 'unreviewed', label: 'Unreviewed' },
+  { value: 'corrected', label: 'Reviewed' },
+  { value: 'context', label: 'Changed by context' },
+]
+
+export function Toolbar(props: {
+  order: LineOrder
+  filter: LineFilter
+  search: string
+  total: number | null
+  searchRef: RefObject<HTMLInputElement | null>
+  onOrder: (order: LineOrder) => void
+  onFilter: (filter: LineFilter) => void
+  onSearch: (search: string) => void
+  onExport: () => void
+}) {
+  return (
+    <div className="review-toolbar" role="toolbar" aria-label="List options">
+      <div className="segmented" role="group" aria-label="Order">
+        <button type="button" aria-pressed={props.order === 'hardest'} onClick={() => props.onOrder('hardest')} data-testid="order-hardest">
+          Hardest first
+        </button>
+        <button type="button" aria-pressed={props.order === 'document'} onClick={() => props.onOrder('document')} data-testid="order-document">
+          Document order
+        </button>
+      </div>
+      <label className="visually-hidden" htmlFor="line-filter">
+        Show
+      </label>
+      <select id="line-filter" value={props.filter} onChange={(e) => props.onFilter(e.target.value as LineFilter)} data-testid="line-filter">
+        {FILTERS.map((f) => (
+          <option key={f.value} value={f.value}>
+            {f.label}
+          </option>
+        ))}
+      </select>
+      <input
+        ref={props.searchRef}
+        type="search"
+        className="search"
+        placeholder="Search text  /"
+        aria-label="Search the text of the lines"
+        value={props.search}
+        onChange={(e) => props.onSearch(e.target.value)}
+        data-testid="line-search"
+      />
+      <span className="muted listing-count" data-testid="listing-count">
+        {props.total === null ? '' : `${props.total.toLocaleString()} line${props.total === 1 ? '' : 's'}`}
+      </span>
+      <button type="button" onClick={props.onExport} data-testid="export-open">
+        Export…
+      </button>
+    </div>
+  )
+}

@@ -1,0 +1,246 @@
+// The review screen end to end in the browser shell: a real engine behind the real bridge, the built
+// renderer in Chromium, driven with the keyboard only. The batch has a convention the model cannot
+// know (printed lower case, typed upper case), so corrections visibly change other lines.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'csv-parse/sync'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { LinePage, LineRow } from '../../src/shared/api'
+import { startBridge, type Bridge } from '../../src/main/bridge/server'
+import { createEngine, type Engine } from '../../src/main/core/engine'
+import { renderLines } from '../fixtures/render-lines'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const staticDir = join(root, 'out', 'renderer')
+const results = join(root, 'test-results')
+const chromiumPath = '/usr/bin/chromium'
+
+const words = ['total', 'cash', 'change', 'rounding', 'amount', 'tax', 'invoice', 'receipt', 'date', 'time', 'cashier', 'thank']
+const printed = (i: number) => `${words[i % words.length]} ${words[(i * 7 + 3) % words.length]} ${10 + ((i * 37) % 89)}`
+const texts = Array.from({ length: 48 }, (_, i) => printed(i))
+
+let tmp: string
+let folder: string
+let engine: Engine
+let bridge: Bridge
+let browser: Browser
+let page: Page
+let batchId: number
+/** What was printed on each line, by line id. */
+const printedText = new Map<number, string>()
+const problems: string[] = []
+
+async function engineRows(input: Record<string, unknown> = {}): Promise<LineRow[]> {
+  const result = await engine.dispatch('batch:lines', { batchId, limit: 500, ...input })
+  if (!result.ok) throw new Error(result.message)
+  return (result.value as LinePage).rows
+}
+
+/** The rows the list shows, top to bottom. */
+async function shownRows(): Promise<Array<{ id: number; source: string; confidence: number; text: string }>> {
+  return page.$$eval('[data-testid="review-row"]', (rows) =>
+    rows
+      .map((r) => ({
+        id: Number(r.getAttribute('data-line-id')),
+        source: r.getAttribute('data-source') ?? '',
+        confidence: Number(r.getAttribute('data-confidence')),
+        text: (r.querySelector('[data-testid="line-text"]')?.textContent ?? (r.querySelector('input') as { value?: string } | null)?.value ?? '').trim(),
+        top: (r.parentElement as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top,
+      }))
+      .sort((a, b) => a.top - b.top)
+      .map(({ top: _top, ...rest }) => rest),
+  )
+}
+
+const focusedId = async () => Number(await page.locator('[data-testid="review-row"][aria-selected="true"]').getAttribute('data-line-id'))
+
+beforeAll(async () => {
+  if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`${staticDir}/index.html is missing: run npm run build first.`)
+  if (!existsSync(chromiumPath)) throw new Error(`Chromium is missing at ${chromiumPath}.`)
+  tmp = mkdtempSync(join(tmpdir(), 'lector-review-'))
+  folder = join(tmp, 'receipts')
+  await renderLines(folder, texts)
+  engine = await createEngine({ libraryPath: join(tmp, 'library.db'), host: 'bridge', providers: ['cpu'] })
+  bridge = await startBridge({ engine, staticDir })
+  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] })
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })
+  page = await context.newPage()
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`)
+  })
+  mkdirSync(results, { recursive: true })
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await bridge?.close()
+  await engine?.close()
+  if (tmp) rmSync(tmp, { recursive: true, force: true })
+})
+
+describe('the review screen', () => {
+  it('opens a folder from the keyboard and lists its lines hardest first, as the engine orders them', async () => {
+    await page.goto(bridge.url)
+    await page.getByLabel('Folder of line images').fill(folder)
+    await page.keyboard.press('Enter')
+    await page.getByTestId('review-screen').waitFor()
+    const batches = await engine.dispatch('batch:list', {})
+    batchId = batches.ok ? (batches.value as Array<{ id: number }>)[0].id : 0
+    await engine.batches.whenRead(batchId)
+    for (const row of await engineRows()) printedText.set(row.id, texts[row.index])
+    await expect.poll(() => page.getByTestId('listing-count').textContent(), { timeout: 20_000 }).toBe('48 lines')
+    const hardest = (await engineRows({ order: 'hardest' })).map((r) => r.id)
+    await expect
+      .poll(async () => {
+        const ids = (await shownRows()).map((r) => r.id)
+        return ids.length > 5 && ids.join() === hardest.slice(0, ids.length).join()
+      }, { timeout: 10_000 })
+      .toBe(true)
+    const shown = await shownRows()
+    expect(shown.length).toBeGreaterThan(5)
+    for (let i = 1; i < shown.length; i++) expect(shown[i].confidence).toBeGreaterThanOrEqual(shown[i - 1].confidence)
+    await page.screenshot({ path: join(results, 'review-opened-1280.png') })
+  })
+
+  it('corrects lines with the keyboard and shows other lines changing by context within a second, without reload', async () => {
+    const timings: number[] = []
+    let contextAfter = -1
+    let accepted = 0
+    for (let n = 0; n < 14; n++) {
+      const id = await focusedId()
+      const input = page.getByTestId('line-input')
+      expect(await input.evaluate((e) => e === (e.ownerDocument as unknown as { activeElement: unknown }).activeElement)).toBe(true)
+      const wanted = printedText.get(id)!.toUpperCase()
+      let started: number
+      if ((await input.inputValue()) === wanted) {
+        // Context already got this line right: accept it as it stands (it joins the pool all the same).
+        started = Date.now()
+        await page.keyboard.press('Control+Enter')
+        accepted++
+      } else {
+        await page.keyboard.press('Control+A')
+        await page.keyboard.type(wanted)
+        started = Date.now()
+        await page.keyboard.press('Enter')
+      }
+      await expect.poll(() => page.getByTestId('count-reviewed').textContent()).toBe(String(n + 1))
+      const context = Number(await page.getByTestId('count-context').evaluate((e) => e.firstChild?.textContent ?? '0'))
+      timings.push(Date.now() - started)
+      if (context > 0 && contextAfter < 0) contextAfter = n + 1
+      await expect.poll(focusedId).not.toBe(id)
+    }
+    console.log(`corrections until context changed lines: ${contextAfter} (${accepted} accepted as context read them); ms from Enter to counts updated: ${timings.join(' ')}`)
+    expect(contextAfter).toBeGreaterThan(0)
+    // The engine's own word: the rest of the batch now reads upper case, and the screen shows it.
+    const changed = (await engineRows()).filter((r) => r.source === 'context')
+    expect(changed.length).toBeGreaterThan(10)
+    // Context changes case only (letters never seen upper case in the pool may stay lower), and some
+    // lines are already exactly what the reviewer would type.
+    const caseOnly = changed.filter((r) => r.text !== r.modelText && r.text.toLowerCase() === r.modelText.toLowerCase())
+    expect(caseOnly.length / changed.length).toBeGreaterThan(0.8)
+    expect(changed.filter((r) => r.text === printedText.get(r.id)!.toUpperCase()).length).toBeGreaterThan(5)
+    // From the key press to the screen showing the new counts (the engine's update included).
+    expect(Math.max(...timings)).toBeLessThan(1_000)
+    await page.getByTestId('line-filter').selectOption('context')
+    await expect.poll(async () => (await shownRows()).filter((r) => r.source === 'context').length).toBeGreaterThan(3)
+    const byId = new Map(changed.map((r) => [r.id, r.text]))
+    for (const r of await shownRows()) expect(r.text).toBe(byId.get(r.id))
+    await page.getByTestId('line-diff').first().waitFor()
+    await page.screenshot({ path: join(results, 'review-context-1280.png') })
+    await page.getByTestId('line-filter').selectOption('all')
+  })
+
+  it('shows a changed line\'s in-context examples one key away, and its page', async () => {
+    // Focus a line context changed (the filter is "changed by context" here), then ask for its examples.
+    await page.getByTestId('line-filter').selectOption('context')
+    await page.getByTestId('review-list').focus()
+    await page.keyboard.press('Home')
+    await page.keyboard.press('Enter')
+    await page.keyboard.press('Alt+E')
+    const examples = page.getByTestId('examples').locator('li')
+    await expect.poll(() => examples.count()).toBeGreaterThan(0)
+    const id = await focusedId()
+    const row = (await engineRows()).find((r) => r.id === id)!
+    const shown = await examples.locator('.example-text').allTextContents()
+    const expected = (await engineRows()).filter((r) => row.examples.slice(0, 6).includes(r.id))
+    expect(shown.sort()).toEqual(expected.map((r) => r.text).sort())
+    await page.screenshot({ path: join(results, 'review-examples-1280.png') })
+    await page.keyboard.press('Alt+P')
+    await page.getByTestId('page-view').locator('img').waitFor()
+    await page.keyboard.press('Alt+P')
+    await page.getByTestId('line-filter').selectOption('all')
+  })
+
+  it('undoes the last correction with Ctrl+Z and focuses the line it gave back', async () => {
+    const before = (await engineRows()).filter((r) => r.source === 'human').length
+    await page.getByTestId('review-list').focus()
+    await page.keyboard.press('Control+Z')
+    await expect.poll(() => page.getByTestId('count-reviewed').textContent()).toBe(String(before - 1))
+    const id = await focusedId()
+    const row = (await engineRows()).find((r) => r.id === id)!
+    expect(row.source).not.toBe('human')
+    await expect.poll(() => page.locator(`[data-testid="review-row"][data-line-id="${id}"]`).getAttribute('data-source')).not.toBe('human')
+  })
+
+  it('moves with j and k and accepts with a, from the list, without the mouse', async () => {
+    await page.keyboard.press('Escape')
+    await page.keyboard.press('Escape')
+    const first = await focusedId()
+    await page.keyboard.press('j')
+    await expect.poll(focusedId).not.toBe(first)
+    await page.keyboard.press('k')
+    await expect.poll(focusedId).toBe(first)
+    const reviewed = Number(await page.getByTestId('count-reviewed').textContent())
+    await page.keyboard.press('a')
+    await expect.poll(() => page.getByTestId('count-reviewed').textContent()).toBe(String(reviewed + 1))
+    expect((await engineRows()).find((r) => r.id === first)).toMatchObject({ source: 'human', review: 'accepted' })
+  })
+
+  it('exports a CSV with a byte-order mark whose rows are the batch as reviewed, and offers the same as a download', async () => {
+    await page.getByTestId('export-open').click()
+    const path = join(tmp, 'receipts-review.csv')
+    await page.getByTestId('export-path').fill(path)
+    await page.getByTestId('export-bom').check()
+    await page.getByTestId('export-save').click()
+    await page.getByTestId('export-done').waitFor()
+    const bytes = readFileSync(path)
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    const csv = parse(bytes.toString('utf8').slice(1), { columns: true }) as Record<string, string>[]
+    expect(Object.keys(csv[0])).toEqual(['file', 'page', 'line', 'text', 'status', 'confidence', 'model_text'])
+    const rows = await engineRows()
+    expect(csv.map((r) => r.text)).toEqual(rows.map((r) => r.text))
+    expect(csv.map((r) => r.model_text)).toEqual(rows.map((r) => r.modelText))
+    const status = (r: LineRow) => (r.source === 'human' ? (r.review === 'accepted' ? 'accepted' : 'corrected') : r.source)
+    expect(csv.map((r) => r.status)).toEqual(rows.map(status))
+    expect(csv.filter((r) => r.status === 'corrected').every((r) => r.text === r.text.toUpperCase())).toBe(true)
+    expect(csv.some((r) => r.status === 'context')).toBe(true)
+    expect(csv.map((r) => r.file)).toEqual(texts.map((_, i) => `line-${String(i).padStart(3, '0')}.png`))
+    await page.screenshot({ path: join(results, 'review-export-1280.png') })
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()])
+    const saved = join(tmp, 'downloaded.csv')
+    await download.saveAs(saved)
+    expect(readFileSync(saved, 'utf8')).toBe(bytes.toString('utf8'))
+    await page.keyboard.press('Escape')
+    await page.getByTestId('export-dialog').waitFor({ state: 'detached' })
+  })
+
+  it('lays out readably at 1920×1080 and at 1280×800 (screenshots in test-results/)', async () => {
+    await page.setViewportSize({ width: 1920, height: 1080 })
+    await page.getByTestId('review-list').focus()
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: join(results, 'review-1920.png') })
+    const rows = await page.getByTestId('review-row').count()
+    expect(rows).toBeGreaterThan(10)
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: join(results, 'review-1280.png') })
+    // Nothing overflows the window sideways.
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280)
+    expect(problems).toEqual([])
+  })
+})
