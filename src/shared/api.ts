@@ -71,6 +71,17 @@ export interface ContextDecision {
   unaligned: number
 }
 
+/** A named context pool: frames of corrected lines saved to start other batches of the same kind. */
+export interface PoolSummary {
+  id: number
+  name: string
+  modelId: string
+  /** The trust in context decided in the batch it was saved from; a new batch starts from it. */
+  trust: number
+  entries: number
+  createdAt: string
+}
+
 export interface ReviewUpdate {
   lineId: number
   /** Other lines whose reading changed because of this correction. */
@@ -183,6 +194,11 @@ export const apiInputs = {
   'review:accept': z.object({ lineId: Id }).strict(),
   'review:undo': z.object({ batchId: Id }).strict(),
   'review:decision': z.object({ batchId: Id }).strict(),
+  'pool:save': z.object({ batchId: Id, name: z.string().trim().min(1, 'a pool needs a name').max(200) }).strict(),
+  'pool:list': z.object({}).strict(),
+  'pool:use': z.object({ batchId: Id, poolId: Id.nullable() }).strict(),
+  'pool:export': z.object({ poolId: Id, path: FsPath }).strict(),
+  'pool:import': z.object({ path: FsPath }).strict(),
 } as const
 
 export interface ApiOutputs {
@@ -203,6 +219,11 @@ export interface ApiOutputs {
   'review:accept': ReviewUpdate
   'review:undo': ReviewUpdate | null
   'review:decision': ContextDecision
+  'pool:save': PoolSummary
+  'pool:list': PoolSummary[]
+  'pool:use': ContextDecision
+  'pool:export': PoolSummary
+  'pool:import': PoolSummary
 }
 
 export type ApiName = keyof typeof apiInputs

@@ -1,6 +1,7 @@
 // The engine: plain Node, never imports electron. Every host (Electron IPC, the browser bridge, the CLI)
 // builds one with createEngine and talks to it only through `dispatch` and `events`.
 import type { EngineStatus } from '../../shared/api'
+import { createPoolService } from './batch/pools'
 import { createReviewService, type ReviewService } from './batch/review'
 import { createBatchService, type BatchService } from './batch/service'
 import { createSessionLog } from './batch/session-log'
@@ -55,7 +56,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   })
   const batches = createBatchService({ db, recognizer, events })
   const similarity = await createSimilaritySearch(120)
-  const review = createReviewService({ db, recognizer, batches, events, similarity, settings: options.context })
+  const pools = createPoolService({ db, modelId: recognizer.model.id, dim: 120 })
+  const review = createReviewService({ db, recognizer, batches, events, similarity, pools, settings: options.context })
   const batchOf = (lineId: number) => batches.line(lineId).batchId
   const log = createSessionLog({ index: review.index, batchOf })
   const exporter = createExporter({ index: review.index, events, exists: (batchId) => void batches.summary(batchId) })
@@ -77,6 +79,21 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return update && log.record(update, 'undo')
     },
     'review:decision': (input) => review.decision(input.batchId),
+    'pool:save': async (input) => {
+      const ctx = await review.context(input.batchId)
+      return pools.save(input.name, ctx.savedEntries(), ctx.decided.trust)
+    },
+    'pool:list': () => pools.list(),
+    'pool:use': async (input) => {
+      batches.summary(input.batchId)
+      pools.use(input.batchId, input.poolId)
+      await review.reset(input.batchId)
+      const ctx = await review.context(input.batchId)
+      events.emit('lines:changed', { batchId: input.batchId, ids: [] })
+      return ctx.decided
+    },
+    'pool:export': (input) => pools.exportTo(input.poolId, input.path),
+    'pool:import': (input) => pools.importFrom(input.path),
     'review:stats': (input) => {
       batches.summary(input.batchId)
       return log.stats(input.batchId, review.loadedDecision(input.batchId))

@@ -9,6 +9,7 @@ import type { Recognizer } from '../recognize/recognizer'
 import type { Db } from '../store/db'
 import { decodeFrames } from '../store/frame-codec'
 import { createLineIndex, type LineIndex } from './listing'
+import type { PoolService } from './pools'
 import type { BatchService } from './service'
 
 export interface ReviewService {
@@ -32,6 +33,8 @@ export interface ReviewService {
   close(): void
   /** The context of a batch, loaded (and fully computed) on first use. */
   context(batchId: number): Promise<BatchContext>
+  /** Forgets a batch's loaded context (its named pool changed); the next use loads it again. */
+  reset(batchId: number): Promise<void>
 }
 
 /**
@@ -45,6 +48,8 @@ export function createReviewService(deps: {
   batches: BatchService
   events: EventBus
   similarity: SimilaritySearch
+  /** Named pools a batch may start from. */
+  pools?: Pick<PoolService, 'forBatch'>
   settings?: Partial<ContextSettings>
 }): ReviewService {
   const { db, recognizer, batches, events, similarity } = deps
@@ -96,12 +101,20 @@ export function createReviewService(deps: {
         return { id: r.id, frames, model }
       }),
     )
-    for (const c of q.latest.all(batchId) as Array<{ lineId: number; text: string | null }>) {
-      if (c.text !== null) await ctx.correct(c.lineId, c.text)
-    }
+    const saved = deps.pools?.forBatch(batchId)
+    if (saved) ctx.loadSavedPool(saved.entries, saved.trust)
+    const corrections = q.latest.all(batchId) as Array<{ lineId: number; text: string | null }>
+    ctx.loadCorrections(corrections.filter((c): c is { lineId: number; text: string } => c.text !== null))
     await ctx.recomputeAll()
     ready.set(batchId, ctx)
     return ctx
+  }
+
+  /** Drops a batch's loaded context (its pool changed); the next use loads it again. */
+  async function reset(batchId: number): Promise<void> {
+    await (queues.get(batchId) ?? Promise.resolve()).catch(() => undefined)
+    contexts.delete(batchId)
+    ready.delete(batchId)
   }
 
   function context(batchId: number): Promise<BatchContext> {
@@ -138,6 +151,7 @@ export function createReviewService(deps: {
 
   return {
     context,
+    reset,
     correct: (lineId, text, kind = 'typed') => apply(lineId, text, kind, null),
     async accept(lineId) {
       const row = batches.line(lineId)

@@ -37,6 +37,13 @@ interface LineState extends LineInput {
   fused: Fused
 }
 
+/** A frame of a named pool: which store, its label, its features. */
+export interface SavedEntry {
+  store: 'chars' | 'gaps'
+  label: number
+  features: Float32Array
+}
+
 export interface UpdateResult {
   /** Uncorrected lines whose context reading changed (text or confidence). */
   changed: number[]
@@ -73,6 +80,7 @@ export class BatchContext {
   private readonly owners: { chars: Array<[number, number]>; gaps: Array<[number, number]> } = { chars: [], gaps: [] }
   private order: number[] = []
   private correctionOrder: number[] = []
+  private priorTrust = 0
   private decision: ContextDecision
 
   constructor(
@@ -181,6 +189,50 @@ export class BatchContext {
   }
 
   /**
+   * Takes a batch's saved corrections (in the order they were made) into the stores without searching or
+   * decoding; call `recomputeAll` after. Opening a batch with 600 corrections is then one search, not 600.
+   */
+  loadCorrections(corrections: Array<{ lineId: number; text: string }>) {
+    for (const { lineId, text } of corrections) {
+      const line = this.lines.get(lineId)
+      if (!line) continue
+      this.chars.pool.kill(line.entries.chars)
+      this.gaps.pool.kill(line.entries.gaps)
+      line.corrected = text
+      this.correctionOrder = this.correctionOrder.filter((id) => id !== lineId)
+      this.correctionOrder.push(lineId)
+      this.addToStores(line, text)
+    }
+  }
+
+  /**
+   * Adds a saved pool's frames (from other batches of the same kind) to the stores, and the trust decided
+   * where it was saved as this batch's starting point, until its own corrections can be calibrated.
+   * Their entries belong to no line here (line 0), so they are never left out in leave-one-out.
+   */
+  loadSavedPool(entries: SavedEntry[], trust: number) {
+    const byStore = { chars: [] as SavedEntry[], gaps: [] as SavedEntry[] }
+    for (const e of entries) byStore[e.store].push(e)
+    this.chars.pool.add(0, byStore.chars)
+    this.gaps.pool.add(0, byStore.gaps)
+    this.priorTrust = trust
+  }
+
+  /** Every live frame of both stores, to save as a named pool. */
+  savedEntries(): SavedEntry[] {
+    const out: SavedEntry[] = []
+    for (const [store, index] of [
+      ['chars', this.chars],
+      ['gaps', this.gaps],
+    ] as const) {
+      const ids = index.pool.liveIds()
+      const matrix = index.pool.matrix(ids)
+      ids.forEach((id, i) => out.push({ store, label: index.pool.label(id), features: matrix.subarray(i * this.deps.dim, (i + 1) * this.deps.dim) }))
+    }
+    return out
+  }
+
+  /**
    * Rebuilds every neighbour list and reading from the stores as they stand (no incremental shortcuts).
    * `recalibrate` false keeps the trust decided so far (to compare with the incremental path).
    */
@@ -259,7 +311,8 @@ export class BatchContext {
       for (let i = 0; i < n.count; i++) {
         if (pool.label(n.ids[i]) !== label) continue
         const source = pool.lineOf(n.ids[i])
-        weight.set(source, (weight.get(source) ?? 0) + 1)
+        // Line 0: a frame from a saved pool, not a line of this library.
+        if (source > 0) weight.set(source, (weight.get(source) ?? 0) + 1)
       }
     })
     const examples = [...weight].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id]) => id).slice(0, 5)
@@ -311,7 +364,8 @@ export class BatchContext {
     const corrected = this.correctionOrder.slice(-s.calibrationLines).map((id) => this.lines.get(id)!)
     const decision = { ...this.emptyDecision(), ...counts, calibrationLines: corrected.length }
     if (n < s.minCorrections || this.chars.pool.liveCount === 0) {
-      this.decision = decision
+      // Too little evidence from this batch: a saved pool's own decided trust stands in.
+      this.decision = { ...decision, trust: this.chars.pool.liveCount ? this.priorTrust : 0 }
       return
     }
     const loo = await this.leaveOneOut(corrected)

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import * as m0001 from './0001-initial'
 import * as m0002 from './0002-corrections'
+import * as m0003 from './0003-pools'
 
 export interface Migration {
   version: number
@@ -12,6 +13,7 @@ export interface Migration {
 export const migrations: Migration[] = [
   { version: 1, name: 'initial', up: m0001.up },
   { version: 2, name: 'corrections', up: m0002.up },
+  { version: 3, name: 'pools', up: m0003.up },
 ]
 
 export const schemaVersion = migrations[migrations.length - 1].version

@@ -1,0 +1,129 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { gunzipSync, gzipSync } from 'node:zlib'
+import { z } from 'zod'
+import type { PoolSummary } from '../../../shared/api'
+import { LectorError } from '../errors'
+import type { SavedEntry } from '../incontext/context'
+import type { Db } from '../store/db'
+import { decodeHalf, encodeHalf } from '../store/half'
+
+const FILE_FORMAT = 'lector-pool'
+
+// The exchange file: gzip'd JSON; features as base64 fp16, 120 values per entry, in entry order.
+const PoolFile = z.object({
+  format: z.literal(FILE_FORMAT),
+  version: z.literal(1),
+  name: z.string().min(1).max(200),
+  modelId: z.string(),
+  trust: z.number().min(0).max(1),
+  dim: z.number().int().positive(),
+  entries: z.array(z.tuple([z.enum(['chars', 'gaps']), z.number().int().min(0)])),
+  features: z.string(),
+})
+
+export interface PoolService {
+  save(name: string, entries: SavedEntry[], trust: number): PoolSummary
+  list(): PoolSummary[]
+  /** The pool a batch starts from, if any: its entries and its trust. */
+  forBatch(batchId: number): { entries: SavedEntry[]; trust: number } | null
+  use(batchId: number, poolId: number | null): void
+  exportTo(poolId: number, path: string): PoolSummary
+  importFrom(path: string): PoolSummary
+}
+
+export function createPoolService(deps: { db: Db; modelId: string; dim: number }): PoolService {
+  const { db, modelId, dim } = deps
+  const q = {
+    insert: db.prepare('INSERT INTO pools (name, model_id, trust) VALUES (?, ?, ?)'),
+    insertEntry: db.prepare('INSERT INTO pool_entries (pool_id, store, label, features) VALUES (?, ?, ?, ?)'),
+    summaries: db.prepare(`
+      SELECT p.id, p.name, p.model_id AS modelId, p.trust, p.created_at AS createdAt, count(e.id) AS entries
+      FROM pools p LEFT JOIN pool_entries e ON e.pool_id = p.id WHERE @id IS NULL OR p.id = @id
+      GROUP BY p.id ORDER BY p.name`),
+    entries: db.prepare('SELECT store, label, features FROM pool_entries WHERE pool_id = ? ORDER BY id'),
+    forBatch: db.prepare('SELECT p.id, p.trust, p.model_id AS modelId FROM batch_pools b JOIN pools p ON p.id = b.pool_id WHERE b.batch_id = ?'),
+    use: db.prepare('INSERT OR REPLACE INTO batch_pools (batch_id, pool_id) VALUES (?, ?)'),
+    unuse: db.prepare('DELETE FROM batch_pools WHERE batch_id = ?'),
+    nameTaken: db.prepare('SELECT 1 FROM pools WHERE name = ?').pluck(),
+  }
+
+  function summary(id: number): PoolSummary {
+    const row = q.summaries.get({ id }) as PoolSummary | undefined
+    if (!row) throw new LectorError('not-found', `There is no pool ${id}.`)
+    return row
+  }
+
+  const insertPool = db.transaction((name: string, trust: number, model: string, entries: SavedEntry[]) => {
+    const id = Number(q.insert.run(name, model, trust).lastInsertRowid)
+    for (const e of entries) q.insertEntry.run(id, e.store, e.label, encodeHalf(e.features))
+    return id
+  })
+
+  function freeName(name: string): string {
+    let candidate = name
+    for (let i = 2; q.nameTaken.get(candidate); i++) candidate = `${name} (${i})`
+    return candidate
+  }
+
+  return {
+    save(name, entries, trust) {
+      if (!entries.length) throw new LectorError('bad-input', 'This batch has no corrections to save as a pool yet.')
+      return summary(insertPool(freeName(name), trust, modelId, entries))
+    },
+    list: () => q.summaries.all({ id: null }) as PoolSummary[],
+    forBatch(batchId) {
+      const pool = q.forBatch.get(batchId) as { id: number; trust: number; modelId: string } | undefined
+      // A pool saved with other weights has features in another space: it cannot help here.
+      if (!pool || pool.modelId !== modelId) return null
+      const entries = (q.entries.all(pool.id) as Array<{ store: 'chars' | 'gaps'; label: number; features: Buffer }>).map((e) => ({
+        store: e.store,
+        label: e.label,
+        features: decodeHalf(e.features),
+      }))
+      return { entries, trust: pool.trust }
+    },
+    use(batchId, poolId) {
+      if (poolId === null) q.unuse.run(batchId)
+      else {
+        const pool = summary(poolId)
+        if (pool.modelId !== modelId) throw new LectorError('bad-input', `Pool "${pool.name}" was made with another model and cannot be used.`)
+        q.use.run(batchId, poolId)
+      }
+    },
+    exportTo(poolId, path) {
+      const pool = summary(poolId)
+      const rows = q.entries.all(poolId) as Array<{ store: 'chars' | 'gaps'; label: number; features: Buffer }>
+      const file = {
+        format: FILE_FORMAT,
+        version: 1,
+        name: pool.name,
+        modelId: pool.modelId,
+        trust: pool.trust,
+        dim,
+        entries: rows.map((r) => [r.store, r.label]),
+        features: Buffer.concat(rows.map((r) => r.features)).toString('base64'),
+      }
+      try {
+        writeFileSync(path, gzipSync(JSON.stringify(file)))
+      } catch (err) {
+        throw new LectorError('unavailable', `Cannot write ${path}: ${(err as Error).message}`)
+      }
+      return pool
+    },
+    importFrom(path) {
+      let parsed: z.infer<typeof PoolFile>
+      try {
+        parsed = PoolFile.parse(JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')))
+      } catch (err) {
+        throw new LectorError('unreadable', `${path} is not a Lector pool file (${(err as Error).message.split('\n')[0]}).`)
+      }
+      if (parsed.modelId !== modelId || parsed.dim !== dim) {
+        throw new LectorError('bad-input', `Pool "${parsed.name}" was made with another model (${parsed.modelId}); this Lector uses ${modelId}.`)
+      }
+      const features = decodeHalf(Buffer.from(parsed.features, 'base64'))
+      if (features.length !== parsed.entries.length * dim) throw new LectorError('unreadable', `${path} is damaged (feature count does not match).`)
+      const entries = parsed.entries.map(([store, label], i) => ({ store, label, features: features.subarray(i * dim, (i + 1) * dim) }))
+      return summary(insertPool(freeName(parsed.name), parsed.trust, modelId, entries))
+    },
+  }
+}
