@@ -1,8 +1,10 @@
 // npm run bench -- <name> [options]: benchmarks that print figures (never assertions).
 import { benchRecognize } from './recognize'
+import { benchUi } from './ui'
 
 const benches: Record<string, (args: string[]) => Promise<void>> = {
   recognize: benchRecognize,
+  ui: benchUi,
 }
 
 const [name, ...args] = process.argv.slice(2)

@@ -84,7 +84,7 @@ describe.skipIf(why !== null)(`the Electron app${why ? ` (skipped: ${why})` : ''
   })
 
   it('gives the page the lector functions and no Node', async () => {
-    expect(await lectorIn(page)).toEqual(['call', 'on', 'pickFolder'])
+    expect(await lectorIn(page)).toEqual(['call', 'on', 'pathsForFiles', 'pickFolder', 'pickSaveFile'])
     const globals = await page.evaluate(() => {
       const g = globalThis as unknown as PageGlobals
       return { require: typeof g.require, process: typeof g.process }

@@ -60,7 +60,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const review = createReviewService({ db, recognizer, batches, events, similarity, pools, settings: options.context })
   const batchOf = (lineId: number) => batches.line(lineId).batchId
   const log = createSessionLog({ index: review.index, batchOf })
-  const exporter = createExporter({ index: review.index, events, exists: (batchId) => void batches.summary(batchId) })
+  const exporter = createExporter({ index: review.index, events, exists: (batchId) => batches.exists(batchId) })
   const dispatch = createDispatcher({
     'engine:status': () => status(),
     'batch:list': () => batches.list(),
@@ -95,7 +95,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'pool:export': (input) => pools.exportTo(input.poolId, input.path),
     'pool:import': (input) => pools.importFrom(input.path),
     'review:stats': (input) => {
-      batches.summary(input.batchId)
+      batches.exists(input.batchId)
       return log.stats(input.batchId, review.loadedDecision(input.batchId))
     },
   })

@@ -175,7 +175,7 @@ export function createReviewService(deps: {
         await overlay(input.batchId, page.rows)
         return page
       }
-      batches.summary(input.batchId)
+      batches.exists(input.batchId)
       const ids = index.ids(input)
       const rows = batches.rows(ids.subarray(input.offset, input.offset + input.limit))
       await overlay(input.batchId, rows)
@@ -187,7 +187,7 @@ export function createReviewService(deps: {
       return rows
     },
     position(input) {
-      batches.summary(input.batchId)
+      batches.exists(input.batchId)
       const at = index.ids(input).indexOf(input.lineId)
       return { index: at < 0 ? null : at }
     },

@@ -37,6 +37,8 @@ interface Job {
 export interface BatchService {
   list(): BatchSummary[]
   summary(batchId: number): BatchSummary
+  /** Throws not-found unless the batch exists (cheap: no counting, unlike summary). */
+  exists(batchId: number): void
   openFolder(input: ApiParsedInput<'batch:openFolder'>): Promise<BatchSummary>
   /** A batch from a list of image files (labelled sets, pages' crops); recognition starts at once. */
   openFiles(name: string, source: string, paths: string[], skipped?: string[]): BatchSummary
@@ -83,6 +85,7 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
              r.greedy_confidence AS greedyConfidence, r.error
       FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.batch_id = ? ORDER BY l.idx`),
     count: db.prepare('SELECT count(*) FROM lines WHERE batch_id = ?').pluck(),
+    exists: db.prepare('SELECT 1 FROM batches WHERE id = ?').pluck(),
     page: db.prepare(`
       SELECT l.id, l.batch_id AS batchId, l.idx AS "index", l.source_path AS path,
              r.text, r.confidence, r.char_confidences AS charConfidences, r.error, r.line_id IS NOT NULL AS hasReading
@@ -223,6 +226,9 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
   return {
     list: () => (q.summaries.all({ id: null }) as any[]).map(toSummary),
     summary,
+    exists(batchId) {
+      if (!q.exists.get(batchId)) throw new LectorError('not-found', `There is no batch ${batchId}.`)
+    },
 
     async openFolder({ path, name }) {
       const folder = resolve(path)

@@ -36,7 +36,17 @@ export function ReviewList({ pages, review, crops }: { pages: RowPages; review: 
     if (!review.editing && scroller.current && !scroller.current.contains(document.activeElement)) scroller.current.focus()
   }, [review.editing])
 
-  useEffect(() => review.setPageSize(Math.max(1, Math.floor((scroller.current?.clientHeight ?? 600) / ROW_HEIGHT) - 1)))
+  // PageUp/PageDown move by a screenful; measured on resize only (reading layout every render would thrash).
+  const { setPageSize } = review
+  useEffect(() => {
+    const element = scroller.current
+    if (!element) return
+    const measure = () => setPageSize(Math.max(1, Math.floor(element.clientHeight / ROW_HEIGHT) - 1))
+    measure()
+    const observer = new ResizeObserver(measure)
+    observer.observe(element)
+    return () => observer.disconnect()
+  }, [setPageSize])
 
   return (
     <div

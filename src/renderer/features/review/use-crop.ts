@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'react'
 import { useClient } from '../../lib/client'
 
+/** A row must stay on screen this long before its crop is asked for: a fast scroll fetches nothing. */
+const SETTLE_MS = 120
+
 /** A line's display crop, fetched once per line and kept in `cache` (crops never change once cut). */
 export function useCrop(lineId: number | undefined, wanted: boolean, cache: Map<number, string>): { src?: string; error?: string } {
   const client = useClient()
@@ -9,15 +12,17 @@ export function useCrop(lineId: number | undefined, wanted: boolean, cache: Map<
   useEffect(() => {
     if (lineId === undefined || !wanted || cache.has(lineId)) return
     let live = true
-    void client.call('line:crop', { lineId }).then((result) => {
-      if (!live) return
-      if (result.ok) {
-        cache.set(lineId, result.value.dataUrl)
-        setState({ id: lineId, src: result.value.dataUrl })
-      } else setState({ id: lineId, error: result.message })
-    })
+    const timer = setTimeout(() => {
+      void client.call('line:crop', { lineId }).then((result) => {
+        if (result.ok) cache.set(lineId, result.value.dataUrl)
+        if (!live) return
+        if (result.ok) setState({ id: lineId, src: result.value.dataUrl })
+        else setState({ id: lineId, error: result.message })
+      })
+    }, SETTLE_MS)
     return () => {
       live = false
+      clearTimeout(timer)
     }
   }, [client, lineId, wanted, cache])
   if (cached) return { src: cached }

@@ -59,6 +59,7 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
   const pageSize = useRef(8)
   const flashTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   const total = pages.total ?? 0
+  const setPageSize = useCallback((rows: number) => void (pageSize.current = rows), [])
 
   // A new listing (order, filter, search) starts at its top.
   const listingKey = JSON.stringify(listing)
@@ -270,7 +271,7 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
     setPanel,
     focusAt,
     setDraft,
-    setPageSize: (rows) => void (pageSize.current = rows),
+    setPageSize,
     onInputKey,
     onListKey,
     save,
