@@ -36,12 +36,15 @@ interface ShownRow {
 
 /** The rows as shown, read through locators (this file compiles without the DOM library). */
 async function readRows(page: Page): Promise<ShownRow[]> {
-  const rows = await page.getByTestId('line-row').all()
+  const rows = await page.getByTestId('review-row').all()
   return Promise.all(
     rows.map(async (row) => ({
       state: (await row.getAttribute('data-state')) ?? undefined,
       file: (await row.getByTestId('line-file').textContent()) ?? '',
-      text: (await row.getByTestId('line-text').textContent()) ?? '',
+      // The focused line shows its text in the correction box.
+      text: (await row.getByTestId('line-input').count())
+        ? await row.getByTestId('line-input').inputValue()
+        : ((await row.getByTestId('line-text').textContent()) ?? ''),
     })),
   )
 }
@@ -106,6 +109,7 @@ describe('the browser shell', () => {
 
     await page.getByLabel('Folder of line images').fill(folder)
     await page.getByRole('button', { name: 'Open', exact: true }).click()
+    await page.getByTestId('order-document').click()
 
     const expectedRows = lines.length + 1
     await expect
@@ -121,7 +125,7 @@ describe('the browser shell', () => {
 
     // Crops load lazily; wait for the visible ones before looking at the page.
     await page.waitForFunction(
-      `[...document.querySelectorAll('[data-state="read"] img')]
+      `[...document.querySelectorAll('[data-testid="review-row"][data-state="read"] img')]
         .filter((img) => img.complete && img.naturalWidth > 0).length === ${lines.length}`,
       undefined,
       { timeout: 30_000 },

@@ -94,7 +94,19 @@ describe('the browser bridge', () => {
     writeFileSync(join(dir, 'secret.txt'), SECRET)
     symlinkSync(join(dir, 'secret.txt'), join(staticDir, 'assets', 'link.txt'))
     bridge = await startBridge({
-      engine: { dispatch: createDispatcher(handlersFor(calls), () => {}), events },
+      engine: {
+        dispatch: createDispatcher(handlersFor(calls), () => {}),
+        events,
+        exporter: {
+          toFile: async () => {
+            throw new Error('not used')
+          },
+          async toStream(input, out) {
+            calls.push(`export ${input.batchId} ${input.format} bom=${input.bom}`)
+            out.write('file,text\r\n')
+          },
+        },
+      },
       port: 0,
       staticDir,
     })
@@ -116,6 +128,18 @@ describe('the browser bridge', () => {
       headers: { 'content-type': 'application/json', ...headers },
       body,
     })
+
+  it('streams an export download only to a request that carries the token', async () => {
+    expect((await send(bridge.port, '/download/1.csv')).status).toBe(401)
+    expect(calls).toEqual([])
+    const reply = await send(bridge.port, '/download/1.csv?bom=1', { headers: { 'x-lector-token': bridge.token } })
+    expect(reply.status).toBe(200)
+    expect(reply.headers['content-disposition']).toContain('lector-batch-1.csv')
+    expect(reply.body).toBe('file,text\r\n')
+    expect(calls).toContain('export 1 csv bom=true')
+    expect((await send(bridge.port, '/download/7.csv', { headers: { 'x-lector-token': bridge.token } })).status).toBe(404)
+    expect((await send(bridge.port, '/download/..%2f1.csv', { headers: { 'x-lector-token': bridge.token } })).status).toBe(404)
+  })
 
   it('makes a random 64-hex-digit token and puts it in the URL', () => {
     expect(bridge.token).toMatch(/^[0-9a-f]{64}$/)
