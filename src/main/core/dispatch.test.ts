@@ -40,7 +40,7 @@ describe('the contract at the boundary', () => {
     const dispatch = createDispatcher(handlers())
     expect(await dispatch('batch:lines', { batchId: 3 })).toEqual({
       ok: true,
-      value: { total: 0, rows: [], echo: { batchId: 3, offset: 0, limit: 100 } },
+      value: { total: 0, rows: [], echo: { batchId: 3, offset: 0, limit: 100, order: 'document', filter: 'all', search: '' } },
     })
   })
 

@@ -1,6 +1,6 @@
 // The review screen of one batch: what the batch has learnt on top, the list (hardest first by default)
 // in the middle, the focused line up close below. Keyboard-first: see use-review.ts.
-import { useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { BatchSummary, LineFilter, LineOrder } from '../../../shared/api'
 import { useEvent, useQuery } from '../../lib/client'
 import { ExportDialog } from './ExportDialog'
@@ -11,10 +11,18 @@ import { Toolbar } from './Toolbar'
 import { useReview } from './use-review'
 import { useRowPages } from './use-row-pages'
 
+const SEARCH_PAUSE_MS = 150
+
 export function ReviewScreen({ batch }: { batch: BatchSummary }) {
   const [order, setOrder] = useState<LineOrder>('hardest')
   const [filter, setFilter] = useState<LineFilter>('all')
+  const [typed, setTyped] = useState('')
+  // The listing follows the search box once typing pauses, not on every key.
   const [search, setSearch] = useState('')
+  useEffect(() => {
+    const timer = setTimeout(() => setSearch(typed), SEARCH_PAUSE_MS)
+    return () => clearTimeout(timer)
+  }, [typed])
   const [exporting, setExporting] = useState(false)
   const searchRef = useRef<HTMLInputElement>(null)
   const listing = { batchId: batch.id, order, filter, search }
@@ -47,12 +55,12 @@ export function ReviewScreen({ batch }: { batch: BatchSummary }) {
       <Toolbar
         order={order}
         filter={filter}
-        search={search}
+        search={typed}
         total={pages.total}
         searchRef={searchRef}
         onOrder={setOrder}
         onFilter={setFilter}
-        onSearch={setSearch}
+        onSearch={setTyped}
         onExport={() => setExporting(true)}
       />
       {pages.error && (
