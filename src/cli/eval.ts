@@ -45,6 +45,10 @@ export interface ContextReport {
   worse: number
   recognitionLinesPerSecond: number
   updateMs: { p50: number; p95: number; max: number }
+  /** A full recompute of every neighbour list and reading at the end, from cached data. */
+  fullRecomputeMs: number
+  /** Lines whose reading after the incremental updates differs from that full recompute (should be 0). */
+  incrementalMismatches: number
 }
 
 interface Line {
@@ -146,6 +150,12 @@ export async function evaluateInContext(engine: Engine, dir: string, options: Ev
     const update = await engine.review.correct(line.id, line.truth)
     updateMs.push(update.updateMs)
   }
+  // The incremental path must agree with a recompute from scratch (at the trust it decided).
+  const incremental = new Map(lines.map((l) => [l.id, ctx.reading(l.id)?.text ?? null]))
+  const recomputeStarted = performance.now()
+  await ctx.recomputeAll({ recalibrate: false })
+  const fullRecomputeMs = Math.round(performance.now() - recomputeStarted)
+  const incrementalMismatches = lines.filter((l) => (ctx.reading(l.id)?.text ?? null) !== incremental.get(l.id)).length
   const remaining = lines.filter((l) => !reviewed.has(l.id) && byId.has(l.id))
   const after = remaining.map((l) => ({ truth: l.truth, before: l.model, after: ctx.reading(l.id)?.text ?? l.model }))
   const sorted = [...updateMs].sort((a, b) => a - b)
@@ -162,6 +172,8 @@ export async function evaluateInContext(engine: Engine, dir: string, options: Ev
     ...compare(after),
     recognitionLinesPerSecond: linesPerSecond,
     updateMs: { p50: pct(0.5), p95: pct(0.95), max: pct(1) },
+    fullRecomputeMs,
+    incrementalMismatches,
   }
 }
 
@@ -190,6 +202,7 @@ export function formatContext(r: ContextReport): string {
     `lines better ${r.better}, worse ${r.worse}`,
     `engine decided: trust ${e.trust} (leave-one-out edits by trust ${JSON.stringify(e.errorsByTrust)} over ${e.calibrationLines} lines), pool ${e.poolEntries} frames from ${e.correctedLines} corrections (${e.unaligned} not aligned)`,
     `update per correction: p50 ${r.updateMs.p50} ms, p95 ${r.updateMs.p95} ms, max ${r.updateMs.max} ms; recognition ${r.recognitionLinesPerSecond} lines/s`,
+    `full recompute: ${r.fullRecomputeMs} ms; lines where incremental and full recompute differ: ${r.incrementalMismatches}`,
   ].join('\n')
 }
 

@@ -391,7 +391,8 @@ export class BatchContext {
       // A sign test on the replayed lines: context must help clearly more lines than it hurts (about 95 %
       // one-sided), so a handful of lucky fixes on a batch of unrelated words does not switch it on.
       const significant = better - worse >= 2 * Math.sqrt(better + worse) && better - worse >= 2
-      if (significant && errors < bestErrors) (bestErrors = errors), (best = trust)
+      const enough = errors <= decision.errorsByTrust['0'] * (1 - s.minGain)
+      if (significant && enough && errors < bestErrors) (bestErrors = errors), (best = trust)
     }
     decision.trust = best
     this.decision = decision

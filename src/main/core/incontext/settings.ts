@@ -20,6 +20,9 @@ export interface ContextSettings {
   minCharMass: number
   /** Candidate weights of context the per-batch calibration chooses between (0 = the model alone). */
   trustGrid: number[]
+  /** Context is only trusted when, replayed leave-one-out, it removes at least this share of the model's
+   *  edits (besides helping clearly more lines than it hurts): a few lucky fixes are not evidence. */
+  minGain: number
   /** Corrected lines the leave-one-out calibration replays (the most recent ones). */
   calibrationLines: number
   /** Corrections needed before context is trusted at all: below this the evidence is too thin. */
@@ -38,6 +41,7 @@ export const defaultContextSettings: ContextSettings = {
   farDistance: 0.25,
   minCharMass: 0.05,
   trustGrid: [0, 0.35, 0.6, 0.85, 1],
+  minGain: 0.1,
   calibrationLines: 40,
   minCorrections: 5,
   calibrateAlwaysUpTo: 20,
