@@ -9,7 +9,11 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') }, external },
+      // The in-context worker is its own entry: context-client.ts finds it beside the main bundle.
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src/main/index.ts'), 'context-worker': resolve(__dirname, 'src/main/core/incontext/worker.ts') },
+        external,
+      },
     },
   },
   preload: {

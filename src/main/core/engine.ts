@@ -9,7 +9,6 @@ import { createDispatcher, type Dispatch } from './dispatch'
 import { createEventBus, type EventBus } from './event-bus'
 import { createExporter, type Exporter } from './export/batch-export'
 import type { ContextSettings } from './incontext/settings'
-import { createSimilaritySearch } from './incontext/similarity'
 import { loadRecognizer, type Recognizer } from './recognize/recognizer'
 import { openLibrary } from './store/db'
 import { version } from './version'
@@ -55,9 +54,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     host: options.host,
   })
   const batches = createBatchService({ db, recognizer, events })
-  const similarity = await createSimilaritySearch(120)
   const pools = createPoolService({ db, modelId: recognizer.model.id, dim: 120 })
-  const review = createReviewService({ db, recognizer, batches, events, similarity, pools, settings: options.context })
+  const review = createReviewService({ db, recognizer, batches, events, pools, settings: options.context })
   const batchOf = (lineId: number) => batches.line(lineId).batchId
   const log = createSessionLog({ index: review.index, batchOf })
   const exporter = createExporter({ index: review.index, events, exists: (batchId) => batches.exists(batchId) })
@@ -81,7 +79,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'review:decision': (input) => review.decision(input.batchId),
     'pool:save': async (input) => {
       const ctx = await review.context(input.batchId)
-      return pools.save(input.name, ctx.savedEntries(), ctx.decided.trust)
+      return pools.save(input.name, await ctx.savedEntries(), ctx.decided.trust)
     },
     'pool:list': () => pools.list(),
     'pool:use': async (input) => {
@@ -110,8 +108,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     async close() {
       batches.cancelAll()
       await batches.idle()
-      review.close()
-      await similarity.release()
+      await review.close()
       await recognizer.release()
       db.close()
     },

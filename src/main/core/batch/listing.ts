@@ -6,7 +6,7 @@ import { basename } from 'node:path'
 import type { LineFilter, LineOrder, LineRow } from '../../../shared/api'
 import { hardness } from '../../../shared/review-order'
 import type { EventBus } from '../event-bus'
-import type { BatchContext } from '../incontext/context'
+import type { ContextView } from '../incontext/context-client'
 import type { Db } from '../store/db'
 
 export interface ListEntry {
@@ -63,14 +63,14 @@ const FULL_REFRESH = 5_000
 interface Cached {
   entries: ListEntry[]
   byId: Map<number, number>
-  context: BatchContext | undefined
+  context: ContextView | undefined
   dirty: Set<number>
   full: boolean
   orders: Map<string, Int32Array>
   totals: BatchTotals | null
 }
 
-export function createLineIndex(deps: { db: Db; events: EventBus; contextOf: (batchId: number) => BatchContext | undefined }): LineIndex {
+export function createLineIndex(deps: { db: Db; events: EventBus; contextOf: (batchId: number) => ContextView | undefined }): LineIndex {
   const { db, events, contextOf } = deps
   const select = `
     SELECT l.id, l.idx AS "index", l.source_path AS path, r.text, r.confidence, r.error,
@@ -90,7 +90,7 @@ export function createLineIndex(deps: { db: Db; events: EventBus; contextOf: (ba
     if (c.dirty.size > FULL_REFRESH) c.full = true
   })
 
-  function toEntry(r: any, ctx: BatchContext | undefined): ListEntry {
+  function toEntry(r: any, ctx: ContextView | undefined): ListEntry {
     const state: ListEntry['state'] = !r.hasReading ? 'pending' : r.error ? 'failed' : 'read'
     const modelText = r.text ?? ''
     const modelConfidence = r.confidence ?? 0

@@ -1,9 +1,8 @@
 import type { ApiParsedInput, ContextDecision, LinePage, LineRow, ReviewUpdate } from '../../../shared/api'
 import { LectorError } from '../errors'
 import type { EventBus } from '../event-bus'
-import { BatchContext } from '../incontext/context'
+import { createContextClient, type ContextClient } from '../incontext/context-client'
 import type { ContextSettings } from '../incontext/settings'
-import type { SimilaritySearch } from '../incontext/similarity'
 import type { Decoded } from '../recognize/ctc'
 import type { Recognizer } from '../recognize/recognizer'
 import type { Db } from '../store/db'
@@ -30,9 +29,9 @@ export interface ReviewService {
   index: LineIndex
   /** The decision of a batch whose context is loaded, without loading it. */
   loadedDecision(batchId: number): ContextDecision | null
-  close(): void
+  close(): Promise<void>
   /** The context of a batch, loaded (and fully computed) on first use. */
-  context(batchId: number): Promise<BatchContext>
+  context(batchId: number): Promise<ContextClient>
   /** Forgets a batch's loaded context (its named pool changed); the next use loads it again. */
   reset(batchId: number): Promise<void>
 }
@@ -47,15 +46,14 @@ export function createReviewService(deps: {
   recognizer: Recognizer
   batches: BatchService
   events: EventBus
-  similarity: SimilaritySearch
   /** Named pools a batch may start from. */
   pools?: Pick<PoolService, 'forBatch'>
   settings?: Partial<ContextSettings>
 }): ReviewService {
-  const { db, recognizer, batches, events, similarity } = deps
-  const contexts = new Map<number, Promise<BatchContext>>()
+  const { db, recognizer, batches, events } = deps
+  const contexts = new Map<number, Promise<ContextClient>>()
   // Contexts whose load has finished: listing lines never waits for one (recognition may still run).
-  const ready = new Map<number, BatchContext>()
+  const ready = new Map<number, ContextClient>()
   const queues = new Map<number, Promise<unknown>>()
   const index = createLineIndex({ db, events, contextOf: (batchId) => ready.get(batchId) })
 
@@ -86,11 +84,11 @@ export function createReviewService(deps: {
     return row.batchId
   }
 
-  async function load(batchId: number): Promise<BatchContext> {
+  async function load(batchId: number): Promise<ContextClient> {
     await batches.whenRead(batchId)
-    const ctx = new BatchContext({ similarity, alphabet: recognizer.alphabet, dim: 120 }, deps.settings)
+    const ctx = await createContextClient({ ...recognizer.alphabetSource, dim: 120, settings: deps.settings })
     const rows = q.cached.all(batchId) as any[]
-    ctx.addLines(
+    await ctx.addLines(
       rows.map((r) => {
         const frames = decodeFrames(r)
         const model: Decoded = {
@@ -102,9 +100,9 @@ export function createReviewService(deps: {
       }),
     )
     const saved = deps.pools?.forBatch(batchId)
-    if (saved) ctx.loadSavedPool(saved.entries, saved.trust)
+    if (saved) await ctx.loadSavedPool(saved.entries, saved.trust)
     const corrections = q.latest.all(batchId) as Array<{ lineId: number; text: string | null }>
-    ctx.loadCorrections(corrections.filter((c): c is { lineId: number; text: string } => c.text !== null))
+    await ctx.loadCorrections(corrections.filter((c): c is { lineId: number; text: string } => c.text !== null))
     await ctx.recomputeAll()
     ready.set(batchId, ctx)
     return ctx
@@ -113,11 +111,13 @@ export function createReviewService(deps: {
   /** Drops a batch's loaded context (its pool changed); the next use loads it again. */
   async function reset(batchId: number): Promise<void> {
     await (queues.get(batchId) ?? Promise.resolve()).catch(() => undefined)
+    const old = contexts.get(batchId)
     contexts.delete(batchId)
     ready.delete(batchId)
+    await old?.then((ctx) => ctx.close()).catch(() => undefined)
   }
 
-  function context(batchId: number): Promise<BatchContext> {
+  function context(batchId: number): Promise<ContextClient> {
     let ctx = contexts.get(batchId)
     if (!ctx) {
       ctx = load(batchId)
@@ -193,7 +193,11 @@ export function createReviewService(deps: {
     },
     index,
     loadedDecision: (batchId) => ready.get(batchId)?.decided ?? null,
-    close: () => index.close(),
+    async close() {
+      index.close()
+      const loaded = await Promise.allSettled(contexts.values())
+      await Promise.all(loaded.map((c) => (c.status === 'fulfilled' ? c.value.close() : undefined)))
+    },
   }
 
   /**

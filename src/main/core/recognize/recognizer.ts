@@ -31,6 +31,8 @@ export interface ReadOptions {
 export interface Recognizer {
   model: { id: string; name: string }
   alphabet: Alphabet
+  /** The alphabet as data (the keys file and its space convention), for threads that need it too. */
+  alphabetSource: { alphabetText: string; spaceAtEnd: boolean }
   provider: string
   skippedProviders: SkippedProvider[]
   batchSize: number
@@ -135,6 +137,7 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
   return {
     model: { id: model.id, name: model.name },
     alphabet,
+    alphabetSource: { alphabetText: model.alphabetText, spaceAtEnd: manifest.ctc.spaceAtEnd },
     provider,
     skippedProviders: skipped,
     batchSize,

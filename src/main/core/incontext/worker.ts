@@ -1,0 +1,82 @@
+// The in-context worker: one batch's BatchContext, off the engine's main thread. Its neighbour searches
+// (ONNX Runtime) and re-decoding never hold up the IPC, bridge or UI work of the host process.
+import { parentPort, workerData } from 'node:worker_threads'
+import { parseAlphabet } from '../recognize/alphabet'
+import { BatchContext, type ContextReading, type UpdateResult } from './context'
+import type { ContextSettings } from './settings'
+import { createSimilaritySearch } from './similarity'
+
+export interface WorkerInit {
+  alphabetText: string
+  spaceAtEnd: boolean
+  dim: number
+  settings?: Partial<ContextSettings>
+}
+
+export type Request =
+  | { op: 'addLines'; args: Parameters<BatchContext['addLines']> }
+  | { op: 'loadSavedPool'; args: Parameters<BatchContext['loadSavedPool']> }
+  | { op: 'loadCorrections'; args: Parameters<BatchContext['loadCorrections']> }
+  | { op: 'recomputeAll'; args: Parameters<BatchContext['recomputeAll']> }
+  | { op: 'correct'; args: Parameters<BatchContext['correct']> }
+  | { op: 'savedEntries'; args: [] }
+  | { op: 'close'; args: [] }
+
+/** After an update: the readings that changed (null: back to the model's), and the batch's decision. */
+export interface UpdateReply {
+  result: UpdateResult
+  readings: Array<[number, ContextReading | null]>
+  decision: BatchContext['decided']
+}
+
+const init = workerData as WorkerInit
+const port = parentPort!
+const similarity = await createSimilaritySearch(init.dim)
+const ctx = new BatchContext(
+  { similarity, alphabet: parseAlphabet(init.alphabetText, { spaceAtEnd: init.spaceAtEnd }), dim: init.dim },
+  init.settings,
+)
+let lineIds: number[] = []
+
+function reply(result: UpdateResult, ids: number[]): UpdateReply {
+  return { result, readings: ids.map((id) => [id, ctx.reading(id)]), decision: ctx.decided }
+}
+
+async function handle(request: Request): Promise<unknown> {
+  switch (request.op) {
+    case 'addLines':
+      ctx.addLines(...request.args)
+      lineIds = lineIds.concat(request.args[0].map((l) => l.id))
+      return null
+    case 'loadSavedPool':
+      return ctx.loadSavedPool(...request.args)
+    case 'loadCorrections':
+      return ctx.loadCorrections(...request.args)
+    case 'recomputeAll':
+      return reply(await ctx.recomputeAll(...request.args), lineIds)
+    case 'correct': {
+      const result = await ctx.correct(...request.args)
+      return reply(result, [request.args[0], ...result.changed])
+    }
+    case 'savedEntries':
+      return ctx.savedEntries()
+    case 'close':
+      await similarity.release()
+      return null
+    default:
+      throw new Error(`unknown request ${(request as { op: string }).op}`)
+  }
+}
+
+// Requests are handled one at a time, in order: the context's state is never touched concurrently.
+let queue = Promise.resolve()
+port.on('message', ({ id, request }: { id: number; request: Request }) => {
+  queue = queue.then(async () => {
+    try {
+      port.postMessage({ id, ok: true, value: await handle(request) })
+    } catch (err) {
+      port.postMessage({ id, ok: false, message: err instanceof Error ? err.message : String(err) })
+    }
+  })
+})
+port.postMessage({ ready: true })
