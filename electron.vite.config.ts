@@ -9,9 +9,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      // The in-context worker is its own entry: context-client.ts finds it beside the main bundle.
+      // Each engine worker is its own entry: core/workers.ts finds it beside the main bundle.
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src/main/index.ts'), 'context-worker': resolve(__dirname, 'src/main/core/incontext/worker.ts') },
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          'context-worker': resolve(__dirname, 'src/main/core/incontext/worker.ts'),
+          'recognize-worker': resolve(__dirname, 'src/main/core/recognize/worker.ts'),
+        },
         external,
       },
     },

@@ -9,7 +9,8 @@ import { createDispatcher, type Dispatch } from './dispatch'
 import { createEventBus, type EventBus } from './event-bus'
 import { createExporter, type Exporter } from './export/batch-export'
 import type { ContextSettings } from './incontext/settings'
-import { loadRecognizer, type Recognizer } from './recognize/recognizer'
+import type { Recognizer } from './recognize/recognizer'
+import { startRecognizer } from './recognize/recognizer-client'
 import { openLibrary } from './store/db'
 import { version } from './version'
 
@@ -40,7 +41,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const db = openLibrary(options.libraryPath, { nativeBinding: options.nativeBinding })
   let recognizer: Recognizer
   try {
-    recognizer = await loadRecognizer({ providers: options.providers })
+    recognizer = await startRecognizer({ providers: options.providers })
   } catch (err) {
     db.close()
     throw err

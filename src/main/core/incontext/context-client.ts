@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
 import type { ContextDecision } from '../../../shared/api'
 import type { ContextReading, LineInput, SavedEntry, UpdateResult } from './context'
+import { startWorker } from '../workers'
 import type { Request, UpdateReply, WorkerInit } from './worker'
 
 /** What the host needs of a batch's context: synchronous reads of the latest readings, async updates. */
@@ -21,20 +19,12 @@ export interface ContextClient extends ContextView {
   close(): Promise<void>
 }
 
-/** The bundled worker beside the Electron main bundle, else the TypeScript source through tsx. */
-function startWorker(init: WorkerInit): Worker {
-  const bundled = new URL('./context-worker.js', import.meta.url)
-  if (existsSync(fileURLToPath(bundled))) return new Worker(bundled, { workerData: init })
-  const entry = new URL('./worker.ts', import.meta.url).href
-  return new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: { ...init, entry } })
-}
-
 /**
  * A batch's in-context state living in a worker thread (see worker.ts). Readings are mirrored here after
  * every update, so listing lines never waits on the worker.
  */
 export async function createContextClient(init: WorkerInit): Promise<ContextClient> {
-  const worker = startWorker(init)
+  const worker = startWorker('context-worker', new URL('./worker.ts', import.meta.url), init)
   const pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>()
   let nextId = 1
   let failure: Error | null = null

@@ -34,12 +34,12 @@ export interface LoadedModel {
   alphabetText: string
 }
 
-const require = createRequire(import.meta.url)
+const requireHere = createRequire(import.meta.url)
 
 // The package exports only its `./node` entry (a file at its root), so resolve that to find its folder.
 function packageDir(name: string): string {
   try {
-    return dirname(require.resolve(`${name}/node`))
+    return dirname(requireHere.resolve(`${name}/node`))
   } catch (err) {
     throw new Error(`The model package ${name} is not installed; run npm install.`, { cause: err })
   }
