@@ -7,6 +7,7 @@ import {
   type Result,
 } from '../../shared/api'
 import { LectorError } from './errors'
+import { describeStoreError } from './store/db'
 
 export type Handlers = { [K in ApiName]: (input: ApiParsedInput<K>) => Promise<ApiOutput<K>> | ApiOutput<K> }
 
@@ -33,6 +34,8 @@ export function createDispatcher(handlers: Handlers, log: (err: unknown) => void
     } catch (err) {
       if (err instanceof LectorError) return { ok: false, code: err.code, message: err.message }
       log(err)
+      const stored = describeStoreError(err)
+      if (stored) return { ok: false, code: stored.code, message: stored.message }
       return { ok: false, code: 'internal', message: err instanceof Error ? err.message : String(err) }
     }
   }

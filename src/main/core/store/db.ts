@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { LectorError } from '../errors'
@@ -22,7 +22,14 @@ export interface OpenOptions {
 export function openLibrary(path: string, options: OpenOptions = {}): Db {
   const migrations = options.migrations ?? allMigrations
   const isNew = path === ':memory:' || !existsSync(path)
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  if (path !== ':memory:') {
+    try {
+      mkdirSync(dirname(path), { recursive: true })
+    } catch (err) {
+      throw new LectorError('unavailable', `Cannot create the folder of the library ${path}: ${(err as Error).message}`, { cause: err })
+    }
+    if (!options.readonly) assertWritable(path, isNew)
+  }
   let db: Db
   try {
     db = new Database(path, { nativeBinding: options.nativeBinding, readonly: options.readonly ?? false })
@@ -59,7 +66,36 @@ export function openLibrary(path: string, options: OpenOptions = {}): Db {
     return db
   } catch (err) {
     db.close()
-    throw err
+    throw damaged(err, path)
+  }
+}
+
+/**
+ * SQLite opens a write-protected file read-only without a word (the first correction would then fail),
+ * and WAL keeps two files beside the library: say so before anything is read or written.
+ */
+function assertWritable(path: string, isNew: boolean): void {
+  const folder = dirname(path)
+  if (!isNew && !canWrite(path)) {
+    throw new LectorError(
+      'unavailable',
+      `The library ${path} is read-only. Lector saves every correction in it as you work: make the file writable, or choose another library. Nothing was changed.`,
+    )
+  }
+  if (!canWrite(folder)) {
+    throw new LectorError(
+      'unavailable',
+      `The folder ${folder} is read-only, and Lector keeps its journal files beside the library ${path}: make the folder writable, or choose another library. Nothing was changed.`,
+    )
+  }
+}
+
+function canWrite(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK)
+    return true
+  } catch {
+    return false
   }
 }
 
@@ -81,4 +117,32 @@ function backup(db: Db, path: string, version: number): void {
   let target = `${path}.v${version}.bak`
   for (let i = 1; existsSync(target); i++) target = `${path}.v${version}.${i}.bak`
   db.prepare('VACUUM INTO ?').run(target)
+}
+
+/** A damaged file found while opening (SQLITE_CORRUPT: a page of the schema is garbage) says so clearly. */
+function damaged(err: unknown, path: string): unknown {
+  if (!isDamage(err)) return err
+  return new LectorError(
+    'unreadable',
+    `The library ${path} is damaged (${(err as Error).message}). It was left untouched: open a backup of it (library.db.v<N>.bak beside it, if there is one), or choose another library.`,
+    { cause: err },
+  )
+}
+
+/**
+ * A request that meets a damaged page (found only when it is read) is answered in words, not as an
+ * internal error; other errors are left to the caller.
+ */
+export function describeStoreError(err: unknown): LectorError | null {
+  if (!isDamage(err)) return null
+  return new LectorError(
+    'unreadable',
+    `The library is damaged (${(err as Error).message}). Open a backup of it (library.db.v<N>.bak beside it, if there is one), or choose another library.`,
+    { cause: err },
+  )
+}
+
+function isDamage(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code)
 }
