@@ -1,0 +1,327 @@
+// Crash safety: the engine runs in a child process (engine-child.ts) that is killed with SIGKILL at seeded
+// random moments — while it starts (library creation, migrations, model loading), imports a folder,
+// recognizes it, loads a batch's context, commits a correction or re-decodes after one — and restarted.
+// After every kill the next start must open the library, show every acknowledged correction, and show the
+// batch as it was committed. LECTOR_KILLS sets the number of kills (20 here; 200 for the long run),
+// LECTOR_SEED the seed.
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { BatchSummary } from '../../src/shared/api'
+import { renderLines } from '../fixtures/render-lines'
+import { lastMarker, runChild, type ChildRun, type KillPlan } from './child-process'
+
+const KILLS = Number(process.env.LECTOR_KILLS ?? 20)
+const SEED = Number(process.env.LECTOR_SEED ?? 20240607)
+/** Kills per library before a fresh one is started (so import and recognition are hit again). */
+const KILLS_PER_LIBRARY = 5
+// 80 lines: two recognition steps (64 + 16), so a kill can leave a batch partly read.
+const LINES = 80
+const words = ['total', 'cash', 'change', 'rounding', 'amount', 'tax', 'invoice', 'receipt', 'date', 'time', 'cashier', 'thank']
+const texts = Array.from({ length: LINES }, (_, i) => `${words[i % 12]} ${words[(i * 7 + 3) % 12]} ${10 + ((i * 37) % 89)}`)
+// Correction j goes to line (37 j mod 80), visiting every line once per 80 corrections; the text
+// alternates between upper case (a convention context learns, so corrections re-decode other lines) and
+// capitalised, so two successive corrections of one line always differ.
+const corrections = Array.from({ length: 4000 }, (_, j) => {
+  const index = (j * 37) % LINES
+  const t = texts[index]
+  return { index, text: Math.floor(j / LINES) % 2 === 0 ? t.toUpperCase() : t[0].toUpperCase() + t.slice(1) }
+})
+
+function mulberry32(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+interface RowView {
+  id: number
+  index: number
+  state: string
+  source: string
+  text: string
+  error: string | null
+}
+
+type Phase =
+  | 'starting (library, migrations, model)'
+  | 'opening the folder'
+  | 'recognition'
+  | 'listing, loading the context'
+  | 'correction, before its commit'
+  | 'correction, after its commit (re-decoding)'
+  | 'between corrections'
+
+/** What one library has been through, as the parent saw it. */
+class Episode {
+  readonly library: string
+  /** Per line index: the latest correction known to be committed (acknowledged, or seen after a kill). */
+  readonly committed = new Map<number, number>()
+  /** Every acknowledged correction, in order. */
+  readonly ackOrder: number[] = []
+  /** Corrections in flight at a kill that turned out to be committed. */
+  readonly landed = new Set<number>()
+  /** The first correction not acknowledged yet: where the next start begins. */
+  next = 0
+  batchKnown = false
+  readDone = 0
+  /** The correction in flight when the last kill landed, until a start shows whether it was committed. */
+  inflight: number | null = null
+  constructor(dir: string, n: number) {
+    this.library = join(dir, `library-${n}.db`)
+  }
+}
+
+const stats = {
+  kills: 0,
+  runs: 0,
+  acks: 0,
+  phases: new Map<Phase, number>(),
+  stalledRestarts: 0,
+  resumedRestarts: 0,
+  libraries: 0,
+}
+const count = (phase: Phase) => stats.phases.set(phase, (stats.phases.get(phase) ?? 0) + 1)
+
+let dir: string
+let folder: string
+let correctionsFile: string
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lector-crash-'))
+  folder = join(dir, 'lines')
+  await renderLines(folder, texts)
+  correctionsFile = join(dir, 'corrections.json')
+  writeFileSync(correctionsFile, JSON.stringify(corrections))
+})
+
+function args(ep: Episode, count?: number): string[] {
+  const a = ['--library', ep.library, '--folder', folder, '--corrections', correctionsFile, '--start', String(ep.next)]
+  return count === undefined ? a : [...a, '--count', String(count)]
+}
+
+function describeRun(run: ChildRun): string {
+  const out = run.out.map((o) => `${o.t.toFixed(0).padStart(6)} ${o.line.slice(0, 160)}`).join('\n')
+  return `exit ${run.code ?? run.signal}${run.killed ? ' (killed)' : ''}\n${out}\nstderr:\n${run.stderr.slice(-2000)}`
+}
+
+/** Where the kill landed, from the last thing the child said (null: a correction in flight, see checkStart). */
+function phaseOf(run: ChildRun): Phase | null {
+  const last = run.out.at(-1)?.line ?? ''
+  if (!run.out.length) return 'starting (library, migrations, model)'
+  if (last === 'open' || last.startsWith('list ')) return 'opening the folder'
+  if (last.startsWith('opened') || last.startsWith('progress')) return 'recognition'
+  if (last.startsWith('try ')) return null
+  if (last.startsWith('ack ')) return 'between corrections'
+  return 'listing, loading the context'
+}
+
+/**
+ * Checks what a (re)started engine shows before it changes anything: one batch with every line, the
+ * recognition it had committed, every acknowledged correction, and nothing a correction did not write.
+ */
+function checkStart(ep: Episode, run: ChildRun, context: string) {
+  if (lastMarker(run, 'open') === undefined) {
+    expect(run.killed, `the library opens\n${context}`).toBe(true)
+    return // killed while starting
+  }
+  const list = JSON.parse(lastMarker(run, 'list') ?? 'null') as BatchSummary[] | null
+  if (list === null) return // killed before listing
+  expect(list.length, `at most one batch per library\n${context}`).toBeLessThanOrEqual(1)
+  if (ep.batchKnown) expect(list.length, `a batch that was opened is still there\n${context}`).toBe(1)
+  const batch = list[0]
+  if (!batch) return
+  expect(batch, context).toMatchObject({ lineCount: LINES, errorCount: 0 })
+  expect(batch.doneCount, `recognition committed is kept\n${context}`).toBeGreaterThanOrEqual(ep.readDone)
+  expect(batch.doneCount).toBeLessThanOrEqual(LINES)
+  const rows = JSON.parse(lastMarker(run, 'lines') ?? 'null') as RowView[] | null
+  if (rows === null) return // killed before listing the lines
+  expect(rows.map((r) => r.index), context).toEqual(texts.map((_, i) => i))
+  expect(rows.filter((r) => r.state === 'read').length, `batch:list and batch:lines agree\n${context}`).toBe(batch.doneCount)
+  for (const r of rows) {
+    expect(r.error, context).toBeNull()
+    expect(['read', 'pending'], context).toContain(r.state)
+  }
+  if (batch.doneCount < LINES) {
+    const resumed = lastMarker(run, 'resumed') !== undefined
+    const stalled = lastMarker(run, 'stalled')
+    expect(resumed || stalled === String(LINES - batch.doneCount), `an unfinished batch is resumed or left pending\n${context}`).toBe(true)
+    if (resumed) stats.resumedRestarts++
+    else stats.stalledRestarts++
+  }
+  // Every line shows its latest committed correction; the one in flight at the kill may have landed.
+  const inflight = ep.inflight
+  let landed = false
+  for (const r of rows) {
+    const j = ep.committed.get(r.index)
+    if (inflight !== null && corrections[inflight].index === r.index && r.source === 'human' && r.text === corrections[inflight].text) {
+      landed = true
+      continue
+    }
+    if (j === undefined) {
+      expect(r.source, `line ${r.index} was never corrected\n${context}`).not.toBe('human')
+      continue
+    }
+    expect([r.source, r.text], `line ${r.index} shows correction ${j}\n${context}`).toEqual(['human', corrections[j].text])
+  }
+  if (inflight !== null) {
+    count(landed ? 'correction, after its commit (re-decoding)' : 'correction, before its commit')
+    if (landed) {
+      ep.landed.add(inflight)
+      ep.committed.set(corrections[inflight].index, inflight)
+    }
+    ep.inflight = null
+  }
+}
+
+/** Takes in what a run did: acknowledgements, recognition progress, the correction in flight at a kill. */
+function absorb(ep: Episode, run: ChildRun, context: string) {
+  for (const { line } of run.out) {
+    const [word, a, b] = line.split(' ')
+    if (word === 'refused') throw new Error(`a correction was refused: ${line}\n${context}`)
+    if (word === 'opened') ep.batchKnown = true
+    if (word === 'list' && line !== 'list []') ep.batchKnown = true
+    if (word === 'progress') ep.readDone = Math.max(ep.readDone, Number(a.split('/')[0]))
+    if (word === 'read') ep.readDone = Math.max(ep.readDone, (JSON.parse(line.slice(5)) as BatchSummary).doneCount)
+    if (word === 'ack') {
+      const j = Number(b)
+      ep.committed.set(corrections[j].index, j)
+      ep.ackOrder.push(j)
+      ep.next = j + 1
+      stats.acks++
+    }
+    if (word === 'skip') ep.next = Number(a) + 1
+    if (word === 'already') {
+      // Committed by an earlier start that was killed before acknowledging it (checkStart saw it land).
+      expect(ep.landed.has(Number(a)), `correction ${a} was committed but never acknowledged\n${context}`).toBe(true)
+      ep.next = Number(a) + 1
+    }
+  }
+  const last = run.out.at(-1)?.line ?? ''
+  if (run.killed && last.startsWith('try ')) ep.inflight = Number(last.split(' ')[1])
+}
+
+/** After a clean close: the file is a sound database holding exactly what the parent saw acknowledged. */
+function checkFile(ep: Episode) {
+  const db = new Database(ep.library, { readonly: true, fileMustExist: true })
+  try {
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
+    expect(db.pragma('foreign_key_check')).toEqual([])
+    const bad = db.prepare('SELECT count(*) FROM readings WHERE error IS NOT NULL OR features IS NULL OR frames IS NULL').pluck().get()
+    expect(bad, 'every committed reading is whole').toBe(0)
+    const rows = db
+      .prepare('SELECT l.idx AS "index", c.text FROM corrections c JOIN lines l ON l.id = c.line_id ORDER BY c.id')
+      .all() as Array<{ index: number; text: string }>
+    // The acknowledged corrections appear in order; anything else is a correction that was in flight.
+    let k = 0
+    for (const row of rows) {
+      const want = ep.ackOrder[k]
+      if (want !== undefined && corrections[want].index === row.index && corrections[want].text === row.text) {
+        k++
+        continue
+      }
+      const known = [...ep.landed].some((j) => corrections[j].index === row.index && corrections[j].text === row.text)
+      expect(known, `correction row ${JSON.stringify(row)} is acknowledged or was in flight at a kill`).toBe(true)
+    }
+    expect(k, 'every acknowledged correction is in the corrections table, in order').toBe(ep.ackOrder.length)
+  } finally {
+    db.close()
+  }
+}
+
+async function campaign(kills: number, seed: number) {
+  const random = mulberry32(seed)
+  let recognitionMs = 2500 // refined from what the children report
+  let libraries = 0
+  while (stats.kills < kills) {
+    const ep = new Episode(dir, libraries++)
+    stats.libraries++
+    let killsHere = 0
+    while (killsHere < KILLS_PER_LIBRARY && stats.kills < kills) {
+      let plan: KillPlan
+      // A new library: kill while starting, while recognizing, or once it has been read (a recognition
+      // that is cut short is not resumed, see below, so those libraries see few corrections).
+      // Once read: at a random moment of the corrections, or within a few milliseconds of dispatching
+      // one (its transaction and fsync).
+      const r = ep.batchKnown ? 0.5 + random() / 2 : random()
+      if (r < 0.15) plan = { after: 'spawn', delayMs: Math.floor(random() * 1500) }
+      else if (r < 0.5) plan = { after: 'opened', delayMs: Math.floor(random() * recognitionMs) }
+      else if (r < 0.75) plan = { after: 'read', delayMs: Math.floor(random() * 1500) }
+      else plan = { after: 'try', nth: 2 + Math.floor(random() * 20), delayMs: Math.floor(random() * 4) }
+      const run = await runChild(args(ep), plan)
+      stats.runs++
+      const context = `seed ${seed}, library ${ep.library}, kill ${stats.kills + 1} (${plan.after} ${plan.nth ?? 1} + ${plan.delayMs} ms)\n${describeRun(run)}`
+      checkStart(ep, run, context)
+      absorb(ep, run, context)
+      const opened = run.out.find((o) => o.line.startsWith('opened'))
+      const read = run.out.find((o) => o.line.startsWith('read'))
+      if (opened && read) recognitionMs = read.t - opened.t
+      if (!run.killed) {
+        // It finished first (nothing left to correct): that is not a kill.
+        expect(run.code, context).toBe(0)
+        break
+      }
+      stats.kills++
+      killsHere++
+      const phase = phaseOf(run)
+      if (phase) count(phase)
+      if (process.env.LECTOR_CRASH_LOG) console.log(`kill ${stats.kills}: ${plan.after} ${plan.nth ?? 1} + ${plan.delayMs} ms → ${phase ?? 'correction in flight'} (${run.out.length} lines)`)
+    }
+    // A clean start after the last kill: it must see everything, correct a few more lines and close.
+    const final = await runChild(args(ep, 5))
+    stats.runs++
+    const context = `seed ${seed}, library ${ep.library}, clean run\n${describeRun(final)}`
+    checkStart(ep, final, context)
+    absorb(ep, final, context)
+    expect(final.code, context).toBe(0)
+    expect(lastMarker(final, 'done'), context).toBe('')
+    checkFile(ep)
+  }
+}
+
+describe('crash safety', () => {
+  it(
+    `keeps every acknowledged correction and a consistent batch through ${KILLS} kills at random moments`,
+    async () => {
+      const started = performance.now()
+      await campaign(KILLS, SEED)
+      const phases = [...stats.phases].filter(([, n]) => n > 0).map(([p, n]) => `  ${p}: ${n}`).join('\n')
+      console.log(
+        `crash safety (seed ${SEED}): ${stats.kills} kills, ${stats.runs} starts, ${stats.libraries} libraries, ` +
+          `${stats.acks} acknowledged corrections, all present after every restart; ` +
+          `${stats.stalledRestarts} restarts found a partly read batch left pending, ${stats.resumedRestarts} resumed; ` +
+          `${((performance.now() - started) / 1000).toFixed(0)} s\nkills by phase:\n${phases}`,
+      )
+      expect(stats.kills).toBe(KILLS)
+    },
+    KILLS * 20_000 + 60_000,
+  )
+
+  // Missing feature (issue 7): recognition interrupted by a crash is not resumed when the library is
+  // opened again; the unread lines stay 'pending', without an error, until the folder is opened anew.
+  // This test accepts both; when resuming is built, its second branch is the one to keep.
+  it('keeps the lines read before a crash in recognition and leaves the rest pending or resumes them', async () => {
+    const ep = new Episode(dir, 999)
+    const first = await runChild(args(ep, 0), { after: 'progress', delayMs: 0 })
+    const context = describeRun(first)
+    expect(first.killed, context).toBe(true)
+    const committed = Number(lastMarker(first, 'progress')!.split('/')[0])
+    expect(committed, context).toBeLessThan(LINES)
+    const again = await runChild(args(ep, 0))
+    expect(again.code, describeRun(again)).toBe(0)
+    const rows = JSON.parse(lastMarker(again, 'lines')!) as RowView[]
+    expect(rows.filter((r) => r.state === 'read').length).toBeGreaterThanOrEqual(committed)
+    expect(rows.every((r) => r.error === null && r.state !== 'failed')).toBe(true)
+    const read = JSON.parse(lastMarker(again, 'read')!) as BatchSummary
+    if (lastMarker(again, 'resumed') !== undefined) expect(read.doneCount).toBe(LINES)
+    else {
+      expect(lastMarker(again, 'stalled')).toBe(String(LINES - read.doneCount))
+      expect(read).toMatchObject({ doneCount: rows.filter((r) => r.state === 'read').length, jobId: null })
+    }
+  })
+})

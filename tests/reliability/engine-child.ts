@@ -1,0 +1,104 @@
+// The process the crash-safety test kills. Run as
+//   node --import tsx tests/reliability/engine-child.ts --library L --folder F --corrections C.json [--start K] [--count M]
+// It opens the real engine on L, shows what the library holds (before changing anything), opens folder F
+// as a batch unless the library has it already, waits for recognition, then applies corrections K, K+1, …
+// (at most M of them) from C.json (`[{ index, text }]`, index = the line's place in the batch) one at a time through
+// `engine.dispatch('review:correct', …)`. One line of stdout per step (pipes are written synchronously
+// on Linux, so a line the parent sees happened before the kill):
+//   open                       the engine is up (library opened, migrations run, model loaded)
+//   list <json>                batch:list
+//   lines <json>               the batch's lines as batch:lines shows them (only for a batch that existed)
+//   opened <batchId>           the folder was opened as a new batch (recognition starts)
+//   resumed <jobId>            the batch was not fully read and a recognition job is running for it
+//   stalled <pending>          the batch was not fully read and nothing is reading it
+//   progress <done>/<total>    a recognition step was committed
+//   read <json>                recognition is over: the batch's summary
+//   try <j> <lineId>           correction j is being dispatched
+//   ack <lineId> <j>           correction j was acknowledged (dispatch resolved ok)
+//   skip <j> <state>           correction j is for a line that was not read; not sent
+//   already <j>                correction K (the first) is the line's latest already: it was committed
+//                              before a kill cut its acknowledgement off; not sent again
+//   refused <j> <json>         dispatch answered { ok: false } (the parent fails the test)
+//   done                       every correction was applied; the engine closes and the process exits 0
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import type { ApiName, BatchSummary, LineRow } from '../../src/shared/api'
+import { createEngine } from '../../src/main/core/engine'
+
+const { values } = parseArgs({
+  options: {
+    library: { type: 'string' },
+    folder: { type: 'string' },
+    corrections: { type: 'string' },
+    start: { type: 'string', default: '0' },
+    count: { type: 'string' },
+  },
+})
+if (!values.library || !values.folder || !values.corrections) {
+  process.stderr.write('usage: engine-child.ts --library FILE --folder DIR --corrections FILE.json [--start K] [--count M]\n')
+  process.exit(2)
+}
+const folder = resolve(values.folder)
+const corrections = JSON.parse(readFileSync(values.corrections, 'utf8')) as Array<{ index: number; text: string }>
+const say = (line: string) => process.stdout.write(`${line}\n`)
+
+const engine = await createEngine({ libraryPath: values.library, host: 'cli', providers: ['cpu'] })
+say('open')
+
+async function call<T>(name: ApiName, input: unknown): Promise<T> {
+  const result = await engine.dispatch(name, input)
+  if (!result.ok) throw new Error(`${name}: ${result.code}: ${result.message}`)
+  return result.value as T
+}
+
+async function allLines(batchId: number): Promise<LineRow[]> {
+  const rows: LineRow[] = []
+  for (let offset = 0; ; offset += 500) {
+    const page = await call<{ total: number; rows: LineRow[] }>('batch:lines', { batchId, offset, limit: 500 })
+    rows.push(...page.rows)
+    if (rows.length >= page.total || !page.rows.length) return rows
+  }
+}
+
+const list = await call<BatchSummary[]>('batch:list', {})
+say(`list ${JSON.stringify(list)}`)
+let batch = list.find((b) => b.source === folder)
+if (batch) {
+  const rows = await allLines(batch.id)
+  say(`lines ${JSON.stringify(rows.map((r) => ({ id: r.id, index: r.index, state: r.state, source: r.source, text: r.text, error: r.error })))}`)
+  if (batch.doneCount < batch.lineCount) say(batch.jobId ? `resumed ${batch.jobId}` : `stalled ${batch.lineCount - batch.doneCount}`)
+} else {
+  engine.events.on('job:progressed', (p) => p.state === 'running' && p.done > 0 && say(`progress ${p.done}/${p.total}`))
+  batch = await call<BatchSummary>('batch:openFolder', { path: folder })
+  say(`opened ${batch.id}`)
+}
+await engine.batches.whenRead(batch.id)
+const summary = (await call<BatchSummary[]>('batch:list', {})).find((b) => b.id === batch.id)!
+say(`read ${JSON.stringify(summary)}`)
+
+const rows = await allLines(batch.id)
+const start = Number(values.start)
+const end = Math.min(corrections.length, values.count ? start + Number(values.count) : corrections.length)
+for (let j = start; j < end; j++) {
+  const { index, text } = corrections[j]
+  const line = rows[index]
+  if (line.state !== 'read') {
+    say(`skip ${j} ${line.state}`)
+    continue
+  }
+  if (j === start && line.source === 'human' && line.text === text) {
+    say(`already ${j}`)
+    continue
+  }
+  say(`try ${j} ${line.id}`)
+  const result = await engine.dispatch('review:correct', { lineId: line.id, text })
+  if (!result.ok) {
+    say(`refused ${j} ${JSON.stringify(result)}`)
+    process.exitCode = 1
+    break
+  }
+  say(`ack ${line.id} ${j}`)
+}
+say('done')
+await engine.close()
