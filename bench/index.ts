@@ -1,8 +1,10 @@
 // npm run bench -- <name> [options]: benchmarks that print figures (never assertions).
+import { benchLoad } from './load'
 import { benchRecognize } from './recognize'
 import { benchUi } from './ui'
 
 const benches: Record<string, (args: string[]) => Promise<void>> = {
+  load: benchLoad,
   recognize: benchRecognize,
   ui: benchUi,
 }

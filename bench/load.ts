@@ -1,0 +1,190 @@
+// npm run bench -- load [--lines 50000] [--distinct 200] [--corrections 300] [--keep]
+// A large batch end to end through the real engine and model: a folder of N line images (a few hundred
+// rendered lines, hard-linked over and over) is imported, recognized, listed, reviewed by a simulated
+// reviewer (hardest first: a wrong line is typed over with its true text, a right one accepted), exported,
+// and opened again after a restart. Prints, per step, its time and the longest the event loop was blocked
+// (perf_hooks.monitorEventLoopDelay; a step that blocks it more than 100 ms freezes the Electron UI), and
+// the peak resident memory.
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { parseArgs } from 'node:util'
+import type { BatchSummary, LinePage, ReviewUpdate } from '../src/shared/api'
+import { createEngine, type Engine } from '../src/main/core/engine'
+import { renderLines, type FontName } from '../tests/fixtures/render-lines'
+
+const BLOCKED_MS = 100
+const words = 'TOTAL CASH CHANGE ROUNDING GST QTY ITEM PRICE Invoice Receipt No. Date Time Cashier Thank you please come again SDN BHD Jalan Taman'.split(' ')
+
+/** Receipt-like lines, deterministic: 1–6 words and amounts, three fonts. */
+function distinctTexts(n: number): Array<{ file: string; text: string; font: FontName }> {
+  let seed = 11
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+  const fonts: FontName[] = ['sans', 'serif', 'mono']
+  return Array.from({ length: n }, (_, i) => {
+    const parts = Array.from({ length: 1 + Math.floor(rand() * 6) }, () =>
+      rand() < 0.3 ? (rand() * 1000).toFixed(2) : words[Math.floor(rand() * words.length)],
+    )
+    return { file: `d${String(i).padStart(4, '0')}.png`, text: parts.join(' '), font: fonts[i % 3] }
+  })
+}
+
+interface Step {
+  step: string
+  ms: number
+  /** The longest event-loop delay seen during the step. */
+  maxBlockMs: number
+  /** What else the step measured. */
+  note?: string
+}
+
+async function call<T>(engine: Engine, name: string, input: unknown): Promise<T> {
+  const result = await engine.dispatch(name, input)
+  if (!result.ok) throw new Error(`${name}: ${result.code}: ${result.message}`)
+  return result.value as T
+}
+
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? 0
+
+export async function benchLoad(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      lines: { type: 'string', default: '50000' },
+      distinct: { type: 'string', default: '200' },
+      corrections: { type: 'string', default: '300' },
+      keep: { type: 'boolean', default: false },
+    },
+  })
+  const n = Number(values.lines)
+  const distinct = Math.min(n, Number(values.distinct))
+  const corrections = Number(values.corrections)
+  const tmp = mkdtempSync(join(tmpdir(), 'lector-bench-load-'))
+
+  // The distinct lines are rendered once per machine; the big folder is links to them.
+  const texts = distinctTexts(distinct)
+  const sources = join(tmpdir(), `lector-bench-load-lines-${distinct}`)
+  if (!existsSync(join(sources, texts[texts.length - 1].file))) await renderLines(sources, texts)
+  const folder = join(tmp, 'batch')
+  mkdirSync(folder)
+  const truth = new Map<string, string>()
+  let linked = true
+  for (let i = 0; i < n; i++) {
+    const d = texts[(i * 7919) % distinct]
+    const name = `l${String(i).padStart(6, '0')}.png`
+    truth.set(name, d.text)
+    try {
+      if (linked) linkSync(join(sources, d.file), join(folder, name))
+      else copyFileSync(join(sources, d.file), join(folder, name))
+    } catch {
+      linked = false
+      copyFileSync(join(sources, d.file), join(folder, name))
+    }
+  }
+
+  const loop = monitorEventLoopDelay({ resolution: 10 })
+  loop.enable()
+  let peakRss = process.memoryUsage.rss()
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100)
+  const steps: Step[] = []
+  async function step<T>(name: string, work: () => Promise<T>, note?: (value: T, ms: number) => string): Promise<T> {
+    loop.reset()
+    const started = performance.now()
+    const value = await work()
+    const ms = performance.now() - started
+    steps.push({ step: name, ms, maxBlockMs: loop.max / 1e6, note: note?.(value, ms) })
+    console.error(`${name}: ${ms.toFixed(0)} ms, event loop blocked up to ${(loop.max / 1e6).toFixed(0)} ms`)
+    return value
+  }
+
+  const library = join(tmp, 'library.db')
+  const progressEvery = Math.max(1000, Math.round(n / 20))
+  let engine = await step('start the engine (model load, empty library)', () => createEngine({ libraryPath: library, host: 'cli', providers: ['cpu'] }))
+  let lastShown = 0
+  engine.events.on('job:progressed', (p) => {
+    if (p.jobId.startsWith('export-')) return
+    if (p.done - lastShown >= progressEvery || p.state !== 'running') {
+      lastShown = p.done
+      console.error(`  recognition ${p.state}: ${p.done}/${p.total}, ${p.linesPerSecond.toFixed(1)} lines/s, RSS ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MiB`)
+    }
+  })
+  const batch = await step(`open a folder of ${n.toLocaleString()} files`, () => call<BatchSummary>(engine, 'batch:openFolder', { path: folder }))
+  await step(
+    'recognize every line',
+    () => engine.batches.whenRead(batch.id),
+    (_, ms) => `${(n / (ms / 1000)).toFixed(1)} lines/s`,
+  )
+  const summary = (await call<BatchSummary[]>(engine, 'batch:list', {})).find((b) => b.id === batch.id)!
+  await step('first page, document order', () => call<LinePage>(engine, 'batch:lines', { batchId: batch.id, limit: 100 }))
+  await step('first page, hardest first (builds the order)', () => call<LinePage>(engine, 'batch:lines', { batchId: batch.id, order: 'hardest', limit: 100 }))
+  await step('a page in the middle, hardest first', () =>
+    call<LinePage>(engine, 'batch:lines', { batchId: batch.id, order: 'hardest', offset: Math.floor(n / 2), limit: 100 }),
+  )
+  await step('search "total"', () => call<LinePage>(engine, 'batch:lines', { batchId: batch.id, search: 'total', limit: 100 }))
+
+  // The simulated reviewer: always the hardest unreviewed line, as the review screen offers it.
+  const latencies: number[] = []
+  let typed = 0
+  const reviewed = await step(
+    `review ${corrections} lines, hardest first (type the true text, or accept)`,
+    async () => {
+      let done = 0
+      while (done < corrections) {
+        const page = await call<LinePage>(engine, 'batch:lines', { batchId: batch.id, order: 'hardest', filter: 'unreviewed', limit: 20 })
+        const readable = page.rows.filter((r) => r.state === 'read')
+        if (!readable.length) break
+        for (const row of readable) {
+          if (done >= corrections) break
+          const right = truth.get(row.file)!
+          const started = performance.now()
+          if (row.text === right) await call<ReviewUpdate>(engine, 'review:accept', { lineId: row.id })
+          else {
+            await call<ReviewUpdate>(engine, 'review:correct', { lineId: row.id, text: right })
+            typed++
+          }
+          latencies.push(performance.now() - started)
+          done++
+        }
+      }
+      return done
+    },
+    (done) => `${done} reviewed (${typed} typed); per correction median ${quantile(latencies, 0.5).toFixed(0)} ms, p95 ${quantile(latencies, 0.95).toFixed(0)} ms, max ${Math.max(0, ...latencies).toFixed(0)} ms`,
+  )
+  const stats = await call<{ context: number; decision: { trust: number } | null }>(engine, 'review:stats', { batchId: batch.id })
+  const csv = join(tmp, 'export.csv')
+  await step('export every line as CSV', () => call<{ bytes: number }>(engine, 'batch:export', { batchId: batch.id, format: 'csv', path: csv }), (r) => `${(r.bytes / 2 ** 10).toFixed(0)} KiB`)
+  await step('close the engine', () => engine.close())
+  engine = await step('start again on the full library', () => createEngine({ libraryPath: library, host: 'cli', providers: ['cpu'] }))
+  await step('first page after the restart (loads the context)', async () => {
+    const page = await call<LinePage>(engine, 'batch:lines', { batchId: batch.id, order: 'hardest', limit: 100 })
+    await engine.review.context(batch.id)
+    return page
+  })
+  const one = await step('one more correction after the restart', async () => {
+    const page = await call<LinePage>(engine, 'batch:lines', { batchId: batch.id, order: 'hardest', filter: 'unreviewed', limit: 1 })
+    return call<ReviewUpdate>(engine, 'review:correct', { lineId: page.rows[0].id, text: truth.get(page.rows[0].file)! })
+  }, (u) => `${u.changed.length} other lines changed`)
+  await engine.close()
+  clearInterval(sampler)
+  loop.disable()
+  const libraryMiB = statSync(library).size / 2 ** 20
+
+  console.log(`\nload: ${n.toLocaleString()} lines (${distinct} distinct images, ${linked ? 'hard-linked' : 'copied'}), CPU provider — ${new Date().toISOString()}`)
+  console.table(
+    steps.map((s) => ({
+      step: s.step,
+      ms: Math.round(s.ms),
+      'max event-loop block ms': Math.round(s.maxBlockMs),
+      [`> ${BLOCKED_MS} ms`]: s.maxBlockMs > BLOCKED_MS ? 'BLOCKED' : '',
+      note: s.note ?? '',
+    })),
+  )
+  console.log(
+    `batch: ${summary.lineCount} lines, ${summary.doneCount} read, ${summary.errorCount} failed; reviewed ${reviewed} (${typed} typed), ` +
+      `context trust ${stats.decision?.trust ?? 'n/a'}, ${stats.context} lines shown from context; last correction changed ${one.changed.length}`,
+  )
+  console.log(`peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB (process maxRSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB); library ${libraryMiB.toFixed(0)} MiB`)
+  if (values.keep) console.log(`kept: ${tmp}`)
+  else rmSync(tmp, { recursive: true, force: true })
+}
