@@ -16,6 +16,25 @@ export interface FrameNeighbours {
 const GRID = 64
 const quantize = (p: number) => Math.round(p * GRID) / GRID
 
+/**
+ * Writes the model's own row for frame t (what stays when context does not act) and returns how much
+ * context may act there: 0 without trust or neighbours, else the nearest neighbour's closeness — 1 under
+ * `nearDistance`, 0 past `farDistance`, linear between.
+ */
+function startRow(f: LineFrames, t: number, n: FrameNeighbours, trust: number, s: ContextSettings, outIndex: Uint16Array, outProb: Float32Array): number {
+  const base = t * f.k
+  outIndex.set(f.topIndex.subarray(base, base + f.k), base)
+  outProb.set(f.topProb.subarray(base, base + f.k), base)
+  if (trust <= 0 || n.count === 0) return 0
+  return Math.min(1, Math.max(0, (s.farDistance - (1 - n.sims[0])) / (s.farDistance - s.nearDistance)))
+}
+
+/** Neighbour i's vote, exp(−d / T); 0 once it is farther than the nearest by more than the vote window. */
+function voteWeight(n: FrameNeighbours, i: number, s: ContextSettings): number {
+  if (n.sims[0] - n.sims[i] > s.voteWindow) return 0
+  return Math.exp(-(1 - n.sims[i]) / s.temperature)
+}
+
 const MAX = 64
 const cls = new Int32Array(MAX)
 const prob = new Float64Array(MAX)
@@ -42,14 +61,8 @@ export function fuseFrame(
 ): number {
   const k = f.k
   const base = t * k
-  const copyModel = () => {
-    outIndex.set(f.topIndex.subarray(base, base + k), base)
-    outProb.set(f.topProb.subarray(base, base + k), base)
-    return -1
-  }
-  if (trust <= 0 || n.count === 0) return copyModel()
-  const closeness = Math.min(1, Math.max(0, (s.farDistance - (1 - n.sims[0])) / (s.farDistance - s.nearDistance)))
-  if (closeness <= 0) return copyModel()
+  const closeness = startRow(f, t, n, trust, s, outIndex, outProb)
+  if (closeness <= 0) return -1
   // Candidates: the model's characters (blank excluded), then any label the neighbours add.
   const mass = Math.max(1e-6, 1 - f.blank[t])
   let m = 0
@@ -64,8 +77,8 @@ export function fuseFrame(
   const firstVote = m
   let total = 0
   for (let i = 0; i < n.count; i++) {
-    if (n.sims[0] - n.sims[i] > s.voteWindow) break
-    const w = Math.exp(-(1 - n.sims[i]) / s.temperature)
+    const w = voteWeight(n, i, s)
+    if (w === 0) break
     total += w
     const label = pool.label(n.ids[i])
     let at = firstVote
@@ -137,17 +150,14 @@ export function fuseGap(
 ): number {
   const k = f.k
   const base = t * k
-  outIndex.set(f.topIndex.subarray(base, base + k), base)
-  outProb.set(f.topProb.subarray(base, base + k), base)
-  if (trust <= 0 || n.count === 0) return -1
-  const closeness = Math.min(1, Math.max(0, (s.farDistance - (1 - n.sims[0])) / (s.farDistance - s.nearDistance)))
+  const closeness = startRow(f, t, n, trust, s, outIndex, outProb)
   if (closeness <= 0) return -1
   let total = 0
   let spaceW = 0
   let gapW = 0
   for (let i = 0; i < n.count; i++) {
-    if (n.sims[0] - n.sims[i] > s.voteWindow) break
-    const w = Math.exp(-(1 - n.sims[i]) / s.temperature)
+    const w = voteWeight(n, i, s)
+    if (w === 0) break
     total += w
     const label = pool.label(n.ids[i])
     if (label === space) spaceW += w

@@ -2,12 +2,20 @@
 // thread. onnxruntime-node runs a session synchronously on the calling thread (its `run` only defers to
 // setImmediate), so on the main thread each batch would stall IPC and the bridge for 50–250 ms.
 import { parentPort, workerData } from 'node:worker_threads'
-import { loadRecognizer, type ReadResult, type RecognizerOptions } from './recognizer'
+import { loadRecognizer, type ReadResult, type Recognizer, type RecognizerOptions } from './recognizer'
 
 export type RecognizeRequest =
-  | { op: 'read'; id: number; inputs: Array<string | Uint8Array> }
-  | { op: 'cancel'; id: number }
-  | { op: 'release'; id: number }
+  | { op: 'read'; token: number; inputs: Array<string | Uint8Array> }
+  | { op: 'cancel'; token: number }
+  | { op: 'release' }
+
+export interface WorkerReady {
+  model: Recognizer['model']
+  provider: string
+  skippedProviders: Recognizer['skippedProviders']
+  batchSize: number
+  alphabetSource: Recognizer['alphabetSource']
+}
 
 const port = parentPort!
 const recognizer = await loadRecognizer(workerData as RecognizerOptions).catch((err: Error) => {
@@ -17,35 +25,35 @@ const recognizer = await loadRecognizer(workerData as RecognizerOptions).catch((
 
 if (recognizer) {
   const running = new Map<number, AbortController>()
-  port.postMessage({
-    ready: {
-      model: recognizer.model,
-      provider: recognizer.provider,
-      skippedProviders: recognizer.skippedProviders,
-      batchSize: recognizer.batchSize,
-      alphabetSource: recognizer.alphabetSource,
-    },
-  })
-  port.on('message', async (request: RecognizeRequest) => {
-    if (request.op === 'cancel') return running.get(request.id)?.abort()
+  const ready: WorkerReady = {
+    model: recognizer.model,
+    provider: recognizer.provider,
+    skippedProviders: recognizer.skippedProviders,
+    batchSize: recognizer.batchSize,
+    alphabetSource: recognizer.alphabetSource,
+  }
+  port.postMessage({ ready })
+  // Reads run concurrently with the message loop, so a cancel arrives while one is under way.
+  port.on('message', async ({ id, request }: { id: number; request: RecognizeRequest }) => {
+    if (request.op === 'cancel') return running.get(request.token)?.abort()
     if (request.op === 'release') {
       await recognizer.release()
-      return port.postMessage({ id: request.id, ok: true, value: null })
+      return port.postMessage({ id, ok: true, value: null })
     }
     const controller = new AbortController()
-    running.set(request.id, controller)
+    running.set(request.token, controller)
     try {
       const inputs = request.inputs.map((i) => (typeof i === 'string' ? i : Buffer.from(i.buffer, i.byteOffset, i.byteLength)))
       const results = await recognizer.read(inputs, {
         signal: controller.signal,
-        onProgress: (done) => port.postMessage({ id: request.id, progress: done }),
+        onProgress: (done) => port.postMessage({ id, progress: done }),
       })
-      port.postMessage({ id: request.id, ok: true, value: results }, transferables(results))
+      port.postMessage({ id, ok: true, value: results }, transferables(results))
     } catch (err) {
       const e = err as Error
-      port.postMessage({ id: request.id, ok: false, name: e.name, message: e.message })
+      port.postMessage({ id, ok: false, name: e.name, message: e.message })
     } finally {
-      running.delete(request.id)
+      running.delete(request.token)
     }
   })
 }
