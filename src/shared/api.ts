@@ -149,6 +149,12 @@ const FsPath = z
   .max(4096, 'path is too long')
   .refine((p) => !p.includes('\0'), 'path contains a NUL character')
 const Id = z.number().int().positive()
+// A lone UTF-16 surrogate is not text: SQLite would store it as U+FFFD, so what the reviewer typed would
+// not be what is kept. Refused at the boundary instead.
+const LineText = z
+  .string()
+  .max(10_000, 'a line of text is at most 10,000 characters')
+  .refine((s) => !/\p{Cs}/u.test(s), 'the text contains an unpaired surrogate (not valid Unicode text)')
 
 export const apiInputs = {
   'engine:status': z.object({}).strict(),
@@ -190,7 +196,7 @@ export const apiInputs = {
   'line:rows': z.object({ ids: z.array(Id).max(100, 'at most 100 lines at once') }).strict(),
   'line:crop': z.object({ lineId: Id }).strict(),
   'job:cancel': z.object({ jobId: z.string().min(1).max(64) }).strict(),
-  'review:correct': z.object({ lineId: Id, text: z.string().max(10_000, 'a line of text is at most 10,000 characters') }).strict(),
+  'review:correct': z.object({ lineId: Id, text: LineText }).strict(),
   'review:accept': z.object({ lineId: Id }).strict(),
   'review:undo': z.object({ batchId: Id }).strict(),
   'review:decision': z.object({ batchId: Id }).strict(),

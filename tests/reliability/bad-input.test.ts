@@ -184,10 +184,8 @@ describe('bad input', () => {
     expect(rows.slice(0, 5).map((r) => r.text)).toEqual(Object.values(hostile))
   })
 
-  // Finding (src/shared/api.ts, review:correct): a string with an unpaired UTF-16 surrogate passes the
-  // schema and is acknowledged, but SQLite stores it as U+FFFD, so the reviewer's text is not what is
-  // kept. It should be refused (String.prototype.isWellFormed) or kept exactly. Expected to fail until then.
-  it.fails('refuses a correction with an unpaired surrogate, or stores it exactly', async () => {
+  // A string with an unpaired UTF-16 surrogate would be stored as U+FFFD by SQLite: it is refused.
+  it('refuses a correction with an unpaired surrogate, or stores it exactly', async () => {
     const line = texts.rows[5]
     const text = 'TOTAL \ud800 12.50'
     const result = await engine.dispatch('review:correct', { lineId: line.id, text })
@@ -198,12 +196,8 @@ describe('bad input', () => {
     expect((await lines(texts.batch.id))[5].text).toBe(text)
   })
 
-  // Finding (src/main/core/batch/review.ts apply() with the in-context correct()): a correction of a line
-  // that could not be read (or is still pending) is committed first, then the context throws "line N is
-  // not in this batch's context"; the reviewer gets { ok: false, code: 'internal' } yet the text is kept
-  // and shows after a restart. It should be kept and acknowledged (the reviewer can type a line whose
-  // image is damaged) or refused as bad-input before anything is written. Expected to fail until then.
-  it.fails('takes a correction of a line that could not be read, or refuses it clearly without keeping it', async () => {
+  // The reviewer can type the text of a line whose image could not be read: it is kept and acknowledged.
+  it('takes a correction of a line that could not be read, or refuses it clearly without keeping it', async () => {
     const failed = mixed.rows.find((r) => r.file === '07-empty.png')!
     const result = await engine.dispatch('review:correct', { lineId: failed.id, text: 'typed by the reviewer' })
     const after = (await lines(mixed.batch.id)).find((r) => r.id === failed.id)!

@@ -159,7 +159,8 @@ export class BatchContext {
    */
   async correct(lineId: number, text: string | null): Promise<UpdateResult> {
     const line = this.lines.get(lineId)
-    if (!line) throw new Error(`line ${lineId} is not in this batch's context`)
+    // A line that could not be read has no frames: its correction is kept (by the caller), nothing to learn.
+    if (!line) return { changed: [], redecoded: 0 }
     const touched = new Map<number, number[] | null>()
     const touch = (owners: Array<[number, number]>, rows: number[]) => {
       for (const r of rows) {
