@@ -249,7 +249,7 @@ async function campaign(kills: number, seed: number) {
       // Once read: at a random moment of the corrections, or within a few milliseconds of dispatching
       // one (its transaction and fsync).
       const r = ep.batchKnown ? 0.5 + random() / 2 : random()
-      if (r < 0.15) plan = { after: 'spawn', delayMs: Math.floor(random() * 1500) }
+      if (r < 0.2) plan = { after: 'spawn', delayMs: Math.floor(random() * 1000) }
       else if (r < 0.5) plan = { after: 'opened', delayMs: Math.floor(random() * recognitionMs) }
       else if (r < 0.75) plan = { after: 'read', delayMs: Math.floor(random() * 1500) }
       else plan = { after: 'try', nth: 2 + Math.floor(random() * 20), delayMs: Math.floor(random() * 4) }
