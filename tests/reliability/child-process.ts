@@ -7,9 +7,11 @@ import { createInterface } from 'node:readline'
 const root = join(import.meta.dirname, '..', '..')
 const script = join(import.meta.dirname, 'engine-child.ts')
 
+export type Marker = 'opened' | 'lines' | 'progress' | 'read' | 'try'
+
 export interface KillPlan {
-  /** Start the clock at spawn, or when the child prints a line starting with this marker. */
-  after: 'spawn' | 'opened' | 'progress' | 'read' | 'try'
+  /** Start the clock at spawn, or when the child prints a line starting with (one of) these markers. */
+  after: 'spawn' | Marker | Marker[]
   /** Which occurrence of the marker starts the clock (1 = the first). */
   nth?: number
   delayMs: number
@@ -59,9 +61,10 @@ export function runChild(args: string[], kill?: KillPlan, limitMs = 120_000): Pr
     if (kill?.after === 'spawn') arm()
     let armed = kill?.after === 'spawn'
     let seen = 0
+    const markers = kill && kill.after !== 'spawn' ? [kill.after].flat() : []
     createInterface({ input: child.stdout }).on('line', (line) => {
       run.out.push({ t: performance.now() - started, line })
-      if (kill && !armed && (line === kill.after || line.startsWith(`${kill.after} `)) && ++seen >= (kill.nth ?? 1)) {
+      if (kill && !armed && markers.some((m) => line === m || line.startsWith(`${m} `)) && ++seen >= (kill.nth ?? 1)) {
         armed = true
         arm()
       }

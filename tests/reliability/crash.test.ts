@@ -250,12 +250,14 @@ async function campaign(kills: number, seed: number) {
       // one (its transaction and fsync).
       const r = ep.batchKnown ? 0.5 + random() / 2 : random()
       if (r < 0.2) plan = { after: 'spawn', delayMs: Math.floor(random() * 1000) }
-      else if (r < 0.5) plan = { after: 'opened', delayMs: Math.floor(random() * recognitionMs) }
+      // ('lines': a start before this one committed the batch but was killed before saying so.)
+      else if (r < 0.5) plan = { after: ['opened', 'lines'], delayMs: Math.floor(random() * recognitionMs) }
       else if (r < 0.75) plan = { after: 'read', delayMs: Math.floor(random() * 1500) }
       else plan = { after: 'try', nth: 2 + Math.floor(random() * 20), delayMs: Math.floor(random() * 4) }
-      const run = await runChild(args(ep), plan)
+      // At most 400 corrections (tens of seconds): a kill that never comes ends the library, not the test.
+      const run = await runChild(args(ep, 400), plan)
       stats.runs++
-      const context = `seed ${seed}, library ${ep.library}, kill ${stats.kills + 1} (${plan.after} ${plan.nth ?? 1} + ${plan.delayMs} ms)\n${describeRun(run)}`
+      const context = `seed ${seed}, library ${ep.library}, kill ${stats.kills + 1} (${[plan.after].flat().join('|')} ${plan.nth ?? 1} + ${plan.delayMs} ms)\n${describeRun(run)}`
       checkStart(ep, run, context)
       absorb(ep, run, context)
       const opened = run.out.find((o) => o.line.startsWith('opened'))
@@ -270,7 +272,7 @@ async function campaign(kills: number, seed: number) {
       killsHere++
       const phase = phaseOf(run)
       if (phase) count(phase)
-      if (process.env.LECTOR_CRASH_LOG) console.log(`kill ${stats.kills}: ${plan.after} ${plan.nth ?? 1} + ${plan.delayMs} ms → ${phase ?? 'correction in flight'} (${run.out.length} lines)`)
+      if (process.env.LECTOR_CRASH_LOG) console.log(`kill ${stats.kills}: ${[plan.after].flat().join('|')} ${plan.nth ?? 1} + ${plan.delayMs} ms → ${phase ?? 'correction in flight'} (${run.out.length} lines)`)
     }
     // A clean start after the last kill: it must see everything, correct a few more lines and close.
     const final = await runChild(args(ep, 5))
