@@ -1,0 +1,45 @@
+// The seam between documents and lines. A page source turns a file (image, multi-page TIFF, PDF) into
+// upright raster pages; a detector turns one page into reading-ordered line crops. The batch service
+// stores pages and lines and queues recognition; it depends only on these types.
+
+/** A decoded page: 8-bit RGB, row-major, EXIF orientation already applied. */
+export interface RasterPage {
+  width: number
+  height: number
+  channels: 3
+  data: Buffer
+}
+
+/** Four corners in page pixels (of the RasterPage), clockwise, starting at the text's own top-left. */
+export type Quad = [[number, number], [number, number], [number, number], [number, number]]
+
+export interface DetectedLine {
+  quad: Quad
+  /** The DB box score (mean probability inside the box). */
+  score: number
+  /** The line warped upright, as PNG. */
+  crop: Buffer
+  width: number
+  height: number
+  /** How much the crop was turned (clockwise degrees) from the page to make its text upright. */
+  rotation: 0 | 90 | 180 | 270
+}
+
+export interface Detector {
+  /** The execution provider the detection session runs on. */
+  provider: string
+  /** Lines in reading order. Throws LectorError on a page it cannot process. */
+  detect(page: RasterPage, options?: { signal?: AbortSignal }): Promise<DetectedLine[]>
+  release(): Promise<void>
+}
+
+export interface PageSource {
+  path: string
+  kind: 'image' | 'tiff' | 'pdf'
+  pageCount: number
+  /** Page `index` (0-based) as pixels; PDFs at `dpi` (default 200). Throws LectorError with a clear message. */
+  render(index: number, options?: { dpi?: number }): Promise<RasterPage>
+  /** A PDF page's own text layer, when it has one (offered, never used instead of reading the scan). */
+  textLayer?(index: number): Promise<string>
+  close(): Promise<void>
+}
