@@ -196,6 +196,8 @@ export const apiInputs = {
   'line:rows': z.object({ ids: z.array(Id).max(100, 'at most 100 lines at once') }).strict(),
   'line:crop': z.object({ lineId: Id }).strict(),
   'job:cancel': z.object({ jobId: z.string().min(1).max(64) }).strict(),
+  /** Reads a batch's unread lines: after a cancel (a crash or quit resumes by itself on the next start). */
+  'batch:resume': z.object({ batchId: Id }).strict(),
   'review:correct': z.object({ lineId: Id, text: LineText }).strict(),
   'review:accept': z.object({ lineId: Id }).strict(),
   'review:undo': z.object({ batchId: Id }).strict(),
@@ -221,6 +223,7 @@ export interface ApiOutputs {
   'line:rows': LineRow[]
   'line:crop': CropImage
   'job:cancel': { cancelled: boolean }
+  'batch:resume': BatchSummary
   'review:correct': ReviewUpdate
   'review:accept': ReviewUpdate
   'review:undo': ReviewUpdate | null

@@ -62,6 +62,31 @@ describe('batches through the engine contract', () => {
     expect(summary.doneCount).toBeLessThan(200)
     expect(summary.jobId).toBeNull()
     expect(await call('job:cancel', { jobId: batch.jobId })).toEqual({ cancelled: false })
+
+    // A cancel stays a cancel when the library is opened again; resume reads the rest.
+    await engine.close()
+    engine = await createEngine({ libraryPath: join(dir, 'library.db'), host: 'cli', providers: ['cpu'] })
+    const reopened = (await call('batch:list', {})).find((b: any) => b.id === batch.id)
+    expect(reopened).toMatchObject({ doneCount: summary.doneCount, jobId: null })
+    const resumed = await call('batch:resume', { batchId: batch.id })
+    expect(resumed.jobId).toEqual(expect.any(String))
+    await engine.batches.whenRead(batch.id)
+    expect((await call('batch:list', {})).find((b: any) => b.id === batch.id)).toMatchObject({ doneCount: 200, errorCount: 0 })
+  })
+
+  it('carries on reading a batch cut short by a quit when the library is opened again', async () => {
+    await renderLines(join(dir, 'quit'), Array.from({ length: 150 }, (_, i) => `quit line ${i}`))
+    const batch = await call('batch:openFolder', { path: join(dir, 'quit') })
+    // Closing the engine stops the job the way quitting the app does (not a cancel).
+    await engine.close()
+    engine = await createEngine({ libraryPath: join(dir, 'library.db'), host: 'cli', providers: ['cpu'] })
+    const reopened = (await call('batch:list', {})).find((b: any) => b.id === batch.id)
+    expect(reopened.doneCount).toBeLessThan(150)
+    expect(reopened.jobId).toEqual(expect.any(String))
+    await engine.batches.whenRead(batch.id)
+    const rows = (await call('batch:lines', { batchId: batch.id, offset: 0, limit: 200 })).rows
+    expect(rows.filter((r: any) => r.state === 'read').length).toBe(150)
+    expect(rows[149].text).toBe('quit line 149')
   })
 
   it('refuses a folder without images, and a path that is a file, with clear messages', async () => {

@@ -71,6 +71,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'line:crop': (input) => batches.crop(input.lineId),
     'line:rows': (input) => review.rows(input.ids),
     'job:cancel': (input) => ({ cancelled: batches.cancel(input.jobId) }),
+    'batch:resume': (input) => batches.resume(input.batchId),
     'review:correct': async (input) => log.record(await review.correct(input.lineId, input.text), 'typed'),
     'review:accept': async (input) => log.record(await review.accept(input.lineId), 'accepted'),
     'review:undo': async (input) => {
@@ -98,6 +99,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return log.stats(input.batchId, review.loadedDecision(input.batchId))
     },
   })
+  // Recognition cut short by a crash or a quit carries on; a batch the reviewer cancelled stays stopped.
+  batches.resumeUnread()
   return {
     dispatch,
     events,

@@ -52,8 +52,14 @@ export interface BatchService {
   /** One line as the model read it. */
   line(lineId: number): LineRow
   crop(lineId: number): Promise<CropImage>
+  /** Cancels a job; a cancelled batch stays stopped (not resumed on the next start) until `resume`. */
   cancel(jobId: string): boolean
+  /** Stops every job for shutdown; the batches are resumed on the next start. */
   cancelAll(): void
+  /** Reads a batch's unread lines (again wanted); no-op when a job is already reading it. */
+  resume(batchId: number): BatchSummary
+  /** At start: resumes every batch whose reading was cut short (a crash, a quit), not those cancelled. */
+  resumeUnread(): number[]
   /** Resolves when the batch's recognition job (if any) has ended. */
   whenRead(batchId: number): Promise<void>
   idle(): Promise<void>
@@ -86,6 +92,10 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.batch_id = ? ORDER BY l.idx`),
     count: db.prepare('SELECT count(*) FROM lines WHERE batch_id = ?').pluck(),
     exists: db.prepare('SELECT 1 FROM batches WHERE id = ?').pluck(),
+    setReading: db.prepare('UPDATE batches SET reading = @reading WHERE id = @batchId'),
+    unread: db.prepare(`
+      SELECT DISTINCT l.batch_id FROM batches b JOIN lines l ON l.batch_id = b.id LEFT JOIN readings r ON r.line_id = l.id
+      WHERE b.reading = 'wanted' AND r.line_id IS NULL ORDER BY l.batch_id`).pluck(),
     page: db.prepare(`
       SELECT l.id, l.batch_id AS batchId, l.idx AS "index", l.source_path AS path,
              r.text, r.confidence, r.char_confidences AS charConfidences, r.error, r.line_id IS NOT NULL AS hasReading
@@ -315,8 +325,21 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
     cancel(jobId) {
       const job = jobs.get(jobId)
       if (!job) return false
+      q.setReading.run({ batchId: job.batchId, reading: 'stopped' })
       job.controller.abort()
       return true
+    },
+    resume(batchId) {
+      summary(batchId)
+      q.setReading.run({ batchId, reading: 'wanted' })
+      if (!jobFor(batchId) && q.pending.get(batchId)) startJob(batchId)
+      events.emit('batches:changed', { ids: [batchId] })
+      return summary(batchId)
+    },
+    resumeUnread() {
+      const ids = q.unread.all() as number[]
+      for (const batchId of ids) if (!jobFor(batchId)) startJob(batchId)
+      return ids
     },
     cancelAll() {
       for (const job of jobs.values()) job.controller.abort()

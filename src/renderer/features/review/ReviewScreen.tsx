@@ -8,6 +8,7 @@ import { LearningPanel } from './LearningPanel'
 import { LineDetail } from './LineDetail'
 import { ReviewList } from './ReviewList'
 import { Toolbar } from './Toolbar'
+import { UnreadNotice } from './UnreadNotice'
 import { useReview } from './use-review'
 import { useRowPages } from './use-row-pages'
 
@@ -49,6 +50,7 @@ export function ReviewScreen({ batch }: { batch: BatchSummary }) {
               {batch.skippedFiles.length > 3 ? '…' : ''}
             </span>
           )}
+          <UnreadNotice batch={batch} />
         </div>
         <LearningPanel stats={stats.result?.ok ? stats.result.value : undefined} />
       </div>

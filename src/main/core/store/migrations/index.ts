@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3'
 import * as m0001 from './0001-initial'
 import * as m0002 from './0002-corrections'
 import * as m0003 from './0003-pools'
+import * as m0004 from './0004-reading-state'
 
 export interface Migration {
   version: number
@@ -14,6 +15,7 @@ export const migrations: Migration[] = [
   { version: 1, name: 'initial', up: m0001.up },
   { version: 2, name: 'corrections', up: m0002.up },
   { version: 3, name: 'pools', up: m0003.up },
+  { version: 4, name: 'reading-state', up: m0004.up },
 ]
 
 export const schemaVersion = migrations[migrations.length - 1].version

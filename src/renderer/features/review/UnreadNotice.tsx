@@ -1,0 +1,28 @@
+// Shown when some of a batch's lines were never read and nothing is reading them: the reviewer cancelled
+// recognition. (Recognition cut short by a crash or a quit resumes by itself when the app starts.)
+import { useState } from 'react'
+import type { BatchSummary } from '../../../shared/api'
+import { useClient } from '../../lib/client'
+
+export function UnreadNotice({ batch }: { batch: BatchSummary }) {
+  const client = useClient()
+  const [error, setError] = useState<string | null>(null)
+  const unread = batch.lineCount - batch.doneCount
+  if (unread <= 0 || batch.jobId) return null
+  return (
+    <span className="notice small" data-testid="unread-notice">
+      {unread} line{unread === 1 ? ' was' : 's were'} not read (recognition was cancelled).{' '}
+      <button
+        type="button"
+        className="link"
+        onClick={async () => {
+          const result = await client.call('batch:resume', { batchId: batch.id })
+          setError(result.ok ? null : result.message)
+        }}
+      >
+        Read {unread === 1 ? 'it' : 'them'} now
+      </button>
+      {error && <span role="alert"> {error}</span>}
+    </span>
+  )
+}
