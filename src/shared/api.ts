@@ -151,9 +151,12 @@ const FsPath = z
 const Id = z.number().int().positive()
 // A lone UTF-16 surrogate is not text: SQLite would store it as U+FFFD, so what the reviewer typed would
 // not be what is kept. Refused at the boundary instead.
+// The limit counts characters (code points) as a reader does: 10,000 emoji are as long as 10,000 letters,
+// though they take twice the UTF-16 units. The units are capped too, so the count itself stays cheap.
 const LineText = z
   .string()
-  .max(10_000, 'a line of text is at most 10,000 characters')
+  .max(20_000, 'a line of text is at most 10,000 characters')
+  .refine((s) => s.length <= 10_000 || [...s].length <= 10_000, 'a line of text is at most 10,000 characters')
   .refine((s) => !/\p{Cs}/u.test(s), 'the text contains an unpaired surrogate (not valid Unicode text)')
 
 export const apiInputs = {

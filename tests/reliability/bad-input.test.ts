@@ -103,6 +103,16 @@ describe('bad input', () => {
     expect((await lines(texts.batch.id))[5]).toMatchObject({ text: line.text, source: line.source })
   })
 
+  it('counts the 10,000-character limit in characters, not UTF-16 units: 10,000 emoji are kept, 10,001 refused', async () => {
+    const line = texts.rows[5]
+    const over = await engine.dispatch('review:correct', { lineId: line.id, text: '🎉'.repeat(10_001) })
+    expect(over).toMatchObject({ ok: false, code: 'bad-input', message: expect.stringContaining('at most 10,000 characters') })
+    const emoji = '🎉'.repeat(10_000)
+    expect(emoji.length).toBe(20_000)
+    await call('review:correct', { lineId: line.id, text: emoji })
+    expect((await lines(texts.batch.id))[5]).toMatchObject({ text: emoji, source: 'human' })
+  })
+
   it('reads the good lines of a folder of damaged files and gives each damaged file its own clear error', async () => {
     const folder = join(dir, 'mixed')
     const [good] = await renderLines(folder, [

@@ -56,7 +56,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   })
   const batches = createBatchService({ db, recognizer, events })
   const pools = createPoolService({ db, modelId: recognizer.model.id, dim: 120 })
-  const review = createReviewService({ db, recognizer, batches, events, pools, settings: options.context })
+  const review = createReviewService({
+    db,
+    recognizer,
+    batches,
+    events,
+    pools,
+    settings: options.context,
+    library: { path: options.libraryPath, nativeBinding: options.nativeBinding },
+  })
   const batchOf = (lineId: number) => batches.line(lineId).batchId
   const log = createSessionLog({ index: review.index, batchOf })
   const exporter = createExporter({ index: review.index, events, exists: (batchId) => batches.exists(batchId) })

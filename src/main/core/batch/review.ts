@@ -3,10 +3,8 @@ import { LectorError } from '../errors'
 import type { EventBus } from '../event-bus'
 import { createContextClient, type ContextClient } from '../incontext/context-client'
 import type { ContextSettings } from '../incontext/settings'
-import type { Decoded } from '../recognize/ctc'
 import type { Recognizer } from '../recognize/recognizer'
 import type { Db } from '../store/db'
-import { decodeFrames } from '../store/frame-codec'
 import { createLineIndex, type LineIndex } from './listing'
 import type { PoolService } from './pools'
 import type { BatchService } from './service'
@@ -49,6 +47,8 @@ export function createReviewService(deps: {
   /** Named pools a batch may start from. */
   pools?: Pick<PoolService, 'forBatch'>
   settings?: Partial<ContextSettings>
+  /** The library file, which the context worker reads the batch's cached readings from. */
+  library: { path: string; nativeBinding?: string }
 }): ReviewService {
   const { db, recognizer, batches, events } = deps
   const contexts = new Map<number, Promise<ContextClient>>()
@@ -59,11 +59,6 @@ export function createReviewService(deps: {
 
   const q = {
     line: db.prepare('SELECT batch_id AS batchId FROM lines WHERE id = ?'),
-    cached: db.prepare(`
-      SELECT l.id, r.text, r.confidence, r.char_confidences AS charConfidences, r.frames, r.k, r.dim,
-             r.features, r.top_index AS topIndex, r.top_prob AS topProb, r.blank
-      FROM lines l JOIN readings r ON r.line_id = l.id
-      WHERE l.batch_id = ? AND r.error IS NULL AND r.features IS NOT NULL ORDER BY l.idx`),
     latest: db.prepare(`
       SELECT c.id, c.line_id AS lineId, c.text FROM corrections c
       WHERE c.id IN (SELECT max(c2.id) FROM corrections c2 JOIN lines l ON l.id = c2.line_id WHERE l.batch_id = ? GROUP BY c2.line_id)
@@ -86,19 +81,11 @@ export function createReviewService(deps: {
 
   async function load(batchId: number): Promise<ContextClient> {
     await batches.whenRead(batchId)
-    const ctx = await createContextClient({ ...recognizer.alphabetSource, dim: 120, settings: deps.settings })
-    const rows = q.cached.all(batchId) as any[]
-    await ctx.addLines(
-      rows.map((r) => {
-        const frames = decodeFrames(r)
-        const model: Decoded = {
-          text: r.text,
-          confidence: r.confidence,
-          charConfidences: r.charConfidences ? Array.from(new Float32Array(new Uint8Array(r.charConfidences).buffer)) : [],
-        }
-        return { id: r.id, frames, model }
-      }),
-    )
+    if (!deps.library.path || deps.library.path === ':memory:') {
+      throw new LectorError('unavailable', 'In-context review needs a library file; this engine runs on an in-memory library.')
+    }
+    const ctx = await createContextClient({ ...recognizer.alphabetSource, dim: 120, settings: deps.settings, library: deps.library })
+    await ctx.loadBatch(batchId)
     const saved = deps.pools?.forBatch(batchId)
     if (saved) await ctx.loadSavedPool(saved.entries, saved.trust)
     const corrections = q.latest.all(batchId) as Array<{ lineId: number; text: string | null }>

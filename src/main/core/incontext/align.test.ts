@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { TOP_K, type LineFrames } from '../recognize/frames'
-import { collapse, forceAlign } from './align'
+import { collapse, forceAlign, MAX_CELLS } from './align'
 
 /** Frames whose top-1 follows `path` (0 = blank) with probability 0.9, the rest spread over the top-k. */
 function framesFor(path: number[], k = TOP_K): LineFrames {
@@ -54,5 +54,15 @@ describe('forceAlign', () => {
   it('aligns a label exactly as long as the line', () => {
     const a = forceAlign(framesFor([1, 2, 3]), [1, 2, 3])!
     expect([...a.labels]).toEqual([1, 2, 3])
+  })
+
+  it('declines a lattice too large to align (a 10,000-character text on a very long line) instead of allocating it', () => {
+    const label = Array.from({ length: 10_000 }, (_, i) => 1 + (i % 7))
+    const f = framesFor(Array.from({ length: 12_500 }, (_, t) => (t % 5 === 0 ? 0 : 1 + (t % 7))))
+    expect(f.frames * (2 * label.length + 1)).toBeGreaterThan(MAX_CELLS)
+    expect(forceAlign(f, label)).toBeNull()
+    // Just under the cap it still aligns.
+    const short = label.slice(0, Math.floor((MAX_CELLS / f.frames - 1) / 2))
+    expect(collapse(forceAlign(f, short)!.labels)).toEqual(short)
   })
 })

@@ -7,6 +7,9 @@ export interface Alignment {
   position: Int32Array
 }
 
+/** The largest alignment lattice (frames × states) worth computing; ~20 MB and ~0.1 s. */
+export const MAX_CELLS = 20_000_000
+
 /** Log-probability used for a class outside a frame's cached top-k: below everything that was kept. */
 function floorLogProb(f: LineFrames, t: number): number {
   return Math.log(Math.max(f.topProb[t * f.k + f.k - 1] * 0.5, 1e-12))
@@ -23,7 +26,7 @@ function logProb(f: LineFrames, t: number, c: number): number {
  * Viterbi forced alignment of a label sequence (class indices, no blanks) to a line's cached CTC
  * posteriors: the most probable frame-by-frame path that collapses to exactly that label. A character the
  * model never ranked in a frame's top-k still aligns (at a floor probability below every kept class), so
- * any corrected text in the alphabet can be aligned. Returns null when the line has too few frames.
+ * any corrected text in the alphabet can be aligned. Returns null when the line has too few frames, or is too long to align (see MAX_CELLS).
  */
 export function forceAlign(f: LineFrames, label: number[]): Alignment | null {
   const n = label.length
@@ -33,6 +36,9 @@ export function forceAlign(f: LineFrames, label: number[]): Alignment | null {
   for (let i = 1; i < n; i++) if (label[i] === label[i - 1]) needed++
   if (n === 0 || T < needed) return null
   const S = 2 * n + 1
+  // The back-pointers take T × S bytes: past this, a correction is kept but its frames are not stored
+  // (a 10,000-character text on a 100,000-px line would need 250 MB and seconds of work per correction).
+  if (T * S > MAX_CELLS) return null
   const cls = (s: number) => (s % 2 === 0 ? 0 : label[(s - 1) / 2])
   const NEG = -Infinity
   let prev = new Float64Array(S).fill(NEG)

@@ -1,5 +1,5 @@
 import type { ContextDecision } from '../../../shared/api'
-import type { ContextReading, LineInput, SavedEntry, UpdateResult } from './context'
+import type { ContextReading, SavedEntry, UpdateResult } from './context'
 import { connectWorker } from '../workers'
 import type { Request, UpdateReply, WorkerInit } from './worker'
 
@@ -10,7 +10,8 @@ export interface ContextView {
 }
 
 export interface ContextClient extends ContextView {
-  addLines(lines: LineInput[]): Promise<void>
+  /** Reads the batch's cached readings from the library into the worker; resolves to the line count. */
+  loadBatch(batchId: number): Promise<number>
   loadSavedPool(entries: SavedEntry[], trust: number): Promise<void>
   loadCorrections(corrections: Array<{ lineId: number; text: string }>): Promise<void>
   recomputeAll(options?: { recalibrate: boolean }): Promise<UpdateResult>
@@ -30,6 +31,7 @@ export async function createContextClient(init: WorkerInit): Promise<ContextClie
   let decision: ContextDecision = { trust: 0, calibrationLines: 0, errorsByTrust: {}, poolEntries: 0, correctedLines: 0, unaligned: 0 }
 
   function apply(reply: UpdateReply): UpdateResult {
+    if (reply.all) readings.clear()
     for (const [id, reading] of reply.readings) {
       if (reading) readings.set(id, reading)
       else readings.delete(id)
@@ -43,7 +45,7 @@ export async function createContextClient(init: WorkerInit): Promise<ContextClie
     get decided() {
       return decision
     },
-    addLines: (lines) => send({ op: 'addLines', args: [lines] }),
+    loadBatch: (batchId) => send<number>({ op: 'loadBatch', args: [batchId] }),
     loadSavedPool: (entries, trust) => send({ op: 'loadSavedPool', args: [entries, trust] }),
     loadCorrections: (corrections) => send({ op: 'loadCorrections', args: [corrections] }),
     recomputeAll: async (options = { recalibrate: true }) => apply(await send<UpdateReply>({ op: 'recomputeAll', args: [options] })),

@@ -8,6 +8,7 @@ import { fuseFrame, fuseGap, fuseRows, type FrameNeighbours } from './fuse'
 import { NeighbourIndex } from './neighbour-index'
 import { defaultContextSettings, type ContextSettings } from './settings'
 import type { SimilaritySearch } from './similarity'
+import { fromHalfBits, toHalfBits } from '../store/half'
 
 export interface ContextReading extends Decoded {
   /** Corrected lines whose frames decided a change, most influential first. */
@@ -19,11 +20,19 @@ export interface LineInput {
   frames: LineFrames
   /** The model's reading alone (the engine's default decoding). */
   model: Decoded
+  /** `frames.features` as fp16 bits, when the caller has them (the library stores them so). */
+  half?: Uint16Array
 }
 
 type Fused = { index: Uint16Array; prob: Float32Array; decided: Int32Array }
 
 interface LineState extends LineInput {
+  /**
+   * The line's features as fp16 bits (frames × dim). The float32 copy is dropped once the queried frames
+   * are in the stores' query matrices: a 50,000-line batch would otherwise hold it twice. Only a
+   * correction's alignment needs them again.
+   */
+  half: Uint16Array
   /** Frames read in context: character frames, and gap frames (a blank between two characters). */
   queried: Int32Array
   /** Per queried frame: 1 when it is a gap, searched in the gap store; 0 for the character store. */
@@ -130,6 +139,8 @@ export class BatchContext {
       })
       this.lines.set(input.id, {
         ...input,
+        frames: { ...f, features: new Float32Array(0) },
+        half: input.half ?? Uint16Array.from(f.features, toHalfBits),
         queried: Int32Array.from(queried),
         gap,
         row,
@@ -260,7 +271,7 @@ export class BatchContext {
     }
     const alignment = forceAlign(line.frames, label)
     if (!alignment) return
-    const at = (t: number) => line.frames.features.subarray(t * dim, (t + 1) * dim)
+    const at = (t: number) => Float32Array.from(line.half.subarray(t * dim, (t + 1) * dim), fromHalfBits)
     const labels = alignment.labels
     const space = alphabet.space
     const chars: Array<{ label: number; features: Float32Array }> = []

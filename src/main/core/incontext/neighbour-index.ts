@@ -35,15 +35,19 @@ export class NeighbourIndex {
   addRows(features: Float32Array[]): number {
     const first = this.rows
     const total = first + features.length
-    const grow = <T extends Float32Array | Int32Array | Uint8Array>(old: T, n: number, make: (n: number) => T) => {
-      const next = make(n)
-      next.set(old as never)
-      return next
+    // Capacity doubles, so a batch loaded in chunks is copied O(log n) times, not once per chunk.
+    if (total > this.counts.length) {
+      const capacity = Math.max(total, 2 * this.counts.length, 1024)
+      const grow = <T extends Float32Array | Int32Array | Uint8Array>(old: T, n: number, make: (n: number) => T) => {
+        const next = make(n)
+        next.set(old as never)
+        return next
+      }
+      this.queries = grow(this.queries, capacity * this.dim, (n) => new Float32Array(n))
+      this.sims = grow(this.sims, capacity * this.k, (n) => new Float32Array(n))
+      this.ids = grow(this.ids, capacity * this.k, (n) => new Int32Array(n).fill(-1))
+      this.counts = grow(this.counts, capacity, (n) => new Uint8Array(n))
     }
-    this.queries = grow(this.queries, total * this.dim, (n) => new Float32Array(n))
-    this.sims = grow(this.sims, total * this.k, (n) => new Float32Array(n))
-    this.ids = grow(this.ids, total * this.k, (n) => new Int32Array(n).fill(-1))
-    this.counts = grow(this.counts, total, (n) => new Uint8Array(n))
     features.forEach((f, i) => this.queries.set(f, (first + i) * this.dim))
     this.rows = total
     return first
@@ -76,8 +80,8 @@ export class NeighbourIndex {
   }
 
   async searchAll() {
-    this.counts.fill(0)
-    this.ids.fill(-1)
+    this.counts.fill(0, 0, this.rows)
+    this.ids.fill(-1, 0, this.rows * this.k)
     await this.searchRows(Array.from({ length: this.rows }, (_, r) => r))
   }
 

@@ -2,6 +2,7 @@
 // (ONNX Runtime) and re-decoding never hold up the IPC, bridge or UI work of the host process.
 import { parentPort, workerData } from 'node:worker_threads'
 import { parseAlphabet } from '../recognize/alphabet'
+import { batchLines } from './batch-lines'
 import { BatchContext, type ContextReading, type UpdateResult } from './context'
 import type { ContextSettings } from './settings'
 import { createSimilaritySearch } from './similarity'
@@ -11,10 +12,12 @@ export interface WorkerInit {
   spaceAtEnd: boolean
   dim: number
   settings?: Partial<ContextSettings>
+  /** The library file the batch's cached readings are read from (read-only). */
+  library: { path: string; nativeBinding?: string }
 }
 
 export type Request =
-  | { op: 'addLines'; args: Parameters<BatchContext['addLines']> }
+  | { op: 'loadBatch'; args: [batchId: number] }
   | { op: 'loadSavedPool'; args: Parameters<BatchContext['loadSavedPool']> }
   | { op: 'loadCorrections'; args: Parameters<BatchContext['loadCorrections']> }
   | { op: 'recomputeAll'; args: Parameters<BatchContext['recomputeAll']> }
@@ -22,9 +25,14 @@ export type Request =
   | { op: 'savedEntries'; args: [] }
   | { op: 'close'; args: [] }
 
-/** After an update: the readings that changed (null: back to the model's), and the batch's decision. */
+/**
+ * After an update: the readings that changed (null: back to the model's), and the batch's decision.
+ * After a full recompute (`all`), only the lines context changes are listed: every other line shows the
+ * model's reading, and a 50,000-line batch would otherwise send 50,000 nulls.
+ */
 export interface UpdateReply {
   result: UpdateResult
+  all: boolean
   readings: Array<[number, ContextReading | null]>
   decision: BatchContext['decided']
 }
@@ -38,22 +46,25 @@ const ctx = new BatchContext(
 )
 let lineIds: number[] = []
 
-function reply(result: UpdateResult, ids: number[]): UpdateReply {
-  return { result, readings: ids.map((id) => [id, ctx.reading(id)]), decision: ctx.decided }
+function reply(result: UpdateResult, ids: number[], all = false): UpdateReply {
+  const readings = ids.map((id): [number, ContextReading | null] => [id, ctx.reading(id)])
+  return { result, all, readings: all ? readings.filter(([, r]) => r) : readings, decision: ctx.decided }
 }
 
 async function handle(request: Request): Promise<unknown> {
   switch (request.op) {
-    case 'addLines':
-      ctx.addLines(...request.args)
-      lineIds = lineIds.concat(request.args[0].map((l) => l.id))
-      return null
+    case 'loadBatch':
+      for (const chunk of batchLines(init.library, request.args[0])) {
+        ctx.addLines(chunk)
+        for (const line of chunk) lineIds.push(line.id)
+      }
+      return lineIds.length
     case 'loadSavedPool':
       return ctx.loadSavedPool(...request.args)
     case 'loadCorrections':
       return ctx.loadCorrections(...request.args)
     case 'recomputeAll':
-      return reply(await ctx.recomputeAll(...request.args), lineIds)
+      return reply(await ctx.recomputeAll(...request.args), lineIds, true)
     case 'correct': {
       const result = await ctx.correct(...request.args)
       return reply(result, [request.args[0], ...result.changed])
