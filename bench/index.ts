@@ -1,9 +1,11 @@
 // npm run bench -- <name> [options]: benchmarks that print figures (never assertions).
+import { benchContext } from './context'
 import { benchLoad } from './load'
 import { benchRecognize } from './recognize'
 import { benchUi } from './ui'
 
 const benches: Record<string, (args: string[]) => Promise<void>> = {
+  context: benchContext,
   load: benchLoad,
   recognize: benchRecognize,
   ui: benchUi,

@@ -1,7 +1,8 @@
 // The command-line shell: `npm run lector -- <command>`. It drives the same engine, through the same
 // contract, as the Electron app and the browser shell.
-import { writeFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { ApiInput, ApiName, ApiOutput } from '../shared/api'
 import { createEngine, type Engine } from '../main/core/engine'
@@ -112,8 +113,10 @@ async function evalCommand(args: string[]): Promise<void> {
   const select = values.select as Selection
   if (!['lowconf', 'queue', 'random'].includes(select)) throw new UsageError('--select is lowconf, queue or random')
   const limit = values.limit ? Number(values.limit) : undefined
-  // A throwaway library unless one is named: evaluation must not fill the user's library.
-  const engine = await createEngine({ libraryPath: values.db ?? ':memory:', host: 'cli' })
+  // A throwaway library file unless one is named: evaluation must not fill the user's library. (A file,
+  // not ':memory:': the in-context worker reads the batch's cached readings from it.)
+  const scratch = values.db ? null : mkdtempSync(join(tmpdir(), 'lector-eval-'))
+  const engine = await createEngine({ libraryPath: values.db ?? join(scratch!, 'library.db'), host: 'cli' })
   try {
     const report =
       correct === 0
@@ -123,6 +126,7 @@ async function evalCommand(args: string[]): Promise<void> {
     process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${text}\n`)
   } finally {
     await engine.close()
+    if (scratch) rmSync(scratch, { recursive: true, force: true })
   }
 }
 

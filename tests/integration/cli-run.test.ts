@@ -44,3 +44,24 @@ describe('lector run', () => {
     expect(err.stderr).toMatch(/run needs --input DIR and --out FILE.csv/)
   })
 })
+
+describe('lector eval', () => {
+  it('runs the simulated reviewer on a labelled folder and prints the issue\'s JSON shape', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lector-cli-eval-'))
+    // The batch's convention is upper case; half the lines are printed in lower case.
+    const texts = ['total rm 12.50', 'CASH 20.00', 'change rm 7.50', 'GST 6% 0.71', 'thank you', 'PLEASE COME AGAIN', 'rounding 0.01', 'ITEM QTY PRICE', 'cashier 01', 'TABLE 12']
+    await renderLines(join(dir, 'images'), texts.map((text, i) => ({ file: `${i}.png`, text })))
+    writeFileSync(join(dir, 'labels.tsv'), texts.map((t, i) => `images/${i}.png\t${t.toUpperCase()}`).join('\n'))
+    const { stdout } = await cli(['eval', '--data', dir, '--correct', '0.3', '--select', 'queue', '--json'])
+    const report = JSON.parse(stdout)
+    expect(report).toMatchObject({ set: expect.any(String), lines: 10, corrected: 3, remaining: 7, selection: 'queue', incrementalMismatches: 0 })
+    for (const key of ['baseline', 'inContext']) {
+      expect(Object.keys(report[key])).toEqual(expect.arrayContaining(['exact', 'caseInsensitive', 'cer', 'cerCaseInsensitive']))
+    }
+    expect(report.engine).toMatchObject({ trust: expect.any(Number), correctedLines: 3 })
+    expect(report.better + report.worse).toBeLessThanOrEqual(7)
+    expect(report.updateMs.p95).toBeGreaterThan(0)
+    // Case-insensitively the model reads these rendered lines right; only case is the batch's own.
+    expect(report.baseline.cerCaseInsensitive).toBeLessThan(5)
+  })
+})
