@@ -1,10 +1,12 @@
 // npm run bench -- <name> [options]: benchmarks that print figures (never assertions).
 import { benchLoad } from './load'
+import { benchPages } from './pages'
 import { benchRecognize } from './recognize'
 import { benchUi } from './ui'
 
 const benches: Record<string, (args: string[]) => Promise<void>> = {
   load: benchLoad,
+  pages: benchPages,
   recognize: benchRecognize,
   ui: benchUi,
 }
