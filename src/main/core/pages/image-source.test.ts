@@ -1,6 +1,6 @@
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hugePng, multiPageTiff, pngBomb, rotatedJpeg } from '../../../../tests/fixtures/documents'
+import { damageTiffPage, hugePng, multiPageTiff, pngBomb, rotatedJpeg } from '../../../../tests/fixtures/documents'
 import { corrupted, truncated } from '../../../../tests/reliability/bad-images'
 import { openPageSource } from './open-page-source'
 import { inkIn, pixel, scratch } from './test-helpers'
@@ -25,6 +25,8 @@ describe('an image page source', () => {
     const source = await openPageSource(await files.write('phone-small.jpg', await rotatedJpeg()), { maxPixels: 15_000 })
     const page = await source.render(0)
     expect([page.width, page.height]).toEqual([100, 150])
+    expect(inkIn(page, 80, 3, 97, 22)).toBeGreaterThan(0.95)
+    expect(inkIn(page, 3, 3, 22, 22)).toBe(0)
   })
 
   it('gives every page of a multi-page TIFF on its own', async () => {
@@ -34,6 +36,15 @@ describe('an image page source', () => {
     expect(pages.map((p) => [p.width, p.height])).toEqual([[300, 200], [300, 200], [300, 200]])
     expect(pages.map((p) => pixel(p, 150, 100))).toEqual([[255, 0, 0], [0, 255, 0], [0, 0, 255]])
     await expect(source.render(3)).rejects.toMatchObject({ code: 'bad-input', message: expect.stringContaining('has no page 4 (it has 3)') })
+  })
+
+  it('fails on a damaged TIFF page alone: the pages around it still render', async () => {
+    const path = await files.write('damaged.tif', damageTiffPage(await multiPageTiff(['#ff0000', '#00ff00', '#0000ff']), 1))
+    const source = await openPageSource(path)
+    expect(source.pageCount).toBe(3)
+    expect(pixel(await source.render(0), 10, 10)).toEqual([255, 0, 0])
+    await expect(source.render(1)).rejects.toMatchObject({ code: 'unreadable', message: expect.stringContaining(`Cannot read page 2 of ${path}: the image is damaged`) })
+    expect(pixel(await source.render(2), 10, 10)).toEqual([0, 0, 255])
   })
 
   it('expands 16-bit, palette and grey-with-alpha PNGs to 8-bit RGB with transparency on white', async () => {
@@ -57,11 +68,15 @@ describe('an image page source', () => {
     }
   })
 
-  it('reads WebP and GIF (the first frame)', async () => {
+  it('reads WebP, GIF (the first frame) and CMYK JPEG as RGB', async () => {
     const red = sharp({ create: { width: 30, height: 10, channels: 3, background: '#ff0000' } })
-    for (const [name, file] of [['a.webp', await red.clone().webp({ lossless: true }).toBuffer()], ['a.gif', await red.clone().gif().toBuffer()]] as const) {
+    const cmyk = await red.clone().toColourspace('cmyk').jpeg({ quality: 100 }).toBuffer()
+    expect((await sharp(cmyk).metadata()).channels).toBe(4)
+    for (const [name, file] of [['a.webp', await red.clone().webp({ lossless: true }).toBuffer()], ['a.gif', await red.clone().gif().toBuffer()], ['cmyk.jpg', cmyk]] as const) {
       const page = await (await openPageSource(await files.write(name, file))).render(0)
-      expect([page.width, page.height, pixel(page, 15, 5)[0]]).toEqual([30, 10, 255])
+      expect([page.width, page.height, page.channels], name).toEqual([30, 10, 3])
+      const [r, g, b] = pixel(page, 15, 5)
+      expect(r > 200 && g < 60 && b < 60, `${name}: ${[r, g, b]}`).toBe(true)
     }
   })
 

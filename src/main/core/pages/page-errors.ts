@@ -13,7 +13,7 @@ export function checkPageIndex(path: string, index: number, pageCount: number): 
  */
 export function describeDecodeError(path: string, page: number | null, err: unknown): LectorError {
   if (err instanceof LectorError) return err
-  const detail = String((err as Error)?.message ?? err).split('\n')[0]
+  const detail = firstLine(err)
   const where = page === null ? path : `page ${page + 1} of ${path}`
   if (/unsupported image format/i.test(detail)) {
     return new LectorError('bad-input', `${path} is not an image Lector can read (unknown or unsupported format).`, { cause: err })
@@ -22,4 +22,12 @@ export function describeDecodeError(path: string, page: number | null, err: unkn
     return new LectorError('bad-input', `${where}: the image is too large to open (${detail}).`, { cause: err })
   }
   return new LectorError('unreadable', `Cannot read ${where}: the image is damaged or cut short (${detail}).`, { cause: err })
+}
+
+/** A library's message, first line only, without its closing full stop (ours follows the parenthesis). */
+export function firstLine(err: unknown): string {
+  return String((err as Error)?.message ?? err)
+    .split('\n')[0]
+    .trim()
+    .replace(/\.$/, '')
 }

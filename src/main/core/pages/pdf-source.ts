@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { createCanvas } from '@napi-rs/canvas'
 import { LectorError } from '../errors'
 import { fitScale, pageLimits } from './limits'
-import { checkPageIndex } from './page-errors'
+import { checkPageIndex, firstLine } from './page-errors'
 import { loadPdfjs, pdfjsAssets } from './pdfjs-load'
 import type { PageSource, RasterPage } from './types'
 
@@ -113,7 +113,7 @@ async function renderPage(page: PdfPage, dpi: number, maxPixels: number): Promis
 
 function describeOpenError(path: string, err: unknown): LectorError {
   const name = (err as Error)?.name
-  const detail = String((err as Error)?.message ?? err).split('\n')[0]
+  const detail = firstLine(err)
   if (name === 'PasswordException') {
     return new LectorError('bad-input', `${path}: This PDF is password-protected; Lector cannot open it.`, { cause: err })
   }
@@ -125,6 +125,6 @@ function describeOpenError(path: string, err: unknown): LectorError {
 
 function pageError(path: string, index: number, err: unknown): LectorError {
   if (err instanceof LectorError) return err
-  const detail = String((err as Error)?.message ?? err).split('\n')[0]
+  const detail = firstLine(err)
   return new LectorError('unreadable', `Cannot render page ${index + 1} of ${path}: the page is damaged (${detail}).`, { cause: err })
 }
