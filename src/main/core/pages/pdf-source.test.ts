@@ -94,6 +94,8 @@ describe('PDF pages and limits', () => {
     await expect(source.render(0)).resolves.toMatchObject({ width: 555, height: 555 })
     await expect(source.render(1)).rejects.toMatchObject({ code: 'unreadable', message: expect.stringMatching(/^Cannot render page 2 of .*broken\.pdf/) })
     await expect(source.render(2)).resolves.toMatchObject({ width: 555, height: 555 })
+    expect(await source.textLayer!(0)).toBe('')
+    await expect(source.textLayer!(1)).rejects.toMatchObject({ code: 'unreadable' })
     await source.close()
   })
 
