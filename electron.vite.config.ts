@@ -17,6 +17,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           'context-worker': resolve(__dirname, 'src/main/core/incontext/worker.ts'),
           'recognize-worker': resolve(__dirname, 'src/main/core/recognize/worker.ts'),
+          'pages-worker': resolve(__dirname, 'src/main/core/pages/worker.ts'),
         },
         external,
       },
