@@ -1,14 +1,14 @@
-import { readFile } from 'node:fs/promises'
 import sharp from 'sharp'
 import { LectorError } from '../errors'
 import { BmpError, decodeBmp, readBmpHeader } from './bmp-decode'
 import { fitSize, pageLimits } from './limits'
 import { checkPageIndex } from './page-errors'
+import { readWholeFile } from './read-whole-file'
 import type { PageSource, RasterPage } from './types'
 
 /** A Windows bitmap: one page, decoded by Lector's own reader, then scaled to maxPixels by sharp. */
 export async function openBmpSource(path: string, maxPixels: number): Promise<PageSource> {
-  const file = await readFile(path)
+  const file = await readWholeFile(path)
   const header = (() => {
     try {
       return readBmpHeader(file)

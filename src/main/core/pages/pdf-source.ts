@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises'
 import { createCanvas } from '@napi-rs/canvas'
 import { LectorError } from '../errors'
 import { fitScale, pageLimits } from './limits'
 import { checkPageIndex, firstLine } from './page-errors'
 import { loadPdfjs, pdfjsAssets } from './pdfjs-load'
+import { readWholeFile } from './read-whole-file'
 import type { PageSource, RasterPage } from './types'
 
 /**
@@ -12,7 +12,9 @@ import type { PageSource, RasterPage } from './types'
  */
 export async function openPdfSource(path: string, maxPixels: number): Promise<PageSource> {
   const pdfjs = await loadPdfjs()
-  const data = new Uint8Array(await readFile(path))
+  const file = await readWholeFile(path)
+  // A plain Uint8Array view of the same memory: pdf.js copies a Buffer it is given.
+  const data = new Uint8Array(file.buffer, file.byteOffset, file.byteLength)
   const task = pdfjs.getDocument({
     data,
     ...pdfjsAssets(),
