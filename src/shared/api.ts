@@ -13,6 +13,8 @@ export interface EngineStatus {
   version: string
   model: { id: string; name: string; alphabetSize: number }
   provider: { name: string; skipped: SkippedProvider[] }
+  /** Where text detection (pages, PDFs) runs, once a document has been opened; null before. */
+  detection: { provider: string } | null
   libraryPath: string
   /** Which host runs the engine: the Electron main process, the browser bridge or the CLI. */
   host: 'electron' | 'bridge' | 'cli'
@@ -29,6 +31,8 @@ export interface BatchSummary {
   errorCount: number
   /** Files in the source folder that are not images and were left out, by name. */
   skippedFiles: string[]
+  /** Pages of documents (scans, PDFs) in the batch, and how many have had their lines found. */
+  pages: { total: number; done: number }
   /** The recognition job still running for this batch, if any (cancel it with job:cancel). */
   jobId: string | null
 }
@@ -54,6 +58,19 @@ export interface LineRow {
   charConfidences: number[]
   /** How a reviewed line was reviewed: typed over, or accepted as read; null when not reviewed. */
   review: 'typed' | 'accepted' | null
+  /** For a line found on a page: the page number in its document (1-based) and its quad there (page pixels). */
+  page: number | null
+  quad: Array<[number, number]> | null
+}
+
+/** The page a line was found on: a preview of it, with the line's quad in the page's own pixels. */
+export interface PageView {
+  file: string
+  page: number
+  width: number
+  height: number
+  quad: Array<[number, number]> | null
+  dataUrl: string
 }
 
 export interface LinePage {
@@ -201,6 +218,7 @@ export const apiInputs = {
   'job:cancel': z.object({ jobId: z.string().min(1).max(64) }).strict(),
   /** Reads a batch's unread lines: after a cancel (a crash or quit resumes by itself on the next start). */
   'batch:resume': z.object({ batchId: Id }).strict(),
+  'line:page': z.object({ lineId: Id }).strict(),
   'review:correct': z.object({ lineId: Id, text: LineText }).strict(),
   'review:accept': z.object({ lineId: Id }).strict(),
   'review:undo': z.object({ batchId: Id }).strict(),
@@ -227,6 +245,8 @@ export interface ApiOutputs {
   'line:crop': CropImage
   'job:cancel': { cancelled: boolean }
   'batch:resume': BatchSummary
+  /** The page a line was found on; null for a line image that was cut already. */
+  'line:page': PageView | null
   'review:correct': ReviewUpdate
   'review:accept': ReviewUpdate
   'review:undo': ReviewUpdate | null

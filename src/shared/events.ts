@@ -9,6 +9,8 @@ export interface Events {
     total: number
     linesPerSecond: number
     state: 'running' | 'finished' | 'cancelled' | 'failed'
+    /** For a batch with documents: pages whose lines have been found, of the pages known so far. */
+    pages?: { total: number; done: number }
     message?: string
   }
   /** Lines whose text or state changed; the renderer refetches only the rows it shows. */

@@ -11,6 +11,7 @@ import { createExporter, type Exporter } from './export/batch-export'
 import type { ContextSettings } from './incontext/settings'
 import type { Recognizer } from './recognize/recognizer'
 import { startRecognizer } from './recognize/recognizer-client'
+import { createPageReader } from './pages/reader'
 import { openLibrary } from './store/db'
 import { version } from './version'
 
@@ -47,14 +48,16 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     throw err
   }
   const events = createEventBus()
+  const pageReader = createPageReader({ providers: options.providers })
   const status = (): EngineStatus => ({
     version,
     model: { id: recognizer.model.id, name: recognizer.model.name, alphabetSize: recognizer.alphabet.size },
     provider: { name: recognizer.provider, skipped: recognizer.skippedProviders },
+    detection: pageReader.detectorIfStarted() ? { provider: pageReader.detectorIfStarted()!.provider } : null,
     libraryPath: options.libraryPath,
     host: options.host,
   })
-  const batches = createBatchService({ db, recognizer, events })
+  const batches = createBatchService({ db, recognizer, events, pages: pageReader })
   const pools = createPoolService({ db, modelId: recognizer.model.id, dim: 120 })
   const review = createReviewService({
     db,
@@ -77,6 +80,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'batch:position': (input) => review.position(input),
     'batch:export': (input) => exporter.toFile(input),
     'line:crop': (input) => batches.crop(input.lineId),
+    'line:page': (input) => batches.pageView(input.lineId),
     'line:rows': (input) => review.rows(input.ids),
     'job:cancel': (input) => ({ cancelled: batches.cancel(input.jobId) }),
     'batch:resume': (input) => batches.resume(input.batchId),
@@ -121,6 +125,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       batches.cancelAll()
       await batches.idle()
       await review.close()
+      await pageReader.close()
       await recognizer.release()
       db.close()
     },

@@ -2,14 +2,18 @@ import { randomUUID } from 'node:crypto'
 import { readdir, stat } from 'node:fs/promises'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import sharp from 'sharp'
-import type { ApiParsedInput, BatchSummary, CropImage, LinePage, LineRow } from '../../../shared/api'
+import type { ApiParsedInput, BatchSummary, CropImage, LinePage, LineRow, PageView } from '../../../shared/api'
 import { LectorError } from '../errors'
 import type { EventBus } from '../event-bus'
 import type { ReadResult, Recognizer } from '../recognize/recognizer'
 import { encodeFrames } from '../store/frame-codec'
 import type { Db } from '../store/db'
+import { classifyFile } from './classify'
+import { createPageImporter, type PageReader, type PendingPage } from './page-import'
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff', '.bmp', '.gif']
+/** Pages of one document are numbered seq = document × this + page, so pages sort in document order. */
+const PAGES_PER_DOCUMENT = 100_000
 
 // Lines per recognition step: each step's readings are committed in one transaction and announced,
 // so a crash loses at most one step and the list fills in steadily.
@@ -40,8 +44,13 @@ export interface BatchService {
   /** Throws not-found unless the batch exists (cheap: no counting, unlike summary). */
   exists(batchId: number): void
   openFolder(input: ApiParsedInput<'batch:openFolder'>): Promise<BatchSummary>
-  /** A batch from a list of image files (labelled sets, pages' crops); recognition starts at once. */
-  openFiles(name: string, source: string, paths: string[], skipped?: string[]): BatchSummary
+  /**
+   * A batch from line images and documents (page scans, multi-page TIFFs, PDFs, whose lines are found
+   * first); reading starts at once, in the background.
+   */
+  openFiles(name: string, source: string, paths: string[], skipped?: string[], documents?: string[]): BatchSummary
+  /** The page a line was found on, as a preview image with the line's quad on it; null for a cut line. */
+  pageView(lineId: number): PageView | null
   /** Every line's reading (engine text and greedy text), in batch order. */
   readings(batchId: number): StoredReading[]
   lines(input: Pick<ApiParsedInput<'batch:lines'>, 'batchId' | 'offset' | 'limit'>): LinePage
@@ -65,22 +74,36 @@ export interface BatchService {
   idle(): Promise<void>
 }
 
-export function createBatchService(deps: { db: Db; recognizer: Recognizer; events: EventBus }): BatchService {
+export function createBatchService(deps: { db: Db; recognizer: Recognizer; events: EventBus; pages: PageReader }): BatchService {
   const { db, recognizer, events } = deps
   const jobs = new Map<string, Job>()
+  const importer = createPageImporter({ db, reader: deps.pages })
 
   const q = {
     insertBatch: db.prepare('INSERT INTO batches (name, source, skipped_files) VALUES (@name, @source, @skipped)'),
     insertLine: db.prepare('INSERT INTO lines (batch_id, idx, source_path) VALUES (@batchId, @idx, @path)'),
+    insertPage: db.prepare('INSERT INTO pages (batch_id, seq, source_path, page_no) VALUES (@batchId, @seq, @path, 0)'),
     summaries: db.prepare(`
       SELECT b.id, b.name, b.source, b.created_at AS createdAt, b.skipped_files AS skipped,
-             count(l.id) AS lineCount, count(r.line_id) AS doneCount, count(r.error) AS errorCount
+             count(l.id) AS lineCount, count(r.line_id) AS doneCount, count(r.error) AS errorCount,
+             (SELECT count(*) FROM pages p WHERE p.batch_id = b.id) AS pageCount,
+             (SELECT count(*) FROM pages p WHERE p.batch_id = b.id AND p.detected_at IS NOT NULL) AS pagesDone
       FROM batches b LEFT JOIN lines l ON l.batch_id = b.id LEFT JOIN readings r ON r.line_id = l.id
       WHERE @id IS NULL OR b.id = @id
       GROUP BY b.id ORDER BY b.id DESC`),
     pending: db.prepare(`
-      SELECT l.id, l.source_path AS path FROM lines l LEFT JOIN readings r ON r.line_id = l.id
+      SELECT l.id, l.source_path AS path, l.crop FROM lines l LEFT JOIN readings r ON r.line_id = l.id
       WHERE l.batch_id = ? AND r.line_id IS NULL ORDER BY l.idx`),
+    pendingCount: db.prepare(`
+      SELECT count(*) FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.batch_id = ? AND r.line_id IS NULL`).pluck(),
+    nextPage: db.prepare(`
+      SELECT id, batch_id AS batchId, seq, source_path AS path, page_no AS pageNo FROM pages
+      WHERE batch_id = ? AND detected_at IS NULL ORDER BY seq LIMIT 1`),
+    pageCounts: db.prepare(`
+      SELECT count(*) AS total, count(detected_at) AS done FROM pages WHERE batch_id = ?`),
+    pageView: db.prepare(`
+      SELECT p.page_no AS pageNo, p.width, p.height, p.preview, l.quad, l.source_path AS path
+      FROM lines l JOIN pages p ON p.id = l.page_id WHERE l.id = ?`),
     insertReading: db.prepare(`
       INSERT OR REPLACE INTO readings (line_id, model_id, text, confidence, char_confidences, greedy_text,
         greedy_confidence, frames, k, dim, features, top_index, top_prob, blank, error)
@@ -94,21 +117,25 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
     exists: db.prepare('SELECT 1 FROM batches WHERE id = ?').pluck(),
     setReading: db.prepare('UPDATE batches SET reading = @reading WHERE id = @batchId'),
     unread: db.prepare(`
-      SELECT DISTINCT l.batch_id FROM batches b JOIN lines l ON l.batch_id = b.id LEFT JOIN readings r ON r.line_id = l.id
-      WHERE b.reading = 'wanted' AND r.line_id IS NULL ORDER BY l.batch_id`).pluck(),
+      SELECT b.id FROM batches b WHERE b.reading = 'wanted' AND (
+        EXISTS (SELECT 1 FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.batch_id = b.id AND r.line_id IS NULL)
+        OR EXISTS (SELECT 1 FROM pages p WHERE p.batch_id = b.id AND p.detected_at IS NULL)) ORDER BY b.id`).pluck(),
     page: db.prepare(`
       SELECT l.id, l.batch_id AS batchId, l.idx AS "index", l.source_path AS path,
-             r.text, r.confidence, r.char_confidences AS charConfidences, r.error, r.line_id IS NOT NULL AS hasReading
-      FROM lines l LEFT JOIN readings r ON r.line_id = l.id
+             r.text, r.confidence, r.char_confidences AS charConfidences, r.error, r.line_id IS NOT NULL AS hasReading,
+             p.page_no AS pageNo, l.quad
+      FROM lines l LEFT JOIN readings r ON r.line_id = l.id LEFT JOIN pages p ON p.id = l.page_id
       WHERE l.batch_id = @batchId ORDER BY l.idx LIMIT @limit OFFSET @offset`),
     byIds: db.prepare(`
       SELECT l.id, l.batch_id AS batchId, l.idx AS "index", l.source_path AS path,
-             r.text, r.confidence, r.char_confidences AS charConfidences, r.error, r.line_id IS NOT NULL AS hasReading
-      FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.id IN (SELECT value FROM json_each(?))`),
+             r.text, r.confidence, r.char_confidences AS charConfidences, r.error, r.line_id IS NOT NULL AS hasReading,
+             p.page_no AS pageNo, l.quad
+      FROM lines l LEFT JOIN readings r ON r.line_id = l.id LEFT JOIN pages p ON p.id = l.page_id WHERE l.id IN (SELECT value FROM json_each(?))`),
     oneLine: db.prepare(`
       SELECT l.id, l.batch_id AS batchId, l.idx AS "index", l.source_path AS path,
-             r.text, r.confidence, r.char_confidences AS charConfidences, r.error, r.line_id IS NOT NULL AS hasReading
-      FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.id = ?`),
+             r.text, r.confidence, r.char_confidences AS charConfidences, r.error, r.line_id IS NOT NULL AS hasReading,
+             p.page_no AS pageNo, l.quad
+      FROM lines l LEFT JOIN readings r ON r.line_id = l.id LEFT JOIN pages p ON p.id = l.page_id WHERE l.id = ?`),
     line: db.prepare('SELECT source_path AS path, crop FROM lines WHERE id = ?'),
   }
 
@@ -146,6 +173,7 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       doneCount: row.doneCount,
       errorCount: row.errorCount,
       skippedFiles: JSON.parse(row.skipped),
+      pages: { total: row.pageCount, done: row.pagesDone },
       jobId: jobFor(row.id)?.id ?? null,
     }
   }
@@ -165,6 +193,8 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       error: r.error ?? null,
       charConfidences: r.charConfidences ? floats(r.charConfidences) : [],
       review: null,
+      page: r.pageNo === null || r.pageNo === undefined ? null : r.pageNo + 1,
+      quad: r.quad ? JSON.parse(r.quad) : null,
     }
   }
 
@@ -174,10 +204,12 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
     return toSummary(row)
   }
 
-  function openFiles(name: string, source: string, paths: string[], skipped: string[] = []): BatchSummary {
+  function openFiles(name: string, source: string, paths: string[], skipped: string[] = [], documents: string[] = []): BatchSummary {
     const batchId = db.transaction(() => {
       const id = Number(q.insertBatch.run({ name, source, skipped: JSON.stringify(skipped) }).lastInsertRowid)
       paths.forEach((path, idx) => q.insertLine.run({ batchId: id, idx, path }))
+      // A document's first page stands for it until it is opened; its other pages are queued then.
+      documents.forEach((path, d) => q.insertPage.run({ batchId: id, seq: d * PAGES_PER_DOCUMENT, path }))
       return id
     })()
     startJob(batchId)
@@ -197,12 +229,12 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
   }
 
   async function runJob(job: Job): Promise<void> {
-    const pending = q.pending.all(job.batchId) as Array<{ id: number; path: string }>
-    const total = pending.length
     const started = performance.now()
     let done = 0
+    let total = q.pendingCount.get(job.batchId) as number
     const progress = (state: 'running' | 'finished' | 'cancelled' | 'failed', message?: string) => {
       const seconds = (performance.now() - started) / 1000
+      const pages = q.pageCounts.get(job.batchId) as { total: number; done: number }
       events.emit('job:progressed', {
         jobId: job.id,
         batchId: job.batchId,
@@ -210,24 +242,40 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
         total,
         linesPerSecond: seconds > 0 ? done / seconds : 0,
         state,
+        ...(pages.total ? { pages } : {}),
         ...(message ? { message } : {}),
       })
     }
     progress('running')
     try {
-      for (let i = 0; i < pending.length; i += STEP) {
-        const step = pending.slice(i, i + STEP)
-        const results = await recognizer.read(
-          step.map((l) => l.path),
-          { signal: job.controller.signal },
-        )
-        writeReadings(step.map((l) => l.id), results)
-        done += step.length
-        events.emit('lines:changed', { batchId: job.batchId, ids: step.map((l) => l.id) })
-        progress('running')
+      // Page by page: find a page's lines, then read every line still unread (that page's), so the list
+      // fills in page by page. A batch of cut lines has no pages: it is one round of reading.
+      for (;;) {
+        const page = q.nextPage.get(job.batchId) as PendingPage | undefined
+        if (page) {
+          const ids = await importer.detect(page, job.controller.signal)
+          total += ids.length
+          events.emit('lines:changed', { batchId: job.batchId, ids })
+          events.emit('batches:changed', { ids: [job.batchId] })
+        }
+        const pending = q.pending.all(job.batchId) as Array<{ id: number; path: string | null; crop: Buffer | null }>
+        for (let i = 0; i < pending.length; i += STEP) {
+          const step = pending.slice(i, i + STEP)
+          const results = await recognizer.read(
+            step.map((l) => l.crop ?? l.path ?? ''),
+            { signal: job.controller.signal },
+          )
+          writeReadings(step.map((l) => l.id), results)
+          done += step.length
+          events.emit('lines:changed', { batchId: job.batchId, ids: step.map((l) => l.id) })
+          progress('running')
+        }
+        if (!page) break
       }
+      await importer.release()
       progress('finished')
     } catch (err) {
+      await importer.release()
       if (job.controller.signal.aborted) progress('cancelled', 'Cancelled; lines read so far are kept.')
       else progress('failed', err instanceof Error ? err.message : String(err))
     }
@@ -245,39 +293,52 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       const info = await stat(folder).catch(() => null)
       if (!info) throw new LectorError('not-found', `Folder not found: ${folder}`)
       if (!info.isDirectory()) throw new LectorError('bad-input', `Not a folder: ${folder}`)
-      const { images, skipped } = await folderImages(folder)
-      if (!images.length) {
+      const found = await sortFiles(await folderFiles(folder))
+      if (!found.lines.length && !found.documents.length) {
         throw new LectorError(
           'bad-input',
-          `No line images in ${folder} (looked for ${IMAGE_EXTENSIONS.join(' ')}${skipped.length ? `; found only ${skipped.slice(0, 5).join(', ')}` : ''}).`,
+          `No line images, page scans or PDFs in ${folder}${found.skipped.length ? ` (found only ${found.skipped.slice(0, 5).join(', ')})` : ''}.`,
         )
       }
-      return openFiles(name ?? basename(folder), folder, images, skipped)
+      return openFiles(name ?? basename(folder), folder, found.lines, found.skipped, found.documents)
     },
 
     async openPaths({ paths, name }) {
-      const images: string[] = []
-      const skipped: string[] = []
+      const files: string[] = []
       for (const raw of paths) {
         const path = resolve(raw)
         const info = await stat(path).catch(() => null)
         if (!info) throw new LectorError('not-found', `Not found: ${path}`)
-        if (info.isDirectory()) {
-          const found = await folderImages(path)
-          images.push(...found.images)
-          skipped.push(...found.skipped)
-        } else if (info.isFile() && isImage(path)) images.push(path)
-        else skipped.push(basename(path))
+        if (info.isDirectory()) files.push(...(await folderFiles(path)))
+        else files.push(path)
       }
-      if (!images.length) {
+      const found = await sortFiles(files)
+      if (!found.lines.length && !found.documents.length) {
         throw new LectorError(
           'bad-input',
-          `No line images among ${paths.length === 1 ? paths[0] : `${paths.length} paths`} (PDFs and page images come with page detection, not yet; looked for ${IMAGE_EXTENSIONS.join(' ')}).`,
+          `No line images, page scans or PDFs among ${paths.length === 1 ? paths[0] : `${paths.length} paths`} (Lector reads ${KNOWN_FORMATS}).`,
         )
       }
       const first = resolve(paths[0])
       const source = paths.length === 1 ? first : `${paths.length} items from ${dirname(first)}`
-      return openFiles(name ?? (paths.length === 1 ? basename(first) : basename(dirname(first))), source, images, skipped)
+      return openFiles(name ?? (paths.length === 1 ? basename(first) : basename(dirname(first))), source, found.lines, found.skipped, found.documents)
+    },
+
+    pageView(lineId) {
+      const row = q.pageView.get(lineId) as { pageNo: number; width: number; height: number; preview: Buffer | null; quad: string | null; path: string } | undefined
+      if (!row) {
+        if (!q.oneLine.get(lineId)) throw new LectorError('not-found', `There is no line ${lineId}.`)
+        return null
+      }
+      if (!row.preview) return null
+      return {
+        file: basename(row.path),
+        page: row.pageNo + 1,
+        width: row.width,
+        height: row.height,
+        quad: row.quad ? JSON.parse(row.quad) : null,
+        dataUrl: `data:image/jpeg;base64,${row.preview.toString('base64')}`,
+      }
     },
 
     rows(ids) {
@@ -332,7 +393,7 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
     resume(batchId) {
       summary(batchId)
       q.setReading.run({ batchId, reading: 'wanted' })
-      if (!jobFor(batchId) && q.pending.get(batchId)) startJob(batchId)
+      if (!jobFor(batchId) && (q.pendingCount.get(batchId) || q.nextPage.get(batchId))) startJob(batchId)
       events.emit('batches:changed', { ids: [batchId] })
       return summary(batchId)
     },
@@ -353,20 +414,41 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
   }
 }
 
-function isImage(path: string): boolean {
-  return IMAGE_EXTENSIONS.includes(extname(path).toLowerCase())
-}
+const KNOWN_FORMATS = 'PNG, JPEG, WebP, GIF, BMP and TIFF images and PDFs'
+const PDF_EXTENSION = '.pdf'
 
-/** A folder's line images (natural name order) and the other files left out, by name. */
-async function folderImages(folder: string): Promise<{ images: string[]; skipped: string[] }> {
+/** A folder's files, one level deep, hidden ones left out, in natural name order. */
+async function folderFiles(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true }).catch((err: Error) => {
     throw new LectorError('unreadable', `Cannot read the folder ${folder}: ${err.message}`)
   })
-  const files = entries
+  return entries
     .filter((e) => e.isFile() && !e.name.startsWith('.'))
     .map((e) => e.name)
     .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
-  return { images: files.filter(isImage).map((f) => join(folder, f)), skipped: files.filter((f) => !isImage(f)) }
+    .map((f) => join(folder, f))
+}
+
+/**
+ * Line images, documents (pages to detect first) and the files left out, by content (see classify.ts). A
+ * file whose content is unreadable but whose name says image or PDF is kept, so it fails with its
+ * decoder's own message where the reviewer sees it; other unknown files are left out by name.
+ */
+async function sortFiles(files: string[]): Promise<{ lines: string[]; documents: string[]; skipped: string[] }> {
+  const out = { lines: [] as string[], documents: [] as string[], skipped: [] as string[] }
+  const CONCURRENT = 64
+  for (let i = 0; i < files.length; i += CONCURRENT) {
+    const slice = files.slice(i, i + CONCURRENT)
+    const kinds = await Promise.all(slice.map(classifyFile))
+    slice.forEach((path, j) => {
+      const ext = extname(path).toLowerCase()
+      const kind = kinds[j] !== 'unknown' ? kinds[j] : ext === PDF_EXTENSION ? 'document' : IMAGE_EXTENSIONS.includes(ext) ? 'line' : 'unknown'
+      if (kind === 'line') out.lines.push(path)
+      else if (kind === 'document') out.documents.push(path)
+      else out.skipped.push(basename(path))
+    })
+  }
+  return out
 }
 
 /** A Float32 blob as numbers (copied: SQLite's buffer may not be 4-byte aligned). */

@@ -3,6 +3,7 @@ import * as m0001 from './0001-initial'
 import * as m0002 from './0002-corrections'
 import * as m0003 from './0003-pools'
 import * as m0004 from './0004-reading-state'
+import * as m0005 from './0005-pages'
 
 export interface Migration {
   version: number
@@ -16,6 +17,7 @@ export const migrations: Migration[] = [
   { version: 2, name: 'corrections', up: m0002.up },
   { version: 3, name: 'pools', up: m0003.up },
   { version: 4, name: 'reading-state', up: m0004.up },
+  { version: 5, name: 'pages', up: m0005.up },
 ]
 
 export const schemaVersion = migrations[migrations.length - 1].version

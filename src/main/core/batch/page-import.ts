@@ -1,0 +1,110 @@
+import sharp from 'sharp'
+import type { Db } from '../store/db'
+import type { Detector, PageSource } from '../pages/types'
+import { LectorError } from '../errors'
+
+/** What page import needs from the engine: documents opened and lines found, both off the main thread. */
+export interface PageReader {
+  open(path: string): Promise<PageSource>
+  detector(): Promise<Detector>
+  close(): Promise<void>
+}
+
+export interface PendingPage {
+  id: number
+  batchId: number
+  /** Its place in the batch: document × PAGES_PER_DOCUMENT + page. */
+  seq: number
+  path: string
+  pageNo: number
+}
+
+/** The longest side of a page's stored preview: enough to see where a line sits, ~100–200 KB as JPEG. */
+const PREVIEW_SIDE = 1600
+
+/**
+ * Finds the lines of queued pages and stores them. A document stays open while its pages are read in
+ * order, so a 300-page PDF is parsed once. Every page ends in one transaction: its lines (crop, quad) and
+ * its preview, or its error as a failed line of its own, so the reviewer sees what went wrong where.
+ */
+export function createPageImporter(deps: { db: Db; reader: PageReader }) {
+  const { db, reader } = deps
+  const q = {
+    nextIdx: db.prepare('SELECT coalesce(max(idx), -1) + 1 FROM lines WHERE batch_id = ?').pluck(),
+    insertLine: db.prepare(
+      'INSERT INTO lines (batch_id, idx, source_path, crop, page_id, quad) VALUES (@batchId, @idx, @path, @crop, @pageId, @quad)',
+    ),
+    queuePage: db.prepare('INSERT OR IGNORE INTO pages (batch_id, seq, source_path, page_no) VALUES (@batchId, @seq, @path, @pageNo)'),
+    failLine: db.prepare(`INSERT INTO readings (line_id, model_id, text, confidence, error) VALUES (?, '', '', 0, ?)`),
+    done: db.prepare(
+      `UPDATE pages SET width = @width, height = @height, preview = @preview, error = @error,
+         detected_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = @id`,
+    ),
+  }
+
+  const store = db.transaction(
+    (
+      page: PendingPage,
+      result: { pageCount: number; width: number; height: number; preview: Buffer | null; lines: Array<{ crop: Buffer; quad: number[][] }>; error: string | null },
+    ) => {
+      // A document's first page queues the others, now that its page count is known.
+      if (page.pageNo === 0) {
+        for (let n = 1; n < result.pageCount; n++) q.queuePage.run({ batchId: page.batchId, seq: page.seq + n, path: page.path, pageNo: n })
+      }
+      let idx = q.nextIdx.get(page.batchId) as number
+      const ids: number[] = []
+      for (const line of result.lines) {
+        const info = q.insertLine.run({ batchId: page.batchId, idx: idx++, path: page.path, crop: line.crop, pageId: page.id, quad: JSON.stringify(line.quad) })
+        ids.push(Number(info.lastInsertRowid))
+      }
+      if (result.error) {
+        const info = q.insertLine.run({ batchId: page.batchId, idx: idx++, path: page.path, crop: null, pageId: page.id, quad: null })
+        q.failLine.run(info.lastInsertRowid, result.error)
+        ids.push(Number(info.lastInsertRowid))
+      }
+      q.done.run({ id: page.id, width: result.width, height: result.height, preview: result.preview, error: result.error })
+      return ids
+    },
+  )
+
+  let openDoc: { path: string; source: Promise<PageSource> } | null = null
+  async function sourceFor(path: string): Promise<PageSource> {
+    if (openDoc?.path !== path) {
+      await release()
+      openDoc = { path, source: reader.open(path) }
+    }
+    return openDoc.source
+  }
+  async function release() {
+    const doc = openDoc
+    openDoc = null
+    await doc?.source.then((s) => s.close()).catch(() => undefined)
+  }
+
+  return {
+    /** Detects one page and stores its lines; returns the new line ids (pending recognition). */
+    async detect(page: PendingPage, signal?: AbortSignal): Promise<number[]> {
+      let pageCount = 1
+      try {
+        const source = await sourceFor(page.path)
+        pageCount = source.pageCount
+        if (page.pageNo >= source.pageCount) throw new LectorError('not-found', `${page.path} has no page ${page.pageNo + 1} any more.`)
+        const raster = await source.render(page.pageNo)
+        const detector = await reader.detector()
+        const lines = await detector.detect(raster, { signal })
+        if (signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' })
+        const preview = await sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 3 } })
+          .resize({ width: PREVIEW_SIDE, height: PREVIEW_SIDE, fit: 'inside', withoutEnlargement: true })
+          .jpeg({ quality: 80 })
+          .toBuffer()
+        return store(page, { pageCount: source.pageCount, width: raster.width, height: raster.height, preview, lines, error: null })
+      } catch (err) {
+        if ((err as Error).name === 'AbortError' || signal?.aborted) throw err
+        // A page that cannot be opened, rendered or detected fails alone, with its reason.
+        const message = err instanceof LectorError ? err.message : `Cannot read page ${page.pageNo + 1} of ${page.path}: ${(err as Error).message}`
+        return store(page, { pageCount, width: 0, height: 0, preview: null, lines: [], error: message })
+      }
+    },
+    release,
+  }
+}
