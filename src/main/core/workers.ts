@@ -2,12 +2,14 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 
+export type WorkerName = 'context-worker' | 'recognize-worker' | 'detect-worker'
+
 /**
  * Starts one of the engine's worker threads. The Electron build bundles each as `<name>.js` beside the
  * main bundle; from TypeScript sources (CLI, tests, browser shell under tsx) a small bootstrap registers
  * tsx's loader in the new thread and imports the source file.
  */
-export function startWorker(name: 'context-worker' | 'recognize-worker', source: URL, workerData: object): Worker {
+export function startWorker(name: WorkerName, source: URL, workerData: object): Worker {
   for (const candidate of [`./${name}.js`, `../${name}.js`]) {
     const bundled = new URL(candidate, import.meta.url)
     if (existsSync(fileURLToPath(bundled))) return new Worker(bundled, { workerData })
@@ -26,11 +28,11 @@ export interface WorkerConnection<Ready> {
 
 /**
  * Starts a worker and waits for its `{ ready }` (or `{ initError }`). Replies are `{ id, ok, value }` or
- * `{ id, ok: false, name, message }`; `{ id, progress }` reports on a running request. If the worker dies,
+ * `{ id, ok: false, name, message, code? }`; `{ id, progress }` reports on a running request. If the worker dies,
  * every pending and later call fails with the reason.
  */
 export async function connectWorker<Ready>(
-  name: 'context-worker' | 'recognize-worker',
+  name: WorkerName,
   source: URL,
   workerData: object,
   label: string,
@@ -49,7 +51,7 @@ export async function connectWorker<Ready>(
       if ('progress' in m) return p.progress?.(m.progress)
       pending.delete(m.id)
       if (m.ok) p.resolve(m.value)
-      else p.reject(Object.assign(new Error(m.message), { name: m.name ?? 'Error' }))
+      else p.reject(Object.assign(new Error(m.message), { name: m.name ?? 'Error' }, m.code ? { code: m.code } : {}))
     })
     const fail = (err: Error) => {
       failure = err
