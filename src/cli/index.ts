@@ -8,6 +8,7 @@ import type { ApiInput, ApiName, ApiOutput } from '../shared/api'
 import { createEngine, type Engine } from '../main/core/engine'
 import { toCsv } from '../main/core/export/csv'
 import { defaultLibraryPath } from '../main/core/paths'
+import { evalPagesUsage, evaluatePages, formatPages, parseEvalPagesArgs } from './eval-pages'
 import { evalUsage, evaluateInContext, evaluateRecognition, formatContext, formatRecognition, parseEvalArgs, type Selection } from './eval'
 
 const usage = `Lector — review OCR of document batches
@@ -20,6 +21,7 @@ Commands:
   serve  [--port N] [--host 127.0.0.1] [--db FILE]
          Start the engine with the browser shell and print the URL to open.
 ${evalUsage}
+${evalPagesUsage}
   status [--db FILE]
          Show the model, the execution provider in use (and why others were skipped), the library.
 
@@ -130,6 +132,14 @@ async function evalCommand(args: string[]): Promise<void> {
   }
 }
 
+async function evalPagesCommand(args: string[]): Promise<void> {
+  const values = parseEvalPagesArgs(args)
+  if (!values.data) throw new UsageError('eval-pages needs --data DIR (a folder with pages/pages.jsonl)')
+  const limit = values.limit ? Number(values.limit) : undefined
+  const report = await evaluatePages(values.data, { limit, reference: !values['no-reference'] })
+  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatPages(report)}\n`)
+}
+
 async function status(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { db: { type: 'string' } } })
   const engine = await createEngine({ libraryPath: values.db ?? defaultLibraryPath(), host: 'cli' })
@@ -148,6 +158,8 @@ async function main(argv: string[]): Promise<void> {
       return status(rest)
     case 'eval':
       return evalCommand(rest)
+    case 'eval-pages':
+      return evalPagesCommand(rest)
     case undefined:
     case 'help':
     case '--help':

@@ -58,6 +58,7 @@ function handlersWithStatus(overrides: Partial<Handlers> = {}): Handlers {
       version: '0.0.0',
       model: { id: 'm', name: 'model', alphabetSize: 3 },
       provider: { name: 'cpu', skipped: [] },
+      detection: null,
       libraryPath: ':memory:',
       host: 'electron',
     }),

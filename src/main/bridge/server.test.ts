@@ -20,6 +20,7 @@ const batch: BatchSummary = {
   doneCount: 3,
   errorCount: 0,
   skippedFiles: [],
+  pages: { total: 0, done: 0 },
   jobId: null,
 }
 

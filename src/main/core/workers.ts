@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 
-export type WorkerName = 'context-worker' | 'recognize-worker' | 'pages-worker'
+export type WorkerName = 'context-worker' | 'recognize-worker' | 'pages-worker' | 'detect-worker'
 
 /**
  * Starts one of the engine's worker threads. The Electron build bundles each as `<name>.js` beside the

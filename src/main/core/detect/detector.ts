@@ -1,0 +1,168 @@
+import ort from 'onnxruntime-node'
+import type { SkippedProvider } from '../../../shared/api'
+import { LectorError } from '../errors'
+import { defaultProviders, openWithFallback } from '../model/providers'
+import type { DetectedLine, Detector, Quad, RasterPage } from '../pages/types'
+import { classify } from './classify'
+import { cropQuad, encodePng, rotate180 } from './crop'
+import { dbBoxes, type DbBox, type Point } from './db-postprocess'
+import { normalize, resizeForDet, rotateImage, type Image } from './det-input'
+import { frameSize, toFrame, toPage, uprightRotation, type Quarters } from './frames'
+import { loadClsModel, loadDetModel } from './manifest'
+import { loadOpenCv } from './opencv'
+import { boxSize, liesOnSide, upsideDown } from './orientation'
+import { readingOrder } from './reading-order'
+import { defaultDetectSettings, type DetectSettings } from './settings'
+
+export interface DetectorOptions {
+  providers?: string[]
+  settings?: DetectSettings
+}
+
+/** The Detector plus what a status line or a report wants to show. */
+export interface LocalDetector extends Detector {
+  skippedProviders: SkippedProvider[]
+  /** `<model>:<sha256 prefix>` of the detection and direction models. */
+  models: { detection: string; classifier: string }
+}
+
+// Provider probing fails noisily by design on machines without a GPU; the reasons are recorded instead.
+ort.env.logLevel = 'fatal'
+
+/**
+ * Page → reading-ordered upright line crops, in this thread: PP-OCRv4 detection with PaddleOCR's
+ * pre- and post-processing, the page's orientation (see orientation.ts), PaddleOCR's per-line crops and
+ * 0/180 classifier, then the reading order (reading-order.ts).
+ */
+export async function loadDetector(options: DetectorOptions = {}): Promise<LocalDetector> {
+  const settings = options.settings ?? defaultDetectSettings
+  const det = loadDetModel()
+  const cls = loadClsModel()
+  const { cv } = await loadOpenCv()
+  const providers = options.providers ?? defaultProviders()
+  const detSession = await openWithFallback(providers, (ep) => openSession(det.bytes, ep, det.manifest.input, [1, 3, 32, 32]))
+  const { height, width } = cls.manifest.preprocess
+  const clsSession = await openWithFallback(providers, (ep) => openSession(cls.bytes, ep, cls.manifest.input, [1, 3, height, width])).catch(
+    async (err) => {
+      await detSession.session.release()
+      throw err
+    },
+  )
+  const spec = det.manifest.preprocess
+
+  /** DB boxes for an image already at the model's size, in the coordinates of a frame of `destW` × `destH`. */
+  async function boxesIn(image: Image, destW: number, destH: number): Promise<DbBox[]> {
+    const x = new ort.Tensor('float32', normalize(image, spec), [1, 3, image.height, image.width])
+    const out = await detSession.session.run({ [det.manifest.input]: x })
+    const map = out[det.manifest.output]
+    try {
+      const [, , h, w] = map.dims
+      return dbBoxes(cv, { data: map.data as Float32Array, width: w, height: h }, destW, destH, settings.db)
+    } finally {
+      map.dispose?.()
+      x.dispose?.()
+    }
+  }
+
+  async function detect(page: RasterPage, detectOptions: { signal?: AbortSignal } = {}): Promise<DetectedLine[]> {
+    const signal = detectOptions.signal
+    checkPage(page, settings)
+    const { width: W, height: H } = page
+    const small = await resizeForDet(cv, page, spec, settings.preshrinkPixels)
+    throwIfAborted(signal)
+    let frame: Quarters = 0
+    let boxes = await boxesIn(small, W, H)
+    if (liesOnSide(boxes, settings.tallRatio)) {
+      // Turning the model-sized image equals turning the page first: both sides round to 32 the same way.
+      const size = frameSize(W, H, 1)
+      const turned = await boxesIn(rotateImage(cv, small, 1), size.width, size.height)
+      if (!liesOnSide(turned, settings.tallRatio)) (frame = 1), (boxes = turned)
+    }
+    throwIfAborted(signal)
+    // Each quad starts at its text's top-left in the frame; a tall box is read turned 90° counter-
+    // clockwise as PaddleOCR does (np.rot90), i.e. it starts at the frame's top-right corner.
+    const quads = boxes.map((box) => {
+      const { width, height } = boxSize(box.points)
+      const start = height / width >= settings.tallRatio ? 1 : 0
+      return rotateStart(box.points.map((p) => toPage(p, W, H, frame)), start)
+    })
+    let crops = quads.map((quad) => cropQuad(cv, page, quad))
+    const upside = await classify(clsSession.session, crops, cls.manifest, settings.clsBatch)
+    throwIfAborted(signal)
+    const flipped = upsideDown(
+      upside,
+      crops.map((c) => c.width),
+    )
+    // A single line may still disagree with its page, when the classifier is sure (cls_thresh).
+    const turn = upside.map((p) => (flipped ? !(1 - p > settings.clsThresh) : p > settings.clsThresh))
+    const finalQuads = quads.map((q, i) => (turn[i] ? rotateStart(q, 2) : q))
+    crops = crops.map((c, i) => (turn[i] ? rotate180(c) : c))
+    const upright = ((frame + (flipped ? 2 : 0)) % 4) as Quarters
+    const order = readingOrder(
+      finalQuads.map((q) => q.map((p) => toFrame(p, W, H, upright))),
+      settings.readingOrder,
+    )
+    const pngs = await Promise.all(order.map((i) => encodePng(crops[i])))
+    return order.map((i, k) => ({
+      quad: finalQuads[i],
+      score: boxes[i].score,
+      crop: pngs[k],
+      width: crops[i].width,
+      height: crops[i].height,
+      rotation: uprightRotation(finalQuads[i]),
+    }))
+  }
+
+  return {
+    provider: detSession.provider,
+    skippedProviders: detSession.skipped,
+    models: { detection: det.id, classifier: cls.id },
+    detect,
+    async release() {
+      await detSession.session.release()
+      await clsSession.session.release()
+    },
+  }
+}
+
+/** The same four corners, starting `start` corners further on (clockwise). */
+function rotateStart(points: Point[], start: number): Quad {
+  return [0, 1, 2, 3].map((i) => points[(i + start) % 4]) as Quad
+}
+
+function checkPage(page: RasterPage, settings: DetectSettings): void {
+  const { width, height } = page
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new LectorError('bad-input', `This page has no pixels (${width} × ${height}).`)
+  }
+  if (width > settings.maxSide || height > settings.maxSide) {
+    throw new LectorError(
+      'bad-input',
+      `This page is too large to read (${width} × ${height} pixels; at most ${settings.maxSide} per side). Scan it at a lower resolution.`,
+    )
+  }
+  if (page.channels !== 3 || page.data.length !== width * height * 3) {
+    throw new LectorError('bad-input', `This page's pixels do not match its size (${page.data.length} bytes for ${width} × ${height} RGB).`)
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' })
+}
+
+async function openSession(bytes: Uint8Array, provider: string, input: string, dims: number[]): Promise<ort.InferenceSession> {
+  const session = await ort.InferenceSession.create(bytes, {
+    executionProviders: [provider],
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+  })
+  try {
+    // Prove the provider can run the graph, not just build it.
+    const x = new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims)
+    await session.run({ [input]: x })
+  } catch (err) {
+    await session.release()
+    throw err
+  }
+  return session
+}

@@ -1,0 +1,24 @@
+import { createRequire } from 'node:module'
+
+/**
+ * OpenCV's own WASM build. Its bundled typings miss the helpers PaddleOCR's post-processing needs
+ * (RotatedRect.points, Mat.data32F, ...), so it is typed loosely here and only inside detect/.
+ */
+export type OpenCv = any
+
+const requireHere = createRequire(import.meta.url)
+
+/**
+ * Loads OpenCV and waits for its WASM runtime. The Emscripten module is itself a thenable that resolves
+ * to itself, so it must never be returned from a promise directly (awaiting it would loop forever):
+ * it is wrapped in an object. Loading takes ~0.3 s; the detector loads it once and passes it along.
+ */
+export async function loadOpenCv(): Promise<{ cv: OpenCv }> {
+  const cv = requireHere('@techstark/opencv-js')
+  if (!cv.Mat) {
+    await new Promise<void>((resolve) => {
+      cv.onRuntimeInitialized = () => resolve()
+    })
+  }
+  return { cv }
+}

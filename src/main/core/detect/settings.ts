@@ -1,0 +1,53 @@
+// The numbers that decide what counts as a line and in what order lines are read, with their reasons.
+
+export interface DetectSettings {
+  db: {
+    /** Pixels whose text probability exceeds this are text (PaddleOCR det_db_thresh). */
+    thresh: number
+    /** A box whose mean probability is below this is dropped (det_db_box_thresh). */
+    boxThresh: number
+    /** How far a shrunk DB kernel is grown back: offset = area · ratio / perimeter (det_db_unclip_ratio). */
+    unclipRatio: number
+    /** Contours considered per page, as PaddleOCR (max_candidates). */
+    maxCandidates: number
+    /** Boxes whose short side is under this (in probability-map pixels) are noise (min_size). */
+    minSize: number
+  }
+  /** A crop this much taller than wide is a vertical line: PaddleOCR turns it 90° before reading. */
+  tallRatio: number
+  /** A line is read upside down when the classifier says 180° with at least this probability (cls_thresh). */
+  clsThresh: number
+  /** Crops per classifier run (PaddleOCR cls_batch_num). */
+  clsBatch: number
+  /**
+   * Pages are refused above this many pixels per side: beyond sharp's and OpenCV's comfortable range,
+   * and far past any scan at 600 dpi (A0 at 600 dpi is ~28,000 px).
+   */
+  maxSide: number
+  /**
+   * Above this many pixels the page is first shrunk with sharp (area-averaging) to this size before the
+   * OpenCV resize to the model's input, so the detector never copies a huge page into WASM memory.
+   * Below it the resize is exactly PaddleOCR's cv2.resize of the full page.
+   */
+  preshrinkPixels: number
+  readingOrder: {
+    /** Two lines belong to one row when their vertical extents overlap by this share of the smaller height. */
+    rowOverlap: number
+    /** A column gutter is at least this many line heights wide (word gaps are ~0.3, DB rarely splits there). */
+    minGutter: number
+    /** Each column's median line is at least this many line heights long: text columns, not key/value pairs. */
+    minColumnWidth: number
+    /** Each column holds at least this many lines. */
+    minColumnLines: number
+  }
+}
+
+export const defaultDetectSettings: DetectSettings = {
+  db: { thresh: 0.3, boxThresh: 0.6, unclipRatio: 1.5, maxCandidates: 1000, minSize: 3 },
+  tallRatio: 1.5,
+  clsThresh: 0.9,
+  clsBatch: 6,
+  maxSide: 30_000,
+  preshrinkPixels: 6_000 * 6_000,
+  readingOrder: { rowOverlap: 0.5, minGutter: 0.8, minColumnWidth: 6, minColumnLines: 2 },
+}
