@@ -1,0 +1,99 @@
+// Documents through the engine contract: page scans and PDFs are opened like folders of lines; their
+// lines are found, stored with crop and quad, read in reading order, and a damaged document fails alone.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { distance } from 'fastest-levenshtein'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { BatchSummary, LineRow, PageView } from '../../src/shared/api'
+import { createEngine, type Engine } from '../../src/main/core/engine'
+import { encryptedPdf, textPdf } from '../fixtures/documents'
+import { renderLines } from '../fixtures/render-lines'
+import { renderPage } from '../fixtures/render-page'
+
+let engine: Engine
+let dir: string
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lector-documents-'))
+  engine = await createEngine({ libraryPath: join(dir, 'library.db'), host: 'cli', providers: ['cpu'] })
+})
+afterAll(async () => {
+  await engine?.close()
+})
+
+async function call<T>(name: string, input: unknown): Promise<T> {
+  const result = await engine.dispatch(name, input)
+  if (!result.ok) throw new Error(`${result.code}: ${result.message}`)
+  return result.value as T
+}
+
+const close = (a: string, b: string) => distance(a.toLowerCase(), b.toLowerCase()) <= Math.max(1, Math.round(b.length * 0.1))
+
+describe('documents', () => {
+  it('finds and reads the lines of a page scan and a two-page PDF, in reading order, beside cut lines', async () => {
+    const folder = join(dir, 'mixed')
+    mkdirSync(folder)
+    const scan = await renderPage({ columns: [['Invoice No: 4471-22', 'TOTAL RM 12.50', 'Thank you! Please come again.']] })
+    // On a page of scan size (the lines stay where they were drawn): a small image would be a cut line.
+    const page = await sharp(scan.png).extend({ right: 1000 - scan.width, bottom: 1400 - scan.height, background: '#ffffff' }).png().toBuffer()
+    writeFileSync(join(folder, '1-scan.png'), page)
+    writeFileSync(join(folder, '2-report.pdf'), await textPdf([['Harbour Board Report', 'Ships entering rose'], ['Cargo handled fell']]))
+    await renderLines(folder, [{ file: '0-line.png', text: 'cash change' }])
+    writeFileSync(join(folder, 'notes.txt'), 'not a document')
+
+    const progress: Array<{ pages?: { total: number; done: number } }> = []
+    const off = engine.events.on('job:progressed', (p) => progress.push(p))
+    const batch = await call<BatchSummary>('batch:openPaths', { paths: [folder] })
+    expect(batch.skippedFiles).toEqual(['notes.txt'])
+    await engine.batches.whenRead(batch.id)
+    off()
+    const summary = (await call<BatchSummary[]>('batch:list', {})).find((b) => b.id === batch.id)!
+    expect(summary.pages).toEqual({ total: 3, done: 3 })
+    expect(progress.at(-1)).toMatchObject({ pages: { total: 3, done: 3 } })
+
+    const { rows } = await call<{ rows: LineRow[] }>('batch:lines', { batchId: batch.id, limit: 100 })
+    expect(rows.every((r) => r.state === 'read')).toBe(true)
+    // The cut line first (it was a line already), then each document's lines, page by page, top to bottom.
+    const expected = [
+      ['0-line.png', null, 'cash change'],
+      ['1-scan.png', 1, 'Invoice No: 4471-22'],
+      ['1-scan.png', 1, 'TOTAL RM 12.50'],
+      ['1-scan.png', 1, 'Thank you! Please come again.'],
+      ['2-report.pdf', 1, 'Harbour Board Report'],
+      ['2-report.pdf', 1, 'Ships entering rose'],
+      ['2-report.pdf', 2, 'Cargo handled fell'],
+    ] as const
+    expect(rows.map((r) => [r.file, r.page])).toEqual(expected.map(([file, page]) => [file, page]))
+    rows.forEach((r, i) => expect(close(r.text, expected[i][2]), `${r.text} ≈ ${expected[i][2]}`).toBe(true))
+
+    // A found line knows its place on its page: the quad lies where the line was drawn.
+    const total = rows[2]
+    const drawn = scan.lines[1].box
+    const xs = total.quad!.map(([x]) => x)
+    const ys = total.quad!.map(([, y]) => y)
+    expect(Math.min(...ys)).toBeLessThan(drawn[1] + drawn[3] / 2)
+    expect(Math.max(...ys)).toBeGreaterThan(drawn[1] + drawn[3] / 2)
+    expect(Math.min(...xs)).toBeLessThan(drawn[0] + 20)
+    const view = await call<PageView | null>('line:page', { lineId: total.id })
+    expect(view).toMatchObject({ file: '1-scan.png', page: 1, width: 1000, height: 1400, quad: total.quad })
+    expect(view!.dataUrl).toMatch(/^data:image\/jpeg;base64,\/9j\//)
+    expect(await call('line:page', { lineId: rows[0].id })).toBeNull()
+    const crop = await call<{ dataUrl: string }>('line:crop', { lineId: total.id })
+    expect(crop.dataUrl).toMatch(/^data:image\/png;base64,/)
+  })
+
+  it('gives a password-protected PDF one failed line with a clear message, and reads the rest', async () => {
+    const folder = join(dir, 'locked')
+    mkdirSync(folder)
+    writeFileSync(join(folder, 'a-locked.pdf'), encryptedPdf())
+    writeFileSync(join(folder, 'b-open.pdf'), await textPdf([['TOTAL RM 12.50']]))
+    const batch = await call<BatchSummary>('batch:openFolder', { path: folder })
+    await engine.batches.whenRead(batch.id)
+    const { rows } = await call<{ rows: LineRow[] }>('batch:lines', { batchId: batch.id, limit: 100 })
+    expect(rows[0]).toMatchObject({ file: 'a-locked.pdf', state: 'failed', page: 1, error: expect.stringMatching(/password-protected/) })
+    expect(rows.slice(1).map((r) => [r.file, r.state])).toEqual([['b-open.pdf', 'read']])
+    expect(close(rows[1].text, 'TOTAL RM 12.50')).toBe(true)
+  })
+})
