@@ -6,7 +6,6 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { ApiInput, ApiName, ApiOutput } from '../shared/api'
 import { createEngine, type Engine } from '../main/core/engine'
-import { toCsv } from '../main/core/export/csv'
 import { defaultLibraryPath } from '../main/core/paths'
 import { evalPagesUsage, evaluatePages, formatPages, parseEvalPagesArgs } from './eval-pages'
 import { evalUsage, evaluateInContext, evaluateRecognition, formatContext, formatRecognition, parseEvalArgs, type Selection } from './eval'
@@ -16,8 +15,9 @@ const usage = `Lector — review OCR of document batches
 Usage: npm run lector -- <command> [options]
 
 Commands:
-  run    --input DIR --out FILE.csv [--db FILE] [--bom]
-         Read every line image in DIR and write file, text, confidence (and any error) to a CSV.
+  run    --input FILE_OR_DIR --out FILE.csv [--db FILE] [--bom]
+         Read line images, page scans (PNG, JPEG, TIFF…) and PDFs — a file or a folder's files — and write
+         one CSV row per line: file, page, line, quad, text, status, confidence, model_text, error.
   serve  [--port N] [--host 127.0.0.1] [--db FILE]
          Start the engine with the browser shell and print the URL to open.
 ${evalUsage}
@@ -48,7 +48,7 @@ async function run(args: string[]): Promise<void> {
     args,
     options: { input: { type: 'string' }, out: { type: 'string' }, db: { type: 'string' }, bom: { type: 'boolean' } },
   })
-  if (!values.input || !values.out) throw new UsageError('run needs --input DIR and --out FILE.csv')
+  if (!values.input || !values.out) throw new UsageError('run needs --input FILE_OR_DIR and --out FILE.csv')
   const engine = await createEngine({ libraryPath: values.db ?? defaultLibraryPath(), host: 'cli' })
   try {
     process.stderr.write(`${describeStatus(engine)}\n`)
@@ -60,23 +60,19 @@ async function run(args: string[]): Promise<void> {
         process.stderr.write(`${p.state}: ${p.done}/${p.total} lines, ${p.linesPerSecond.toFixed(1)} lines/s${p.message ? ` — ${p.message}` : ''}\n`)
       }
     })
-    const batch = await call(engine, 'batch:openFolder', { path: values.input })
+    const batch = await call(engine, 'batch:openPaths', { paths: [values.input] })
     const stop = () => batch.jobId && void call(engine, 'job:cancel', { jobId: batch.jobId })
     process.once('SIGINT', stop)
     await engine.batches.whenRead(batch.id)
     process.off('SIGINT', stop)
-    const rows: Array<Array<string | number>> = []
-    for (let offset = 0; offset < batch.lineCount; offset += 500) {
-      const page = await call(engine, 'batch:lines', { batchId: batch.id, offset, limit: 500 })
-      for (const line of page.rows) {
-        rows.push([line.file, line.text, Number(line.confidence.toFixed(4)), line.error ?? (line.state === 'pending' ? 'not read (cancelled)' : '')])
-      }
-    }
+    // The same CSV the app exports: file, page, line, quad, text, status, confidence, model_text, error.
     const out = resolve(values.out)
-    writeFileSync(out, toCsv(['file', 'text', 'confidence', 'error'], rows, { bom: values.bom }))
-    const failed = rows.filter((r) => r[3]).length
-    process.stderr.write(`wrote ${rows.length} lines to ${out}${failed ? ` (${failed} could not be read; see the error column)` : ''}\n`)
-    for (const f of batch.skippedFiles) process.stderr.write(`skipped (not an image): ${f}\n`)
+    const written = await call(engine, 'batch:export', { batchId: batch.id, format: 'csv', path: out, bom: values.bom ?? false })
+    const summary = await call(engine, 'batch:list', {}).then((list) => list.find((b) => b.id === batch.id)!)
+    const pages = summary.pages.total ? ` from ${summary.pages.total} page${summary.pages.total === 1 ? '' : 's'}` : ''
+    const failed = summary.errorCount ? ` (${summary.errorCount} could not be read; see the error column)` : ''
+    process.stderr.write(`wrote ${written.lines} lines${pages} to ${out}${failed}\n`)
+    for (const f of batch.skippedFiles) process.stderr.write(`skipped (not an image, page scan or PDF): ${f}\n`)
   } finally {
     await engine.close()
   }

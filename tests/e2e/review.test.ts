@@ -210,7 +210,7 @@ describe('the review screen', () => {
     const bytes = readFileSync(path)
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const csv = parse(bytes.toString('utf8').slice(1), { columns: true }) as Record<string, string>[]
-    expect(Object.keys(csv[0])).toEqual(['file', 'page', 'line', 'text', 'status', 'confidence', 'model_text'])
+    expect(Object.keys(csv[0])).toEqual(['file', 'page', 'line', 'quad', 'text', 'status', 'confidence', 'model_text', 'error'])
     const rows = await engineRows()
     expect(csv.map((r) => r.text)).toEqual(rows.map((r) => r.text))
     expect(csv.map((r) => r.model_text)).toEqual(rows.map((r) => r.modelText))

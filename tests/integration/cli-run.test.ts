@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
+import { textPdf } from '../fixtures/documents'
 import { renderLines } from '../fixtures/render-lines'
 
 const exec = promisify(execFile)
@@ -22,7 +23,7 @@ describe('lector run', () => {
     const out = join(dir, 'results.csv')
     const { stderr } = await cli(['run', '--input', join(dir, 'lines'), '--out', out, '--db', join(dir, 'library.db')])
     expect(stderr).toMatch(/provider: cpu/)
-    expect(stderr).toMatch(/skipped \(not an image\): labels.tsv/)
+    expect(stderr).toMatch(/skipped \(not an image, page scan or PDF\): labels.tsv/)
     const rows = parse(readFileSync(out), { columns: true }) as Array<Record<string, string>>
     expect(rows.map((r) => r.file)).toEqual(['line-000.png', 'line-001.png', 'line-002.png', 'line-003.png'])
     // A cell that a spreadsheet would run as a formula is neutralized with a leading apostrophe.
@@ -35,13 +36,29 @@ describe('lector run', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lector-cli-'))
     const err = await cli(['run', '--input', join(dir, 'nope'), '--out', join(dir, 'x.csv'), '--db', join(dir, 'l.db')]).catch((e) => e)
     expect(err.code).toBe(1)
-    expect(err.stderr).toMatch(/Folder not found: .*nope/)
+    expect(err.stderr).toMatch(/Not found: .*nope/)
   })
 
   it('explains its usage when an option is missing', async () => {
     const err = await cli(['run', '--input', '/tmp']).catch((e) => e)
     expect(err.code).toBe(2)
-    expect(err.stderr).toMatch(/run needs --input DIR and --out FILE.csv/)
+    expect(err.stderr).toMatch(/run needs --input FILE_OR_DIR and --out FILE.csv/)
+  })
+
+  it('reads a PDF given as a file: one row per line with its page, line number on the page and quad', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lector-cli-pdf-'))
+    writeFileSync(join(dir, 'report.pdf'), await textPdf([['TOTAL RM 12.50', 'Thank you'], ['Cash change']]))
+    const out = join(dir, 'results.csv')
+    const { stderr } = await cli(['run', '--input', join(dir, 'report.pdf'), '--out', out, '--db', join(dir, 'library.db')])
+    expect(stderr).toMatch(/wrote 3 lines from 2 pages/)
+    const rows = parse(readFileSync(out), { columns: true }) as Array<Record<string, string>>
+    expect(rows.map((r) => [r.file, r.page, r.line, r.status])).toEqual([
+      ['report.pdf', '1', '1', 'model'],
+      ['report.pdf', '1', '2', 'model'],
+      ['report.pdf', '2', '1', 'model'],
+    ])
+    expect(rows.map((r) => r.text.toLowerCase())).toEqual(['total rm 12.50', 'thank you', 'cash change'])
+    for (const r of rows) expect(r.quad).toMatch(/^\d+,\d+ \d+,\d+ \d+,\d+ \d+,\d+$/)
   })
 })
 

@@ -21,6 +21,10 @@ export interface ListEntry {
   confidence: number
   modelConfidence: number
   error: string | null
+  /** For a line found on a page: its page (1-based), its number on that page, its quad there. */
+  page: number | null
+  lineOnPage: number | null
+  quad: string | null
   /** The search key: the shown text, lower case. */
   key: string
   rank: number
@@ -74,8 +78,10 @@ export function createLineIndex(deps: { db: Db; events: EventBus; contextOf: (ba
   const { db, events, contextOf } = deps
   const select = `
     SELECT l.id, l.idx AS "index", l.source_path AS path, r.text, r.confidence, r.error,
-           r.line_id IS NOT NULL AS hasReading, c.text AS humanText, c.kind AS kind
-    FROM lines l LEFT JOIN readings r ON r.line_id = l.id
+           r.line_id IS NOT NULL AS hasReading, c.text AS humanText, c.kind AS kind, p.page_no AS pageNo, l.quad,
+           CASE WHEN l.page_id IS NULL THEN NULL
+                ELSE (SELECT count(*) FROM lines l2 WHERE l2.page_id = l.page_id AND l2.idx < l.idx) + 1 END AS lineOnPage
+    FROM lines l LEFT JOIN readings r ON r.line_id = l.id LEFT JOIN pages p ON p.id = l.page_id
     LEFT JOIN corrections c ON c.id = (SELECT max(c2.id) FROM corrections c2 WHERE c2.line_id = l.id)`
   const q = {
     all: db.prepare(`${select} WHERE l.batch_id = ? ORDER BY l.idx`),
@@ -106,6 +112,9 @@ export function createLineIndex(deps: { db: Db; events: EventBus; contextOf: (ba
       confidence: modelConfidence,
       modelConfidence,
       error: r.error ?? null,
+      page: r.pageNo === null || r.pageNo === undefined ? null : r.pageNo + 1,
+      lineOnPage: r.lineOnPage ?? null,
+      quad: r.quad ?? null,
       key: '',
       rank: 0,
     }

@@ -12,7 +12,7 @@ import { LectorError } from '../errors'
 import type { EventBus } from '../event-bus'
 import { csvChunk, type Cell } from './csv'
 
-export const EXPORT_COLUMNS = ['file', 'page', 'line', 'text', 'status', 'confidence', 'model_text']
+export const EXPORT_COLUMNS = ['file', 'page', 'line', 'quad', 'text', 'status', 'confidence', 'model_text', 'error']
 /** Lines per piece: big enough that writing is cheap, small enough that progress moves and the loop breathes. */
 const PIECE = 2_000
 
@@ -25,19 +25,22 @@ export function exportStatus(e: ListEntry): ExportStatus {
 }
 
 /**
- * One exported line. Line images are their own page (page detection comes later), so `page` is 1 and
- * `line` is the line's number in the batch. A reviewed line's confidence is 1: a person read it.
+ * One exported line. A line found on a page has its page, its number on that page (reading order) and its
+ * quad (`x,y x,y x,y x,y` in page pixels, clockwise from the text's top-left); a cut line image is its own
+ * page: page 1, its number in the batch, no quad. A reviewed line's confidence is 1: a person read it.
  */
 function record(e: ListEntry) {
+  const quad = e.quad ? (JSON.parse(e.quad) as number[][]).map(([x, y]) => `${Math.round(x)},${Math.round(y)}`).join(' ') : ''
   return {
     file: e.file,
-    page: 1,
-    line: e.index + 1,
+    page: e.page ?? 1,
+    line: e.lineOnPage ?? e.index + 1,
+    quad,
     text: e.state === 'failed' ? '' : e.text,
     status: exportStatus(e),
     confidence: e.source === 'human' ? 1 : Math.round(e.confidence * 10_000) / 10_000,
     model_text: e.modelText,
-    ...(e.error ? { error: e.error } : {}),
+    error: e.error ?? '',
   }
 }
 
@@ -78,7 +81,7 @@ export function createExporter(deps: { index: LineIndex; events: EventBus; exist
       for (let i = 0; i < total || i === 0; i += PIECE) {
         const piece = entries.slice(i, i + PIECE).map(record)
         if (format === 'csv') {
-          const rows: Cell[][] = piece.map((r) => [r.file, r.page, r.line, r.text, r.status, r.confidence, r.model_text])
+          const rows: Cell[][] = piece.map((r) => [r.file, r.page, r.line, r.quad, r.text, r.status, r.confidence, r.model_text, r.error])
           await sink.write(csvChunk(EXPORT_COLUMNS, rows, { header: i === 0, bom }))
         } else if (piece.length) {
           const body = piece.map((r) => JSON.stringify(r)).join(',\n')
