@@ -34,7 +34,7 @@ export function App() {
       <main className="content">
         {selected === undefined ? (
           <div className="empty">
-            <p>Open a folder of line images, or pick a batch, to review what the model read.</p>
+            <p>Open a folder or file — line images, page scans or PDFs — or pick a batch, to review what the model read.</p>
           </div>
         ) : (
           // Keyed by batch so paging, focus and cached crops start fresh for each batch.

@@ -107,7 +107,7 @@ describe('the browser shell', () => {
     await status.getByText(engine.status().provider.name, { exact: true }).waitFor()
     await status.getByText('Live').waitFor()
 
-    await page.getByLabel('Folder of line images').fill(folder)
+    await page.getByLabel('Folder or file').fill(folder)
     await page.getByRole('button', { name: 'Open', exact: true }).click()
     await page.getByTestId('order-document').click()
 
@@ -141,7 +141,7 @@ describe('the browser shell', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     await page.goto(bridge.url)
     const missing = join(tmp, 'no-such-folder')
-    await page.getByLabel('Folder of line images').fill(missing)
+    await page.getByLabel('Folder or file').fill(missing)
     await page.getByRole('button', { name: 'Open', exact: true }).click()
     const error = page.getByTestId('open-error')
     await error.waitFor()

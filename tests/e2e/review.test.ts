@@ -1,7 +1,7 @@
 // The review screen end to end in the browser shell: a real engine behind the real bridge, the built
 // renderer in Chromium, driven with the keyboard only. The batch has a convention the model cannot
 // know (printed lower case, typed upper case), so corrections visibly change other lines.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LinePage, LineRow } from '../../src/shared/api'
 import { startBridge, type Bridge } from '../../src/main/bridge/server'
 import { createEngine, type Engine } from '../../src/main/core/engine'
+import { textPdf } from '../fixtures/documents'
 import { renderLines } from '../fixtures/render-lines'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -85,7 +86,7 @@ afterAll(async () => {
 describe('the review screen', () => {
   it('opens a folder from the keyboard and lists its lines hardest first, as the engine orders them', async () => {
     await page.goto(bridge.url)
-    await page.getByLabel('Folder of line images').fill(folder)
+    await page.getByLabel('Folder or file').fill(folder)
     await page.keyboard.press('Enter')
     await page.getByTestId('review-screen').waitFor()
     const batches = await engine.dispatch('batch:list', {})
@@ -241,6 +242,32 @@ describe('the review screen', () => {
     await page.screenshot({ path: join(results, 'review-1280.png') })
     // Nothing overflows the window sideways.
     expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280)
+    expect(problems).toEqual([])
+  })
+
+  it('opens a PDF, shows its lines in reading order with their page, and outlines a line on its page', async () => {
+    const pdf = join(tmp, 'statement.pdf')
+    writeFileSync(pdf, await textPdf([['Harbour Board Statement', 'Balance due RM 12.50'], ['Thank you for your custom']]))
+    await page.getByLabel('Folder or file').fill(pdf)
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.getByTestId('review-screen').locator('h2').textContent(), { timeout: 20_000 }).toBe('statement.pdf')
+    const list = await engine.dispatch('batch:list', {})
+    const pdfBatch = list.ok ? (list.value as Array<{ id: number }>)[0].id : 0
+    await engine.batches.whenRead(pdfBatch)
+    await expect.poll(() => page.getByTestId('listing-count').textContent(), { timeout: 20_000 }).toBe('3 lines')
+    await page.getByTestId('order-document').click()
+    await expect
+      .poll(async () => (await shownRows()).map((r) => r.text.toLowerCase()), { timeout: 10_000 })
+      .toEqual(['harbour board statement', 'balance due rm 12.50', 'thank you for your custom'])
+    await page.getByTestId('review-list').focus()
+    await page.keyboard.press('Home')
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('Alt+P')
+    const view = page.getByTestId('page-view')
+    await view.locator('polygon').waitFor()
+    expect(await view.textContent()).toContain('Page 1 of statement.pdf')
+    await page.screenshot({ path: join(results, 'review-pdf-page-1280.png') })
+    await page.keyboard.press('Alt+P')
     expect(problems).toEqual([])
   })
 })

@@ -7,6 +7,11 @@ export function JobProgress({ job, onCancel }: { job: EventPayload<'job:progress
       <progress max={Math.max(job.total, 1)} value={job.done} />
       <div className="job-line">
         <span>
+          {job.pages && job.pages.total > 0 && (
+            <>
+              {job.pages.done} / {job.pages.total} pages ·{' '}
+            </>
+          )}
           {job.done} / {job.total} lines · {job.linesPerSecond.toFixed(1)} lines/s
           {running && job.linesPerSecond > 0 && job.done < job.total && <> · {timeLeft((job.total - job.done) / job.linesPerSecond)} left</>}
         </span>

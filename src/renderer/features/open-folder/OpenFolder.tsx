@@ -1,4 +1,4 @@
-// Open a folder of line images on the engine's machine as a new batch; shows the recognition job's
+// Open a folder or a file (line images, page scans, PDFs) on the engine's machine as a new batch; shows the recognition job's
 // progress from `job:progressed` with a Cancel button, and any refusal as a readable message.
 import { useState, type DragEvent, type FormEvent } from 'react'
 import type { BatchSummary } from '../../../shared/api'
@@ -29,7 +29,7 @@ export function OpenFolder({ onOpened }: { onOpened: (batch: BatchSummary) => vo
     setPending(true)
     setError(null)
     setJob(null)
-    const result = await client.call('batch:openFolder', { path: folder })
+    const result = await client.call('batch:openPaths', { paths: [folder] })
     setPending(false)
     if (result.ok) onOpened(result.value)
     else setError(result.message)
@@ -54,7 +54,7 @@ export function OpenFolder({ onOpened }: { onOpened: (batch: BatchSummary) => vo
     setError(
       client.pathsForFiles
         ? 'Nothing in that drop has a path on this machine: drop files or folders from the file manager.'
-        : 'A browser does not tell the engine where dropped files are: type the folder’s path on the engine’s machine above.',
+        : 'A browser does not tell the engine where dropped files are: type the path of the folder or file on the engine’s machine above.',
     )
   }
 
@@ -80,9 +80,9 @@ export function OpenFolder({ onOpened }: { onOpened: (batch: BatchSummary) => vo
       onDragLeave={() => setDragging(false)}
       onDrop={drop}
     >
-      <h2 id="open-folder-title">Open a folder</h2>
+      <h2 id="open-folder-title">Open a batch</h2>
       <form onSubmit={submit}>
-        <label htmlFor="folder-path">Folder of line images (on the engine&apos;s machine)</label>
+        <label htmlFor="folder-path">Folder or file: line images, page scans, PDFs (on the engine&apos;s machine)</label>
         <div className="folder-row">
           <input
             id="folder-path"
@@ -105,8 +105,9 @@ export function OpenFolder({ onOpened }: { onOpened: (batch: BatchSummary) => vo
         </button>
       </form>
       <p className="muted small drop-hint">
-        {client.pathsForFiles ? 'Or drop image files and folders here. ' : 'In the browser, type the path: a dropped folder cannot tell the engine where it is. '}
-        Line images only for now (PNG, JPEG, WebP, TIFF, BMP, GIF); PDFs and whole pages come with page detection.
+        {client.pathsForFiles ? 'Or drop files and folders here. ' : 'In the browser, type the path: a dropped folder cannot tell the engine where it is. '}
+        Cut line images are read as they are; page scans (PNG, JPEG, WebP, TIFF, BMP, GIF) and PDFs have their lines found
+        first.
       </p>
       {error && (
         <p className="form-error" role="alert" data-testid="open-error">

@@ -33,7 +33,11 @@ function Focused({ line, review, crops }: { line: LineRow; review: Review; crops
     <div className="detail-body">
       <div className="detail-head">
         <strong>Line {line.index + 1}</strong>
-        <span className="muted"> · {line.file}</span>
+        <span className="muted">
+          {' '}
+          · {line.file}
+          {line.page !== null && <> · page {line.page}</>}
+        </span>
         {line.source === 'context' && (
           <span className="detail-change">
             {' '}
@@ -91,12 +95,27 @@ function ExampleCrop({ id, crops }: { id: number; crops: Map<number, string> }) 
 
 function PageView({ line, crops }: { line: LineRow; crops: Map<number, string> }) {
   const crop = useCrop(line.id, true, crops)
+  const { result } = useQuery('line:page', { lineId: line.id })
+  if (result?.ok === false) return <p className="form-error">{result.message}</p>
+  const page = result?.ok ? result.value : undefined
+  if (page === undefined) return <p className="muted">Loading the page…</p>
+  if (page === null) {
+    return (
+      <div className="page-view" data-testid="page-view">
+        {crop.src && <img src={crop.src} alt={`The image of line ${line.index + 1}`} />}
+        <p className="muted small">This line is its own image ({line.file}): it was cut already, so the image is its whole page.</p>
+      </div>
+    )
+  }
   return (
     <div className="page-view" data-testid="page-view">
-      {crop.src && <img src={crop.src} alt={`The image of line ${line.index + 1}`} />}
+      {/* The preview with the line's quad drawn over it, in the page's own pixel coordinates. */}
+      <svg className="page-sheet" viewBox={`0 0 ${page.width} ${page.height}`} role="img" aria-label={`Page ${page.page} of ${page.file}, with this line outlined`}>
+        <image href={page.dataUrl} width={page.width} height={page.height} />
+        {page.quad && <polygon className="page-quad" points={page.quad.map(([x, y]) => `${x},${y}`).join(' ')} />}
+      </svg>
       <p className="muted small">
-        This line is its own image ({line.file}), so the image is its whole page. Pages and PDFs, with each line&apos;s place on its
-        page, come with page detection.
+        Page {page.page} of {page.file}
       </p>
     </div>
   )

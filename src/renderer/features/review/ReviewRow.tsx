@@ -98,6 +98,7 @@ export function ReviewRow(props: RowProps) {
           ) : (
             <span className="muted" data-testid="line-file">
               {line.file}
+              {line.page !== null && ` · p. ${line.page}`}
             </span>
           )}
         </div>

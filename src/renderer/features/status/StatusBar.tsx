@@ -4,7 +4,9 @@ import type { BatchSummary, EngineStatus } from '../../../shared/api'
 import { useConnection, useEvent, useQuery } from '../../lib/client'
 
 export function StatusBar({ batch }: { batch?: BatchSummary }) {
-  const { result } = useQuery('engine:status', {})
+  const { result, refetch } = useQuery('engine:status', {})
+  // Detection starts with the first document opened: its provider appears then.
+  useEvent('batches:changed', () => result?.ok && !result.value.detection && refetch())
   const connection = useConnection()
   return (
     <header className="status-bar" data-testid="engine-status">
@@ -35,7 +37,12 @@ function EngineDetails({ status }: { status: EngineStatus }) {
       <div>
         <dt>Provider</dt>
         <dd>
-          <span className="provider">{status.provider.name}</span>
+          <span className="provider" title={status.detection ? `Recognition on ${status.provider.name}; text detection on ${status.detection.provider}` : undefined}>
+            {status.provider.name}
+          </span>
+          {status.detection && status.detection.provider !== status.provider.name && (
+            <span className="muted"> · detection {status.detection.provider}</span>
+          )}
           {skipped.length > 0 && (
             <details className="skipped">
               <summary title={skipped.map((s) => `${s.name}: ${s.reason}`).join('\n')}>
