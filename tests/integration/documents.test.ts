@@ -8,7 +8,7 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BatchSummary, LineRow, PageView } from '../../src/shared/api'
 import { createEngine, type Engine } from '../../src/main/core/engine'
-import { encryptedPdf, textPdf } from '../fixtures/documents'
+import { corruptPdf, encryptedPdf, hugePng, pngBomb, textPdf, zeroPagePdf } from '../fixtures/documents'
 import { renderLines } from '../fixtures/render-lines'
 import { renderPage } from '../fixtures/render-page'
 
@@ -95,5 +95,33 @@ describe('documents', () => {
     expect(rows[0]).toMatchObject({ file: 'a-locked.pdf', state: 'failed', page: 1, error: expect.stringMatching(/password-protected/) })
     expect(rows.slice(1).map((r) => [r.file, r.state])).toEqual([['b-open.pdf', 'read']])
     expect(close(rows[1].text, 'TOTAL RM 12.50')).toBe(true)
+  })
+
+  it('gives a corrupt PDF, a PDF without pages, a blank 20,000 × 20,000 scan and a bomb each a clear failed line, and reads the rest', async () => {
+    const folder = join(dir, 'bad')
+    mkdirSync(folder)
+    writeFileSync(join(folder, 'a-corrupt.pdf'), corruptPdf())
+    writeFileSync(join(folder, 'b-empty.pdf'), zeroPagePdf())
+    writeFileSync(join(folder, 'c-huge.png'), hugePng(20_000))
+    writeFileSync(join(folder, 'd-bomb.png'), pngBomb())
+    writeFileSync(join(folder, 'e-good.pdf'), await textPdf([['TOTAL RM 12.50']]))
+    const rssBefore = process.memoryUsage.rss()
+    const batch = await call<BatchSummary>('batch:openFolder', { path: folder })
+    await engine.batches.whenRead(batch.id)
+    const { rows } = await call<{ rows: LineRow[] }>('batch:lines', { batchId: batch.id, limit: 100 })
+    expect(rows.map((r) => [r.file, r.state])).toEqual([
+      ['a-corrupt.pdf', 'failed'],
+      ['b-empty.pdf', 'failed'],
+      ['c-huge.png', 'failed'],
+      ['d-bomb.png', 'failed'],
+      ['e-good.pdf', 'read'],
+    ])
+    expect(rows[0].error).toMatch(/a-corrupt\.pdf.*damaged/)
+    expect(rows[1].error).toMatch(/b-empty\.pdf: this PDF has no pages/)
+    expect(rows[2].error).toMatch(/No text lines found on page 1 of .*c-huge\.png/)
+    expect(rows[3].error).toMatch(/d-bomb\.png.*too large/)
+    expect(close(rows[4].text, 'TOTAL RM 12.50')).toBe(true)
+    // The huge scan was shrunk while decoding: the process did not grow by its full size (1.2 GB as RGB).
+    expect(process.memoryUsage.rss() - rssBefore).toBeLessThan(900 * 2 ** 20)
   })
 })

@@ -97,7 +97,10 @@ export function createPageImporter(deps: { db: Db; reader: PageReader }) {
           .resize({ width: PREVIEW_SIDE, height: PREVIEW_SIDE, fit: 'inside', withoutEnlargement: true })
           .jpeg({ quality: 80 })
           .toBuffer()
-        return store(page, { pageCount: source.pageCount, width: raster.width, height: raster.height, preview, lines, error: null })
+        // A page without text still shows up, as a line that says so: a blank or unreadable scan must not
+        // vanish from the batch unnoticed.
+        const error = lines.length ? null : `No text lines found on page ${page.pageNo + 1} of ${page.path}.`
+        return store(page, { pageCount: source.pageCount, width: raster.width, height: raster.height, preview, lines, error })
       } catch (err) {
         if ((err as Error).name === 'AbortError' || signal?.aborted) throw err
         // A page that cannot be opened, rendered or detected fails alone, with its reason.
