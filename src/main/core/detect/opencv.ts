@@ -15,7 +15,7 @@ const requireHere = createRequire(import.meta.url)
  */
 export async function loadOpenCv(): Promise<{ cv: OpenCv }> {
   const events = ['uncaughtException', 'unhandledRejection'] as const
-  const before = new Map(events.map((e) => [e, new Set(process.listeners(e))]))
+  const before = new Map(events.map((e) => [e, new Set<unknown>(process.listeners(e as 'uncaughtException'))]))
   const cv = requireHere('@techstark/opencv-js')
   if (!cv.Mat) {
     await new Promise<void>((resolve) => {
@@ -25,7 +25,7 @@ export async function loadOpenCv(): Promise<{ cv: OpenCv }> {
   // Emscripten's Node glue installs process-wide handlers (an unhandled rejection anywhere would abort
   // the WASM runtime and the process). How the host treats its errors is not a library's call: remove them.
   for (const e of events) {
-    for (const listener of process.listeners(e)) {
+    for (const listener of process.listeners(e as 'uncaughtException')) {
       if (!before.get(e)!.has(listener)) process.off(e, listener as (...args: unknown[]) => void)
     }
   }
