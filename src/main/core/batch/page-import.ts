@@ -90,17 +90,19 @@ export function createPageImporter(deps: { db: Db; reader: PageReader }) {
         pageCount = source.pageCount
         if (page.pageNo >= source.pageCount) throw new LectorError('not-found', `${page.path} has no page ${page.pageNo + 1} any more.`)
         const raster = await source.render(page.pageNo)
-        const detector = await reader.detector()
-        const lines = await detector.detect(raster, { signal })
-        if (signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' })
-        const preview = await sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 3 } })
+        const { width, height } = raster
+        // The preview first: detection takes the page's memory over.
+        const preview = await sharp(raster.data, { raw: { width, height, channels: 3 } })
           .resize({ width: PREVIEW_SIDE, height: PREVIEW_SIDE, fit: 'inside', withoutEnlargement: true })
           .jpeg({ quality: 80 })
           .toBuffer()
+        const detector = await reader.detector()
+        const lines = await detector.detect(raster, { signal })
+        if (signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' })
         // A page without text still shows up, as a line that says so: a blank or unreadable scan must not
         // vanish from the batch unnoticed.
         const error = lines.length ? null : `No text lines found on page ${page.pageNo + 1} of ${page.path}.`
-        return store(page, { pageCount: source.pageCount, width: raster.width, height: raster.height, preview, lines, error })
+        return store(page, { pageCount: source.pageCount, width, height, preview, lines, error })
       } catch (err) {
         if ((err as Error).name === 'AbortError' || signal?.aborted) throw err
         // A page that cannot be opened, rendered or detected fails alone, with its reason.

@@ -23,7 +23,10 @@ export async function startDetector(options: DetectorOptions = {}): Promise<Loca
       signal?.addEventListener('abort', cancel, { once: true })
       try {
         const request: DetectRequest = { op: 'detect', token, page: { width: page.width, height: page.height, data: page.data } }
-        const lines = await worker.call<DetectedLine[]>(request)
+        // A page that owns its whole memory (as the page worker delivers it) moves to the detector instead
+        // of being copied: a 40-MP page is 120 MB. The caller's page is unusable afterwards.
+        const owned = page.data.byteOffset === 0 && page.data.byteLength === page.data.buffer.byteLength && page.data.buffer instanceof ArrayBuffer
+        const lines = await worker.call<DetectedLine[]>(request, owned ? { transfer: [page.data.buffer as ArrayBuffer] } : {})
         // Structured clone turns Buffers into Uint8Arrays.
         return lines.map((l) => ({ ...l, crop: Buffer.from(l.crop.buffer, l.crop.byteOffset, l.crop.byteLength) }))
       } catch (err) {

@@ -28,7 +28,10 @@ export interface DetectedLine {
 export interface Detector {
   /** The execution provider the detection session runs on. */
   provider: string
-  /** Lines in reading order. Throws LectorError on a page it cannot process. */
+  /**
+   * Lines in reading order. Throws LectorError on a page it cannot process. The page's memory may be
+   * handed over to the detector's thread (not copied): do not use `page` afterwards.
+   */
   detect(page: RasterPage, options?: { signal?: AbortSignal }): Promise<DetectedLine[]>
   release(): Promise<void>
 }

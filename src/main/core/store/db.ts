@@ -134,6 +134,19 @@ function damaged(err: unknown, path: string): unknown {
  * internal error; other errors are left to the caller.
  */
 export function describeStoreError(err: unknown): LectorError | null {
+  const code = (err as { code?: unknown } | null)?.code
+  const reason = (err as Error | null)?.message
+  // A write the disk refused is rolled back whole: what was saved before it is still there.
+  if (code === 'SQLITE_FULL' || (typeof code === 'string' && code.startsWith('SQLITE_IOERR'))) {
+    return new LectorError(
+      'unavailable',
+      `The library could not be saved to (${reason}): the disk is full or failing. Nothing saved before is lost; free some space and try again.`,
+      { cause: err },
+    )
+  }
+  if (typeof code === 'string' && code.startsWith('SQLITE_READONLY')) {
+    return new LectorError('unavailable', `The library has become read-only (${reason}). Nothing saved before is lost.`, { cause: err })
+  }
   if (!isDamage(err)) return null
   return new LectorError(
     'unreadable',
