@@ -103,35 +103,42 @@ export class NeighbourIndex {
     return stale
   }
 
-  /** Merges new entries into every row's list; returns the rows whose list changed. */
+  /**
+   * Merges new entries into every row's list; returns the rows whose list changed. A first pass finds each
+   * row's best similarity to the new entries; only rows where that beats their current k-th neighbour (or
+   * whose list is not full) are searched and merged: after a correction that is a small share of the batch.
+   */
   async merge(added: number[]): Promise<number[]> {
     if (!added.length || !this.rows) return []
     const k = this.k
-    const found = await this.similarity.search(this.queries.subarray(0, this.rows * this.dim), this.pool.matrix(added), k)
+    const entries = this.pool.matrix(added)
+    const best = await this.similarity.best(this.queries.subarray(0, this.rows * this.dim), entries)
+    const reached: number[] = []
+    for (let r = 0; r < this.rows; r++) if (this.counts[r] < k || best[r] > this.sims[r * k + k - 1]) reached.push(r)
+    if (!reached.length) return []
+    const found = await this.similarity.search(this.queryMatrix(reached), entries, k)
     const changed: number[] = []
     const sims = new Float32Array(k)
     const ids = new Int32Array(k)
-    for (let r = 0; r < this.rows; r++) {
+    reached.forEach((r, i) => {
       const count = this.counts[r]
-      // Fast reject: the best new candidate does not beat the row's current k-th neighbour.
-      if (count === k && found.sims[r * found.k] <= this.sims[r * k + k - 1]) continue
       let a = 0
       let b = 0
       let n = 0
       let took = false
       while (n < k && (a < count || b < found.k)) {
         const oldSim = a < count ? this.sims[r * k + a] : -Infinity
-        const newSim = b < found.k ? found.sims[r * found.k + b] : -Infinity
+        const newSim = b < found.k ? found.sims[i * found.k + b] : -Infinity
         // Ties go to the older entry (lower id), as a search over the whole pool orders them.
         if (oldSim >= newSim) (sims[n] = oldSim), (ids[n++] = this.ids[r * k + a++])
-        else (sims[n] = newSim), (ids[n++] = added[found.index[r * found.k + b++]]), (took = true)
+        else (sims[n] = newSim), (ids[n++] = added[found.index[i * found.k + b++]]), (took = true)
       }
-      if (!took) continue
+      if (!took) return
       this.sims.set(sims.subarray(0, n), r * k)
       this.ids.set(ids.subarray(0, n), r * k)
       this.counts[r] = n
       changed.push(r)
-    }
+    })
     return changed
   }
 

@@ -22,6 +22,24 @@ function intAttribute(name: string, value: number) {
   return message(5, text(1, name), int(3, value), int(20, 2))
 }
 
+function intsAttribute(name: string, values: number[]) {
+  // AttributeProto { name = 1, ints = 8 (repeated), type = 20 (INTS = 7) }
+  return message(5, text(1, name), ...values.map((v) => int(8, v)), int(20, 7))
+}
+
+/** The best similarity per query row, nothing else: Gemm then ReduceMax over the pool axis. */
+export function maxSimilarityModel(dim: number): Uint8Array {
+  const graph = concat([
+    message(1, node('Gemm', ['q', 'p'], ['s'], [intAttribute('transB', 1)])),
+    message(1, node('ReduceMax', ['s'], ['max'], [intsAttribute('axes', [1]), intAttribute('keepdims', 0)])),
+    text(2, 'max'),
+    message(11, valueInfo('q', FLOAT, ['n', dim])),
+    message(11, valueInfo('p', FLOAT, ['m', dim])),
+    message(12, valueInfo('max', FLOAT, ['n'])),
+  ])
+  return concat([int(1, 8), message(8, text(1, ''), int(2, 13)), message(7, graph)])
+}
+
 export function similarityModel(dim: number): Uint8Array {
   const graph = concat([
     message(1, node('Gemm', ['q', 'p'], ['s'], [intAttribute('transB', 1)])),
@@ -48,15 +66,42 @@ export interface Neighbours {
 export interface SimilaritySearch {
   /** The k most similar pool rows for each query row; k is capped at the pool size. */
   search(queries: Float32Array, pool: Float32Array, k: number): Promise<Neighbours>
+  /**
+   * Each query row's best similarity to the pool (the first of `search`'s, without ranking or indices):
+   * the cheap test of which rows a few new entries can reach at all.
+   */
+  best(queries: Float32Array, pool: Float32Array): Promise<Float32Array>
   release(): Promise<void>
 }
 
-// Queries per run: bounds the n × m score matrix ONNX Runtime materialises (4,096 × 10,000 ≈ 160 MB).
+// The n × m score matrix ONNX Runtime materialises per run is kept under this many floats (160 MB).
+const SCORES_PER_RUN = 40_000_000
+// Queries per run at most, so a search over a big pool keeps the host responsive between runs.
 const QUERY_CHUNK = 4096
+// The best-similarity pass runs over every frame of the batch against a correction's few entries:
+// larger runs (fewer calls) are what make it cheap.
+const BEST_CHUNK = 262_144
 
 export async function createSimilaritySearch(dim: number): Promise<SimilaritySearch> {
-  const session = await ort.InferenceSession.create(similarityModel(dim), { executionProviders: ['cpu'], logSeverityLevel: 3 })
+  const options = { executionProviders: ['cpu'], logSeverityLevel: 3 } as const
+  const session = await ort.InferenceSession.create(similarityModel(dim), options)
+  const bestSession = await ort.InferenceSession.create(maxSimilarityModel(dim), options)
   return {
+    async best(queries, pool) {
+      const n = queries.length / dim
+      const m = pool.length / dim
+      const out = new Float32Array(n).fill(-Infinity)
+      if (n === 0 || m === 0) return out
+      const p = new ort.Tensor('float32', pool, [m, dim])
+      const chunk = Math.max(256, Math.min(BEST_CHUNK, Math.floor(SCORES_PER_RUN / m)))
+      for (let start = 0; start < n; start += chunk) {
+        const rows = Math.min(chunk, n - start)
+        const q = new ort.Tensor('float32', queries.subarray(start * dim, (start + rows) * dim), [rows, dim])
+        const result = await bestSession.run({ q, p })
+        out.set(result.max.data as Float32Array, start)
+      }
+      return out
+    },
     async search(queries, pool, kWanted) {
       const n = queries.length / dim
       const m = pool.length / dim
@@ -66,7 +111,7 @@ export async function createSimilaritySearch(dim: number): Promise<SimilaritySea
       if (k === 0 || n === 0) return { sims, index, k }
       const p = new ort.Tensor('float32', pool, [m, dim])
       const kt = new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), [1])
-      const chunk = Math.max(256, Math.min(QUERY_CHUNK, Math.floor(40_000_000 / m)))
+      const chunk = Math.max(256, Math.min(QUERY_CHUNK, Math.floor(SCORES_PER_RUN / m)))
       for (let start = 0; start < n; start += chunk) {
         const rows = Math.min(chunk, n - start)
         const q = new ort.Tensor('float32', queries.subarray(start * dim, (start + rows) * dim), [rows, dim])
@@ -79,6 +124,7 @@ export async function createSimilaritySearch(dim: number): Promise<SimilaritySea
     },
     async release() {
       await session.release()
+      await bestSession.release()
     },
   }
 }
