@@ -155,6 +155,12 @@ export class BatchContext {
     this.gaps.addRows(gapRows)
   }
 
+  /** Call when no more lines are coming: the stores give back the room they kept for growth. */
+  linesLoaded() {
+    this.chars.trim()
+    this.gaps.trim()
+  }
+
   private unfused(f: LineFrames, queried: number): Fused {
     return { index: f.topIndex.slice(), prob: f.topProb.slice(), decided: new Int32Array(queried).fill(-1) }
   }

@@ -53,6 +53,15 @@ export class NeighbourIndex {
     return first
   }
 
+  /** Gives back the room reserved for more rows (after a batch has loaded: up to half of it). */
+  trim() {
+    if (this.counts.length === this.rows) return
+    this.queries = this.queries.slice(0, this.rows * this.dim)
+    this.sims = this.sims.slice(0, this.rows * this.k)
+    this.ids = this.ids.slice(0, this.rows * this.k)
+    this.counts = this.counts.slice(0, this.rows)
+  }
+
   neighbours(row: number): FrameNeighbours {
     const k = this.k
     return { sims: this.sims.subarray(row * k, (row + 1) * k), ids: this.ids.subarray(row * k, (row + 1) * k), count: this.counts[row] }

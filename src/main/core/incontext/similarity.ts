@@ -83,7 +83,8 @@ const QUERY_CHUNK = 4096
 const BEST_CHUNK = 262_144
 
 export async function createSimilaritySearch(dim: number): Promise<SimilaritySearch> {
-  const options = { executionProviders: ['cpu'], logSeverityLevel: 3 } as const
+  // No memory arena: a search's score matrix can be 160 MB, and an arena would keep its peak for good.
+  const options = { executionProviders: ['cpu'], logSeverityLevel: 3, enableCpuMemArena: false } as const
   const session = await ort.InferenceSession.create(similarityModel(dim), options)
   const bestSession = await ort.InferenceSession.create(maxSimilarityModel(dim), options)
   return {

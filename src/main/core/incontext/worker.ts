@@ -58,6 +58,7 @@ async function handle(request: Request): Promise<unknown> {
         ctx.addLines(chunk)
         for (const line of chunk) lineIds.push(line.id)
       }
+      ctx.linesLoaded()
       return lineIds.length
     case 'loadSavedPool':
       return ctx.loadSavedPool(...request.args)
