@@ -99,7 +99,7 @@ describe('batches through the engine contract', () => {
     await renderLines(join(dir, 'empty-dir'), [])
     expect(await engine.dispatch('batch:openFolder', { path: join(dir, 'empty-dir') })).toMatchObject({
       ok: false,
-      message: expect.stringMatching(/^No line images in/),
+      message: expect.stringMatching(/^No line images, page scans or PDFs in/),
     })
     expect(await engine.dispatch('batch:lines', { batchId: 9999 })).toMatchObject({ ok: false, code: 'not-found' })
   })

@@ -8,11 +8,12 @@ import { SNIFF_BYTES, sniffFormat } from '../pages/sniff'
  */
 export type FileKind = 'line' | 'document' | 'unknown'
 
-// A page scan is large; cut lines and word crops are not (the largest crop of the evaluation sets is
-// 1,017 × 267 px, 0.21 MP; a receipt page is ~1,000 × 2,000 px). Orientation does not matter: a line cut
-// from a page turned 90° is still a line. Below 0.4 MP or 400 px on the long side a page cannot hold
-// enough readable lines to be one.
-const PAGE_MIN_SIDE = 400
+// A page scan is large in both directions; cut lines and word crops are not (the largest crop of the
+// evaluation sets is 1,017 × 267 px; a receipt page is ~1,000 × 2,000 px; a 100,000-px-wide line is still
+// 20 px high). Orientation does not matter: a line cut from a page turned 90° is still a line. A headline
+// crop taken for a page costs little (detection finds its one line); a page taken for a line would be
+// read as one garbled line, so the bar is set low.
+const PAGE_MIN_SHORT_SIDE = 300
 const PAGE_MIN_PIXELS = 400_000
 
 export async function classifyFile(path: string): Promise<FileKind> {
@@ -40,7 +41,7 @@ export async function classifyFile(path: string): Promise<FileKind> {
         ? { width: Buffer.from(head).readUInt32BE(16), height: Buffer.from(head).readUInt32BE(20), pages: 1 }
         : await sharp(path, { limitInputPixels: false }).metadata().then((m) => ({ width: m.width ?? 0, height: m.height ?? 0, pages: m.pages ?? 1 }))
     if (pages > 1) return 'document'
-    return Math.max(width, height) >= PAGE_MIN_SIDE && width * height >= PAGE_MIN_PIXELS ? 'document' : 'line'
+    return Math.min(width, height) >= PAGE_MIN_SHORT_SIDE && width * height >= PAGE_MIN_PIXELS ? 'document' : 'line'
   } catch {
     // A damaged image (or a BMP, which sharp cannot read): read as a line, whose reading fails with the
     // decoder's own message, or a document whose page source explains it. A line is the smaller loss.
