@@ -29,6 +29,9 @@ function longTexts(n: number): Array<{ file: string; printed: string; label: str
   })
 }
 
+/** Pango's dpi for the lines: 140 makes 60–80 characters about 1,000 px wide, as the issue's long lines. */
+const DPI = 140
+
 export async function benchContext(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -37,13 +40,13 @@ export async function benchContext(args: string[]): Promise<void> {
   const n = Number(values.lines)
   const texts = longTexts(n)
   // Rendered once per machine and size: the lines are deterministic.
-  const data = join(tmpdir(), `lector-bench-context-${n}`)
+  const data = join(tmpdir(), `lector-bench-context-${n}-${DPI}`)
   if (!existsSync(join(data, 'labels.tsv'))) {
     const started = performance.now()
     const widths: number[] = []
     mkdirSync(join(data, 'images'), { recursive: true })
     for (const t of texts) {
-      const png = await renderLine(t.printed, { font: t.font, dpi: 110 })
+      const png = await renderLine(t.printed, { font: t.font, dpi: DPI })
       widths.push((await sharp(png).metadata()).width!)
       await sharp(png).toFile(join(data, 'images', t.file))
     }

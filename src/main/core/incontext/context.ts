@@ -90,6 +90,8 @@ export class BatchContext {
   private order: number[] = []
   private correctionOrder: number[] = []
   private priorTrust = 0
+  /** A correction since the last calibration made one due (every one at first, then every few). */
+  private calibrationDue = false
   private decision: ContextDecision
 
   constructor(
@@ -201,9 +203,24 @@ export class BatchContext {
     }
     // A line whose correction was taken back is read in context again, all of it.
     if (text === null) touched.set(lineId, null)
+    this.decision = { ...this.decision, ...this.counts() }
+    const n = this.correctionOrder.length
+    if (n <= this.settings.calibrateAlwaysUpTo || n % this.settings.calibrateEvery === 0) this.calibrationDue = true
+    return this.redecode(touched)
+  }
+
+  /**
+   * Runs the leave-one-out calibration when a correction has made it due (see `calibrate`); when it
+   * changes the trust, every line is read again. Kept apart from `correct` so that a host can answer the
+   * correction first and calibrate between corrections: the reviewer sees the lines a correction reaches at
+   * once, and a change of trust a moment later. Null when nothing was due.
+   */
+  async recalibrate(): Promise<UpdateResult | null> {
+    if (!this.calibrationDue) return null
+    this.calibrationDue = false
     const trustBefore = this.decision.trust
     await this.calibrate()
-    return this.decision.trust !== trustBefore ? this.redecodeAll() : this.redecode(touched)
+    return this.decision.trust !== trustBefore ? this.redecodeAll() : { changed: [], redecoded: 0 }
   }
 
   /**
@@ -261,7 +278,10 @@ export class BatchContext {
     }
     await this.chars.searchAll()
     await this.gaps.searchAll()
-    if (options.recalibrate) await this.calibrate(true)
+    if (options.recalibrate) {
+      this.calibrationDue = false
+      await this.calibrate()
+    }
     return this.redecodeAll()
   }
 
@@ -367,18 +387,18 @@ export class BatchContext {
    * each candidate trust, and keeps the trust with the fewest edits against what the reviewer typed — if
    * it passes a sign test against the model alone. Runs after every correction at first, then every few.
    */
-  private async calibrate(force = false) {
-    const s = this.settings
-    const n = this.correctionOrder.length
-    const counts = {
+  private counts() {
+    return {
       poolEntries: this.chars.pool.liveCount + this.gaps.pool.liveCount,
-      correctedLines: n,
+      correctedLines: this.correctionOrder.length,
       unaligned: this.correctionOrder.filter((id) => this.lines.get(id)!.entries.chars.length === 0).length,
     }
-    if (!force && n > s.calibrateAlwaysUpTo && n % s.calibrateEvery !== 0) {
-      this.decision = { ...this.decision, ...counts }
-      return
-    }
+  }
+
+  private async calibrate() {
+    const s = this.settings
+    const n = this.correctionOrder.length
+    const counts = this.counts()
     const corrected = this.correctionOrder.slice(-s.calibrationLines).map((id) => this.lines.get(id)!)
     const decision = { ...this.emptyDecision(), ...counts, calibrationLines: corrected.length }
     if (n < s.minCorrections || this.chars.pool.liveCount === 0) {
