@@ -73,12 +73,13 @@ export class NeighbourIndex {
     return q
   }
 
-  /** Nearest live entries for the given rows, from scratch. */
-  async searchRows(rows: number[]) {
+  /** Nearest live entries for the given rows, from scratch (`all`: every row, read in place, not copied). */
+  async searchRows(rows: number[], all = false) {
     if (!rows.length) return
     const k = this.k
     const live = this.pool.liveIds()
-    const found = await this.similarity.search(this.queryMatrix(rows), this.pool.matrix(live), k)
+    const queries = all ? this.queries.subarray(0, this.rows * this.dim) : this.queryMatrix(rows)
+    const found = await this.similarity.search(queries, this.pool.matrix(live), k)
     rows.forEach((r, i) => {
       this.counts[r] = found.k
       for (let j = 0; j < k; j++) {
@@ -91,7 +92,7 @@ export class NeighbourIndex {
   async searchAll() {
     this.counts.fill(0, 0, this.rows)
     this.ids.fill(-1, 0, this.rows * this.k)
-    await this.searchRows(Array.from({ length: this.rows }, (_, r) => r))
+    await this.searchRows(Array.from({ length: this.rows }, (_, r) => r), true)
   }
 
   /** Removes entries; rows that listed one are searched again. Returns those rows. */
