@@ -58,6 +58,8 @@ export interface UpdateResult {
   changed: number[]
   /** Lines re-decoded (their neighbours or the batch's trust changed). */
   redecoded: number
+  /** Where a correction's time went: neighbour lists (search and merge), then re-fusing and decoding. */
+  ms?: { search: number; decode: number }
 }
 
 /** The middle frame of every run of non-character frames that has a character frame on both sides. */
@@ -180,6 +182,7 @@ export class BatchContext {
     const line = this.lines.get(lineId)
     // A line that could not be read has no frames: its correction is kept (by the caller), nothing to learn.
     if (!line) return { changed: [], redecoded: 0 }
+    const started = performance.now()
     const touched = new Map<number, number[] | null>()
     const touch = (owners: Array<[number, number]>, rows: number[]) => {
       for (const r of rows) {
@@ -206,7 +209,9 @@ export class BatchContext {
     this.decision = { ...this.decision, ...this.counts() }
     const n = this.correctionOrder.length
     if (n <= this.settings.calibrateAlwaysUpTo || n % this.settings.calibrateEvery === 0) this.calibrationDue = true
-    return this.redecode(touched)
+    const searched = performance.now()
+    const result = this.redecode(touched)
+    return { ...result, ms: { search: searched - started, decode: performance.now() - searched } }
   }
 
   /**
