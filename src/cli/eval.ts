@@ -45,12 +45,6 @@ export interface ContextReport {
   worse: number
   recognitionLinesPerSecond: number
   updateMs: { p50: number; p95: number; max: number }
-  /**
-   * The leave-one-out calibrations the corrections made due (every one of the first 20, then every 10th):
-   * they run in the worker after a correction has been answered, between corrections; the simulated
-   * reviewer waits for them (a person takes seconds per line) and their time is reported here, not in updateMs.
-   */
-  calibrationMs: { count: number; p50: number; p95: number; max: number }
   /** A full recompute of every neighbour list and reading at the end, from cached data. */
   fullRecomputeMs: number
   /** Lines whose reading after the incremental updates differs from that full recompute (should be 0). */
@@ -150,14 +144,11 @@ export async function evaluateInContext(engine: Engine, dir: string, options: Ev
     }
     return best!
   }
-  const calibrationMs: number[] = []
-  engine.review.onRecalibrated((b, _changed, _decision, ms) => b === batchId && calibrationMs.push(ms))
   for (let i = 0; i < count; i++) {
     const line = fixedOrder ? fixedOrder[i] : nextInQueue()
     reviewed.add(line.id)
     const update = await engine.review.correct(line.id, line.truth)
     updateMs.push(update.updateMs)
-    await ctx.settled()
   }
   // The incremental path must agree with a recompute from scratch (at the trust it decided).
   const incremental = new Map(lines.map((l) => [l.id, ctx.reading(l.id)?.text ?? null]))
@@ -167,11 +158,8 @@ export async function evaluateInContext(engine: Engine, dir: string, options: Ev
   const incrementalMismatches = lines.filter((l) => (ctx.reading(l.id)?.text ?? null) !== incremental.get(l.id)).length
   const remaining = lines.filter((l) => !reviewed.has(l.id) && byId.has(l.id))
   const after = remaining.map((l) => ({ truth: l.truth, before: l.model, after: ctx.reading(l.id)?.text ?? l.model }))
-  const quantiles = (xs: number[]) => {
-    const sorted = [...xs].sort((a, b) => a - b)
-    const pct = (p: number) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] * 10) / 10 : 0)
-    return { p50: pct(0.5), p95: pct(0.95), max: pct(1) }
-  }
+  const sorted = [...updateMs].sort((a, b) => a - b)
+  const pct = (p: number) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] * 10) / 10 : 0)
   return {
     set: basename(resolve(dir)),
     lines: lines.length,
@@ -183,8 +171,7 @@ export async function evaluateInContext(engine: Engine, dir: string, options: Ev
     inContext: score(after.map((a) => ({ truth: a.truth, read: a.after }))),
     ...compare(after),
     recognitionLinesPerSecond: linesPerSecond,
-    updateMs: quantiles(updateMs),
-    calibrationMs: { count: calibrationMs.length, ...quantiles(calibrationMs) },
+    updateMs: { p50: pct(0.5), p95: pct(0.95), max: pct(1) },
     fullRecomputeMs,
     incrementalMismatches,
   }
@@ -215,7 +202,6 @@ export function formatContext(r: ContextReport): string {
     `lines better ${r.better}, worse ${r.worse}`,
     `engine decided: trust ${e.trust} (leave-one-out edits by trust ${JSON.stringify(e.errorsByTrust)} over ${e.calibrationLines} lines), pool ${e.poolEntries} frames from ${e.correctedLines} corrections (${e.unaligned} not aligned)`,
     `update per correction: p50 ${r.updateMs.p50} ms, p95 ${r.updateMs.p95} ms, max ${r.updateMs.max} ms; recognition ${r.recognitionLinesPerSecond} lines/s`,
-    `calibrations between corrections: ${r.calibrationMs.count}, p50 ${r.calibrationMs.p50} ms, p95 ${r.calibrationMs.p95} ms, max ${r.calibrationMs.max} ms`,
     `full recompute: ${r.fullRecomputeMs} ms; lines where incremental and full recompute differ: ${r.incrementalMismatches}`,
   ].join('\n')
 }

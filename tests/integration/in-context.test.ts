@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ApiName, ContextDecision, LineRow, ReviewUpdate } from '../../src/shared/api'
+import type { ApiName, LineRow, ReviewUpdate } from '../../src/shared/api'
 import { createEngine, type Engine } from '../../src/main/core/engine'
 import { renderLines } from '../fixtures/render-lines'
 
@@ -31,11 +31,6 @@ async function call<T>(name: ApiName, input: unknown): Promise<T> {
   const result = await engine.dispatch(name, input)
   if (!result.ok) throw new Error(`${result.code}: ${result.message}`)
   return result.value as T
-}
-
-/** Waits for the calibrations the corrections so far made due. */
-async function settled(batchId: number) {
-  await (await engine.review.context(batchId)).settled()
 }
 
 async function openBatch(name: string, texts: string[]) {
@@ -67,10 +62,7 @@ describe('in-context reading', () => {
   it("learns the batch's upper-case convention from a few corrections and applies it to the other lines", async () => {
     let last: ReviewUpdate | undefined
     for (const i of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) last = await call<ReviewUpdate>('review:correct', { lineId: lines[i].id, text: texts[i].toUpperCase() })
-    // The answer comes before the calibration the correction made due; that one settles a moment later.
-    expect(last!.decision.correctedLines).toBe(12)
-    await settled(batchId)
-    expect((await call<ContextDecision>('review:decision', { batchId })).trust).toBeGreaterThan(0)
+    expect(last!.decision.trust).toBeGreaterThan(0)
     const now = await rows(batchId)
     const rest = now.slice(12)
     const upper = rest.filter((l, i) => l.text === texts[12 + i].toUpperCase()).length
@@ -89,7 +81,6 @@ describe('in-context reading', () => {
 
   it('gives after each correction exactly what a full recompute gives', async () => {
     const ctx = await engine.review.context(batchId)
-    await ctx.settled()
     const before = (await rows(batchId)).map((l) => [l.id, l.text, l.confidence])
     await ctx.recomputeAll({ recalibrate: false })
     const after = (await rows(batchId)).map((l) => [l.id, l.text, l.confidence])
@@ -127,11 +118,8 @@ describe('in-context reading', () => {
     for (let i = 0; i < 12; i++) {
       last = await call<ReviewUpdate>('review:correct', { lineId: misledRows[i].id, text: other[(i + 7) % 30].toUpperCase() })
     }
-    expect(last!.decision.correctedLines).toBe(12)
-    await settled(misled)
-    const decision = await call<ContextDecision>('review:decision', { batchId: misled })
-    expect(decision.trust).toBe(0)
-    expect(Object.keys(decision.errorsByTrust).length).toBeGreaterThan(1)
+    expect(last!.decision.trust).toBe(0)
+    expect(Object.keys(last!.decision.errorsByTrust).length).toBeGreaterThan(1)
     const now = await rows(misled)
     expect(now.slice(12).every((l) => l.source === 'model')).toBe(true)
   })

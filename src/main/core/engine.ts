@@ -70,7 +70,6 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   })
   const batchOf = (lineId: number) => batches.line(lineId).batchId
   const log = createSessionLog({ index: review.index, batchOf })
-  review.onRecalibrated((batchId, changed, decision) => log.recalibrated(batchId, changed.length, decision.trust))
   const exporter = createExporter({ index: review.index, events, exists: (batchId) => batches.exists(batchId) })
   const dispatch = createDispatcher({
     'engine:status': () => status(),

@@ -29,15 +29,13 @@ export interface WorkerConnection<Ready> {
 /**
  * Starts a worker and waits for its `{ ready }` (or `{ initError }`). Replies are `{ id, ok, value }` or
  * `{ id, ok: false, name, message, code? }` (a LectorError's code, kept on the Error); `{ id, progress }`
- * reports on a running request; `{ event }` is a message of the worker's own (onEvent). If the worker dies, every pending and later call fails with the reason.
+ * reports on a running request. If the worker dies, every pending and later call fails with the reason.
  */
 export async function connectWorker<Ready>(
   name: WorkerName,
   source: URL,
   workerData: object,
   label: string,
-  /** Messages the worker sends on its own (`{ event, … }`), not as a reply. */
-  onEvent?: (message: { event: string } & Record<string, unknown>) => void,
 ): Promise<WorkerConnection<Ready>> {
   const worker = startWorker(name, source, workerData)
   type Pending = { resolve: (v: any) => void; reject: (e: Error) => void; progress?: (done: number) => void }
@@ -48,7 +46,6 @@ export async function connectWorker<Ready>(
     worker.on('message', (m: any) => {
       if ('ready' in m) return resolve(m.ready)
       if ('initError' in m) return reject(new Error(m.initError))
-      if ('event' in m) return onEvent?.(m)
       const p = pending.get(m.id)
       if (!p) return
       if ('progress' in m) return p.progress?.(m.progress)

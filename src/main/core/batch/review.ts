@@ -32,8 +32,6 @@ export interface ReviewService {
   context(batchId: number): Promise<ContextClient>
   /** Forgets a batch's loaded context (its named pool changed); the next use loads it again. */
   reset(batchId: number): Promise<void>
-  /** Calls `listener` when a calibration between corrections re-read lines (the trust changed). */
-  onRecalibrated(listener: (batchId: number, changed: number[], decision: ContextDecision, ms: number) => void): void
 }
 
 /**
@@ -57,7 +55,6 @@ export function createReviewService(deps: {
   // Contexts whose load has finished: listing lines never waits for one (recognition may still run).
   const ready = new Map<number, ContextClient>()
   const queues = new Map<number, Promise<unknown>>()
-  const recalibrated: Array<(batchId: number, changed: number[], decision: ContextDecision, ms: number) => void> = []
   const index = createLineIndex({ db, events, contextOf: (batchId) => ready.get(batchId) })
 
   const q = {
@@ -87,17 +84,7 @@ export function createReviewService(deps: {
     if (!deps.library.path || deps.library.path === ':memory:') {
       throw new LectorError('unavailable', 'In-context review needs a library file; this engine runs on an in-memory library.')
     }
-    const ctx = await createContextClient(
-      { ...recognizer.alphabetSource, dim: 120, settings: deps.settings, library: deps.library },
-      // A calibration between corrections that changed the trust: the lines it re-read are announced.
-      {
-        onRecalibrated: (changed, ms) => {
-          // Announced even when no line changed: the batch's decision (shown on screen) did.
-          events.emit('lines:changed', { batchId, ids: changed })
-          for (const listener of recalibrated) listener(batchId, changed, ctx.decided, ms)
-        },
-      },
-    )
+    const ctx = await createContextClient({ ...recognizer.alphabetSource, dim: 120, settings: deps.settings, library: deps.library })
     await ctx.loadBatch(batchId)
     const saved = deps.pools?.forBatch(batchId)
     if (saved) await ctx.loadSavedPool(saved.entries, saved.trust)
@@ -152,7 +139,6 @@ export function createReviewService(deps: {
   return {
     context,
     reset,
-    onRecalibrated: (listener) => void recalibrated.push(listener),
     correct: (lineId, text, kind = 'typed') => apply(lineId, text, kind, null),
     async accept(lineId) {
       const row = batches.line(lineId)

@@ -8,8 +8,6 @@ const KEPT = 500
 
 export interface SessionLog {
   record(update: ReviewUpdate, kind: CorrectionEffect['kind']): ReviewUpdate
-  /** A calibration after the batch's last correction re-read lines: they count for that correction. */
-  recalibrated(batchId: number, changed: number, trust: number): void
   stats(batchId: number, decision: ReviewStats['decision']): ReviewStats
 }
 
@@ -31,13 +29,6 @@ export function createSessionLog(deps: { index: LineIndex; batchOf: (lineId: num
       })
       if (list.length > KEPT) list.splice(0, list.length - KEPT)
       return update
-    },
-    recalibrated(batchId, changed, trust) {
-      const last = history.get(batchId)?.at(-1)
-      if (!last) return
-      last.changed += changed
-      last.trust = trust
-      last.unreviewedConfidence = deps.index.totals(batchId).unreviewedConfidence
     },
     stats(batchId, decision) {
       const totals = deps.index.totals(batchId)

@@ -17,8 +17,6 @@ export interface ContextClient extends ContextView {
   recomputeAll(options?: { recalibrate: boolean }): Promise<UpdateResult>
   correct(lineId: number, text: string | null): Promise<UpdateResult>
   savedEntries(): Promise<SavedEntry[]>
-  /** Resolves once the worker has finished everything asked of it so far (a calibration included). */
-  settled(): Promise<void>
   close(): Promise<void>
 }
 
@@ -26,19 +24,8 @@ export interface ContextClient extends ContextView {
  * A batch's in-context state living in a worker thread (see worker.ts). Readings are mirrored here after
  * every update, so listing lines never waits on the worker.
  */
-export async function createContextClient(
-  init: WorkerInit,
-  hooks: {
-    /** A calibration after a correction changed the trust: these lines read differently now. */
-    onRecalibrated?: (changed: number[], ms: number) => void
-  } = {},
-): Promise<ContextClient> {
-  const worker = await connectWorker<true>('context-worker', new URL('./worker.ts', import.meta.url), init, 'in-context', (m) => {
-    if (m.event === 'recalibrated') {
-      const result = apply(m.reply as UpdateReply)
-      hooks.onRecalibrated?.(result.changed, m.ms as number)
-    } else if (m.event === 'failed') console.error(`in-context worker: ${String(m.message)}`)
-  })
+export async function createContextClient(init: WorkerInit): Promise<ContextClient> {
+  const worker = await connectWorker<true>('context-worker', new URL('./worker.ts', import.meta.url), init, 'in-context')
   const send = <T>(request: Request) => worker.call<T>(request)
   const readings = new Map<number, ContextReading>()
   let decision: ContextDecision = { trust: 0, calibrationLines: 0, errorsByTrust: {}, poolEntries: 0, correctedLines: 0, unaligned: 0 }
@@ -64,7 +51,6 @@ export async function createContextClient(
     recomputeAll: async (options = { recalibrate: true }) => apply(await send<UpdateReply>({ op: 'recomputeAll', args: [options] })),
     correct: async (lineId, text) => apply(await send<UpdateReply>({ op: 'correct', args: [lineId, text] })),
     savedEntries: () => send<SavedEntry[]>({ op: 'savedEntries', args: [] }),
-    settled: () => send<void>({ op: 'settle', args: [] }),
     async close() {
       await send({ op: 'close', args: [] }).catch(() => undefined)
       await worker.close()

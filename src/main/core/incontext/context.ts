@@ -58,8 +58,8 @@ export interface UpdateResult {
   changed: number[]
   /** Lines re-decoded (their neighbours or the batch's trust changed). */
   redecoded: number
-  /** Where a correction's time went: neighbour lists (search and merge), then re-fusing and decoding. */
-  ms?: { search: number; decode: number }
+  /** Where a correction's time went: neighbour lists (search and merge), calibration, re-fusing and decoding. */
+  ms?: { search: number; calibrate: number; decode: number }
 }
 
 /** The middle frame of every run of non-character frames that has a character frame on both sides. */
@@ -92,8 +92,6 @@ export class BatchContext {
   private order: number[] = []
   private correctionOrder: number[] = []
   private priorTrust = 0
-  /** A correction since the last calibration made one due (every one at first, then every few). */
-  private calibrationDue = false
   private decision: ContextDecision
 
   constructor(
@@ -206,26 +204,14 @@ export class BatchContext {
     }
     // A line whose correction was taken back is read in context again, all of it.
     if (text === null) touched.set(lineId, null)
-    this.decision = { ...this.decision, ...this.counts() }
-    const n = this.correctionOrder.length
-    if (n <= this.settings.calibrateAlwaysUpTo || n % this.settings.calibrateEvery === 0) this.calibrationDue = true
+    // The leave-one-out calibration runs with the correction (every one at first, then every few): a
+    // change of trust re-reads every line in the same update, so the screen changes once, not twice.
     const searched = performance.now()
-    const result = this.redecode(touched)
-    return { ...result, ms: { search: searched - started, decode: performance.now() - searched } }
-  }
-
-  /**
-   * Runs the leave-one-out calibration when a correction has made it due (see `calibrate`); when it
-   * changes the trust, every line is read again. Kept apart from `correct` so that a host can answer the
-   * correction first and calibrate between corrections: the reviewer sees the lines a correction reaches at
-   * once, and a change of trust a moment later. Null when nothing was due.
-   */
-  async recalibrate(): Promise<UpdateResult | null> {
-    if (!this.calibrationDue) return null
-    this.calibrationDue = false
     const trustBefore = this.decision.trust
     await this.calibrate()
-    return this.decision.trust !== trustBefore ? this.redecodeAll() : { changed: [], redecoded: 0 }
+    const calibrated = performance.now()
+    const result = this.decision.trust !== trustBefore ? this.redecodeAll() : this.redecode(touched)
+    return { ...result, ms: { search: searched - started, calibrate: calibrated - searched, decode: performance.now() - calibrated } }
   }
 
   /**
@@ -283,10 +269,7 @@ export class BatchContext {
     }
     await this.chars.searchAll()
     await this.gaps.searchAll()
-    if (options.recalibrate) {
-      this.calibrationDue = false
-      await this.calibrate()
-    }
+    if (options.recalibrate) await this.calibrate(true)
     return this.redecodeAll()
   }
 
@@ -392,18 +375,18 @@ export class BatchContext {
    * each candidate trust, and keeps the trust with the fewest edits against what the reviewer typed — if
    * it passes a sign test against the model alone. Runs after every correction at first, then every few.
    */
-  private counts() {
-    return {
-      poolEntries: this.chars.pool.liveCount + this.gaps.pool.liveCount,
-      correctedLines: this.correctionOrder.length,
-      unaligned: this.correctionOrder.filter((id) => this.lines.get(id)!.entries.chars.length === 0).length,
-    }
-  }
-
-  private async calibrate() {
+  private async calibrate(force = false) {
     const s = this.settings
     const n = this.correctionOrder.length
-    const counts = this.counts()
+    const counts = {
+      poolEntries: this.chars.pool.liveCount + this.gaps.pool.liveCount,
+      correctedLines: n,
+      unaligned: this.correctionOrder.filter((id) => this.lines.get(id)!.entries.chars.length === 0).length,
+    }
+    if (!force && n > s.calibrateAlwaysUpTo && n % s.calibrateEvery !== 0) {
+      this.decision = { ...this.decision, ...counts }
+      return
+    }
     const corrected = this.correctionOrder.slice(-s.calibrationLines).map((id) => this.lines.get(id)!)
     const decision = { ...this.emptyDecision(), ...counts, calibrationLines: corrected.length }
     if (n < s.minCorrections || this.chars.pool.liveCount === 0) {

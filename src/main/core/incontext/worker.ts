@@ -23,7 +23,6 @@ export type Request =
   | { op: 'recomputeAll'; args: Parameters<BatchContext['recomputeAll']> }
   | { op: 'correct'; args: Parameters<BatchContext['correct']> }
   | { op: 'savedEntries'; args: [] }
-  | { op: 'settle'; args: [] }
   | { op: 'close'; args: [] }
 
 /**
@@ -69,12 +68,8 @@ async function handle(request: Request): Promise<unknown> {
       return reply(await ctx.recomputeAll(...request.args), lineIds, true)
     case 'correct': {
       const result = await ctx.correct(...request.args)
-      // Answered now; the calibration it may have made due runs next, before any later request.
-      enqueue(recalibrate)
       return reply(result, [request.args[0], ...result.changed])
     }
-    case 'settle':
-      return null
     case 'savedEntries':
       return ctx.savedEntries()
     case 'close':
@@ -85,22 +80,10 @@ async function handle(request: Request): Promise<unknown> {
   }
 }
 
-/** After a correction: a due calibration, announced as an event when it changed readings or the decision. */
-async function recalibrate() {
-  const started = performance.now()
-  const result = await ctx.recalibrate()
-  if (!result) return
-  port.postMessage({ event: 'recalibrated', ms: performance.now() - started, reply: reply(result, result.changed) })
-}
-
-// Requests (and the calibrations they schedule) run one at a time, in order: the context's state is never
-// touched concurrently.
+// Requests are handled one at a time, in order: the context's state is never touched concurrently.
 let queue = Promise.resolve()
-function enqueue(job: () => Promise<void>) {
-  queue = queue.then(job).catch((err) => port.postMessage({ event: 'failed', message: err instanceof Error ? err.message : String(err) }))
-}
 port.on('message', ({ id, request }: { id: number; request: Request }) => {
-  enqueue(async () => {
+  queue = queue.then(async () => {
     try {
       port.postMessage({ id, ok: true, value: await handle(request) })
     } catch (err) {
