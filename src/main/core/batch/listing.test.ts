@@ -3,6 +3,8 @@ import { hardness } from '../../../shared/review-order'
 import { insertSyntheticBatch, syntheticLines } from '../../../../tests/fixtures/synthetic-batch'
 import { createEventBus } from '../event-bus'
 import { openLibrary } from '../store/db'
+import type { ContextView } from '../incontext/context-client'
+import type { ContextReading } from '../incontext/context'
 import { createLineIndex } from './listing'
 
 function setUp(count = 200) {
@@ -10,12 +12,15 @@ function setUp(count = 200) {
   const events = createEventBus()
   const lines = syntheticLines(count)
   const { batchId, ids } = insertSyntheticBatch(db, 'b', lines)
-  const index = createLineIndex({ db, events, contextOf: () => undefined })
+  // A context whose readings the test sets: what a batch's in-context worker mirrors to the host.
+  const readings = new Map<number, ContextReading>()
+  const context: ContextView = { reading: (id) => readings.get(id) ?? null, decided: { trust: 1, calibrationLines: 0, errorsByTrust: {}, poolEntries: 0, correctedLines: 0, unaligned: 0 } }
+  const index = createLineIndex({ db, events, contextOf: () => context })
   const correct = (lineId: number, text: string | null, kind = 'typed') => {
     db.prepare('INSERT INTO corrections (line_id, text, kind) VALUES (?, ?, ?)').run(lineId, text, kind)
     events.emit('lines:changed', { batchId, ids: [lineId] })
   }
-  return { db, events, lines, batchId, ids, index, correct }
+  return { db, events, lines, batchId, ids, index, correct, readings, context }
 }
 
 describe('the line index', () => {
@@ -64,5 +69,22 @@ describe('the line index', () => {
     expect(totals).toMatchObject({ lines: 10, read: 10, failed: 0, reviewed: 1, context: 0 })
     expect(totals.unreviewedConfidence).toBeCloseTo(open.reduce((a, b) => a + b, 0) / open.length, 6)
     expect(index.entries(batchId)[0]).toMatchObject({ source: 'human', review: 'accepted', text: 'a' })
+  })
+
+  it('takes in-context changes without the library and ends as a rebuild from the library would', () => {
+    const { db, events, batchId, ids, index, correct, readings, context } = setUp()
+    index.ids({ batchId, order: 'hardest', filter: 'all', search: '' })
+    correct(ids[3], 'TYPED')
+    // Context re-reads some lines (one of them back to the model's reading), then a correction's event.
+    const changed = ids.slice(10, 60)
+    for (const id of changed) readings.set(id, { text: `CONTEXT ${id}`, confidence: 0.99, charConfidences: [], examples: [ids[3]] })
+    readings.delete(ids[10])
+    index.contextChanged(batchId, changed)
+    events.emit('lines:changed', { batchId, ids: [ids[3], ...changed] })
+    const query = { batchId, order: 'hardest' as const, filter: 'context' as const, search: 'context' }
+    const fresh = createLineIndex({ db, events, contextOf: () => context })
+    expect(Array.from(index.ids(query))).toEqual(Array.from(fresh.ids(query)))
+    expect(index.ids(query).length).toBe(49)
+    expect(index.entries(batchId)).toEqual(fresh.entries(batchId))
   })
 })

@@ -52,6 +52,13 @@ export interface LineIndex {
   /** The ids a listing shows, in its order (cached until the batch changes). */
   ids(query: ListQuery): Int32Array
   totals(batchId: number): BatchTotals
+  /**
+   * Lines whose in-context reading changed (nothing in the library did): their entries are updated from
+   * the context at once, without SQL, and the `lines:changed` that follows does not send them to SQL
+   * again. A change of trust can re-read tens of thousands of lines; re-reading them from the library on
+   * the main thread blocked it for hundreds of milliseconds.
+   */
+  contextChanged(batchId: number, ids: number[]): void
   close(): void
 }
 
@@ -69,6 +76,8 @@ interface Cached {
   byId: Map<number, number>
   context: ContextView | undefined
   dirty: Set<number>
+  /** Ids already brought up to date by contextChanged, for the lines:changed event that follows. */
+  fresh: Set<number>
   full: boolean
   orders: Map<string, Int32Array>
   totals: BatchTotals | null
@@ -92,7 +101,8 @@ export function createLineIndex(deps: { db: Db; events: EventBus; contextOf: (ba
   const stop = events.on('lines:changed', ({ batchId, ids }) => {
     const c = cache.get(batchId)
     if (!c) return
-    for (const id of ids) c.dirty.add(id)
+    for (const id of ids) if (!c.fresh.has(id)) c.dirty.add(id)
+    c.fresh.clear()
     if (c.dirty.size > FULL_REFRESH) c.full = true
   })
 
@@ -140,7 +150,7 @@ export function createLineIndex(deps: { db: Db; events: EventBus; contextOf: (ba
     const entries = (q.all.all(batchId) as any[]).map((r) => toEntry(r, context))
     const byId = new Map<number, number>()
     entries.forEach((e, i) => byId.set(e.id, i))
-    return { entries, byId, context, dirty: new Set(), full: false, orders: new Map(), totals: null }
+    return { entries, byId, context, dirty: new Set(), fresh: new Set(), full: false, orders: new Map(), totals: null }
   }
 
   function current(batchId: number): Cached {
@@ -220,6 +230,27 @@ export function createLineIndex(deps: { db: Db; events: EventBus; contextOf: (ba
       t.unreviewedConfidence = open ? sum / open : 0
       c.totals = t
       return t
+    },
+
+    contextChanged(batchId, ids) {
+      const c = cache.get(batchId)
+      if (!c || c.full || c.context !== contextOf(batchId)) return
+      for (const id of ids) {
+        const at = c.byId.get(id)
+        if (at === undefined) continue
+        const e = c.entries[at]
+        // A reviewed line's text comes from the library: it is left to the SQL refresh.
+        if (e.source === 'human' || e.state !== 'read') continue
+        c.fresh.add(id)
+        const reading = c.context?.reading(id)
+        e.text = reading ? reading.text : e.modelText
+        e.confidence = reading ? reading.confidence : e.modelConfidence
+        e.source = reading ? 'context' : 'model'
+        e.key = e.text.toLowerCase()
+        e.rank = hardness(e)
+      }
+      c.orders.clear()
+      c.totals = null
     },
 
     close: () => stop(),

@@ -131,6 +131,7 @@ export function createReviewService(deps: {
       q.insert.run({ lineId, text, kind, undoes })
       const result = await ctx.correct(lineId, text)
       const update = { lineId, changed: result.changed, updateMs: performance.now() - started, decision: ctx.decided }
+      index.contextChanged(batchId, result.changed.filter((id) => id !== lineId))
       events.emit('lines:changed', { batchId, ids: [lineId, ...result.changed] })
       return update
     })
