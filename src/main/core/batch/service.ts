@@ -91,9 +91,11 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       FROM batches b LEFT JOIN lines l ON l.batch_id = b.id LEFT JOIN readings r ON r.line_id = l.id
       WHERE @id IS NULL OR b.id = @id
       GROUP BY b.id ORDER BY b.id DESC`),
+    // One recognition step's unread lines after `after` (keyset paging: a 50,000-line batch is never
+    // fetched at once on the main thread).
     pending: db.prepare(`
-      SELECT l.id, l.source_path AS path, l.crop FROM lines l LEFT JOIN readings r ON r.line_id = l.id
-      WHERE l.batch_id = ? AND r.line_id IS NULL ORDER BY l.idx`),
+      SELECT l.id, l.idx, l.source_path AS path, l.crop FROM lines l LEFT JOIN readings r ON r.line_id = l.id
+      WHERE l.batch_id = @batchId AND l.idx > @after AND r.line_id IS NULL ORDER BY l.idx LIMIT @limit`),
     pendingCount: db.prepare(`
       SELECT count(*) FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.batch_id = ? AND r.line_id IS NULL`).pluck(),
     nextPage: db.prepare(`
@@ -258,9 +260,10 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
           events.emit('lines:changed', { batchId: job.batchId, ids })
           events.emit('batches:changed', { ids: [job.batchId] })
         }
-        const pending = q.pending.all(job.batchId) as Array<{ id: number; path: string | null; crop: Buffer | null }>
-        for (let i = 0; i < pending.length; i += STEP) {
-          const step = pending.slice(i, i + STEP)
+        for (let after = -1; ; ) {
+          const step = q.pending.all({ batchId: job.batchId, after, limit: STEP }) as Array<{ id: number; idx: number; path: string | null; crop: Buffer | null }>
+          if (!step.length) break
+          after = step[step.length - 1].idx
           const results = await recognizer.read(
             step.map((l) => l.crop ?? l.path ?? ''),
             { signal: job.controller.signal },
