@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { z } from 'zod'
+import { packageDir } from '../model/manifest'
 import clsManifestJson from '../../../../models/ppocr-cls.json'
 import detManifestJson from '../../../../models/ppocrv4-det.json'
 
@@ -46,17 +46,6 @@ export interface LoadedFile<M> {
   id: string
   manifest: M
   bytes: Uint8Array
-}
-
-const requireHere = createRequire(import.meta.url)
-
-// Same resolution as model/manifest.ts: the package exports only `./node`, a file at its root.
-function packageDir(name: string): string {
-  try {
-    return dirname(requireHere.resolve(`${name}/node`))
-  } catch (err) {
-    throw new Error(`The model package ${name} is not installed; run npm install.`, { cause: err })
-  }
 }
 
 function load<M extends { package: string; file: string }>(manifest: M, tag: string): LoadedFile<M> {

@@ -37,7 +37,7 @@ export interface LoadedModel {
 const requireHere = createRequire(import.meta.url)
 
 // The package exports only its `./node` entry (a file at its root), so resolve that to find its folder.
-function packageDir(name: string): string {
+export function packageDir(name: string): string {
   try {
     return dirname(requireHere.resolve(`${name}/node`))
   } catch (err) {
