@@ -87,4 +87,20 @@ describe('the line index', () => {
     expect(index.ids(query).length).toBe(49)
     expect(index.entries(batchId)).toEqual(fresh.entries(batchId))
   })
+
+  it('puts a context that has just loaded over every entry, as a rebuild from the library would', () => {
+    const { db, events, batchId, ids, correct, readings, context } = setUp()
+    let loaded: ContextView | undefined
+    const late = createLineIndex({ db, events, contextOf: () => loaded })
+    correct(ids[5], 'TYPED')
+    late.ids({ batchId, order: 'hardest', filter: 'all', search: '' })
+    for (const id of ids.slice(20, 40)) readings.set(id, { text: `LOADED ${id}`, confidence: 0.97, charConfidences: [], examples: [] })
+    readings.set(ids[5], { text: 'not shown: the line was reviewed', confidence: 1, charConfidences: [], examples: [] })
+    loaded = { reading: (id) => readings.get(id) ?? null, decided: context.decided }
+    const query = { batchId, order: 'hardest' as const, filter: 'all' as const, search: '' }
+    const rebuilt = createLineIndex({ db, events, contextOf: () => loaded })
+    expect(Array.from(late.ids(query))).toEqual(Array.from(rebuilt.ids(query)))
+    expect(late.entries(batchId)).toEqual(rebuilt.entries(batchId))
+    expect(late.entries(batchId).filter((e) => e.source === 'context')).toHaveLength(20)
+  })
 })

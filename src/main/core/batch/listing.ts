@@ -132,16 +132,10 @@ export function createLineIndex(deps: { db: Db; events: EventBus; contextOf: (ba
       e.text = r.humanText
       e.source = 'human'
       e.review = r.kind === 'accepted' ? 'accepted' : 'typed'
-    } else {
-      const reading = ctx?.reading(r.id)
-      if (reading) {
-        e.text = reading.text
-        e.confidence = reading.confidence
-        e.source = 'context'
-      }
     }
     e.key = e.text.toLowerCase()
     e.rank = state === 'read' || e.source === 'human' ? hardness(e) : state === 'failed' ? FAILED_RANK : PENDING_RANK
+    overlayContext(e, ctx)
     return e
   }
 
@@ -153,12 +147,31 @@ export function createLineIndex(deps: { db: Db; events: EventBus; contextOf: (ba
     return { entries, byId, context, dirty: new Set(), fresh: new Set(), full: false, orders: new Map(), totals: null }
   }
 
+  /** The context's reading over an entry the reviewer has not reviewed (nothing from the library). */
+  function overlayContext(e: ListEntry, ctx: ContextView | undefined) {
+    if (e.source === 'human' || e.state !== 'read') return
+    const reading = ctx?.reading(e.id)
+    e.text = reading ? reading.text : e.modelText
+    e.confidence = reading ? reading.confidence : e.modelConfidence
+    e.source = reading ? 'context' : 'model'
+    e.key = e.text.toLowerCase()
+    e.rank = hardness(e)
+  }
+
   function current(batchId: number): Cached {
     let c = cache.get(batchId)
-    if (!c || c.full || c.context !== contextOf(batchId)) {
+    if (!c || c.full) {
       c = build(batchId)
       cache.set(batchId, c)
       return c
+    }
+    if (c.context !== contextOf(batchId)) {
+      // The batch's context loaded (or was replaced): its readings go over the entries in memory; the
+      // library has nothing new to say about them (a rebuild from SQL took ~400 ms at 50,000 lines).
+      c.context = contextOf(batchId)
+      for (const e of c.entries) overlayContext(e, c.context)
+      c.orders.clear()
+      c.totals = null
     }
     if (c.dirty.size) {
       const ids = [...c.dirty]
@@ -242,12 +255,7 @@ export function createLineIndex(deps: { db: Db; events: EventBus; contextOf: (ba
         // A reviewed line's text comes from the library: it is left to the SQL refresh.
         if (e.source === 'human' || e.state !== 'read') continue
         c.fresh.add(id)
-        const reading = c.context?.reading(id)
-        e.text = reading ? reading.text : e.modelText
-        e.confidence = reading ? reading.confidence : e.modelConfidence
-        e.source = reading ? 'context' : 'model'
-        e.key = e.text.toLowerCase()
-        e.rank = hardness(e)
+        overlayContext(e, c.context)
       }
       c.orders.clear()
       c.totals = null
