@@ -81,7 +81,9 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
 
   const q = {
     insertBatch: db.prepare('INSERT INTO batches (name, source, skipped_files) VALUES (@name, @source, @skipped)'),
-    insertLine: db.prepare('INSERT INTO lines (batch_id, idx, source_path) VALUES (@batchId, @idx, @path)'),
+    // Every line of a new batch in one statement: SQLite walks the JSON array itself (a 50,000-line
+    // batch took ~150 ms of JavaScript, one insert at a time, on the main thread).
+    insertLines: db.prepare('INSERT INTO lines (batch_id, idx, source_path) SELECT @batchId, key, value FROM json_each(@paths)'),
     insertPage: db.prepare('INSERT INTO pages (batch_id, seq, source_path, page_no) VALUES (@batchId, @seq, @path, 0)'),
     summaries: db.prepare(`
       SELECT b.id, b.name, b.source, b.created_at AS createdAt, b.skipped_files AS skipped,
@@ -209,7 +211,7 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
   function openFiles(name: string, source: string, paths: string[], skipped: string[] = [], documents: string[] = []): BatchSummary {
     const batchId = db.transaction(() => {
       const id = Number(q.insertBatch.run({ name, source, skipped: JSON.stringify(skipped) }).lastInsertRowid)
-      paths.forEach((path, idx) => q.insertLine.run({ batchId: id, idx, path }))
+      q.insertLines.run({ batchId: id, paths: JSON.stringify(paths) })
       // A document's first page stands for it until it is opened; its other pages are queued then.
       documents.forEach((path, d) => q.insertPage.run({ batchId: id, seq: d * PAGES_PER_DOCUMENT, path }))
       return id
