@@ -422,6 +422,10 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
 const KNOWN_FORMATS = 'PNG, JPEG, WebP, GIF, BMP and TIFF images and PDFs'
 const PDF_EXTENSION = '.pdf'
 
+// One collator for every comparison: localeCompare with options builds one per call, which made sorting
+// a 50,000-file folder a few hundred milliseconds of main-thread work.
+const naturalOrder = new Intl.Collator(undefined, { numeric: true })
+
 /** A folder's files, one level deep, hidden ones left out, in natural name order. */
 async function folderFiles(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true }).catch((err: Error) => {
@@ -430,7 +434,7 @@ async function folderFiles(folder: string): Promise<string[]> {
   return entries
     .filter((e) => e.isFile() && !e.name.startsWith('.'))
     .map((e) => e.name)
-    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+    .sort(naturalOrder.compare)
     .map((f) => join(folder, f))
 }
 
