@@ -124,4 +124,26 @@ describe('documents', () => {
     // The huge scan was shrunk while decoding: the process did not grow by its full size (1.2 GB as RGB).
     expect(process.memoryUsage.rss() - rssBefore).toBeLessThan(900 * 2 ** 20)
   })
+
+  it('reads two PDF batches opened at once, each to its last page', async () => {
+    const make = async (name: string, pages: string[][]) => {
+      const folder = join(dir, name)
+      mkdirSync(folder)
+      writeFileSync(join(folder, `${name}.pdf`), await textPdf(pages))
+      return folder
+    }
+    const a = await make('first', [['Alpha one'], ['Alpha two'], ['Alpha three']])
+    const b = await make('second', [['Beta one'], ['Beta two'], ['Beta three']])
+    const [first, second] = await Promise.all([call<BatchSummary>('batch:openFolder', { path: a }), call<BatchSummary>('batch:openFolder', { path: b })])
+    await Promise.all([engine.batches.whenRead(first.id), engine.batches.whenRead(second.id)])
+    for (const [batch, word] of [[first, 'alpha'], [second, 'beta']] as const) {
+      const { rows } = await call<{ rows: LineRow[] }>('batch:lines', { batchId: batch.id, limit: 10 })
+      expect(rows.map((r) => [r.page, r.state, r.error])).toEqual([
+        [1, 'read', null],
+        [2, 'read', null],
+        [3, 'read', null],
+      ])
+      expect(rows.map((r) => r.text.toLowerCase())).toEqual(['one', 'two', 'three'].map((n) => `${word} ${n}`))
+    }
+  })
 })

@@ -77,7 +77,6 @@ export interface BatchService {
 export function createBatchService(deps: { db: Db; recognizer: Recognizer; events: EventBus; pages: PageReader }): BatchService {
   const { db, recognizer, events } = deps
   const jobs = new Map<string, Job>()
-  const importer = createPageImporter({ db, reader: deps.pages })
 
   const q = {
     insertBatch: db.prepare('INSERT INTO batches (name, source, skipped_files) VALUES (@name, @source, @skipped)'),
@@ -233,6 +232,9 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
   }
 
   async function runJob(job: Job): Promise<void> {
+    // Each job its own importer: it keeps its current document open, and two batches read at once must
+    // not close each other's.
+    const importer = createPageImporter({ db, reader: deps.pages })
     const started = performance.now()
     let done = 0
     let total = q.pendingCount.get(job.batchId) as number
