@@ -14,10 +14,11 @@ export function pngChunk(type: string, data: Buffer): Buffer {
 }
 
 /**
- * A real decompression bomb: a valid 1-bit PNG of `size` × `size` white pixels that compresses to a few
- * hundred kilobytes (30000² is 900 megapixels: ~2.7 GB as the RGB a decoder would produce).
+ * A `size` × `size` 1-bit greyscale PNG written directly (encoding hundreds of megapixels through an image
+ * library would take far longer than the test it serves). White, except where `ink(y)` gives a run of
+ * black bytes ([from, to) in bytes of the row, 8 pixels each) on row y.
  */
-export function pngBomb(size = 30_000): Buffer {
+export function bilevelPng(size: number, options: { level?: number; ink?: (y: number) => [number, number] | null } = {}): Buffer {
   const header = Buffer.alloc(13)
   header.writeUInt32BE(size, 0)
   header.writeUInt32BE(size, 4)
@@ -25,9 +26,21 @@ export function pngBomb(size = 30_000): Buffer {
   header[9] = 0 // greyscale
   const stride = 1 + Math.ceil(size / 8)
   const raw = Buffer.alloc(size * stride, 0xff)
-  for (let y = 0; y < size; y++) raw[y * stride] = 0 // filter type: none
+  for (let y = 0; y < size; y++) {
+    raw[y * stride] = 0 // filter type: none
+    const run = options.ink?.(y)
+    if (run) raw.fill(0, y * stride + 1 + run[0], y * stride + 1 + run[1])
+  }
   const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10])
-  return Buffer.concat([signature, pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(raw, { level: 9 })), pngChunk('IEND', Buffer.alloc(0))])
+  return Buffer.concat([signature, pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(raw, { level: options.level ?? 9 })), pngChunk('IEND', Buffer.alloc(0))])
+}
+
+/**
+ * A real decompression bomb: a valid 1-bit PNG of `size` × `size` white pixels that compresses to a few
+ * hundred kilobytes (30000² is 900 megapixels: ~2.7 GB as the RGB a decoder would produce).
+ */
+export function pngBomb(size = 30_000): Buffer {
+  return bilevelPng(size)
 }
 
 /** The first half of a file: a download or a copy cut short. */
