@@ -2,6 +2,7 @@ import ort from 'onnxruntime-node'
 import type { SkippedProvider } from '../../../shared/api'
 import { LectorError } from '../errors'
 import { defaultProviders, openWithFallback } from '../model/providers'
+import { openProbedSession } from '../model/session'
 import type { DetectedLine, Detector, Quad, RasterPage } from '../pages/types'
 import { classify } from './classify'
 import { cropQuad, encodePng, rotate180 } from './crop'
@@ -150,19 +151,9 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' })
 }
 
-async function openSession(bytes: Uint8Array, provider: string, input: string, dims: number[]): Promise<ort.InferenceSession> {
-  const session = await ort.InferenceSession.create(bytes, {
-    executionProviders: [provider],
-    graphOptimizationLevel: 'all',
-    logSeverityLevel: 3,
+/** A session proven by one run on a zero input of the given shape. */
+function openSession(bytes: Uint8Array, provider: string, input: string, dims: number[]): Promise<ort.InferenceSession> {
+  return openProbedSession(bytes, provider, async (session) => {
+    await session.run({ [input]: new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims) })
   })
-  try {
-    // Prove the provider can run the graph, not just build it.
-    const x = new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims)
-    await session.run({ [input]: x })
-  } catch (err) {
-    await session.release()
-    throw err
-  }
-  return session
 }

@@ -3,6 +3,7 @@ import type { SkippedProvider } from '../../../shared/api'
 import { loadRecModel, type LoadedModel } from '../model/manifest'
 import { withExtraOutputs, withTopK } from '../model/onnx-outputs'
 import { defaultProviders, openWithFallback } from '../model/providers'
+import { openProbedSession } from '../model/session'
 import { parseAlphabet, type Alphabet } from './alphabet'
 import { decode as decodeFrames, greedyDecode, type Decoded } from './ctc'
 import { concatFrames, extractFrames, sliceFrames, TOP_K, type LineFrames } from './frames'
@@ -181,14 +182,9 @@ export async function openRecSession(model: LoadedModel, providers: string[]) {
   return { ...chosen, outputs, fetches }
 }
 
-async function openSession(bytes: Uint8Array, provider: string, model: LoadedModel, fetches: string[]): Promise<ort.InferenceSession> {
-  const session = await ort.InferenceSession.create(bytes, {
-    executionProviders: [provider],
-    graphOptimizationLevel: 'all',
-    logSeverityLevel: 3,
-  })
-  try {
-    // Prove the provider can run the graph, not just build it, and that every output exists.
+/** A session proven by one run at the smallest width, which must give every output the engine fetches. */
+function openSession(bytes: Uint8Array, provider: string, model: LoadedModel, fetches: string[]): Promise<ort.InferenceSession> {
+  return openProbedSession(bytes, provider, async (session) => {
     const { height, minWidth } = model.manifest.preprocess
     const width = bucketWidth(minWidth, minWidth)
     const x = new ort.Tensor('float32', new Float32Array(3 * height * width), [1, 3, height, width])
@@ -196,11 +192,7 @@ async function openSession(bytes: Uint8Array, provider: string, model: LoadedMod
     for (const name of fetches) {
       if (!out[name]) throw new Error(`the model has no output ${name}`)
     }
-  } catch (err) {
-    await session.release()
-    throw err
-  }
-  return session
+  })
 }
 
 function abortError(): Error {

@@ -2,12 +2,10 @@
 // thread. onnxruntime-node runs a session synchronously on the calling thread (its `run` only defers to
 // setImmediate), so on the main thread each batch would stall IPC and the bridge for 50–250 ms.
 import { parentPort, workerData } from 'node:worker_threads'
+import { serveModel, type ControlRequest } from '../model-worker'
 import { loadRecognizer, type ReadResult, type Recognizer, type RecognizerOptions } from './recognizer'
 
-export type RecognizeRequest =
-  | { op: 'read'; token: number; inputs: Array<string | Uint8Array> }
-  | { op: 'cancel'; token: number }
-  | { op: 'release' }
+export type RecognizeRequest = { op: 'read'; token: number; inputs: Array<string | Uint8Array> } | ControlRequest
 
 export interface WorkerReady {
   model: Recognizer['model']
@@ -24,7 +22,6 @@ const recognizer = await loadRecognizer(workerData as RecognizerOptions).catch((
 })
 
 if (recognizer) {
-  const running = new Map<number, AbortController>()
   const ready: WorkerReady = {
     model: recognizer.model,
     provider: recognizer.provider,
@@ -32,29 +29,13 @@ if (recognizer) {
     batchSize: recognizer.batchSize,
     alphabetSource: recognizer.alphabetSource,
   }
-  port.postMessage({ ready })
-  // Reads run concurrently with the message loop, so a cancel arrives while one is under way.
-  port.on('message', async ({ id, request }: { id: number; request: RecognizeRequest }) => {
-    if (request.op === 'cancel') return running.get(request.token)?.abort()
-    if (request.op === 'release') {
-      await recognizer.release()
-      return port.postMessage({ id, ok: true, value: null })
-    }
-    const controller = new AbortController()
-    running.set(request.token, controller)
-    try {
+  serveModel<Extract<RecognizeRequest, { op: 'read' }>>(port, ready, {
+    async work(request, signal, progress) {
       const inputs = request.inputs.map((i) => (typeof i === 'string' ? i : Buffer.from(i.buffer, i.byteOffset, i.byteLength)))
-      const results = await recognizer.read(inputs, {
-        signal: controller.signal,
-        onProgress: (done) => port.postMessage({ id, progress: done }),
-      })
-      port.postMessage({ id, ok: true, value: results }, transferables(results))
-    } catch (err) {
-      const e = err as Error
-      port.postMessage({ id, ok: false, name: e.name, message: e.message })
-    } finally {
-      running.delete(request.token)
-    }
+      const results = await recognizer.read(inputs, { signal, onProgress: progress })
+      return { value: results, transfer: transferables(results) }
+    },
+    release: () => recognizer.release(),
   })
 }
 
