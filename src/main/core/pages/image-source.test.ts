@@ -1,16 +1,12 @@
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { damageTiffPage, hugePng, multiPageTiff, pngBomb, rotatedJpeg } from '../../../../tests/fixtures/documents'
 import { corrupted, truncated } from '../../../../tests/reliability/bad-images'
 import { openPageSource } from './open-page-source'
-import { inkIn, pixel, scratch } from './test-helpers'
+import { inkIn, pixel, useScratch } from './test-helpers'
 
 describe('an image page source', () => {
-  let files: Awaited<ReturnType<typeof scratch>>
-  beforeAll(async () => {
-    files = await scratch()
-  })
-  afterAll(() => files.remove())
+  const files = useScratch()
 
   it('turns a JPEG upright by its EXIF orientation', async () => {
     const source = await openPageSource(await files.write('phone.jpg', await rotatedJpeg()))

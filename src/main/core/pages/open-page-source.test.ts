@@ -1,16 +1,12 @@
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { bmp24 } from '../../../../tests/fixtures/documents'
 import { openPageSource } from './open-page-source'
-import { pixel, scratch } from './test-helpers'
+import { pixel, useScratch } from './test-helpers'
 
 describe('openPageSource', () => {
-  let files: Awaited<ReturnType<typeof scratch>>
-  beforeAll(async () => {
-    files = await scratch()
-  })
-  afterAll(() => files.remove())
+  const files = useScratch()
 
   it('opens a PNG named .pdf as the image it is', async () => {
     const png = await sharp({ create: { width: 20, height: 10, channels: 3, background: '#00ff00' } }).png().toBuffer()

@@ -3,18 +3,16 @@ import { encryptedPdf, textPdf } from '../../../../tests/fixtures/documents'
 import { LectorError } from '../errors'
 import { openPageSource } from './open-page-source'
 import { startPageWorker, type PageWorker } from './page-worker'
-import { scratch } from './test-helpers'
+import { useScratch } from './test-helpers'
 
 describe('the page worker', () => {
-  let files: Awaited<ReturnType<typeof scratch>>
+  const files = useScratch()
   let worker: PageWorker
   beforeAll(async () => {
-    files = await scratch()
     worker = await startPageWorker()
   })
   afterAll(async () => {
     await worker?.close()
-    await files.remove()
   })
 
   it('renders the same pixels and text as openPageSource in this thread', async () => {

@@ -1,20 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { brokenPagePdf, corruptPdf, encryptedPdf, textPdf, zeroPagePdf } from '../../../../tests/fixtures/documents'
 import { openPageSource } from './open-page-source'
-import { inkIn, scratch } from './test-helpers'
+import { inkIn, useScratch } from './test-helpers'
 import type { PageSource } from './types'
 
 describe('a PDF page source', () => {
-  let files: Awaited<ReturnType<typeof scratch>>
+  const files = useScratch()
   let pdf: PageSource
   beforeAll(async () => {
-    files = await scratch()
     const path = await files.write('letters.pdf', await textPdf([['Hello Lector', 'Second line'], ['Page two only text'], ['Three']], { image: true }))
     pdf = await openPageSource(path)
   })
   afterAll(async () => {
     await pdf?.close()
-    await files.remove()
   })
 
   it('counts the pages and says it is a PDF', () => {
@@ -64,11 +62,7 @@ describe('a PDF page source', () => {
 })
 
 describe('PDF pages and limits', () => {
-  let files: Awaited<ReturnType<typeof scratch>>
-  beforeAll(async () => {
-    files = await scratch()
-  })
-  afterAll(() => files.remove())
+  const files = useScratch()
 
   it('lowers the resolution of a page that would exceed maxPixels, keeping its shape', async () => {
     // A0 at 200 dpi would be 6622 × 9362 (62 MP).

@@ -1,7 +1,9 @@
 // Shared by the page-source tests: where the ink is on a rendered page.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtempSync } from 'node:fs'
+import { rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterAll } from 'vitest'
 import type { RasterPage } from './types'
 
 /** Fraction of pixels in [x0, x1) × [y0, y1) darker than mid-grey. */
@@ -21,9 +23,13 @@ export function pixel(page: RasterPage, x: number, y: number): [number, number, 
   return [page.data[o], page.data[o + 1], page.data[o + 2]]
 }
 
-/** A temporary folder that files are written into by name; remove() deletes it. */
-export async function scratch(): Promise<{ dir: string; write(name: string, data: Buffer | string): Promise<string>; remove(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'lector-pages-'))
+/**
+ * A temporary folder for one describe block, written into by name: made when the block is collected,
+ * removed after its tests (vitest's afterAll is registered here).
+ */
+export function useScratch(): { dir: string; write(name: string, data: Buffer | string): Promise<string> } {
+  const dir = mkdtempSync(join(tmpdir(), 'lector-pages-'))
+  afterAll(() => rm(dir, { recursive: true, force: true }))
   return {
     dir,
     async write(name, data) {
@@ -31,6 +37,5 @@ export async function scratch(): Promise<{ dir: string; write(name: string, data
       await writeFile(path, data)
       return path
     },
-    remove: () => rm(dir, { recursive: true, force: true }),
   }
 }
