@@ -13,19 +13,25 @@ export interface Decoded {
 export function greedyDecode(f: LineFrames, alphabet: Alphabet): Decoded {
   const chars: number[] = []
   const conf: number[] = []
+  greedyRange(f, alphabet, 0, f.frames, chars, conf)
+  return finish(chars, conf, alphabet)
+}
+
+/** Greedy over frames [from, to), appending its characters and their confidences. */
+function greedyRange(f: LineFrames, alphabet: Alphabet, from: number, to: number, chars: number[], conf: number[]) {
   let previous = -1
-  for (let t = 0; t < f.frames; t++) {
+  const first = chars.length
+  for (let t = from; t < to; t++) {
     const best = f.topIndex[t * f.k]
     const p = f.topProb[t * f.k]
     if (best !== alphabet.blank) {
       if (best !== previous) {
         chars.push(best)
         conf.push(p)
-      } else if (p > conf[conf.length - 1]) conf[conf.length - 1] = p
+      } else if (chars.length > first && p > conf[conf.length - 1]) conf[conf.length - 1] = p
     }
     previous = best
   }
-  return finish(chars, conf, alphabet)
 }
 
 export interface BeamOptions {
@@ -36,54 +42,100 @@ export interface BeamOptions {
 
 export const defaultBeam: BeamOptions = { beam: 8, prune: 1e-3 }
 
+/** Growable scratch arrays shared by every beam search in this thread: a decode allocates nothing. */
+class BeamScratch {
+  parent = new Int32Array(0)
+  last = new Int32Array(0)
+  conf = new Float64Array(0)
+  firstChild = new Int32Array(0)
+  nextSibling = new Int32Array(0)
+  /** Per node: the frame (generation) its slot in the next beam was given for, and that slot. */
+  slotGen = new Int32Array(0)
+  slotIdx = new Int32Array(0)
+  beam = 0
+  node = new Int32Array(0)
+  pb = new Float64Array(0)
+  pnb = new Float64Array(0)
+  nNode = new Int32Array(0)
+  nPb = new Float64Array(0)
+  nPnb = new Float64Array(0)
+  order = new Int32Array(0)
+
+  reserveNodes(n: number) {
+    if (n <= this.parent.length) return
+    const size = Math.max(n, 2 * this.parent.length, 1024)
+    const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T) => {
+      const b = make(size)
+      b.set(a as never)
+      return b
+    }
+    this.parent = grow(this.parent, (n) => new Int32Array(n))
+    this.last = grow(this.last, (n) => new Int32Array(n))
+    this.conf = grow(this.conf, (n) => new Float64Array(n))
+    this.firstChild = grow(this.firstChild, (n) => new Int32Array(n))
+    this.nextSibling = grow(this.nextSibling, (n) => new Int32Array(n))
+    this.slotGen = grow(this.slotGen, (n) => new Int32Array(n))
+    this.slotIdx = grow(this.slotIdx, (n) => new Int32Array(n))
+  }
+
+  reserveBeam(cap: number) {
+    if (cap <= this.beam) return
+    this.beam = cap
+    this.node = new Int32Array(cap)
+    this.pb = new Float64Array(cap)
+    this.pnb = new Float64Array(cap)
+    this.nNode = new Int32Array(cap)
+    this.nPb = new Float64Array(cap)
+    this.nPnb = new Float64Array(cap)
+    this.order = new Int32Array(cap)
+  }
+}
+
+const scratch = new BeamScratch()
+
 /**
- * CTC prefix beam search over each frame's cached top-k. Prefixes are nodes of a prefix tree (parent and
- * last character), so extending one costs a map lookup, not a string or array copy. Probabilities are
- * renormalised per frame so long lines do not underflow (the ranking is unchanged).
+ * CTC prefix beam search over each frame's cached top-k. Prefixes are nodes of a prefix tree (parent,
+ * last character, first child and next sibling in typed arrays), so extending one is a walk over a few
+ * siblings, never a string copy or a hash. Probabilities are renormalised per frame so long lines do not
+ * underflow (the ranking is unchanged). In-context updates decode thousands of lines per correction early
+ * in a session, so this allocates nothing per call.
  */
 export function beamDecode(f: LineFrames, alphabet: Alphabet, options: BeamOptions = defaultBeam): Decoded {
-  // Prefix tree: node 0 is the empty prefix.
-  const parent: number[] = [-1]
-  const last: number[] = [-1]
-  const conf: number[] = [0]
-  const child = new Map<number, number>()
-  const extend = (node: number, c: number, p: number) => {
-    const key = node * 8192 + c
-    let id = child.get(key)
-    if (id === undefined) {
-      id = parent.length
-      parent.push(node)
-      last.push(c)
-      conf.push(p)
-      child.set(key, id)
-    } else if (p > conf[id]) conf[id] = p
-    return id
-  }
-  // The live prefixes (at most `beam`) and the next frame's, as parallel arrays: a frame touches a few
-  // dozen prefixes, so a linear scan beats hashing.
-  const cap = options.beam * (f.k + 1) + 1
-  const node = new Int32Array(cap)
-  const pb = new Float64Array(cap)
-  const pnb = new Float64Array(cap)
+  const chars: number[] = []
+  const conf: number[] = []
+  beamRange(f, alphabet, options, 0, f.frames, chars, conf)
+  return finish(chars, conf, alphabet)
+}
+
+/** Beam search over frames [from, to) from the empty prefix, appending the best prefix and its confidences. */
+function beamRange(f: LineFrames, alphabet: Alphabet, options: BeamOptions, from: number, to: number, outChars: number[], outConf: number[]) {
+  const k = f.k
+  const blank = alphabet.blank
+  const prune = options.prune
+  const cap = options.beam * (k + 1) + 1
+  const b = scratch
+  b.reserveBeam(cap)
+  // Each branching frame adds at most `beam · k` nodes.
+  b.reserveNodes(1 + (to - from) * options.beam * k)
+  const { parent, last, conf, firstChild, nextSibling, slotGen, slotIdx, node, pb, pnb, nNode, nPb, nPnb, order } = b
+  // Node 0 is the empty prefix.
+  let nodes = 1
+  parent[0] = -1
+  last[0] = -1
+  conf[0] = 0
+  firstChild[0] = -1
+  slotGen[0] = -1
   let size = 1
+  node[0] = 0
   pb[0] = 1
-  const nNode = new Int32Array(cap)
-  const nPb = new Float64Array(cap)
-  const nPnb = new Float64Array(cap)
-  const order = new Int32Array(cap)
+  pnb[0] = 0
   let nSize = 0
-  const slot = (id: number) => {
-    for (let i = 0; i < nSize; i++) if (nNode[i] === id) return i
-    nNode[nSize] = id
-    nPb[nSize] = 0
-    nPnb[nSize] = 0
-    return nSize++
-  }
-  for (let t = 0; t < f.frames; t++) {
-    const base = t * f.k
+  let gen = 0
+  for (let t = from; t < to; t++) {
+    const base = t * k
     const blankP = f.blank[t]
     // Most frames are a near-certain blank: every prefix just stays, no new prefix is worth a place.
-    if (f.topIndex[base] === alphabet.blank && (f.k < 2 || f.topProb[base + 1] < options.prune)) {
+    if (f.topIndex[base] === blank && (k < 2 || f.topProb[base + 1] < prune)) {
       for (let i = 0; i < size; i++) {
         pb[i] = (pb[i] + pnb[i]) * blankP
         pnb[i] = 0
@@ -91,36 +143,66 @@ export function beamDecode(f: LineFrames, alphabet: Alphabet, options: BeamOptio
       continue
     }
     nSize = 0
+    gen++
     for (let h = 0; h < size; h++) {
       const id = node[h]
       const total = pb[h] + pnb[h]
-      nPb[slot(id)] += total * blankP
+      // The prefix itself, through a blank.
+      let s: number
+      if (slotGen[id] === gen) s = slotIdx[id]
+      else (s = nSize++), (slotGen[id] = gen), (slotIdx[id] = s), (nNode[s] = id), (nPb[s] = 0), (nPnb[s] = 0)
+      nPb[s] += total * blankP
       const lastChar = last[id]
-      for (let j = 0; j < f.k; j++) {
+      for (let j = 0; j < k; j++) {
         const p = f.topProb[base + j]
-        if (p < options.prune) break
+        if (p < prune) break
         const c = f.topIndex[base + j]
-        if (c === alphabet.blank) continue
+        if (c === blank) continue
         if (c === lastChar) {
           // A repeat without a blank between collapses into the same prefix…
-          nPnb[slot(id)] += pnb[h] * p
+          s = slotIdx[id]
+          nPnb[s] += pnb[h] * p
           if (p > conf[id]) conf[id] = p
-          // …a repeat after a blank is a new character.
-          nPnb[slot(extend(id, c, p))] += pb[h] * p
-        } else {
-          nPnb[slot(extend(id, c, p))] += total * p
         }
+        // …a repeat after a blank, or another character, extends it.
+        let child = firstChild[id]
+        while (child >= 0 && last[child] !== c) child = nextSibling[child]
+        if (child < 0) {
+          child = nodes++
+          parent[child] = id
+          last[child] = c
+          conf[child] = p
+          firstChild[child] = -1
+          nextSibling[child] = firstChild[id]
+          firstChild[id] = child
+          slotGen[child] = -1
+        } else if (p > conf[child]) conf[child] = p
+        if (slotGen[child] === gen) s = slotIdx[child]
+        else (s = nSize++), (slotGen[child] = gen), (slotIdx[child] = s), (nNode[s] = child), (nPb[s] = 0), (nPnb[s] = 0)
+        nPnb[s] += (c === lastChar ? pb[h] : total) * p
       }
     }
-    for (let i = 0; i < nSize; i++) order[i] = i
-    const ranked = order.subarray(0, nSize)
-    if (nSize > options.beam) ranked.sort((a, b) => nPb[b] + nPnb[b] - (nPb[a] + nPnb[a]))
-    size = Math.min(nSize, options.beam)
+    // The next beam: the best `beam` candidates, ties kept in the order they appeared (a stable sort).
+    let kept: number
+    if (nSize > options.beam) {
+      kept = 0
+      for (let i = 0; i < nSize; i++) {
+        const score = nPb[i] + nPnb[i]
+        if (kept === options.beam && score <= nPb[order[kept - 1]] + nPnb[order[kept - 1]]) continue
+        let at = kept < options.beam ? kept++ : kept - 1
+        while (at > 0 && nPb[order[at - 1]] + nPnb[order[at - 1]] < score) (order[at] = order[at - 1]), at--
+        order[at] = i
+      }
+    } else {
+      kept = nSize
+      for (let i = 0; i < nSize; i++) order[i] = i
+    }
+    size = kept
     let norm = 0
-    for (let i = 0; i < size; i++) norm += nPb[ranked[i]] + nPnb[ranked[i]]
+    for (let i = 0; i < size; i++) norm += nPb[order[i]] + nPnb[order[i]]
     norm ||= 1
     for (let i = 0; i < size; i++) {
-      const r = ranked[i]
+      const r = order[i]
       node[i] = nNode[r]
       pb[i] = nPb[r] / norm
       pnb[i] = nPnb[r] / norm
@@ -131,13 +213,17 @@ export function beamDecode(f: LineFrames, alphabet: Alphabet, options: BeamOptio
   for (let i = 0; i < size; i++) {
     if (pb[i] + pnb[i] > bestP) (bestP = pb[i] + pnb[i]), (best = node[i])
   }
-  const chars: number[] = []
-  const confs: number[] = []
-  for (let node = best; node > 0; node = parent[node]) {
-    chars.push(last[node])
-    confs.push(conf[node])
+  const first = outChars.length
+  for (let n = best; n > 0; n = parent[n]) {
+    outChars.push(last[n])
+    outConf.push(conf[n])
   }
-  return finish(chars.reverse(), confs.reverse(), alphabet)
+  reverseFrom(outChars, first)
+  reverseFrom(outConf, first)
+}
+
+function reverseFrom(a: number[], from: number) {
+  for (let i = from, j = a.length - 1; i < j; i++, j--) [a[i], a[j]] = [a[j], a[i]]
 }
 
 function finish(chars: number[], conf: number[], alphabet: Alphabet): Decoded {
@@ -155,13 +241,80 @@ function finish(chars: number[], conf: number[], alphabet: Alphabet): Decoded {
 }
 
 /**
- * The engine's decoding: beam search, except on a line where no frame has a second class above the
- * pruning threshold — there the beam can only follow the greedy path, so greedy gives the same result
- * ~30× cheaper. In-context updates re-decode hundreds of lines per correction early in a session.
+ * A line decoded in segments: the runs of frames between near-certain blanks (a blank with no other class
+ * above the pruning threshold), each decoded on its own, with the characters of each kept. Such a frame
+ * ends every path in a blank, so what comes after it depends on nothing before it: decoding each run with
+ * its own beam reads the line as one beam would (better where one beam would be crowded by alternatives
+ * of an earlier word), and lets an in-context update decode again only the runs whose frames it changed.
  */
-export function decode(f: LineFrames, alphabet: Alphabet, options: BeamOptions = defaultBeam): Decoded {
-  for (let t = 0; t < f.frames; t++) {
-    if (f.k > 1 && f.topProb[t * f.k + 1] >= options.prune) return beamDecode(f, alphabet, options)
+export interface Segments {
+  /** Per segment: its first frame and one past its last. */
+  from: Int32Array
+  to: Int32Array
+  /** Per segment: where its characters start in `chars` and `conf` (one more entry: the end). */
+  start: Int32Array
+  chars: Uint16Array
+  conf: Float32Array
+}
+
+/**
+ * Decodes a line in segments. With `reuse`, a segment that spans exactly the frames of one of `previous`
+ * and has no frame marked in `dirty` takes that segment's characters as they are, so the result is always
+ * what decoding every segment would give.
+ */
+export function decodeSegments(
+  f: LineFrames,
+  alphabet: Alphabet,
+  options: BeamOptions = defaultBeam,
+  reuse?: { previous: Segments; dirty: Uint8Array },
+): Segments {
+  const k = f.k
+  const from: number[] = []
+  const to: number[] = []
+  const start: number[] = []
+  const chars: number[] = []
+  const conf: number[] = []
+  const certainBlank = (t: number) => f.topIndex[t * k] === alphabet.blank && (k < 2 || f.topProb[t * k + 1] < options.prune)
+  let p = 0
+  for (let t = 0; t < f.frames; ) {
+    if (certainBlank(t)) {
+      t++
+      continue
+    }
+    const a = t
+    let branching = false
+    for (; t < f.frames && !certainBlank(t); t++) if (k > 1 && f.topProb[t * k + 1] >= options.prune) branching = true
+    from.push(a)
+    to.push(t)
+    start.push(chars.length)
+    if (reuse) {
+      const old = reuse.previous
+      while (p < old.from.length && old.from[p] < a) p++
+      if (p < old.from.length && old.from[p] === a && old.to[p] === t && !reuse.dirty.subarray(a, t).includes(1)) {
+        for (let i = old.start[p]; i < old.start[p + 1]; i++) chars.push(old.chars[i]), conf.push(old.conf[i])
+        continue
+      }
+    }
+    // Without a second class anywhere the beam can only follow the greedy path: greedy is ~30× cheaper.
+    if (branching) beamRange(f, alphabet, options, a, t, chars, conf)
+    else greedyRange(f, alphabet, a, t, chars, conf)
   }
-  return greedyDecode(f, alphabet)
+  start.push(chars.length)
+  return {
+    from: Int32Array.from(from),
+    to: Int32Array.from(to),
+    start: Int32Array.from(start),
+    chars: Uint16Array.from(chars),
+    conf: Float32Array.from(conf),
+  }
+}
+
+/** The text and confidences of a line decoded in segments. */
+export function joinSegments(s: Segments, alphabet: Alphabet): Decoded {
+  return finish(Array.from(s.chars), Array.from(s.conf), alphabet)
+}
+
+/** The engine's decoding (model alone and in context alike): beam search, segment by segment. */
+export function decode(f: LineFrames, alphabet: Alphabet, options: BeamOptions = defaultBeam): Decoded {
+  return joinSegments(decodeSegments(f, alphabet, options), alphabet)
 }
