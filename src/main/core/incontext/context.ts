@@ -1,7 +1,7 @@
 import { distance } from 'fastest-levenshtein'
 import type { ContextDecision } from '../../../shared/api'
 import type { Alphabet } from '../recognize/alphabet'
-import { decode, type Decoded } from '../recognize/ctc'
+import { decode, decodeSegments, joinSegments, type Decoded, type Segments } from '../recognize/ctc'
 import type { LineFrames } from '../recognize/frames'
 import { forceAlign } from './align'
 import { fuseFrame, fuseGap, fuseRows, type FrameNeighbours } from './fuse'
@@ -44,6 +44,8 @@ interface LineState extends LineInput {
   reading: ContextReading | null
   /** The line's frames after fusion (its top-k rows), and per queried frame the label context decided. */
   fused: Fused
+  /** `fused` decoded segment by segment, or null when it has not been since it last changed. */
+  segments: Segments | null
 }
 
 /** A frame of a named pool: which store, its label, its features. */
@@ -72,6 +74,17 @@ export function gapMiddles(frames: number, isChar: (t: number) => boolean): numb
     lastChar = t
   }
   return out
+}
+
+/**
+ * A sign test over replayed lines: `d` has fewer edits than `base` on clearly more lines than it has more
+ * (about 95 % one-sided), and on at least two more.
+ */
+function clearlyBetter(d: number[], base: number[]): boolean {
+  let better = 0
+  let worse = 0
+  d.forEach((x, i) => (x < base[i] ? better++ : x > base[i] ? worse++ : 0))
+  return better - worse >= 2 * Math.sqrt(better + worse) && better - worse >= 2
 }
 
 /**
@@ -150,6 +163,7 @@ export class BatchContext {
         entries: { chars: [], gaps: [] },
         reading: null,
         fused: this.unfused(input.frames, queried.length),
+        segments: null,
       })
       this.order.push(input.id)
     }
@@ -265,6 +279,7 @@ export class BatchContext {
   async recomputeAll(options: { recalibrate: boolean } = { recalibrate: true }): Promise<UpdateResult> {
     for (const line of this.lines.values()) {
       line.fused = this.unfused(line.frames, line.queried.length)
+      line.segments = null
       line.reading = null
     }
     await this.chars.searchAll()
@@ -311,7 +326,7 @@ export class BatchContext {
   }
 
   /** Fuses the given frames of a line with the neighbours `neighbour` gives, at the given trust. */
-  private fuse(line: LineState, neighbour: (q: number) => FrameNeighbours, trust: number, out: Fused, which?: number[]) {
+  private fuse(line: LineState, neighbour: (q: number) => FrameNeighbours, trust: number, out: Fused, which?: number[], dirty?: Uint8Array) {
     const s = this.settings
     const space = this.deps.alphabet.space
     return fuseRows(
@@ -323,20 +338,27 @@ export class BatchContext {
           : fuseFrame(line.frames, t, neighbour(q), this.chars.pool, trust, s, index, prob),
       out,
       which,
+      dirty,
     )
   }
 
-  /** Decodes a line's fused frames; the corrected lines behind its decided frames are its examples. */
-  private decodeFused(line: LineState, neighbour: (q: number) => FrameNeighbours): ContextReading {
-    const decoded = decode({ ...line.frames, topIndex: line.fused.index, topProb: line.fused.prob }, this.deps.alphabet)
+  /**
+   * Decodes a line's fused frames, again only in the segments that hold a `dirty` frame; the corrected
+   * lines behind its decided frames are its examples.
+   */
+  private decodeFused(line: LineState, neighbour: (q: number) => FrameNeighbours, dirty: Uint8Array): ContextReading {
+    const frames = { ...line.frames, topIndex: line.fused.index, topProb: line.fused.prob }
+    line.segments = decodeSegments(frames, this.deps.alphabet, undefined, line.segments ? { previous: line.segments, dirty } : undefined)
+    const decoded = joinSegments(line.segments, this.deps.alphabet)
     const weight = new Map<number, number>()
     line.fused.decided.forEach((label, q) => {
       if (label < 0) return
       const pool = (line.gap[q] ? this.gaps : this.chars).pool
       const n = neighbour(q)
       for (let i = 0; i < n.count; i++) {
-        if (pool.label(n.ids[i]) !== label) continue
-        const source = pool.lineOf(n.ids[i])
+        const id = n.ids[n.at + i]
+        if (pool.label(id) !== label) continue
+        const source = pool.lineOf(id)
         // Line 0: a frame from a saved pool, not a line of this library.
         if (source > 0) weight.set(source, (weight.get(source) ?? 0) + 1)
       }
@@ -354,10 +376,12 @@ export class BatchContext {
       const line = this.lines.get(id)
       if (!line || line.corrected !== null) continue
       const neighbour = this.neighbour(line)
-      const moved = this.fuse(line, neighbour, trust, line.fused, which ?? undefined)
+      const dirty = new Uint8Array(line.frames.frames)
+      const moved = this.fuse(line, neighbour, trust, line.fused, which ?? undefined, dirty)
       if (!moved && which) continue
       redecoded++
-      const next = trust > 0 ? this.decodeFused(line, neighbour) : null
+      const next = trust > 0 ? this.decodeFused(line, neighbour, dirty) : null
+      if (!next) line.segments = null
       const shown = next && next.text !== line.model.text ? next : null
       const before = line.reading
       if (shown?.text !== before?.text || (shown && before && shown.confidence !== before.confidence)) changed.push(id)
@@ -397,29 +421,29 @@ export class BatchContext {
     const loo = await this.leaveOneOut(corrected)
     const alone = corrected.map((line) => distance(line.model.text, line.corrected!))
     decision.errorsByTrust['0'] = alone.reduce((a, b) => a + b, 0)
-    let best = 0
-    let bestErrors = decision.errorsByTrust['0']
+    const edits = new Map<number, number[]>([[0, alone]])
+    const trusted: number[] = []
     for (const trust of s.trustGrid) {
       if (trust === 0) continue
-      let errors = 0
-      let better = 0
-      let worse = 0
-      corrected.forEach((line, i) => {
+      const d = corrected.map((line, i) => {
         const fused = this.unfused(line.frames, line.queried.length)
         this.fuse(line, (q) => loo[i][q], trust, fused)
-        const text = decode({ ...line.frames, topIndex: fused.index, topProb: fused.prob }, this.deps.alphabet).text
-        const d = distance(text, line.corrected!)
-        errors += d
-        if (d < alone[i]) better++
-        else if (d > alone[i]) worse++
+        return distance(decode({ ...line.frames, topIndex: fused.index, topProb: fused.prob }, this.deps.alphabet).text, line.corrected!)
       })
+      edits.set(trust, d)
+      const errors = d.reduce((a, b) => a + b, 0)
       decision.errorsByTrust[String(trust)] = errors
-      // A sign test on the replayed lines: context must help clearly more lines than it hurts (about 95 %
-      // one-sided), so a handful of lucky fixes on a batch of unrelated words does not switch it on.
-      const significant = better - worse >= 2 * Math.sqrt(better + worse) && better - worse >= 2
-      const enough = errors <= decision.errorsByTrust['0'] * (1 - s.minGain)
-      if (significant && enough && errors < bestErrors) (bestErrors = errors), (best = trust)
+      // Context is trusted only when, replayed, it helps clearly more lines than the model alone does, and
+      // removes a real share of its edits: a handful of lucky fixes on unrelated words is not evidence.
+      if (clearlyBetter(d, alone) && errors <= decision.errorsByTrust['0'] * (1 - s.minGain)) trusted.push(trust)
     }
+    const total = (trust: number) => decision.errorsByTrust[String(trust)]
+    let best = trusted.reduce((a, b) => (total(b) < total(a) ? b : a), trusted[0] ?? 0)
+    // A trust still supported by the evidence is kept unless another beats it clearly, by the same sign
+    // test: a change of trust re-reads the whole batch, and near-ties (17 against 19 edits) would flip it
+    // back and forth every few corrections, each time re-sorting the reviewer's list.
+    const current = this.decision.trust
+    if (trusted.includes(current) && best !== current && !clearlyBetter(edits.get(best)!, edits.get(current)!)) best = current
     decision.trust = best
     this.decision = decision
   }

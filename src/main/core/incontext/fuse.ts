@@ -2,10 +2,15 @@ import type { LineFrames } from '../recognize/frames'
 import type { FramePool } from './pool'
 import type { ContextSettings } from './settings'
 
-/** A frame's nearest pool entries: `count` (≤ k) similarities and entry ids, best first. */
+/**
+ * A frame's nearest pool entries: `count` (≤ k) similarities and entry ids, best first, at `sims[at + i]`
+ * and `ids[at + i]`. An offset into the index's own arrays rather than subarrays: fusing reads millions of
+ * these per correction early on, and two subarrays each were most of its garbage.
+ */
 export interface FrameNeighbours {
   sims: Float32Array
   ids: Int32Array
+  at: number
   count: number
 }
 
@@ -22,22 +27,29 @@ const quantize = (p: number) => Math.round(p * GRID) / GRID
  * `nearDistance`, 0 past `farDistance`, linear between.
  */
 function startRow(f: LineFrames, t: number, n: FrameNeighbours, trust: number, s: ContextSettings, outIndex: Uint16Array, outProb: Float32Array): number {
-  const base = t * f.k
-  outIndex.set(f.topIndex.subarray(base, base + f.k), base)
-  outProb.set(f.topProb.subarray(base, base + f.k), base)
+  for (let j = t * f.k; j < (t + 1) * f.k; j++) (outIndex[j] = f.topIndex[j]), (outProb[j] = f.topProb[j])
   if (trust <= 0 || n.count === 0) return 0
-  return Math.min(1, Math.max(0, (s.farDistance - (1 - n.sims[0])) / (s.farDistance - s.nearDistance)))
+  return Math.min(1, Math.max(0, (s.farDistance - (1 - n.sims[n.at])) / (s.farDistance - s.nearDistance)))
 }
 
 /** Neighbour i's vote, exp(−d / T); 0 once it is farther than the nearest by more than the vote window. */
 function voteWeight(n: FrameNeighbours, i: number, s: ContextSettings): number {
-  if (n.sims[0] - n.sims[i] > s.voteWindow) return 0
-  return Math.exp(-(1 - n.sims[i]) / s.temperature)
+  if (n.sims[n.at] - n.sims[n.at + i] > s.voteWindow) return 0
+  return Math.exp(-(1 - n.sims[n.at + i]) / s.temperature)
 }
 
 const MAX = 64
 const cls = new Int32Array(MAX)
 const prob = new Float64Array(MAX)
+
+/** Inserts class c with probability p into the ranked `cls`/`prob` (m entries) before every entry ≤ p. */
+function insertAt(m: number, c: number, p: number): number {
+  let i = m
+  while (i > 0 && prob[i - 1] <= p) (cls[i] = cls[i - 1]), (prob[i] = prob[i - 1]), i--
+  cls[i] = c
+  prob[i] = p
+  return m + 1
+}
 
 /**
  * Fuses the model's posteriors with the neighbours' vote on frame t, writing its top-k row into
@@ -80,7 +92,7 @@ export function fuseFrame(
     const w = voteWeight(n, i, s)
     if (w === 0) break
     total += w
-    const label = pool.label(n.ids[i])
+    const label = pool.label(n.ids[n.at + i])
     let at = firstVote
     while (at < m && cls[at] !== label) at++
     if (at === m) (cls[m] = label), (prob[m++] = 0)
@@ -103,31 +115,36 @@ export function fuseFrame(
     else prob[i] = share
   }
   // Back into a top-k row: blank keeps its probability, the characters share the rest.
-  let filled = 0
-  const put = (c: number, p: number) => {
-    let i: number
-    if (filled < k) i = filled++
-    else if (p <= outProb[base + k - 1]) return
-    else i = k - 1
-    while (i > 0 && outProb[base + i - 1] < p) {
-      outProb[base + i] = outProb[base + i - 1]
-      outIndex[base + i] = outIndex[base + i - 1]
-      i--
-    }
-    outProb[base + i] = p
-    outIndex[base + i] = c
-  }
-  put(0, f.blank[t])
+  let filled = putRanked(outIndex, outProb, base, k, 0, 0, f.blank[t])
   let best = -1
   let bestP = -1
   for (let i = 0; i < m; i++) {
     if (prob[i] < 0) continue
     const p = quantize(prob[i] * mass)
-    put(cls[i], p)
+    filled = putRanked(outIndex, outProb, base, k, filled, cls[i], p)
     if (p > bestP) (bestP = p), (best = cls[i])
   }
   for (let i = filled; i < k; i++) (outIndex[base + i] = 0), (outProb[base + i] = 0)
   return best !== modelBest && best === knnBest ? knnBest : -1
+}
+
+/**
+ * Puts class c with probability p into a top-k row of which `filled` places are taken (ranked, ties to
+ * the earlier); past k it replaces the last place if it beats it. Returns the places taken now.
+ */
+function putRanked(outIndex: Uint16Array, outProb: Float32Array, base: number, k: number, filled: number, c: number, p: number): number {
+  let i: number
+  if (filled < k) i = filled++
+  else if (p <= outProb[base + k - 1]) return filled
+  else i = k - 1
+  while (i > 0 && outProb[base + i - 1] < p) {
+    outProb[base + i] = outProb[base + i - 1]
+    outIndex[base + i] = outIndex[base + i - 1]
+    i--
+  }
+  outProb[base + i] = p
+  outIndex[base + i] = c
+  return filled
 }
 
 /**
@@ -159,7 +176,7 @@ export function fuseGap(
     const w = voteWeight(n, i, s)
     if (w === 0) break
     total += w
-    const label = pool.label(n.ids[i])
+    const label = pool.label(n.ids[n.at + i])
     if (label === space) spaceW += w
     else if (label === 0) gapW += w
   }
@@ -169,19 +186,18 @@ export function fuseGap(
   for (let j = 0; j < k; j++) if (f.topIndex[base + j] === space) modelSpace = f.topProb[base + j]
   const spaceP = quantize((1 - lambda) * modelSpace + (lambda * spaceW) / total)
   const blankP = quantize((1 - lambda) * f.blank[t] + (lambda * gapW) / total)
-  // The row becomes: space and blank with their fused probabilities, the model's other classes scaled.
-  const row: Array<[number, number]> = [
-    [space, spaceP],
-    [0, blankP],
-  ]
+  // The row becomes: space and blank with their fused probabilities, the model's other classes scaled
+  // (still in the model's order), ranked as a stable sort of [space, blank, others…] would rank them.
+  let m = 0
   for (let j = 0; j < k; j++) {
     const c = f.topIndex[base + j]
-    if (c !== space && c !== 0) row.push([c, quantize((1 - lambda) * f.topProb[base + j])])
+    if (c !== space && c !== 0) (cls[m] = c), (prob[m++] = quantize((1 - lambda) * f.topProb[base + j]))
   }
-  row.sort((a, b) => b[1] - a[1])
+  m = insertAt(m, 0, blankP)
+  m = insertAt(m, space, spaceP)
   for (let j = 0; j < k; j++) {
-    outIndex[base + j] = row[j]?.[0] ?? 0
-    outProb[base + j] = row[j]?.[1] ?? 0
+    outIndex[base + j] = j < m ? cls[j] : 0
+    outProb[base + j] = j < m ? prob[j] : 0
   }
   const modelSaysSpace = modelSpace > f.blank[t]
   if (spaceP > blankP && !modelSaysSpace) return space
@@ -189,9 +205,13 @@ export function fuseGap(
   return -1
 }
 
+let rowIndex = new Uint16Array(0)
+let rowProb = new Float32Array(0)
+
 /**
  * Fuses the given queried frames of a line (all of them when `which` is omitted) into its fused rows with
- * `fuseOne` (fuseFrame or fuseGap); frames never queried keep the model's rows. True when a row changed.
+ * `fuseOne` (fuseFrame or fuseGap); frames never queried keep the model's rows. True when a row changed;
+ * `dirty`, when given, gets a 1 at every frame whose row changed.
  */
 export function fuseRows(
   f: LineFrames,
@@ -199,10 +219,11 @@ export function fuseRows(
   fuseOne: (q: number, t: number, outIndex: Uint16Array, outProb: Float32Array) => number,
   out: { index: Uint16Array; prob: Float32Array; decided: Int32Array },
   which?: Iterable<number>,
+  dirty?: Uint8Array,
 ): boolean {
   const k = f.k
-  const rowIndex = new Uint16Array(f.topIndex.length)
-  const rowProb = new Float32Array(f.topProb.length)
+  // Each frame's new row is written at its own offset in a scratch line, then compared with the old.
+  if (rowIndex.length < f.topIndex.length) (rowIndex = new Uint16Array(2 * f.topIndex.length)), (rowProb = new Float32Array(2 * f.topIndex.length))
   let changed = false
   for (const q of which ?? queried.keys()) {
     const t = queried[q]
@@ -210,8 +231,8 @@ export function fuseRows(
     for (let j = t * k; j < (t + 1) * k; j++) {
       if (rowIndex[j] !== out.index[j] || rowProb[j] !== out.prob[j]) {
         changed = true
-        out.index.set(rowIndex.subarray(t * k, (t + 1) * k), t * k)
-        out.prob.set(rowProb.subarray(t * k, (t + 1) * k), t * k)
+        if (dirty) dirty[t] = 1
+        for (let i = t * k; i < (t + 1) * k; i++) (out.index[i] = rowIndex[i]), (out.prob[i] = rowProb[i])
         break
       }
     }

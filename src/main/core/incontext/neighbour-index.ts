@@ -62,10 +62,19 @@ export class NeighbourIndex {
     this.counts = this.counts.slice(0, this.rows)
   }
 
+  /**
+   * A row's neighbours, as a view into the index's arrays that the next call moves: read it before asking
+   * for another (fusing reads millions of these per correction early on; one object each was garbage).
+   */
   neighbours(row: number): FrameNeighbours {
-    const k = this.k
-    return { sims: this.sims.subarray(row * k, (row + 1) * k), ids: this.ids.subarray(row * k, (row + 1) * k), count: this.counts[row] }
+    const view = this.view
+    view.sims = this.sims
+    view.ids = this.ids
+    view.at = row * this.k
+    view.count = this.counts[row]
+    return view
   }
+  private readonly view: FrameNeighbours = { sims: new Float32Array(0), ids: new Int32Array(0), at: 0, count: 0 }
 
   private queryMatrix(rows: number[]): Float32Array {
     const q = new Float32Array(rows.length * this.dim)
@@ -114,40 +123,53 @@ export class NeighbourIndex {
   }
 
   /**
-   * Merges new entries into every row's list; returns the rows whose list changed. A first pass finds each
-   * row's best similarity to the new entries; only rows where that beats their current k-th neighbour (or
-   * whose list is not full) are searched and merged: after a correction that is a small share of the batch.
+   * Merges new entries into every row's list; returns the rows whose list changed. Every row is scored
+   * against the new entries (one Gemm); a row is only touched when one of them beats its current k-th
+   * neighbour (or its list is not full): after a correction that is a small share of the batch.
    */
   async merge(added: number[]): Promise<number[]> {
     if (!added.length || !this.rows) return []
     const k = this.k
-    const entries = this.pool.matrix(added)
-    const best = await this.similarity.best(this.queries.subarray(0, this.rows * this.dim), entries)
-    const reached: number[] = []
-    for (let r = 0; r < this.rows; r++) if (this.counts[r] < k || best[r] > this.sims[r * k + k - 1]) reached.push(r)
-    if (!reached.length) return []
-    const found = await this.similarity.search(this.queryMatrix(reached), entries, k)
+    const m = added.length
     const changed: number[] = []
     const sims = new Float32Array(k)
     const ids = new Int32Array(k)
-    reached.forEach((r, i) => {
-      const count = this.counts[r]
-      let a = 0
-      let b = 0
-      let n = 0
-      let took = false
-      while (n < k && (a < count || b < found.k)) {
-        const oldSim = a < count ? this.sims[r * k + a] : -Infinity
-        const newSim = b < found.k ? found.sims[i * found.k + b] : -Infinity
-        // Ties go to the older entry (lower id), as a search over the whole pool orders them.
-        if (oldSim >= newSim) (sims[n] = oldSim), (ids[n++] = this.ids[r * k + a++])
-        else (sims[n] = newSim), (ids[n++] = added[found.index[i * found.k + b++]]), (took = true)
+    const newSims = new Float32Array(k)
+    const newIds = new Int32Array(k)
+    await this.similarity.scores(this.queries.subarray(0, this.rows * this.dim), this.pool.matrix(added), (start, rows, scores, best) => {
+      for (let i = 0; i < rows; i++) {
+        const r = start + i
+        const count = this.counts[r]
+        const floor = count < k ? -Infinity : this.sims[r * k + k - 1]
+        if (best[i] <= floor) continue
+        // The new entries that could enter, best first; ties go to the older (lower) id, as a full search
+        // orders them.
+        let found = 0
+        for (let j = 0; j < m; j++) {
+          const sim = scores[i * m + j]
+          if (sim <= floor || (found === k && sim <= newSims[k - 1])) continue
+          let at = found < k ? found++ : k - 1
+          while (at > 0 && newSims[at - 1] < sim) (newSims[at] = newSims[at - 1]), (newIds[at] = newIds[at - 1]), at--
+          newSims[at] = sim
+          newIds[at] = added[j]
+        }
+        if (!found) continue
+        let a = 0
+        let b = 0
+        let n = 0
+        let took = false
+        while (n < k && (a < count || b < found)) {
+          const oldSim = a < count ? this.sims[r * k + a] : -Infinity
+          const newSim = b < found ? newSims[b] : -Infinity
+          if (oldSim >= newSim) (sims[n] = oldSim), (ids[n++] = this.ids[r * k + a++])
+          else (sims[n] = newSim), (ids[n++] = newIds[b++]), (took = true)
+        }
+        if (!took) continue
+        this.sims.set(sims.subarray(0, n), r * k)
+        this.ids.set(ids.subarray(0, n), r * k)
+        this.counts[r] = n
+        changed.push(r)
       }
-      if (!took) return
-      this.sims.set(sims.subarray(0, n), r * k)
-      this.ids.set(ids.subarray(0, n), r * k)
-      this.counts[r] = n
-      changed.push(r)
     })
     return changed
   }
@@ -170,7 +192,7 @@ export class NeighbourIndex {
         sims[count] = found.sims[i * found.k + j]
         ids[count++] = id
       }
-      return { sims, ids, count }
+      return { sims, ids, at: 0, count }
     })
   }
 }

@@ -13,6 +13,11 @@ function valueInfo(name: string, elemType: number, dims: Array<number | string>)
   return concat([text(1, name), message(2, message(1, int(1, elemType), message(2, ...dim)))])
 }
 
+function intsAttribute(name: string, values: number[]) {
+  // AttributeProto { name = 1, ints = 8 (repeated), type = 20 (INTS = 7) }
+  return message(5, text(1, name), ...values.map((v) => int(8, v)), int(20, 7))
+}
+
 function node(op: string, inputs: string[], outputs: string[], attributes: Uint8Array[] = []) {
   return concat([...inputs.map((i) => text(1, i)), ...outputs.map((o) => text(2, o)), text(4, op), ...attributes])
 }
@@ -22,19 +27,15 @@ function intAttribute(name: string, value: number) {
   return message(5, text(1, name), int(3, value), int(20, 2))
 }
 
-function intsAttribute(name: string, values: number[]) {
-  // AttributeProto { name = 1, ints = 8 (repeated), type = 20 (INTS = 7) }
-  return message(5, text(1, name), ...values.map((v) => int(8, v)), int(20, 7))
-}
-
-/** The best similarity per query row, nothing else: Gemm then ReduceMax over the pool axis. */
-export function maxSimilarityModel(dim: number): Uint8Array {
+/** The full similarity matrix and each row's maximum: Gemm with the pool transposed, then ReduceMax. */
+export function scoresModel(dim: number): Uint8Array {
   const graph = concat([
     message(1, node('Gemm', ['q', 'p'], ['s'], [intAttribute('transB', 1)])),
     message(1, node('ReduceMax', ['s'], ['max'], [intsAttribute('axes', [1]), intAttribute('keepdims', 0)])),
-    text(2, 'max'),
+    text(2, 'scores'),
     message(11, valueInfo('q', FLOAT, ['n', dim])),
     message(11, valueInfo('p', FLOAT, ['m', dim])),
+    message(12, valueInfo('s', FLOAT, ['n', 'm'])),
     message(12, valueInfo('max', FLOAT, ['n'])),
   ])
   return concat([int(1, 8), message(8, text(1, ''), int(2, 13)), message(7, graph)])
@@ -67,10 +68,12 @@ export interface SimilaritySearch {
   /** The k most similar pool rows for each query row; k is capped at the pool size. */
   search(queries: Float32Array, pool: Float32Array, k: number): Promise<Neighbours>
   /**
-   * Each query row's best similarity to the pool (the first of `search`'s, without ranking or indices):
-   * the cheap test of which rows a few new entries can reach at all.
+   * Every query row's similarity to every pool row, handed to `each` a chunk of rows at a time (row-major,
+   * `rows × m`, starting at query row `start`), with each row's best. For a correction's few new entries
+   * against the whole batch: the best rules most rows out at once, and choosing the few entries that enter
+   * the other rows' lists in JavaScript costs less than ONNX Runtime's TopK.
    */
-  best(queries: Float32Array, pool: Float32Array): Promise<Float32Array>
+  scores(queries: Float32Array, pool: Float32Array, each: (start: number, rows: number, scores: Float32Array, best: Float32Array) => void): Promise<void>
   release(): Promise<void>
 }
 
@@ -78,30 +81,28 @@ export interface SimilaritySearch {
 const SCORES_PER_RUN = 40_000_000
 // Queries per run at most, so a search over a big pool keeps the host responsive between runs.
 const QUERY_CHUNK = 4096
-// The best-similarity pass runs over every frame of the batch against a correction's few entries:
-// larger runs (fewer calls) are what make it cheap.
-const BEST_CHUNK = 262_144
+// Score matrices against a correction's few entries: at most this many query rows per run (16 MB of
+// scores for 64 entries), few enough calls that their overhead does not count.
+const SCORES_CHUNK = 65_536
 
 export async function createSimilaritySearch(dim: number): Promise<SimilaritySearch> {
   // No memory arena: a search's score matrix can be 160 MB, and an arena would keep its peak for good.
   const options = { executionProviders: ['cpu'], logSeverityLevel: 3, enableCpuMemArena: false } as const
   const session = await ort.InferenceSession.create(similarityModel(dim), options)
-  const bestSession = await ort.InferenceSession.create(maxSimilarityModel(dim), options)
+  const scoresSession = await ort.InferenceSession.create(scoresModel(dim), options)
   return {
-    async best(queries, pool) {
+    async scores(queries, pool, each) {
       const n = queries.length / dim
       const m = pool.length / dim
-      const out = new Float32Array(n).fill(-Infinity)
-      if (n === 0 || m === 0) return out
+      if (n === 0 || m === 0) return
       const p = new ort.Tensor('float32', pool, [m, dim])
-      const chunk = Math.max(256, Math.min(BEST_CHUNK, Math.floor(SCORES_PER_RUN / m)))
+      const chunk = Math.max(256, Math.min(SCORES_CHUNK, Math.floor(SCORES_PER_RUN / m)))
       for (let start = 0; start < n; start += chunk) {
         const rows = Math.min(chunk, n - start)
         const q = new ort.Tensor('float32', queries.subarray(start * dim, (start + rows) * dim), [rows, dim])
-        const result = await bestSession.run({ q, p })
-        out.set(result.max.data as Float32Array, start)
+        const result = await scoresSession.run({ q, p })
+        each(start, rows, result.s.data as Float32Array, result.max.data as Float32Array)
       }
-      return out
     },
     async search(queries, pool, kWanted) {
       const n = queries.length / dim
@@ -125,7 +126,7 @@ export async function createSimilaritySearch(dim: number): Promise<SimilaritySea
     },
     async release() {
       await session.release()
-      await bestSession.release()
+      await scoresSession.release()
     },
   }
 }
