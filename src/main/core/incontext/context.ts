@@ -112,8 +112,9 @@ export class BatchContext {
     settings: Partial<ContextSettings> = {},
   ) {
     this.settings = { ...defaultContextSettings, ...settings }
-    this.chars = new NeighbourIndex(deps.similarity, deps.dim, this.settings.k)
-    this.gaps = new NeighbourIndex(deps.similarity, deps.dim, this.settings.k)
+    const useless = 1 - (this.settings.farDistance + this.settings.voteWindow)
+    this.chars = new NeighbourIndex(deps.similarity, deps.dim, this.settings.k, useless)
+    this.gaps = new NeighbourIndex(deps.similarity, deps.dim, this.settings.k, useless)
     this.decision = this.emptyDecision()
   }
 
@@ -355,7 +356,8 @@ export class BatchContext {
       if (label < 0) return
       const pool = (line.gap[q] ? this.gaps : this.chars).pool
       const n = neighbour(q)
-      for (let i = 0; i < n.count; i++) {
+      // The neighbours that voted (within the vote window of the nearest) and for the label decided.
+      for (let i = 0; i < n.count && n.sims[n.at] - n.sims[n.at + i] <= this.settings.voteWindow; i++) {
         const id = n.ids[n.at + i]
         if (pool.label(id) !== label) continue
         const source = pool.lineOf(id)
@@ -411,7 +413,13 @@ export class BatchContext {
       this.decision = { ...this.decision, ...counts }
       return
     }
-    const corrected = this.correctionOrder.slice(-s.calibrationLines).map((id) => this.lines.get(id)!)
+    const corrected: LineState[] = []
+    let frames = 0
+    for (let i = n - 1; i >= 0 && corrected.length < s.calibrationLines && frames < s.calibrationFrames; i--) {
+      const line = this.lines.get(this.correctionOrder[i])!
+      corrected.push(line)
+      frames += line.queried.length
+    }
     const decision = { ...this.emptyDecision(), ...counts, calibrationLines: corrected.length }
     if (n < s.minCorrections || this.chars.pool.liveCount === 0) {
       // Too little evidence from this batch: a saved pool's own decided trust stands in.

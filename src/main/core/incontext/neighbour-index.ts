@@ -15,10 +15,16 @@ export class NeighbourIndex {
   private ids: Int32Array
   private counts: Uint8Array
 
+  /**
+   * `minSim`: entries no more similar than this are never listed. Fusion cannot use them (settings.ts:
+   * past `farDistance + voteWindow` a neighbour neither votes nor lets context act), and leaving them out
+   * means a correction early on no longer rewrites the list of every frame in the batch.
+   */
   constructor(
     private readonly similarity: SimilaritySearch,
     private readonly dim: number,
     readonly k: number,
+    private readonly minSim = -Infinity,
   ) {
     this.pool = new FramePool(dim)
     this.queries = new Float32Array(0)
@@ -90,10 +96,12 @@ export class NeighbourIndex {
     const queries = all ? this.queries.subarray(0, this.rows * this.dim) : this.queryMatrix(rows)
     const found = await this.similarity.search(queries, this.pool.matrix(live), k)
     rows.forEach((r, i) => {
-      this.counts[r] = found.k
+      let count = 0
+      while (count < found.k && found.sims[i * found.k + count] > this.minSim) count++
+      this.counts[r] = count
       for (let j = 0; j < k; j++) {
-        this.sims[r * k + j] = j < found.k ? found.sims[i * found.k + j] : 0
-        this.ids[r * k + j] = j < found.k ? live[found.index[i * found.k + j]] : -1
+        this.sims[r * k + j] = j < count ? found.sims[i * found.k + j] : 0
+        this.ids[r * k + j] = j < count ? live[found.index[i * found.k + j]] : -1
       }
     })
   }
@@ -140,7 +148,7 @@ export class NeighbourIndex {
       for (let i = 0; i < rows; i++) {
         const r = start + i
         const count = this.counts[r]
-        const floor = count < k ? -Infinity : this.sims[r * k + k - 1]
+        const floor = count < k ? this.minSim : this.sims[r * k + k - 1]
         if (best[i] <= floor) continue
         // The new entries that could enter, best first; ties go to the older (lower) id, as a full search
         // orders them.
@@ -186,7 +194,7 @@ export class NeighbourIndex {
       const sims = new Float32Array(k)
       const ids = new Int32Array(k).fill(-1)
       let count = 0
-      for (let j = 0; j < found.k && count < k; j++) {
+      for (let j = 0; j < found.k && count < k && found.sims[i * found.k + j] > this.minSim; j++) {
         const id = live[found.index[i * found.k + j]]
         if (this.pool.lineOf(id) === owners[i]) continue
         sims[count] = found.sims[i * found.k + j]

@@ -23,8 +23,12 @@ export interface ContextSettings {
   /** Context is only trusted when, replayed leave-one-out, it removes at least this share of the model's
    *  edits (besides helping clearly more lines than it hurts): a few lucky fixes are not evidence. */
   minGain: number
-  /** Corrected lines the leave-one-out calibration replays (the most recent ones). */
+  /** Corrected lines the leave-one-out calibration replays (the most recent ones), at most… */
   calibrationLines: number
+  /** …and only as many as hold this many queried frames: the evidence is the characters, not the lines,
+   *  and each replayed frame is searched against the whole pool. 40 receipt lines hold ~600; 40 lines of
+   *  1,000 px held 4,800 and made every tenth correction on them cost half a second. */
+  calibrationFrames: number
   /** Corrections needed before context is trusted at all: below this the evidence is too thin. */
   minCorrections: number
   /** Trust is recalibrated after every correction up to `calibrateAlwaysUpTo`, then every
@@ -43,6 +47,7 @@ export const defaultContextSettings: ContextSettings = {
   trustGrid: [0, 0.35, 0.6, 0.85, 1],
   minGain: 0.1,
   calibrationLines: 40,
+  calibrationFrames: 1200,
   minCorrections: 5,
   calibrateAlwaysUpTo: 20,
   calibrateEvery: 10,
