@@ -4,7 +4,7 @@ import type { Alphabet } from '../recognize/alphabet'
 import { decode, decodeSegments, joinSegments, type Decoded, type Segments } from '../recognize/ctc'
 import type { LineFrames } from '../recognize/frames'
 import { forceAlign } from './align'
-import { fuseFrame, fuseGap, fuseRows, type FrameNeighbours } from './fuse'
+import { fuseGap, fuseRows, fuseRun, type FrameNeighbours } from './fuse'
 import { NeighbourIndex } from './neighbour-index'
 import { defaultContextSettings, type ContextSettings } from './settings'
 import type { SimilaritySearch } from './similarity'
@@ -329,14 +329,24 @@ export class BatchContext {
   /** Fuses the given frames of a line with the neighbours `neighbour` gives, at the given trust. */
   private fuse(line: LineState, neighbour: (q: number) => FrameNeighbours, trust: number, out: Fused, which?: number[], dirty?: Uint8Array) {
     const s = this.settings
+    const f = line.frames
+    const { queried, gap } = line
     const space = this.deps.alphabet.space
+    // The model's best character on frame t (the first non-blank of its top-k).
+    const charAt = (t: number) => {
+      for (let j = t * f.k; j < (t + 1) * f.k; j++) if (f.topIndex[j] !== 0) return f.topIndex[j]
+      return -1
+    }
+    // A character's frames: consecutive queried character frames where the model reads the same one.
+    const sameUnit = (q: number) => !gap[q] && !gap[q - 1] && queried[q] === queried[q - 1] + 1 && charAt(queried[q]) === charAt(queried[q - 1])
     return fuseRows(
-      line.frames,
-      line.queried,
-      (q, t, index, prob) =>
-        line.gap[q]
-          ? fuseGap(line.frames, t, neighbour(q), this.gaps.pool, space, trust, s, index, prob)
-          : fuseFrame(line.frames, t, neighbour(q), this.chars.pool, trust, s, index, prob),
+      f,
+      queried,
+      sameUnit,
+      (q0, q1, index, prob, decided) => {
+        if (gap[q0]) decided[q0] = fuseGap(f, queried[q0], neighbour(q0), this.gaps.pool, space, trust, s, index, prob)
+        else fuseRun(f, queried, q0, q1, neighbour, this.chars.pool, trust, s, index, prob, decided)
+      },
       out,
       which,
       dirty,

@@ -38,7 +38,7 @@ function voteWeight(n: FrameNeighbours, i: number, s: ContextSettings): number {
   return Math.exp(-(1 - n.sims[n.at + i]) / s.temperature)
 }
 
-const MAX = 64
+const MAX = 96
 const cls = new Int32Array(MAX)
 const prob = new Float64Array(MAX)
 
@@ -52,30 +52,73 @@ function insertAt(m: number, c: number, p: number): number {
 }
 
 /**
- * Fuses the model's posteriors with the neighbours' vote on frame t, writing its top-k row into
- * `outIndex`/`outProb` (at t · k):
+ * Fuses the model's posteriors with the neighbours' vote on one character: the run of consecutive
+ * queried frames `queried[q0..q1)` where the model reads the same character. For each frame t of it,
+ * written into `outIndex`/`outProb` (at t · k):
  *   p(c) = (1 − λ) · p_model(c) + λ · p_knn(c), over the frame's character mass (blank untouched),
  * with λ = trust · closeness · agreement: the batch's calibrated trust in context, how close the nearest
  * stored frame is (full weight under `nearDistance`, none past `farDistance`), and how much the
  * neighbours agree. A confident model is only overruled by close, unanimous neighbours; a far or split
- * vote leaves the model's reading alone. Returns the label the neighbours voted for when it displaced
- * the model's best character, else -1.
+ * vote leaves the model's reading alone.
+ *
+ * The vote and the closeness are the character's, pooled over its frames, and act on all of them: fused
+ * frame by frame, a character's edge frame with no close neighbour kept the model's reading while its
+ * middle took the vote's, and "fax" became "fFAX". `decided[q]` gets the label the vote put in place of
+ * the model's best character on frame q, else -1.
  */
-export function fuseFrame(
+export function fuseRun(
   f: LineFrames,
-  t: number,
-  n: FrameNeighbours,
+  queried: Int32Array,
+  q0: number,
+  q1: number,
+  neighbour: (q: number) => FrameNeighbours,
   pool: FramePool,
   trust: number,
   s: ContextSettings,
   outIndex: Uint16Array,
   outProb: Float32Array,
-): number {
+  decided: Int32Array,
+): void {
+  let closeness = 0
+  for (let q = q0; q < q1; q++) closeness = Math.max(closeness, startRow(f, queried[q], neighbour(q), trust, s, outIndex, outProb))
+  decided.fill(-1, q0, q1)
+  if (closeness <= 0) return
+  let votes = 0
+  let total = 0
+  for (let q = q0; q < q1; q++) {
+    const n = neighbour(q)
+    for (let i = 0; i < n.count; i++) {
+      const w = voteWeight(n, i, s)
+      if (w === 0) break
+      total += w
+      const label = pool.label(n.ids[n.at + i])
+      let at = 0
+      while (at < votes && ballotLabel[at] !== label) at++
+      if (at === votes) {
+        // More distinct labels than a vote can hold: the rest only count in the total.
+        if (votes === MAX_VOTES) continue
+        ;(ballotLabel[votes] = label), (ballotWeight[votes++] = 0)
+      }
+      ballotWeight[at] += w
+    }
+  }
+  let agreement = 0
+  let knnBest = -1
+  for (let i = 0; i < votes; i++) if (ballotWeight[i] > agreement) (agreement = ballotWeight[i]), (knnBest = ballotLabel[i])
+  agreement /= total
+  const lambda = trust * closeness * agreement
+  for (let q = q0; q < q1; q++) decided[q] = mergeVote(f, queried[q], lambda, votes, total, knnBest, outIndex, outProb)
+}
+
+const MAX_VOTES = 64
+const ballotLabel = new Int32Array(MAX_VOTES)
+const ballotWeight = new Float64Array(MAX_VOTES)
+
+/** Frame t's row: (1 − λ) · its model row + λ · the vote; returns the vote's label where it took over. */
+function mergeVote(f: LineFrames, t: number, lambda: number, votes: number, total: number, knnBest: number, outIndex: Uint16Array, outProb: Float32Array): number {
   const k = f.k
   const base = t * k
-  const closeness = startRow(f, t, n, trust, s, outIndex, outProb)
-  if (closeness <= 0) return -1
-  // Candidates: the model's characters (blank excluded), then any label the neighbours add.
+  // Candidates: the model's characters (blank excluded), then any label only the vote has.
   const mass = Math.max(1e-6, 1 - f.blank[t])
   let m = 0
   let modelBest = -1
@@ -83,43 +126,22 @@ export function fuseFrame(
     const c = f.topIndex[base + j]
     if (c === 0) continue
     cls[m] = c
-    prob[m++] = f.topProb[base + j] / mass
+    prob[m++] = (f.topProb[base + j] / mass) * (1 - lambda)
     if (modelBest < 0) modelBest = c
   }
-  const firstVote = m
-  let total = 0
-  for (let i = 0; i < n.count; i++) {
-    const w = voteWeight(n, i, s)
-    if (w === 0) break
-    total += w
-    const label = pool.label(n.ids[n.at + i])
-    let at = firstVote
-    while (at < m && cls[at] !== label) at++
-    if (at === m) (cls[m] = label), (prob[m++] = 0)
-    prob[at] += w
-  }
-  let agreement = 0
-  let knnBest = -1
-  for (let i = firstVote; i < m; i++) {
-    if (prob[i] > agreement) (agreement = prob[i]), (knnBest = cls[i])
-  }
-  agreement /= total
-  const lambda = trust * closeness * agreement
-  // Merge the vote into the model's share: (1 − λ)·model + λ·vote/total.
-  for (let i = 0; i < firstVote; i++) prob[i] *= 1 - lambda
-  for (let i = firstVote; i < m; i++) {
-    const share = (lambda * prob[i]) / total
+  const modelClasses = m
+  for (let i = 0; i < votes; i++) {
+    const share = (lambda * ballotWeight[i]) / total
     let at = 0
-    while (at < firstVote && cls[at] !== cls[i]) at++
-    if (at < firstVote) (prob[at] += share), (prob[i] = -1)
-    else prob[i] = share
+    while (at < modelClasses && cls[at] !== ballotLabel[i]) at++
+    if (at < modelClasses) prob[at] += share
+    else (cls[m] = ballotLabel[i]), (prob[m++] = share)
   }
   // Back into a top-k row: blank keeps its probability, the characters share the rest.
   let filled = putRanked(outIndex, outProb, base, k, 0, 0, f.blank[t])
   let best = -1
   let bestP = -1
   for (let i = 0; i < m; i++) {
-    if (prob[i] < 0) continue
     const p = quantize(prob[i] * mass)
     filled = putRanked(outIndex, outProb, base, k, filled, cls[i], p)
     if (p > bestP) (bestP = p), (best = cls[i])
@@ -209,31 +231,46 @@ let rowIndex = new Uint16Array(0)
 let rowProb = new Float32Array(0)
 
 /**
- * Fuses the given queried frames of a line (all of them when `which` is omitted) into its fused rows with
- * `fuseOne` (fuseFrame or fuseGap); frames never queried keep the model's rows. True when a row changed;
- * `dirty`, when given, gets a 1 at every frame whose row changed.
+ * Fuses the given queried frames of a line (all of them when `which` is omitted) into its fused rows.
+ * Frames are fused in units — a gap frame alone, a character's run of frames together — so a frame in
+ * `which` brings its whole unit: `unitEnd(q0)` is where the unit starting at q0 ends, `sameUnit(q)` says
+ * whether q continues the unit of q − 1. `fuseUnit` (fuseRun or fuseGap) writes each unit's rows and
+ * decided labels; frames never queried keep the model's rows. True when a row changed; `dirty`, when
+ * given, gets a 1 at every frame whose row changed.
  */
 export function fuseRows(
   f: LineFrames,
   queried: Int32Array,
-  fuseOne: (q: number, t: number, outIndex: Uint16Array, outProb: Float32Array) => number,
+  sameUnit: (q: number) => boolean,
+  fuseUnit: (q0: number, q1: number, outIndex: Uint16Array, outProb: Float32Array, decided: Int32Array) => void,
   out: { index: Uint16Array; prob: Float32Array; decided: Int32Array },
-  which?: Iterable<number>,
+  which?: number[],
   dirty?: Uint8Array,
 ): boolean {
   const k = f.k
   // Each frame's new row is written at its own offset in a scratch line, then compared with the old.
   if (rowIndex.length < f.topIndex.length) (rowIndex = new Uint16Array(2 * f.topIndex.length)), (rowProb = new Float32Array(2 * f.topIndex.length))
+  const asked = which ? Int32Array.from(which).sort() : null
+  const count = asked ? asked.length : queried.length
   let changed = false
-  for (const q of which ?? queried.keys()) {
-    const t = queried[q]
-    out.decided[q] = fuseOne(q, t, rowIndex, rowProb)
-    for (let j = t * k; j < (t + 1) * k; j++) {
-      if (rowIndex[j] !== out.index[j] || rowProb[j] !== out.prob[j]) {
-        changed = true
-        if (dirty) dirty[t] = 1
-        for (let i = t * k; i < (t + 1) * k; i++) (out.index[i] = rowIndex[i]), (out.prob[i] = rowProb[i])
-        break
+  let done = 0
+  for (let i = 0; i < count; i++) {
+    let q0 = asked ? asked[i] : i
+    if (q0 < done) continue
+    while (q0 > 0 && sameUnit(q0)) q0--
+    let q1 = q0 + 1
+    while (q1 < queried.length && sameUnit(q1)) q1++
+    done = q1
+    fuseUnit(q0, q1, rowIndex, rowProb, out.decided)
+    for (let q = q0; q < q1; q++) {
+      const t = queried[q]
+      for (let j = t * k; j < (t + 1) * k; j++) {
+        if (rowIndex[j] !== out.index[j] || rowProb[j] !== out.prob[j]) {
+          changed = true
+          if (dirty) dirty[t] = 1
+          for (let i = t * k; i < (t + 1) * k; i++) (out.index[i] = rowIndex[i]), (out.prob[i] = rowProb[i])
+          break
+        }
       }
     }
   }

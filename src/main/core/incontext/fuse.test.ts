@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import type { LineFrames } from '../recognize/frames'
+import { fuseRows, fuseRun, type FrameNeighbours } from './fuse'
+import { FramePool } from './pool'
+import { defaultContextSettings } from './settings'
+
+const K = 3
+const LOWER_F = 1
+const UPPER_F = 2
+
+/** Three frames the model reads as "f" (0.9 each), blank runner-up. */
+function lowerF(): LineFrames {
+  return {
+    frames: 3,
+    k: K,
+    topIndex: Uint16Array.from([LOWER_F, 0, UPPER_F, LOWER_F, 0, UPPER_F, LOWER_F, 0, UPPER_F]),
+    topProb: Float32Array.from([0.9, 0.08, 0.02, 0.9, 0.08, 0.02, 0.9, 0.08, 0.02]),
+    blank: Float32Array.from([0.08, 0.08, 0.08]),
+    dim: 1,
+    features: new Float32Array(3),
+  }
+}
+
+describe('fusing a character', () => {
+  it('lets the close, unanimous vote on one frame of a character act on all its frames', () => {
+    const pool = new FramePool(1)
+    const ids = pool.add(7, [0, 1, 2].map(() => ({ label: UPPER_F, features: Float32Array.of(1) })))
+    // Only the middle frame has neighbours (three stored "F" at cosine distance 0.01); its edges none.
+    const none: FrameNeighbours = { sims: new Float32Array(0), ids: new Int32Array(0), at: 0, count: 0 }
+    const close: FrameNeighbours = { sims: Float32Array.of(0.99, 0.99, 0.99), ids: Int32Array.from(ids), at: 0, count: 3 }
+    const neighbour = (q: number) => (q === 1 ? close : none)
+    const f = lowerF()
+    const queried = Int32Array.of(0, 1, 2)
+    const out = { index: f.topIndex.slice(), prob: f.topProb.slice(), decided: new Int32Array(3) }
+    const fuseUnit = (q0: number, q1: number, index: Uint16Array, prob: Float32Array, decided: Int32Array) =>
+      fuseRun(f, queried, q0, q1, neighbour, pool, 1, defaultContextSettings, index, prob, decided)
+    // One unit (the model reads the same character on all three frames): every frame turns "F".
+    expect(fuseRows(f, queried, () => true, fuseUnit, out, [1])).toBe(true)
+    expect([out.index[0], out.index[K], out.index[2 * K]]).toEqual([UPPER_F, UPPER_F, UPPER_F])
+    expect(Array.from(out.decided)).toEqual([UPPER_F, UPPER_F, UPPER_F])
+    // Fused frame by frame, the edges keep "f" — the "fFAX" a CTC decode then reads.
+    const alone = { index: f.topIndex.slice(), prob: f.topProb.slice(), decided: new Int32Array(3) }
+    fuseRows(f, queried, () => false, fuseUnit, alone)
+    expect([alone.index[0], alone.index[K], alone.index[2 * K]]).toEqual([LOWER_F, UPPER_F, LOWER_F])
+  })
+})
