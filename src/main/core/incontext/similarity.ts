@@ -81,9 +81,9 @@ export interface SimilaritySearch {
 const SCORES_PER_RUN = 40_000_000
 // Queries per run at most, so a search over a big pool keeps the host responsive between runs.
 const QUERY_CHUNK = 4096
-// Score matrices against a correction's few entries: at most this many query rows per run (16 MB of
-// scores for 64 entries), few enough calls that their overhead does not count.
-const SCORES_CHUNK = 65_536
+// Score matrices against a correction's few entries: this many query rows per run. 65,536 rows made
+// 40 MB outputs that cost more to hand over than to compute (long-lines replay: search 29 -> 23 s).
+const SCORES_CHUNK = 16_384
 
 export async function createSimilaritySearch(dim: number): Promise<SimilaritySearch> {
   // No memory arena: a search's score matrix can be 160 MB, and an arena would keep its peak for good.
