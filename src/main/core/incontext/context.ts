@@ -20,19 +20,19 @@ export interface LineInput {
   frames: LineFrames
   /** The model's reading alone (the engine's default decoding). */
   model: Decoded
-  /** `frames.features` as fp16 bits, when the caller has them (the library stores them so). */
+  /** `frames.features` as fp16 bits, when the caller has them and cannot fetch them again later. */
   half?: Uint16Array
 }
 
 type Fused = { index: Uint16Array; prob: Float32Array; decided: Int32Array }
 
-interface LineState extends LineInput {
+interface LineState extends Omit<LineInput, 'half'> {
   /**
-   * The line's features as fp16 bits (frames × dim). The float32 copy is dropped once the queried frames
-   * are in the stores' query matrices: a 50,000-line batch would otherwise hold it twice. Only a
-   * correction's alignment needs them again.
+   * The line's features as fp16 bits (frames × dim), only where `deps.features` cannot fetch them from the
+   * library. The float32 copy is dropped once the queried frames are in the stores' query matrices; only
+   * a correction's alignment needs every frame's features again, and one line's are read in a moment.
    */
-  half: Uint16Array
+  half: Uint16Array | null
   /** Frames read in context: character frames, and gap frames (a blank between two characters). */
   queried: Int32Array
   /** Per queried frame: 1 when it is a gap, searched in the gap store; 0 for the character store. */
@@ -108,7 +108,13 @@ export class BatchContext {
   private decision: ContextDecision
 
   constructor(
-    private readonly deps: { similarity: SimilaritySearch; alphabet: Alphabet; dim: number },
+    private readonly deps: {
+      similarity: SimilaritySearch
+      alphabet: Alphabet
+      dim: number
+      /** A line's stored features (frames × dim), for aligning its correction: kept out of memory. */
+      features?: (lineId: number) => Float32Array | null
+    },
     settings: Partial<ContextSettings> = {},
   ) {
     this.settings = { ...defaultContextSettings, ...settings }
@@ -156,7 +162,7 @@ export class BatchContext {
       this.lines.set(input.id, {
         ...input,
         frames: { ...f, features: new Float32Array(0) },
-        half: input.half ?? Uint16Array.from(f.features, toHalfBits),
+        half: this.deps.features ? null : (input.half ?? Uint16Array.from(f.features, toHalfBits)),
         queried: Int32Array.from(queried),
         gap,
         row,
@@ -301,7 +307,11 @@ export class BatchContext {
     }
     const alignment = forceAlign(line.frames, label)
     if (!alignment) return
-    const at = (t: number) => Float32Array.from(line.half.subarray(t * dim, (t + 1) * dim), fromHalfBits)
+    const half = line.half
+    const stored = half ? null : this.deps.features!(line.id)
+    if (!half && !stored) return
+    const at = (t: number) =>
+      half ? Float32Array.from(half.subarray(t * dim, (t + 1) * dim), fromHalfBits) : stored!.slice(t * dim, (t + 1) * dim)
     const labels = alignment.labels
     const space = alphabet.space
     const chars: Array<{ label: number; features: Float32Array }> = []

@@ -2,7 +2,7 @@
 // (ONNX Runtime) and re-decoding never hold up the IPC, bridge or UI work of the host process.
 import { parentPort, workerData } from 'node:worker_threads'
 import { parseAlphabet } from '../recognize/alphabet'
-import { batchLines } from './batch-lines'
+import { batchLines, featureReader } from './batch-lines'
 import { BatchContext, type ContextReading, type UpdateResult } from './context'
 import type { ContextSettings } from './settings'
 import { createSimilaritySearch } from './similarity'
@@ -40,8 +40,9 @@ export interface UpdateReply {
 const init = workerData as WorkerInit
 const port = parentPort!
 const similarity = await createSimilaritySearch(init.dim)
+const stored = featureReader(init.library)
 const ctx = new BatchContext(
-  { similarity, alphabet: parseAlphabet(init.alphabetText, { spaceAtEnd: init.spaceAtEnd }), dim: init.dim },
+  { similarity, alphabet: parseAlphabet(init.alphabetText, { spaceAtEnd: init.spaceAtEnd }), dim: init.dim, features: stored.read },
   init.settings,
 )
 let lineIds: number[] = []
@@ -73,6 +74,7 @@ async function handle(request: Request): Promise<unknown> {
     case 'savedEntries':
       return ctx.savedEntries()
     case 'close':
+      stored.close()
       await similarity.release()
       return null
     default:
