@@ -4,6 +4,7 @@ import type { Alphabet } from '../recognize/alphabet'
 import { decode, decodeSegments, joinSegments, type Decoded, type Segments } from '../recognize/ctc'
 import type { LineFrames } from '../recognize/frames'
 import { forceAlign } from './align'
+import { chooseTrust } from './choose-trust'
 import { fuseGap, fuseRows, fuseRun, type FrameNeighbours } from './fuse'
 import { NeighbourIndex } from './neighbour-index'
 import { defaultContextSettings, type ContextSettings } from './settings'
@@ -74,17 +75,6 @@ export function gapMiddles(frames: number, isChar: (t: number) => boolean): numb
     lastChar = t
   }
   return out
-}
-
-/**
- * A sign test over replayed lines: `d` has fewer edits than `base` on clearly more lines than it has more
- * (about 95 % one-sided), and on at least two more.
- */
-function clearlyBetter(d: number[], base: number[]): boolean {
-  let better = 0
-  let worse = 0
-  d.forEach((x, i) => (x < base[i] ? better++ : x > base[i] ? worse++ : 0))
-  return better - worse >= 2 * Math.sqrt(better + worse) && better - worse >= 2
 }
 
 /**
@@ -450,7 +440,6 @@ export class BatchContext {
     const alone = corrected.map((line) => distance(line.model.text, line.corrected!))
     decision.errorsByTrust['0'] = alone.reduce((a, b) => a + b, 0)
     const edits = new Map<number, number[]>([[0, alone]])
-    const trusted: number[] = []
     for (const trust of s.trustGrid) {
       if (trust === 0) continue
       const d = corrected.map((line, i) => {
@@ -459,19 +448,9 @@ export class BatchContext {
         return distance(decode({ ...line.frames, topIndex: fused.index, topProb: fused.prob }, this.deps.alphabet).text, line.corrected!)
       })
       edits.set(trust, d)
-      const errors = d.reduce((a, b) => a + b, 0)
-      decision.errorsByTrust[String(trust)] = errors
-      // Context is trusted only when, replayed, it helps clearly more lines than the model alone does, and
-      // removes a real share of its edits: a handful of lucky fixes on unrelated words is not evidence.
-      if (clearlyBetter(d, alone) && errors <= decision.errorsByTrust['0'] * (1 - s.minGain)) trusted.push(trust)
+      decision.errorsByTrust[String(trust)] = d.reduce((a, b) => a + b, 0)
     }
-    const total = (trust: number) => decision.errorsByTrust[String(trust)]
-    let best = trusted.reduce((a, b) => (total(b) < total(a) ? b : a), trusted[0] ?? 0)
-    // A trust still supported by the evidence is kept unless another beats it clearly, by the same sign
-    // test: a change of trust re-reads the whole batch, and near-ties (17 against 19 edits) would flip it
-    // back and forth every few corrections, each time re-sorting the reviewer's list.
-    const current = this.decision.trust
-    if (trusted.includes(current) && best !== current && !clearlyBetter(edits.get(best)!, edits.get(current)!)) best = current
+    const best = chooseTrust(edits, this.decision.trust, s.minGain)
     decision.trust = best
     this.decision = decision
   }
