@@ -61,21 +61,17 @@ class BeamScratch {
   nPnb = new Float64Array(0)
   order = new Int32Array(0)
 
+  /** Room for n prefix nodes. A decode starts its tree afresh, so nothing is carried over. */
   reserveNodes(n: number) {
     if (n <= this.parent.length) return
     const size = Math.max(n, 2 * this.parent.length, 1024)
-    const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T) => {
-      const b = make(size)
-      b.set(a as never)
-      return b
-    }
-    this.parent = grow(this.parent, (n) => new Int32Array(n))
-    this.last = grow(this.last, (n) => new Int32Array(n))
-    this.conf = grow(this.conf, (n) => new Float64Array(n))
-    this.firstChild = grow(this.firstChild, (n) => new Int32Array(n))
-    this.nextSibling = grow(this.nextSibling, (n) => new Int32Array(n))
-    this.slotGen = grow(this.slotGen, (n) => new Int32Array(n))
-    this.slotIdx = grow(this.slotIdx, (n) => new Int32Array(n))
+    this.parent = new Int32Array(size)
+    this.last = new Int32Array(size)
+    this.conf = new Float64Array(size)
+    this.firstChild = new Int32Array(size)
+    this.nextSibling = new Int32Array(size)
+    this.slotGen = new Int32Array(size)
+    this.slotIdx = new Int32Array(size)
   }
 
   reserveBeam(cap: number) {
