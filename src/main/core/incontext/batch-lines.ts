@@ -4,6 +4,11 @@ import { decodeFrames } from '../store/frame-codec'
 import { decodeHalf } from '../store/half'
 import type { LineInput } from './context'
 
+type Library = { path: string; nativeBinding?: string }
+
+/** The library, read-only: WAL lets the worker read while the host writes. */
+const openReadonly = (library: Library) => new Database(library.path, { readonly: true, fileMustExist: true, nativeBinding: library.nativeBinding })
+
 /** Lines decoded per step while a batch loads: a few MB at a time, never the whole batch at once. */
 const CHUNK = 1_000
 
@@ -12,8 +17,8 @@ const CHUNK = 1_000
  * thread neither decodes nor copies a 50,000-line batch (it used to, which blocked it for seconds and
  * held the frames three times over). Read-only; WAL lets it read while the host writes.
  */
-export function* batchLines(library: { path: string; nativeBinding?: string }, batchId: number): Generator<LineInput[]> {
-  const db = new Database(library.path, { readonly: true, fileMustExist: true, nativeBinding: library.nativeBinding })
+export function* batchLines(library: Library, batchId: number): Generator<LineInput[]> {
+  const db = openReadonly(library)
   try {
     const rows = db
       .prepare(
@@ -46,8 +51,8 @@ export function* batchLines(library: { path: string; nativeBinding?: string }, b
  * Reads one line's stored features again, for aligning its correction: the context keeps them out of
  * memory (about 10 KB a line, 500 MB for a 50,000-line batch). Null when the line has no reading.
  */
-export function featureReader(library: { path: string; nativeBinding?: string }): { read(lineId: number): Float32Array | null; close(): void } {
-  const db = new Database(library.path, { readonly: true, fileMustExist: true, nativeBinding: library.nativeBinding })
+export function featureReader(library: Library): { read(lineId: number): Float32Array | null; close(): void } {
+  const db = openReadonly(library)
   const get = db.prepare('SELECT features FROM readings WHERE line_id = ? AND features IS NOT NULL')
   return {
     read(lineId) {

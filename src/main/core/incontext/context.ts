@@ -221,7 +221,7 @@ export class BatchContext {
     const trustBefore = this.decision.trust
     await this.calibrate()
     const calibrated = performance.now()
-    const result = this.decision.trust !== trustBefore ? this.trustChanged() : this.redecode(touched)
+    const result = this.decision.trust !== trustBefore ? this.redecodeAll(true) : this.redecode(touched)
     return { ...result, ms: { search: searched - started, calibrate: calibrated - searched, decode: performance.now() - calibrated } }
   }
 
@@ -407,16 +407,13 @@ export class BatchContext {
     return { changed, redecoded }
   }
 
-  private redecodeAll(): UpdateResult {
-    return this.redecode(new Map(this.order.map((id) => [id, null])))
-  }
-
   /**
-   * A new trust re-fuses every line, but re-decodes only those whose rows moved: most of a 50,000-line
-   * batch has no close neighbour, and its rows are the model's at any trust.
+   * Every line, fused and decoded again. After a change of trust (`keepUnmoved`) only the lines whose rows
+   * moved are decoded: most of a 50,000-line batch has no close neighbour, and its rows are the model's
+   * at any trust.
    */
-  private trustChanged(): UpdateResult {
-    return this.redecode(new Map(this.order.map((id) => [id, null])), true)
+  private redecodeAll(keepUnmoved = false): UpdateResult {
+    return this.redecode(new Map(this.order.map((id) => [id, null])), keepUnmoved)
   }
 
   /**

@@ -42,15 +42,6 @@ const MAX = 96
 const cls = new Int32Array(MAX)
 const prob = new Float64Array(MAX)
 
-/** Inserts class c with probability p into the ranked `cls`/`prob` (m entries) before every entry ≤ p. */
-function insertAt(m: number, c: number, p: number): number {
-  let i = m
-  while (i > 0 && prob[i - 1] <= p) (cls[i] = cls[i - 1]), (prob[i] = prob[i - 1]), i--
-  cls[i] = c
-  prob[i] = p
-  return m + 1
-}
-
 /**
  * Fuses the model's posteriors with the neighbours' vote on one character: the run of consecutive
  * queried frames `queried[q0..q1)` where the model reads the same character. For each frame t of it,
@@ -208,19 +199,15 @@ export function fuseGap(
   for (let j = 0; j < k; j++) if (f.topIndex[base + j] === space) modelSpace = f.topProb[base + j]
   const spaceP = quantize((1 - lambda) * modelSpace + (lambda * spaceW) / total)
   const blankP = quantize((1 - lambda) * f.blank[t] + (lambda * gapW) / total)
-  // The row becomes: space and blank with their fused probabilities, the model's other classes scaled
-  // (still in the model's order), ranked as a stable sort of [space, blank, others…] would rank them.
-  let m = 0
+  // The row becomes: space and blank with their fused probabilities, then the model's other classes
+  // scaled (ties ranked in that order).
+  let filled = putRanked(outIndex, outProb, base, k, 0, space, spaceP)
+  filled = putRanked(outIndex, outProb, base, k, filled, 0, blankP)
   for (let j = 0; j < k; j++) {
     const c = f.topIndex[base + j]
-    if (c !== space && c !== 0) (cls[m] = c), (prob[m++] = quantize((1 - lambda) * f.topProb[base + j]))
+    if (c !== space && c !== 0) filled = putRanked(outIndex, outProb, base, k, filled, c, quantize((1 - lambda) * f.topProb[base + j]))
   }
-  m = insertAt(m, 0, blankP)
-  m = insertAt(m, space, spaceP)
-  for (let j = 0; j < k; j++) {
-    outIndex[base + j] = j < m ? cls[j] : 0
-    outProb[base + j] = j < m ? prob[j] : 0
-  }
+  for (let i = filled; i < k; i++) (outIndex[base + i] = 0), (outProb[base + i] = 0)
   const modelSaysSpace = modelSpace > f.blank[t]
   if (spaceP > blankP && !modelSaysSpace) return space
   if (blankP >= spaceP && modelSaysSpace) return 0

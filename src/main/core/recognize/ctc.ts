@@ -42,6 +42,11 @@ export interface BeamOptions {
 
 export const defaultBeam: BeamOptions = { beam: 8, prune: 1e-3 }
 
+/** A blank with no other class at or above the pruning threshold: no path can leave it but as a blank. */
+function certainBlank(f: LineFrames, t: number, blank: number, prune: number): boolean {
+  return f.topIndex[t * f.k] === blank && (f.k < 2 || f.topProb[t * f.k + 1] < prune)
+}
+
 /** Growable scratch arrays shared by every beam search in this thread: a decode allocates nothing. */
 class BeamScratch {
   parent = new Int32Array(0)
@@ -127,11 +132,21 @@ function beamRange(f: LineFrames, alphabet: Alphabet, options: BeamOptions, from
   pnb[0] = 0
   let nSize = 0
   let gen = 0
+  // A prefix's place among the next frame's candidates, given on its first use in frame `gen`.
+  const slot = (id: number) => {
+    if (slotGen[id] === gen) return slotIdx[id]
+    slotGen[id] = gen
+    slotIdx[id] = nSize
+    nNode[nSize] = id
+    nPb[nSize] = 0
+    nPnb[nSize] = 0
+    return nSize++
+  }
   for (let t = from; t < to; t++) {
     const base = t * k
     const blankP = f.blank[t]
     // Most frames are a near-certain blank: every prefix just stays, no new prefix is worth a place.
-    if (f.topIndex[base] === blank && (k < 2 || f.topProb[base + 1] < prune)) {
+    if (certainBlank(f, t, blank, prune)) {
       for (let i = 0; i < size; i++) {
         pb[i] = (pb[i] + pnb[i]) * blankP
         pnb[i] = 0
@@ -144,10 +159,7 @@ function beamRange(f: LineFrames, alphabet: Alphabet, options: BeamOptions, from
       const id = node[h]
       const total = pb[h] + pnb[h]
       // The prefix itself, through a blank.
-      let s: number
-      if (slotGen[id] === gen) s = slotIdx[id]
-      else (s = nSize++), (slotGen[id] = gen), (slotIdx[id] = s), (nNode[s] = id), (nPb[s] = 0), (nPnb[s] = 0)
-      nPb[s] += total * blankP
+      nPb[slot(id)] += total * blankP
       const lastChar = last[id]
       for (let j = 0; j < k; j++) {
         const p = f.topProb[base + j]
@@ -156,8 +168,7 @@ function beamRange(f: LineFrames, alphabet: Alphabet, options: BeamOptions, from
         if (c === blank) continue
         if (c === lastChar) {
           // A repeat without a blank between collapses into the same prefix…
-          s = slotIdx[id]
-          nPnb[s] += pnb[h] * p
+          nPnb[slot(id)] += pnb[h] * p
           if (p > conf[id]) conf[id] = p
         }
         // …a repeat after a blank, or another character, extends it.
@@ -173,9 +184,7 @@ function beamRange(f: LineFrames, alphabet: Alphabet, options: BeamOptions, from
           firstChild[id] = child
           slotGen[child] = -1
         } else if (p > conf[child]) conf[child] = p
-        if (slotGen[child] === gen) s = slotIdx[child]
-        else (s = nSize++), (slotGen[child] = gen), (slotIdx[child] = s), (nNode[s] = child), (nPb[s] = 0), (nPnb[s] = 0)
-        nPnb[s] += (c === lastChar ? pb[h] : total) * p
+        nPnb[slot(child)] += (c === lastChar ? pb[h] : total) * p
       }
     }
     // The next beam: the best `beam` candidates, ties kept in the order they appeared (a stable sort).
@@ -270,16 +279,15 @@ export function decodeSegments(
   const start: number[] = []
   const chars: number[] = []
   const conf: number[] = []
-  const certainBlank = (t: number) => f.topIndex[t * k] === alphabet.blank && (k < 2 || f.topProb[t * k + 1] < options.prune)
   let p = 0
   for (let t = 0; t < f.frames; ) {
-    if (certainBlank(t)) {
+    if (certainBlank(f, t, alphabet.blank, options.prune)) {
       t++
       continue
     }
     const a = t
     let branching = false
-    for (; t < f.frames && !certainBlank(t); t++) if (k > 1 && f.topProb[t * k + 1] >= options.prune) branching = true
+    for (; t < f.frames && !certainBlank(f, t, alphabet.blank, options.prune); t++) if (k > 1 && f.topProb[t * k + 1] >= options.prune) branching = true
     from.push(a)
     to.push(t)
     start.push(chars.length)
