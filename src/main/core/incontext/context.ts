@@ -34,7 +34,8 @@ interface LineState extends Omit<LineInput, 'half'> {
    * a correction's alignment needs every frame's features again, and one line's are read in a moment.
    */
   half: Uint16Array | null
-  /** Frames read in context: character frames, and gap frames (a blank between two characters). */
+  /** Frames read in context: character frames, and gap frames (a blank between two characters where the
+   *  model gives a space some chance, or a frame it reads as a space). */
   queried: Int32Array
   /** Per queried frame: 1 when it is a gap, searched in the gap store; 0 for the character store. */
   gap: Uint8Array
@@ -81,7 +82,7 @@ export function gapMiddles(frames: number, isChar: (t: number) => boolean): numb
  * One batch's in-context state. Two frame stores are built from its corrections: characters (every frame
  * forced alignment gave a character) and gaps (the middle of each blank run between characters, and every
  * space). Each line's character frames are searched in the first, its gaps in the second, so a dropped
- * space can be put back where corrected lines have one — and left out where they have a plain gap. The
+ * space the model gave some chance can be put back where corrected lines have one — and left out where they have a plain gap. The
  * trust in context is chosen per batch by leave-one-out. A correction updates only the neighbour lists
  * its entries reach and re-decodes only those lines, from cached frames alone; the result equals
  * `recomputeAll` (tested).
@@ -132,9 +133,15 @@ export class BatchContext {
     for (const input of inputs) {
       const f = input.frames
       const isChar = (t: number) => 1 - f.blank[t] >= this.settings.minCharMass
-      // Gaps: the middle of each blank run between characters, and every frame the model reads as a space.
-      const gapSet = new Set(gapMiddles(f.frames, isChar))
-      for (let t = 0; t < f.frames; t++) if (f.topIndex[t * f.k] === this.deps.alphabet.space) gapSet.add(t)
+      const space = this.deps.alphabet.space
+      const spaceMass = (t: number) => {
+        for (let j = t * f.k; j < (t + 1) * f.k; j++) if (f.topIndex[j] === space) return f.topProb[j]
+        return 0
+      }
+      // Gaps: the middle of each blank run between characters where the model sees some chance of a
+      // space, and every frame the model reads as a space.
+      const gapSet = new Set(gapMiddles(f.frames, isChar).filter((t) => spaceMass(t) >= this.settings.minSpaceMass))
+      for (let t = 0; t < f.frames; t++) if (f.topIndex[t * f.k] === space) gapSet.add(t)
       const queried: number[] = []
       for (let t = 0; t < f.frames; t++) if (isChar(t) || gapSet.has(t)) queried.push(t)
       const gap = Uint8Array.from(queried, (t) => (gapSet.has(t) ? 1 : 0))

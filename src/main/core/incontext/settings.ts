@@ -18,6 +18,11 @@ export interface ContextSettings {
   /** A frame is queried when the model gives characters at least this much mass (1 − blank). Blank
    *  frames are left to the model: the prototype's blank store mostly inserted spurious characters. */
   minCharMass: number
+  /** A gap between two characters is queried when the model gives the space at least this much there.
+   *  Context then chooses between the model's own alternatives rather than inventing a space it saw no
+   *  sign of; on sroie-dev this leaves out 73 % of the gap queries (21,447 → 5,787), with the same
+   *  accuracy (no-case CER 1.88 % either way) and a third less searching on long lines. */
+  minSpaceMass: number
   /** Candidate weights of context the per-batch calibration chooses between (0 = the model alone). */
   trustGrid: number[]
   /** Context is only trusted when, replayed leave-one-out, it removes at least this share of the model's
@@ -44,6 +49,7 @@ export const defaultContextSettings: ContextSettings = {
   nearDistance: 0.08,
   farDistance: 0.25,
   minCharMass: 0.05,
+  minSpaceMass: 0.001,
   trustGrid: [0, 0.35, 0.6, 0.85, 1],
   minGain: 0.1,
   calibrationLines: 40,
