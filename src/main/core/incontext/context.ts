@@ -110,8 +110,9 @@ export class BatchContext {
   ) {
     this.settings = { ...defaultContextSettings, ...settings }
     const useless = 1 - (this.settings.farDistance + this.settings.voteWindow)
-    this.chars = new NeighbourIndex(deps.similarity, deps.dim, this.settings.k, useless)
-    this.gaps = new NeighbourIndex(deps.similarity, deps.dim, this.settings.k, useless)
+    const { k, voteWindow } = this.settings
+    this.chars = new NeighbourIndex(deps.similarity, deps.dim, k, useless, voteWindow)
+    this.gaps = new NeighbourIndex(deps.similarity, deps.dim, k, useless, voteWindow)
     this.decision = this.emptyDecision()
   }
 
@@ -399,6 +400,9 @@ export class BatchContext {
     for (const [id, which] of frames) {
       const line = this.lines.get(id)
       if (!line || line.corrected !== null) continue
+      // Without trust every row is the model's, whatever the neighbours: a line's rows were made so when
+      // the trust went to 0 (every line is re-fused then), and only a line asked for whole can be stale.
+      if (trust <= 0 && which) continue
       const neighbour = this.neighbour(line)
       const dirty = new Uint8Array(line.frames.frames)
       const moved = this.fuse(line, neighbour, trust, line.fused, which ?? undefined, dirty)

@@ -19,12 +19,15 @@ export class NeighbourIndex {
    * `minSim`: entries no more similar than this are never listed. Fusion cannot use them (settings.ts:
    * past `farDistance + voteWindow` a neighbour neither votes nor lets context act), and leaving them out
    * means a correction early on no longer rewrites the list of every frame in the batch.
+   * `window`: only the entries within this of a row's nearest count (fusion's vote window); `merge`
+   * reports a row only when that part of its list changed.
    */
   constructor(
     private readonly similarity: SimilaritySearch,
     private readonly dim: number,
     readonly k: number,
     private readonly minSim = -Infinity,
+    private readonly window = Infinity,
   ) {
     this.pool = new FramePool(dim)
     this.queries = new Float32Array(0)
@@ -131,9 +134,12 @@ export class NeighbourIndex {
   }
 
   /**
-   * Merges new entries into every row's list; returns the rows whose list changed. Every row is scored
-   * against the new entries (one Gemm); a row is only touched when one of them beats its current k-th
-   * neighbour (or its list is not full): after a correction that is a small share of the batch.
+   * Merges new entries into every row's list; returns the rows whose list changed within the window of
+   * its nearest. Every row is scored against the new entries (one Gemm); a row is only touched when one of
+   * them beats its current k-th neighbour (or its list is not full). A row whose new entries all landed
+   * outside the window is not returned: its nearest is the same, and so are the entries within the
+   * window (any entry pushed out was no closer than the new ones). Early in a big batch of one print,
+   * most rows take a new entry, but few take one that counts.
    */
   async merge(added: number[]): Promise<number[]> {
     if (!added.length || !this.rows) return []
@@ -166,17 +172,21 @@ export class NeighbourIndex {
         let b = 0
         let n = 0
         let took = false
+        let counts = false
         while (n < k && (a < count || b < found)) {
           const oldSim = a < count ? this.sims[r * k + a] : -Infinity
           const newSim = b < found ? newSims[b] : -Infinity
           if (oldSim >= newSim) (sims[n] = oldSim), (ids[n++] = this.ids[r * k + a++])
-          else (sims[n] = newSim), (ids[n++] = newIds[b++]), (took = true)
+          else {
+            if (sims[0] - newSim <= this.window || n === 0) counts = true
+            ;(sims[n] = newSim), (ids[n++] = newIds[b++]), (took = true)
+          }
         }
         if (!took) continue
         this.sims.set(sims.subarray(0, n), r * k)
         this.ids.set(ids.subarray(0, n), r * k)
         this.counts[r] = n
-        changed.push(r)
+        if (counts) changed.push(r)
       }
     })
     return changed
