@@ -1,0 +1,31 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { NeighbourIndex } from './neighbour-index'
+import { createSimilaritySearch } from './similarity'
+
+// 2-d unit vectors at the given angles: cosine similarity between two is cos(a − b).
+const at = (angle: number) => Float32Array.of(Math.cos(angle), Math.sin(angle))
+// The angle whose cosine similarity to angle 0 is `sim`.
+const simAngle = (sim: number) => Math.acos(sim)
+
+describe('NeighbourIndex.merge', async () => {
+  const similarity = await createSimilaritySearch(2)
+  afterAll(() => similarity.release())
+
+  it('reports a row only when an entry lands within the window of its nearest, and still lists the others', async () => {
+    const index = new NeighbourIndex(similarity, 2, 4, 0.5, 0.1)
+    index.addRows([at(0)])
+    expect(await index.merge(index.pool.add(1, [{ label: 1, features: at(simAngle(0.95)) }]))).toEqual([0])
+    // 0.8 is 0.15 below the nearest (0.95): listed, but fusion would not read it.
+    const far = index.pool.add(2, [{ label: 2, features: at(-simAngle(0.8)) }])
+    expect(await index.merge(far)).toEqual([])
+    const n = index.neighbours(0)
+    expect(n.count).toBe(2)
+    expect(n.ids[n.at + 1]).toBe(far[0])
+    // 0.9 is within 0.1 of the nearest: reported.
+    expect(await index.merge(index.pool.add(3, [{ label: 3, features: at(simAngle(0.9)) }]))).toEqual([0])
+    // A new nearest is always reported; below minSim (0.5) nothing is listed at all.
+    expect(await index.merge(index.pool.add(4, [{ label: 4, features: at(0.01) }]))).toEqual([0])
+    expect(await index.merge(index.pool.add(5, [{ label: 5, features: at(simAngle(0.4)) }]))).toEqual([])
+    expect(index.neighbours(0).count).toBe(4)
+  })
+})
