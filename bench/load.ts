@@ -38,6 +38,8 @@ interface Step {
   ms: number
   /** The longest event-loop delay seen during the step. */
   maxBlockMs: number
+  /** The highest RSS sampled during the step (the whole process: main thread and workers). */
+  peakRssMiB: number
   /** What else the step measured. */
   note?: string
 }
@@ -112,16 +114,22 @@ export async function benchLoad(args: string[]): Promise<void> {
   const loop = monitorEventLoopDelay({ resolution: 10 })
   loop.enable()
   let peakRss = process.memoryUsage.rss()
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100)
+  let stepPeak = 0
+  const sampler = setInterval(() => {
+    const rss = process.memoryUsage.rss()
+    peakRss = Math.max(peakRss, rss)
+    stepPeak = Math.max(stepPeak, rss)
+  }, 100)
   const steps: Step[] = []
   async function step<T>(name: string, work: () => Promise<T>, note?: (value: T, ms: number) => string): Promise<T> {
     loop.reset()
+    stepPeak = process.memoryUsage.rss()
     const started = performance.now()
     const value = await work()
     const ms = performance.now() - started
     // A block at the very end of the step is recorded only when the late timer fires: let it.
     await new Promise((resolve) => setTimeout(resolve, 30))
-    steps.push({ step: name, ms, maxBlockMs: loop.max / 1e6, note: note?.(value, ms) })
+    steps.push({ step: name, ms, maxBlockMs: loop.max / 1e6, peakRssMiB: Math.max(stepPeak, process.memoryUsage.rss()) / 2 ** 20, note: note?.(value, ms) })
     console.error(`${name}: ${ms.toFixed(0)} ms, event loop blocked up to ${(loop.max / 1e6).toFixed(0)} ms`)
     return value
   }
@@ -221,6 +229,7 @@ export async function benchLoad(args: string[]): Promise<void> {
       ms: Math.round(s.ms),
       'max event-loop block ms': Math.round(s.maxBlockMs),
       [`> ${BLOCKED_MS} ms`]: s.maxBlockMs > BLOCKED_MS ? 'BLOCKED' : '',
+      'peak RSS MiB': Math.round(s.peakRssMiB),
       note: s.note ?? '',
     })),
   )

@@ -28,4 +28,20 @@ describe('NeighbourIndex.merge', async () => {
     expect(await index.merge(index.pool.add(5, [{ label: 5, features: at(simAngle(0.4)) }]))).toEqual([])
     expect(index.neighbours(0).count).toBe(4)
   })
+
+  it('keeps rows past a block, and rows added after trimming, in their place', async () => {
+    const index = new NeighbourIndex(similarity, 2, 2)
+    const angle = (r: number) => (r % 1000) * 1e-3
+    index.addRows(Array.from({ length: 70_000 }, (_, r) => at(angle(r))))
+    index.trim()
+    index.addRows(Array.from({ length: 10 }, (_, i) => at(angle(70_000 + i))))
+    await index.merge(index.pool.add(1, [{ label: 1, features: at(0) }]))
+    for (const r of [0, 65_535, 65_536, 69_999, 70_009]) {
+      const n = index.neighbours(r)
+      expect(n.sims[n.at]).toBeCloseTo(Math.cos(angle(r)), 5)
+    }
+    const merged = Array.from({ length: 70_010 }, (_, r) => index.neighbours(r).sims[r * 2])
+    await index.searchAll()
+    expect(Array.from({ length: 70_010 }, (_, r) => index.neighbours(r).sims[r * 2])).toEqual(merged)
+  })
 })

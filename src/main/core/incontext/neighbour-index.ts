@@ -7,10 +7,14 @@ import type { SimilaritySearch } from './similarity'
  * entries. New entries are merged into the lists they enter; lists that held a removed entry are searched
  * again. The result is the same as searching every row from scratch (ties go to the older entry).
  */
+// Query rows are kept in blocks of this many (31 MB at 120 dimensions): a 50,000-line batch's query
+// matrix is about a gigabyte, and grown by doubling it peaked at three times that while loading.
+const BLOCK_ROWS = 65_536
+
 export class NeighbourIndex {
   readonly pool: FramePool
   private rows = 0
-  private queries: Float32Array
+  private readonly blocks: Float32Array[] = []
   private sims: Float32Array
   private ids: Int32Array
   private counts: Uint8Array
@@ -30,7 +34,6 @@ export class NeighbourIndex {
     private readonly window = Infinity,
   ) {
     this.pool = new FramePool(dim)
-    this.queries = new Float32Array(0)
     this.sims = new Float32Array(0)
     this.ids = new Int32Array(0)
     this.counts = new Uint8Array(0)
@@ -44,7 +47,8 @@ export class NeighbourIndex {
   addRows(features: Float32Array[]): number {
     const first = this.rows
     const total = first + features.length
-    // Capacity doubles, so a batch loaded in chunks is copied O(log n) times, not once per chunk.
+    // The lists' capacity doubles, so a batch loaded in chunks is copied O(log n) times, not once per
+    // chunk (they are a seventh of a row's bytes; the rows themselves go into blocks).
     if (total > this.counts.length) {
       const capacity = Math.max(total, 2 * this.counts.length, 1024)
       const grow = <T extends Float32Array | Int32Array | Uint8Array>(old: T, n: number, make: (n: number) => T) => {
@@ -52,20 +56,44 @@ export class NeighbourIndex {
         next.set(old as never)
         return next
       }
-      this.queries = grow(this.queries, capacity * this.dim, (n) => new Float32Array(n))
       this.sims = grow(this.sims, capacity * this.k, (n) => new Float32Array(n))
       this.ids = grow(this.ids, capacity * this.k, (n) => new Int32Array(n).fill(-1))
       this.counts = grow(this.counts, capacity, (n) => new Uint8Array(n))
     }
-    features.forEach((f, i) => this.queries.set(f, (first + i) * this.dim))
+    features.forEach((f, i) => {
+      const r = first + i
+      const b = Math.floor(r / BLOCK_ROWS)
+      if (b === this.blocks.length) this.blocks.push(new Float32Array(BLOCK_ROWS * this.dim))
+      else if (this.blocks[b].length < BLOCK_ROWS * this.dim) {
+        // Rows added after `trim`: the last block gets its room back.
+        const full = new Float32Array(BLOCK_ROWS * this.dim)
+        full.set(this.blocks[b])
+        this.blocks[b] = full
+      }
+      this.blocks[b].set(f, (r % BLOCK_ROWS) * this.dim)
+    })
     this.rows = total
     return first
   }
 
+  /** Query row r's features. */
+  private row(r: number): Float32Array {
+    const at = (r % BLOCK_ROWS) * this.dim
+    return this.blocks[Math.floor(r / BLOCK_ROWS)].subarray(at, at + this.dim)
+  }
+
+  /** The query matrix, block by block, the last cut to the rows it holds. */
+  private queryBlocks(): Float32Array[] {
+    const used = this.rows % BLOCK_ROWS
+    return this.blocks.map((b, i) => (i === this.blocks.length - 1 && used ? b.subarray(0, used * this.dim) : b))
+  }
+
   /** Gives back the room reserved for more rows (after a batch has loaded: up to half of it). */
   trim() {
+    const used = this.rows % BLOCK_ROWS
+    const last = this.blocks.length - 1
+    if (used && this.blocks[last].length > used * this.dim) this.blocks[last] = this.blocks[last].slice(0, used * this.dim)
     if (this.counts.length === this.rows) return
-    this.queries = this.queries.slice(0, this.rows * this.dim)
     this.sims = this.sims.slice(0, this.rows * this.k)
     this.ids = this.ids.slice(0, this.rows * this.k)
     this.counts = this.counts.slice(0, this.rows)
@@ -87,7 +115,7 @@ export class NeighbourIndex {
 
   private queryMatrix(rows: number[]): Float32Array {
     const q = new Float32Array(rows.length * this.dim)
-    rows.forEach((r, i) => q.set(this.queries.subarray(r * this.dim, (r + 1) * this.dim), i * this.dim))
+    rows.forEach((r, i) => q.set(this.row(r), i * this.dim))
     return q
   }
 
@@ -96,7 +124,7 @@ export class NeighbourIndex {
     if (!rows.length) return
     const k = this.k
     const live = this.pool.liveIds()
-    const queries = all ? this.queries.subarray(0, this.rows * this.dim) : this.queryMatrix(rows)
+    const queries = all ? this.queryBlocks() : [this.queryMatrix(rows)]
     const found = await this.similarity.search(queries, this.pool.matrix(live), k)
     rows.forEach((r, i) => {
       let count = 0
@@ -150,7 +178,7 @@ export class NeighbourIndex {
     const ids = new Int32Array(k)
     const newSims = new Float32Array(k)
     const newIds = new Int32Array(k)
-    await this.similarity.scores(this.queries.subarray(0, this.rows * this.dim), this.pool.matrix(added), (start, rows, scores, best) => {
+    await this.similarity.scores(this.queryBlocks(), this.pool.matrix(added), (start, rows, scores, best) => {
       for (let i = 0; i < rows; i++) {
         const r = start + i
         const count = this.counts[r]
@@ -199,7 +227,7 @@ export class NeighbourIndex {
   async withoutOwnLine(rows: number[], owners: number[], extra: number): Promise<FrameNeighbours[]> {
     const k = this.k
     const live = this.pool.liveIds()
-    const found = await this.similarity.search(this.queryMatrix(rows), this.pool.matrix(live), k + extra)
+    const found = await this.similarity.search([this.queryMatrix(rows)], this.pool.matrix(live), k + extra)
     return rows.map((_, i) => {
       const sims = new Float32Array(k)
       const ids = new Int32Array(k).fill(-1)

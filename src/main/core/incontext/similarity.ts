@@ -64,17 +64,34 @@ export interface Neighbours {
   k: number
 }
 
+/**
+ * Query rows are given as blocks (row-major matrices of `dim` columns, read in order as one): a batch's
+ * query matrix is kept in fixed blocks so that it never has to be copied whole to grow.
+ */
 export interface SimilaritySearch {
   /** The k most similar pool rows for each query row; k is capped at the pool size. */
-  search(queries: Float32Array, pool: Float32Array, k: number): Promise<Neighbours>
+  search(queries: Float32Array[], pool: Float32Array, k: number): Promise<Neighbours>
   /**
    * Every query row's similarity to every pool row, handed to `each` a chunk of rows at a time (row-major,
    * `rows × m`, starting at query row `start`), with each row's best. For a correction's few new entries
    * against the whole batch: the best rules most rows out at once, and choosing the few entries that enter
    * the other rows' lists in JavaScript costs less than ONNX Runtime's TopK.
    */
-  scores(queries: Float32Array, pool: Float32Array, each: (start: number, rows: number, scores: Float32Array, best: Float32Array) => void): Promise<void>
+  scores(queries: Float32Array[], pool: Float32Array, each: (start: number, rows: number, scores: Float32Array, best: Float32Array) => void): Promise<void>
   release(): Promise<void>
+}
+
+/** Runs of at most `chunk` rows over the blocks, each with its first row's index in the whole. */
+function* runs(blocks: Float32Array[], dim: number, chunk: number): Generator<[start: number, rows: number, data: Float32Array]> {
+  let start = 0
+  for (const block of blocks) {
+    const n = block.length / dim
+    for (let i = 0; i < n; i += chunk) {
+      const rows = Math.min(chunk, n - i)
+      yield [start + i, rows, block.subarray(i * dim, (i + rows) * dim)]
+    }
+    start += n
+  }
 }
 
 // The n × m score matrix ONNX Runtime materialises per run is kept under this many floats (160 MB).
@@ -92,20 +109,17 @@ export async function createSimilaritySearch(dim: number): Promise<SimilaritySea
   const scoresSession = await ort.InferenceSession.create(scoresModel(dim), options)
   return {
     async scores(queries, pool, each) {
-      const n = queries.length / dim
       const m = pool.length / dim
-      if (n === 0 || m === 0) return
+      if (m === 0) return
       const p = new ort.Tensor('float32', pool, [m, dim])
       const chunk = Math.max(256, Math.min(SCORES_CHUNK, Math.floor(SCORES_PER_RUN / m)))
-      for (let start = 0; start < n; start += chunk) {
-        const rows = Math.min(chunk, n - start)
-        const q = new ort.Tensor('float32', queries.subarray(start * dim, (start + rows) * dim), [rows, dim])
-        const result = await scoresSession.run({ q, p })
+      for (const [start, rows, data] of runs(queries, dim, chunk)) {
+        const result = await scoresSession.run({ q: new ort.Tensor('float32', data, [rows, dim]), p })
         each(start, rows, result.s.data as Float32Array, result.max.data as Float32Array)
       }
     },
     async search(queries, pool, kWanted) {
-      const n = queries.length / dim
+      const n = queries.reduce((sum, b) => sum + b.length, 0) / dim
       const m = pool.length / dim
       const k = Math.min(kWanted, m)
       const sims = new Float32Array(n * k)
@@ -114,10 +128,8 @@ export async function createSimilaritySearch(dim: number): Promise<SimilaritySea
       const p = new ort.Tensor('float32', pool, [m, dim])
       const kt = new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), [1])
       const chunk = Math.max(256, Math.min(QUERY_CHUNK, Math.floor(SCORES_PER_RUN / m)))
-      for (let start = 0; start < n; start += chunk) {
-        const rows = Math.min(chunk, n - start)
-        const q = new ort.Tensor('float32', queries.subarray(start * dim, (start + rows) * dim), [rows, dim])
-        const out = await session.run({ q, p, k: kt })
+      for (const [start, rows, data] of runs(queries, dim, chunk)) {
+        const out = await session.run({ q: new ort.Tensor('float32', data, [rows, dim]), p, k: kt })
         sims.set(out.values.data as Float32Array, start * k)
         const idx = out.indices.data as BigInt64Array
         for (let i = 0; i < idx.length; i++) index[start * k + i] = Number(idx[i])
