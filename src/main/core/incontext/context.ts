@@ -82,8 +82,8 @@ export function gapMiddles(frames: number, isChar: (t: number) => boolean): numb
  * One batch's in-context state. Two frame stores are built from its corrections: characters (every frame
  * forced alignment gave a character) and gaps (the middle of each blank run between characters, and every
  * space). Each line's character frames are searched in the first, its gaps in the second, so a dropped
- * space the model gave some chance can be put back where corrected lines have one — and left out where they have a plain gap. The
- * trust in context is chosen per batch by leave-one-out. A correction updates only the neighbour lists
+ * space the model gave some chance can be put back where corrected lines have one — and left out where
+ * they have a plain gap. The trust in context is chosen per batch by leave-one-out. A correction updates only the neighbour lists
  * its entries reach and re-decodes only those lines, from cached frames alone; the result equals
  * `recomputeAll` (tested).
  */
