@@ -110,9 +110,10 @@ export class BatchContext {
   ) {
     this.settings = { ...defaultContextSettings, ...settings }
     const useless = 1 - (this.settings.farDistance + this.settings.voteWindow)
-    const { k, voteWindow } = this.settings
-    this.chars = new NeighbourIndex(deps.similarity, deps.dim, k, useless, voteWindow)
-    this.gaps = new NeighbourIndex(deps.similarity, deps.dim, k, useless, voteWindow)
+    const { k, voteWindow, support } = this.settings
+    const reads = { first: support, window: voteWindow }
+    this.chars = new NeighbourIndex(deps.similarity, deps.dim, k, useless, reads)
+    this.gaps = new NeighbourIndex(deps.similarity, deps.dim, k, useless, reads)
     this.decision = this.emptyDecision()
   }
 

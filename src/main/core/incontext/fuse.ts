@@ -23,13 +23,13 @@ const quantize = (p: number) => Math.round(p * GRID) / GRID
 
 /**
  * Writes the model's own row for frame t (what stays when context does not act) and returns how much
- * context may act there: 0 without trust or neighbours, else the nearest neighbour's closeness — 1 under
- * `nearDistance`, 0 past `farDistance`, linear between.
+ * context may act there: 0 without trust or without `support` neighbours, else the closeness of the
+ * `support`-th nearest — 1 under `nearDistance`, 0 past `farDistance`, linear between.
  */
 function startRow(f: LineFrames, t: number, n: FrameNeighbours, trust: number, s: ContextSettings, outIndex: Uint16Array, outProb: Float32Array): number {
   for (let j = t * f.k; j < (t + 1) * f.k; j++) (outIndex[j] = f.topIndex[j]), (outProb[j] = f.topProb[j])
-  if (trust <= 0 || n.count === 0) return 0
-  return Math.min(1, Math.max(0, (s.farDistance - (1 - n.sims[n.at])) / (s.farDistance - s.nearDistance)))
+  if (trust <= 0 || n.count < s.support) return 0
+  return Math.min(1, Math.max(0, (s.farDistance - (1 - n.sims[n.at + s.support - 1])) / (s.farDistance - s.nearDistance)))
 }
 
 /** Neighbour i's vote, exp(−d / T); 0 once it is farther than the nearest by more than the vote window. */

@@ -12,7 +12,7 @@ describe('NeighbourIndex.merge', async () => {
   afterAll(() => similarity.release())
 
   it('reports a row only when an entry lands within the window of its nearest, and still lists the others', async () => {
-    const index = new NeighbourIndex(similarity, 2, 4, 0.5, 0.1)
+    const index = new NeighbourIndex(similarity, 2, 4, 0.5, { first: 1, window: 0.1 })
     index.addRows([at(0)])
     expect(await index.merge(index.pool.add(1, [{ label: 1, features: at(simAngle(0.95)) }]))).toEqual([0])
     // 0.8 is 0.15 below the nearest (0.95): listed, but fusion would not read it.
@@ -27,6 +27,14 @@ describe('NeighbourIndex.merge', async () => {
     expect(await index.merge(index.pool.add(4, [{ label: 4, features: at(0.01) }]))).toEqual([0])
     expect(await index.merge(index.pool.add(5, [{ label: 5, features: at(simAngle(0.4)) }]))).toEqual([])
     expect(index.neighbours(0).count).toBe(4)
+  })
+
+  it('reports a row when an entry lands among the first entries fusion reads, even outside the window', async () => {
+    const index = new NeighbourIndex(similarity, 2, 4, 0.5, { first: 2, window: 0.1 })
+    index.addRows([at(0)])
+    await index.merge(index.pool.add(1, [{ label: 1, features: at(simAngle(0.95)) }]))
+    expect(await index.merge(index.pool.add(2, [{ label: 2, features: at(-simAngle(0.8)) }]))).toEqual([0])
+    expect(await index.merge(index.pool.add(3, [{ label: 3, features: at(simAngle(0.7)) }]))).toEqual([])
   })
 
   it('keeps rows past a block, and rows added after trimming, in their place', async () => {

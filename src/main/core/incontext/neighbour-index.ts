@@ -24,15 +24,15 @@ export class NeighbourIndex {
    * `minSim`: entries no more similar than this are never listed. Fusion cannot use them (settings.ts:
    * past `farDistance + voteWindow` a neighbour neither votes nor lets context act), and leaving them out
    * means a correction early on no longer rewrites the list of every frame in the batch.
-   * `window`: only the entries within this of a row's nearest count (fusion's vote window); `merge`
-   * reports a row only when that part of its list changed.
+   * `reads`: what fusion reads of a list — its `first` entries and those within `window` of its nearest
+   * (the vote window); `merge` reports a row only when that part of its list changed.
    */
   constructor(
     private readonly similarity: SimilaritySearch,
     private readonly dim: number,
     readonly k: number,
     private readonly minSim = -Infinity,
-    private readonly window = Infinity,
+    private readonly reads = { first: Infinity, window: Infinity },
   ) {
     this.pool = new FramePool(dim)
     this.sims = new Float32Array(0)
@@ -163,12 +163,12 @@ export class NeighbourIndex {
   }
 
   /**
-   * Merges new entries into every row's list; returns the rows whose list changed within the window of
-   * its nearest. Every row is scored against the new entries (one Gemm); a row is only touched when one of
+   * Merges new entries into every row's list; returns the rows whose list changed where fusion reads it
+   * (`reads`). Every row is scored against the new entries (one Gemm); a row is only touched when one of
    * them beats its current k-th neighbour (or its list is not full). A row whose new entries all landed
-   * outside the window is not returned: its nearest is the same, and so are the entries within the
-   * window (any entry pushed out was no closer than the new ones). Early in a big batch of one print,
-   * most rows take a new entry, but few take one that counts.
+   * past its first entries and outside the window is not returned: those first entries are the same, and
+   * so are the entries within the window (any entry pushed out was no closer than the new ones). Early
+   * in a big batch of one print, most rows take a new entry, but few take one that counts.
    */
   async merge(added: number[]): Promise<number[]> {
     if (!added.length || !this.rows) return []
@@ -207,7 +207,7 @@ export class NeighbourIndex {
           const newSim = b < found ? newSims[b] : -Infinity
           if (oldSim >= newSim) (sims[n] = oldSim), (ids[n++] = this.ids[r * k + a++])
           else {
-            if (sims[0] - newSim <= this.window || n === 0) counts = true
+            if (n < this.reads.first || sims[0] - newSim <= this.reads.window) counts = true
             ;(sims[n] = newSim), (ids[n++] = newIds[b++]), (took = true)
           }
         }
