@@ -10,6 +10,7 @@ import { encodeFrames } from '../store/frame-codec'
 import type { Db } from '../store/db'
 import { classifyFile } from './classify'
 import { createPageImporter, type PageReader, type PendingPage } from './page-import'
+import { sortInSlices } from './sort-in-slices'
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff', '.bmp', '.gif']
 /** Pages of one document are numbered seq = document × this + page, so pages sort in document order. */
@@ -433,11 +434,8 @@ async function folderFiles(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true }).catch((err: Error) => {
     throw new LectorError('unreadable', `Cannot read the folder ${folder}: ${err.message}`)
   })
-  return entries
-    .filter((e) => e.isFile() && !e.name.startsWith('.'))
-    .map((e) => e.name)
-    .sort(naturalOrder.compare)
-    .map((f) => join(folder, f))
+  const names = entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name)
+  return (await sortInSlices(names, naturalOrder.compare)).map((f) => join(folder, f))
 }
 
 /**
