@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { readdir, stat } from 'node:fs/promises'
-import { basename, dirname, extname, join, resolve } from 'node:path'
+import { basename, dirname, extname, join, resolve, sep } from 'node:path'
 import sharp from 'sharp'
 import type { ApiParsedInput, BatchSummary, CropImage, LinePage, LineRow, PageView } from '../../../shared/api'
 import { LectorError } from '../errors'
@@ -435,7 +435,9 @@ async function folderFiles(folder: string): Promise<string[]> {
     throw new LectorError('unreadable', `Cannot read the folder ${folder}: ${err.message}`)
   })
   const names = entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name)
-  return (await sortInSlices(names, naturalOrder.compare)).map((f) => join(folder, f))
+  // A name from readdir has no separator: the folder is joined once, not normalised 50,000 times again.
+  const prefix = join(folder, sep)
+  return (await sortInSlices(names, naturalOrder.compare)).map((f) => prefix + f)
 }
 
 /**
