@@ -201,6 +201,7 @@ export function formatContext(r: ContextReport): string {
     row('in context', r.inContext),
     `lines better ${r.better}, worse ${r.worse}`,
     `engine decided: trust ${e.trust} (leave-one-out edits by trust ${JSON.stringify(e.errorsByTrust)} over ${e.calibrationLines} lines), pool ${e.poolEntries} frames from ${e.correctedLines} corrections (${e.unaligned} not aligned)`,
+    `lexicon: bias ${e.lexiconBias} nats (leave-one-out edits by bias ${JSON.stringify(e.errorsByBias)} over ${e.lexiconCalibrationLines} lines), ${e.lexiconEntries} words`,
     `update per correction: p50 ${r.updateMs.p50} ms, p95 ${r.updateMs.p95} ms, max ${r.updateMs.max} ms; recognition ${r.recognitionLinesPerSecond} lines/s`,
     `full recompute: ${r.fullRecomputeMs} ms; lines where incremental and full recompute differ: ${r.incrementalMismatches}`,
   ].join('\n')

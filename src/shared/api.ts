@@ -86,6 +86,27 @@ export interface ContextDecision {
   poolEntries: number
   correctedLines: number
   unaligned: number
+  /** Nats of the model's evidence a word of the batch's vocabulary is worth (0: the lexicon is off). */
+  lexiconBias: number
+  /** Words (and word pairs) in the batch's vocabulary, from its corrections. */
+  lexiconEntries: number
+  /** The lexicon's leave-one-out: corrected lines replayed, and their edits by bias. */
+  lexiconCalibrationLines: number
+  errorsByBias: Record<string, number>
+}
+
+/** A batch's decision before it has any evidence: the model alone. */
+export const noContextDecision: ContextDecision = {
+  trust: 0,
+  calibrationLines: 0,
+  errorsByTrust: {},
+  poolEntries: 0,
+  correctedLines: 0,
+  unaligned: 0,
+  lexiconBias: 0,
+  lexiconEntries: 0,
+  lexiconCalibrationLines: 0,
+  errorsByBias: {},
 }
 
 /** A named context pool: frames of corrected lines saved to start other batches of the same kind. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { noContextDecision } from '../../../shared/api'
 import { hardness } from '../../../shared/review-order'
 import { insertSyntheticBatch, syntheticLines } from '../../../../tests/fixtures/synthetic-batch'
 import { createEventBus } from '../event-bus'
@@ -14,7 +15,7 @@ function setUp(count = 200) {
   const { batchId, ids } = insertSyntheticBatch(db, 'b', lines)
   // A context whose readings the test sets: what a batch's in-context worker mirrors to the host.
   const readings = new Map<number, ContextReading>()
-  const context: ContextView = { reading: (id) => readings.get(id) ?? null, decided: { trust: 1, calibrationLines: 0, errorsByTrust: {}, poolEntries: 0, correctedLines: 0, unaligned: 0 } }
+  const context: ContextView = { reading: (id) => readings.get(id) ?? null, decided: { ...noContextDecision, trust: 1 } }
   const index = createLineIndex({ db, events, contextOf: () => context })
   const correct = (lineId: number, text: string | null, kind = 'typed') => {
     db.prepare('INSERT INTO corrections (line_id, text, kind) VALUES (?, ?, ?)').run(lineId, text, kind)

@@ -10,17 +10,20 @@ export interface Alignment {
 /** The largest alignment lattice (frames × states) worth computing; ~20 MB and ~0.1 s. */
 export const MAX_CELLS = 20_000_000
 
-/** Log-probability used for a class outside a frame's cached top-k: below everything that was kept. */
-function floorLogProb(f: LineFrames, t: number): number {
-  return Math.log(Math.max(f.topProb[t * f.k + f.k - 1] * 0.5, 1e-12))
+/** Probability used for a class outside a frame's cached top-k: below everything that was kept. */
+function floorProb(f: LineFrames, t: number): number {
+  return Math.max(f.topProb[t * f.k + f.k - 1] * 0.5, 1e-12)
 }
 
-function logProb(f: LineFrames, t: number, c: number): number {
-  if (c === 0) return Math.log(Math.max(f.blank[t], 1e-12))
+/** Frame t's probability of class c (0 = blank), from its cached top-k. */
+export function classProb(f: LineFrames, t: number, c: number): number {
+  if (c === 0) return Math.max(f.blank[t], 1e-12)
   const base = t * f.k
-  for (let j = 0; j < f.k; j++) if (f.topIndex[base + j] === c) return Math.log(Math.max(f.topProb[base + j], 1e-12))
-  return floorLogProb(f, t)
+  for (let j = 0; j < f.k; j++) if (f.topIndex[base + j] === c) return Math.max(f.topProb[base + j], 1e-12)
+  return floorProb(f, t)
 }
+
+const logProb = (f: LineFrames, t: number, c: number) => Math.log(classProb(f, t, c))
 
 /**
  * Viterbi forced alignment of a label sequence (class indices, no blanks) to a line's cached CTC

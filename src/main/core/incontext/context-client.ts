@@ -1,4 +1,4 @@
-import type { ContextDecision } from '../../../shared/api'
+import { noContextDecision, type ContextDecision } from '../../../shared/api'
 import type { ContextReading, SavedEntry, UpdateResult } from './context'
 import { connectWorker } from '../workers'
 import type { Request, UpdateReply, WorkerInit } from './worker'
@@ -28,7 +28,7 @@ export async function createContextClient(init: WorkerInit): Promise<ContextClie
   const worker = await connectWorker<true>('context-worker', new URL('./worker.ts', import.meta.url), init, 'in-context')
   const send = <T>(request: Request) => worker.call<T>(request)
   const readings = new Map<number, ContextReading>()
-  let decision: ContextDecision = { trust: 0, calibrationLines: 0, errorsByTrust: {}, poolEntries: 0, correctedLines: 0, unaligned: 0 }
+  let decision: ContextDecision = noContextDecision
 
   function apply(reply: UpdateReply): UpdateResult {
     if (reply.all) readings.clear()

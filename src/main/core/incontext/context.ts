@@ -1,11 +1,13 @@
 import { distance } from 'fastest-levenshtein'
-import type { ContextDecision } from '../../../shared/api'
+import { noContextDecision, type ContextDecision } from '../../../shared/api'
 import type { Alphabet } from '../recognize/alphabet'
 import { decode, decodeSegments, joinSegments, type Decoded, type Segments } from '../recognize/ctc'
 import type { LineFrames } from '../recognize/frames'
 import { forceAlign } from './align'
-import { chooseTrust } from './choose-trust'
+import { chooseBias, chooseTrust } from './choose-trust'
 import { fuseGap, fuseRows, fuseRun, type FrameNeighbours } from './fuse'
+import { Lexicon, SpanIndex } from './lexicon'
+import { readWithLexicon } from './lexicon-reading'
 import { NeighbourIndex } from './neighbour-index'
 import { defaultContextSettings, type ContextSettings } from './settings'
 import type { SimilaritySearch } from './similarity'
@@ -43,7 +45,15 @@ interface LineState extends Omit<LineInput, 'half'> {
   row: Int32Array
   corrected: string | null
   entries: { chars: number[]; gaps: number[] }
+  /** The line decoded from its fused rows, when that reads otherwise than the model. */
+  knn: ContextReading | null
+  /** What is shown: `knn`, or the model's reading, after the batch's lexicon; null when that is the model's. */
   reading: ContextReading | null
+  /** A text of the line's known to have no lexicon entry near any of its spans (until one joins near it). */
+  clearOfLexicon: string | null
+  /** Log-likelihoods of texts on the line's own (model) rows, which never change: the lexicon's
+   *  calibration scores the same candidates of a corrected line again and again. */
+  modelScores: Map<string, number> | null
   /** The line's frames after fusion (its top-k rows), and per queried frame the label context decided. */
   fused: Fused
   /** `fused` decoded segment by segment, or null when it has not been since it last changed. */
@@ -93,6 +103,9 @@ export class BatchContext {
   private readonly gaps: NeighbourIndex
   private readonly lines = new Map<number, LineState>()
   private readonly owners: { chars: Array<[number, number]>; gaps: Array<[number, number]> } = { chars: [], gaps: [] }
+  private readonly lexicon = new Lexicon()
+  /** Uncorrected lines by the spans of the text the lexicon reads (`knn`, else the model's). */
+  private readonly spans = new SpanIndex()
   private order: number[] = []
   private correctionOrder: number[] = []
   private priorTrust = 0
@@ -114,11 +127,7 @@ export class BatchContext {
     const reads = { first: support, window: voteWindow }
     this.chars = new NeighbourIndex(deps.similarity, deps.dim, k, useless, reads)
     this.gaps = new NeighbourIndex(deps.similarity, deps.dim, k, useless, reads)
-    this.decision = this.emptyDecision()
-  }
-
-  private emptyDecision(): ContextDecision {
-    return { trust: 0, calibrationLines: 0, errorsByTrust: {}, poolEntries: 0, correctedLines: 0, unaligned: 0 }
+    this.decision = noContextDecision
   }
 
   get decided(): ContextDecision {
@@ -167,11 +176,15 @@ export class BatchContext {
         row,
         corrected: null,
         entries: { chars: [], gaps: [] },
+        knn: null,
         reading: null,
+        clearOfLexicon: null,
+        modelScores: null,
         fused: this.unfused(input.frames, queried.length),
         segments: null,
       })
       this.order.push(input.id)
+      this.spans.set(input.id, input.model.text)
     }
     this.chars.addRows(charRows)
     this.gaps.addRows(gapRows)
@@ -214,11 +227,16 @@ export class BatchContext {
     touch(this.owners.gaps, await this.gaps.remove(line.entries.gaps))
     line.entries = { chars: [], gaps: [] }
     line.corrected = text
+    line.knn = null
     line.reading = null
+    this.spans.set(lineId, null)
+    // Words that join or leave the batch's vocabulary with this correction.
+    const words = this.lexicon.remove(lineId)
     this.correctionOrder = this.correctionOrder.filter((id) => id !== lineId)
     if (text !== null) {
       this.correctionOrder.push(lineId)
       this.addToStores(line, text)
+      words.push(...this.lexicon.add(lineId, text))
       touch(this.owners.chars, await this.chars.merge(line.entries.chars))
       touch(this.owners.gaps, await this.gaps.merge(line.entries.gaps))
     }
@@ -228,10 +246,16 @@ export class BatchContext {
     // change of trust re-reads every line in the same update, so the screen changes once, not twice.
     const searched = performance.now()
     const trustBefore = this.decision.trust
+    const biasBefore = this.decision.lexiconBias
     await this.calibrate()
     const calibrated = performance.now()
+    const near = this.spans.linesNear(words)
+    for (const id of near) this.lines.get(id)!.clearOfLexicon = null
     const result = this.decision.trust !== trustBefore ? this.redecodeAll(true) : this.redecode(touched)
-    return { ...result, ms: { search: searched - started, calibrate: calibrated - searched, decode: performance.now() - calibrated } }
+    // The lexicon reads again every line when its bias changed, else the lines those words can reach.
+    const relexed = this.relex(this.decision.lexiconBias !== biasBefore ? this.order : near)
+    const changed = [...new Set([...result.changed, ...relexed])]
+    return { changed, redecoded: result.redecoded, ms: { search: searched - started, calibrate: calibrated - searched, decode: performance.now() - calibrated } }
   }
 
   /**
@@ -245,6 +269,8 @@ export class BatchContext {
       this.chars.pool.kill(line.entries.chars)
       this.gaps.pool.kill(line.entries.gaps)
       line.corrected = text
+      this.spans.set(lineId, null)
+      this.lexicon.add(lineId, text)
       this.correctionOrder = this.correctionOrder.filter((id) => id !== lineId)
       this.correctionOrder.push(lineId)
       this.addToStores(line, text)
@@ -286,7 +312,9 @@ export class BatchContext {
     for (const line of this.lines.values()) {
       line.fused = this.unfused(line.frames, line.queried.length)
       line.segments = null
+      line.knn = null
       line.reading = null
+      line.clearOfLexicon = null
     }
     await this.chars.searchAll()
     await this.gaps.searchAll()
@@ -411,12 +439,47 @@ export class BatchContext {
       redecoded++
       const next = trust > 0 ? this.decodeFused(line, neighbour, dirty) : null
       if (!next) line.segments = null
-      const shown = next && next.text !== line.model.text ? next : null
-      const before = line.reading
-      if (shown?.text !== before?.text || (shown && before && shown.confidence !== before.confidence)) changed.push(id)
-      line.reading = shown
+      line.knn = next && next.text !== line.model.text ? next : null
+      if (this.show(line)) changed.push(id)
     }
     return { changed, redecoded }
+  }
+
+  /**
+   * Sets what the line shows: its kNN decode (else the model's reading) after the batch's lexicon, read on
+   * the line's fused rows. True when the text or its confidence changed.
+   */
+  private show(line: LineState): boolean {
+    const base = line.knn ?? line.model
+    this.spans.set(line.id, base.text)
+    let lex = null
+    if (this.decision.lexiconBias > 0 && line.clearOfLexicon !== base.text) {
+      const frames = { ...line.frames, topIndex: line.fused.index, topProb: line.fused.prob }
+      const found = readWithLexicon(frames, base, this.lexicon, this.deps.alphabet, this.decision.lexiconBias)
+      lex = found.reading
+      if (!found.candidates) line.clearOfLexicon = base.text
+    }
+    let shown = line.knn
+    if (lex) {
+      // The corrected lines each taken word came from join the line's examples.
+      const fromWords = lex.entries.flatMap((e) => this.lexicon.linesWith(e).slice(0, 2))
+      const examples = [...new Set([...(line.knn?.examples ?? []), ...fromWords])].slice(0, 5)
+      shown = { text: lex.text, charConfidences: lex.charConfidences, confidence: lex.confidence, examples }
+    }
+    if (shown && shown.text === line.model.text) shown = null
+    const before = line.reading
+    line.reading = shown
+    return shown?.text !== before?.text || (!!shown && !!before && shown.confidence !== before.confidence)
+  }
+
+  /** `show` on each uncorrected line of `ids`; returns those whose reading changed. */
+  private relex(ids: Iterable<number>): number[] {
+    const changed: number[] = []
+    for (const id of ids) {
+      const line = this.lines.get(id)
+      if (line && line.corrected === null && this.show(line)) changed.push(id)
+    }
+    return changed
   }
 
   /**
@@ -431,7 +494,8 @@ export class BatchContext {
   /**
    * Leave-one-out: re-reads the most recent corrected lines in context without their own frames, for
    * each candidate trust, and keeps the trust with the fewest edits against what the reviewer typed — if
-   * it passes a sign test against the model alone. Runs after every correction at first, then every few.
+   * it passes a sign test against the model alone; then the lexicon's bias the same way, on the model's
+   * own readings without the line's own words. Runs after every correction at first, then every few.
    */
   private async calibrate(force = false) {
     const s = this.settings
@@ -440,27 +504,33 @@ export class BatchContext {
       poolEntries: this.chars.pool.liveCount + this.gaps.pool.liveCount,
       correctedLines: n,
       unaligned: this.correctionOrder.filter((id) => this.lines.get(id)!.entries.chars.length === 0).length,
+      lexiconEntries: this.lexicon.size,
     }
     if (!force && n > s.calibrateAlwaysUpTo && n % s.calibrateEvery !== 0) {
       this.decision = { ...this.decision, ...counts }
       return
     }
+    if (n < s.minCorrections) {
+      // Too little evidence from this batch: a saved pool's own decided trust stands in.
+      this.decision = { ...noContextDecision, ...counts, trust: this.chars.pool.liveCount ? this.priorTrust : 0 }
+      return
+    }
+    this.decision = { ...counts, ...(await this.calibrateTrust()), ...this.calibrateLexicon() }
+  }
+
+  private async calibrateTrust(): Promise<Pick<ContextDecision, 'trust' | 'calibrationLines' | 'errorsByTrust'>> {
+    const s = this.settings
     const corrected: LineState[] = []
     let frames = 0
-    for (let i = n - 1; i >= 0 && corrected.length < s.calibrationLines && frames < s.calibrationFrames; i--) {
+    for (let i = this.correctionOrder.length - 1; i >= 0 && corrected.length < s.calibrationLines && frames < s.calibrationFrames; i--) {
       const line = this.lines.get(this.correctionOrder[i])!
       corrected.push(line)
       frames += line.queried.length
     }
-    const decision = { ...this.emptyDecision(), ...counts, calibrationLines: corrected.length }
-    if (n < s.minCorrections || this.chars.pool.liveCount === 0) {
-      // Too little evidence from this batch: a saved pool's own decided trust stands in.
-      this.decision = { ...decision, trust: this.chars.pool.liveCount ? this.priorTrust : 0 }
-      return
-    }
+    if (this.chars.pool.liveCount === 0) return { trust: 0, calibrationLines: corrected.length, errorsByTrust: {} }
     const loo = await this.leaveOneOut(corrected)
     const alone = corrected.map((line) => distance(line.model.text, line.corrected!))
-    decision.errorsByTrust['0'] = alone.reduce((a, b) => a + b, 0)
+    const errorsByTrust: Record<string, number> = { '0': sum(alone) }
     const edits = new Map<number, number[]>([[0, alone]])
     for (const trust of s.trustGrid) {
       if (trust === 0) continue
@@ -470,11 +540,34 @@ export class BatchContext {
         return distance(decode({ ...line.frames, topIndex: fused.index, topProb: fused.prob }, this.deps.alphabet).text, line.corrected!)
       })
       edits.set(trust, d)
-      decision.errorsByTrust[String(trust)] = d.reduce((a, b) => a + b, 0)
+      errorsByTrust[String(trust)] = sum(d)
     }
-    const best = chooseTrust(edits, this.decision.trust, s.minGain)
-    decision.trust = best
-    this.decision = decision
+    return { trust: chooseTrust(edits, this.decision.trust, s.minGain), calibrationLines: corrected.length, errorsByTrust }
+  }
+
+  /**
+   * The lexicon's bias: the most recent corrected lines (many more than the trust replays: this needs no
+   * neighbour search) read by the model alone with the lexicon of every other corrected line.
+   */
+  private calibrateLexicon(): Pick<ContextDecision, 'lexiconBias' | 'lexiconCalibrationLines' | 'errorsByBias'> {
+    const s = this.settings
+    const lines = this.correctionOrder.slice(-s.lexiconCalibrationLines).map((id) => this.lines.get(id)!)
+    const edits = new Map<number, number[]>()
+    const errorsByBias: Record<string, number> = {}
+    // A line with no entry near its spans reads the same at every bias.
+    const clear = new Set<number>()
+    for (const bias of [...s.lexiconBiasGrid].sort((a, b) => b - a)) {
+      const d = lines.map((line, i) => {
+        if (clear.has(i)) return distance(line.model.text, line.corrected!)
+        line.modelScores ??= new Map()
+        const found = readWithLexicon(line.frames, line.model, this.lexicon, this.deps.alphabet, bias, line.id, line.modelScores)
+        if (bias > 0 && !found.candidates) clear.add(i)
+        return distance((found.reading ?? line.model).text, line.corrected!)
+      })
+      edits.set(bias, d)
+      errorsByBias[String(bias)] = sum(d)
+    }
+    return { lexiconBias: chooseBias(edits, this.decision.lexiconBias, s.lexiconHarmRatio), lexiconCalibrationLines: lines.length, errorsByBias }
   }
 
   /** Each line's neighbours, per queried frame, as if the line had not been corrected. */
@@ -502,3 +595,5 @@ export class BatchContext {
     return result
   }
 }
+
+const sum = (d: number[]) => d.reduce((a, b) => a + b, 0)

@@ -47,6 +47,18 @@ export interface ContextSettings {
    *  `calibrateEvery`-th: it settles as evidence grows, and each calibration costs ~30 ms. */
   calibrateAlwaysUpTo: number
   calibrateEvery: number
+  /** How many nats of the model's evidence a word of the batch's vocabulary is worth (lexicon.ts), the
+   *  candidates the calibration chooses between (0 = no lexicon). On sroie-dev with 20 % corrected, 1–6
+   *  replace the same 22 misread words and harm none; 8 starts turning a confident "SHENG" into a pool's
+   *  "SENG". */
+  lexiconBiasGrid: number[]
+  /** Corrected lines the lexicon's leave-one-out replays. It replays the model's own readings (no
+   *  neighbour search), so it can afford many more lines than the trust's: fixes are rare, and a sign
+   *  test on 40 lines could never see them. */
+  lexiconCalibrationLines: number
+  /** A bias is only used when, replayed, it made at most this many lines worse per line it made better:
+   *  the vocabulary's fixes are small, and one wrong "fix" of a correct word costs as much as one repair. */
+  lexiconHarmRatio: number
 }
 
 export const defaultContextSettings: ContextSettings = {
@@ -65,4 +77,7 @@ export const defaultContextSettings: ContextSettings = {
   minCorrections: 5,
   calibrateAlwaysUpTo: 20,
   calibrateEvery: 10,
+  lexiconBiasGrid: [0, 1, 2, 4],
+  lexiconCalibrationLines: 300,
+  lexiconHarmRatio: 0.1,
 }

@@ -1,10 +1,12 @@
-// The batch visibly learning: counts, the engine's current trust in context, and the session's chart.
+// The batch visibly learning: counts, the engine's current trust in context and in the batch's vocabulary,
+// and the session's chart.
 import type { ReviewStats } from '../../../shared/api'
 import { LearningChart } from './LearningChart'
 
 export function LearningPanel({ stats }: { stats: ReviewStats | undefined }) {
   if (!stats) return <div className="learning muted">…</div>
   const trust = stats.decision?.trust
+  const decision = stats.decision
   return (
     <section className="learning" aria-label="What the batch has learnt" data-testid="learning">
       <dl className="counts">
@@ -26,6 +28,13 @@ export function LearningPanel({ stats }: { stats: ReviewStats | undefined }) {
         <div title="How far the engine trusts context over the model alone, from leave-one-out checks on your corrections (0 = context off)">
           <dt>Trust</dt>
           <dd data-testid="trust">{trust === undefined ? '—' : trust.toFixed(2)}</dd>
+        </div>
+        <div title="Words of your corrections the engine may put in place of a doubtful reading, and how many nats of the model's evidence a word is worth, from leave-one-out checks (0 = vocabulary off)">
+          <dt>Vocabulary</dt>
+          <dd data-testid="lexicon">
+            {decision ? `${decision.lexiconEntries.toLocaleString()} words` : '—'}
+            {decision && <span className="muted small"> · bias {decision.lexiconBias}</span>}
+          </dd>
         </div>
         <div title="Mean confidence of the lines not reviewed yet">
           <dt>Unreviewed</dt>

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { asciiAlphabet, DIM, framesFor, type Doubt } from '../../../../tests/fixtures/synthetic-frames'
+import { seeded } from '../../../../tests/fixtures/synthetic-batch'
+import { decode } from '../recognize/ctc'
+import { BatchContext } from './context'
+import { createSimilaritySearch, type SimilaritySearch } from './similarity'
+
+let similarity: SimilaritySearch
+beforeAll(async () => {
+  similarity = await createSimilaritySearch(DIM)
+})
+afterAll(async () => {
+  await similarity.release()
+})
+
+/** A context over lines the model reads as `printed` (with its doubts); features are all unalike. */
+function contextOf(printed: Array<{ text: string; doubts?: Doubt[] }>) {
+  const ctx = new BatchContext({ similarity, alphabet: asciiAlphabet, dim: DIM })
+  ctx.addLines(
+    printed.map((p, i) => {
+      const frames = framesFor(p.text, { doubts: p.doubts, seed: i + 1 })
+      return { id: i + 1, frames, model: decode(frames, asciiAlphabet) }
+    }),
+  )
+  ctx.linesLoaded()
+  return ctx
+}
+
+const shown = (ctx: BatchContext, n: number) => Array.from({ length: n }, (_, i) => ctx.reading(i + 1)?.text ?? null)
+
+describe("the batch's vocabulary in context", () => {
+  // 40 lines print "TOTAL n" but the model reads "JOTAL" (T at 40 %); 8 print "SWEET n" and the model is
+  // sure of it; 4 print "SHEET n".
+  const printed = [
+    ...Array.from({ length: 40 }, (_, i) => ({ text: `JOTAL ${i}`, doubts: [{ at: 0, alternative: 'T', p: 0.4 }], truth: `TOTAL ${i}` })),
+    ...Array.from({ length: 8 }, (_, i) => ({ text: `SWEET ${i}`, doubts: [{ at: 1, alternative: 'H', p: 0.001 }], truth: `SWEET ${i}` })),
+    ...Array.from({ length: 4 }, (_, i) => ({ text: `SHEET ${i}`, truth: `SHEET ${i}` })),
+    ...Array.from({ length: 6 }, (_, i) => ({ text: `CASX ${i}`, doubts: [{ at: 3, alternative: 'H', p: 0.4 }], truth: `CASH ${i}` })),
+  ]
+  const corrected = [...Array.from({ length: 10 }, (_, i) => i), 48, 49]
+
+  it('takes the corrected words into doubtful readings, leaves confident ones, and names the lines it took them from', async () => {
+    const ctx = contextOf(printed)
+    await ctx.recomputeAll()
+    for (const i of corrected) await ctx.correct(i + 1, printed[i].truth)
+    expect(ctx.decided.trust).toBe(0)
+    expect(ctx.decided.lexiconBias).toBeGreaterThan(0)
+    expect(ctx.decided.lexiconEntries).toBeGreaterThan(0)
+    const now = shown(ctx, printed.length)
+    for (let i = 10; i < 40; i++) expect(now[i]).toBe(printed[i].truth)
+    for (let i = 40; i < 48; i++) expect(now[i]).toBeNull()
+    const examples = ctx.reading(11)!.examples
+    expect(examples.length).toBeGreaterThan(0)
+    for (const e of examples) expect(corrected.map((i) => i + 1)).toContain(e)
+  })
+
+  it('gives after each correction and undo exactly what a full recompute gives', async () => {
+    const ctx = contextOf(printed)
+    await ctx.recomputeAll()
+    const check = async () => {
+      const incremental = shown(ctx, printed.length)
+      const confidences = Array.from({ length: printed.length }, (_, i) => ctx.reading(i + 1)?.confidence ?? null)
+      await ctx.recomputeAll({ recalibrate: false })
+      expect(shown(ctx, printed.length)).toEqual(incremental)
+      expect(Array.from({ length: printed.length }, (_, i) => ctx.reading(i + 1)?.confidence ?? null)).toEqual(confidences)
+    }
+    for (const i of corrected) {
+      await ctx.correct(i + 1, printed[i].truth)
+      await check()
+    }
+    // A new word once the bias is settled reaches only the lines near it — and leaves with its undo.
+    const bias = ctx.decided.lexiconBias
+    expect(bias).toBeGreaterThan(0)
+    await ctx.correct(53, printed[52].truth)
+    expect(ctx.decided.lexiconBias).toBe(bias)
+    await check()
+    expect(shown(ctx, 58).slice(53)).toEqual(printed.slice(53).map((p) => p.truth))
+    await ctx.correct(53, null)
+    expect(ctx.decided.lexiconBias).toBe(bias)
+    await check()
+    expect(shown(ctx, 58).slice(52).every((t) => t === null)).toBe(true)
+    // Undo every "TOTAL": the word leaves the vocabulary and the lines read as the model reads them.
+    for (let i = 0; i < 10; i++) {
+      await ctx.correct(i + 1, null)
+      await check()
+    }
+    expect(shown(ctx, 40).every((t) => t === null)).toBe(true)
+  })
+
+  it('turns the vocabulary off when replaying the corrections shows it replacing correct words', async () => {
+    // Each line prints a word of its own (doubtful in one letter) and, confidently, a near miss of the
+    // next line's word: every correction's words are close to another line's correct reading.
+    const random = seeded(11)
+    const word = () => Array.from({ length: 6 }, () => 'KLMNPRSTVW'[Math.floor(random() * 10)]).join('')
+    const words = Array.from({ length: 31 }, word)
+    const variant = (w: string) => 'Q' + w.slice(1)
+    const lines = Array.from({ length: 30 }, (_, i) => ({
+      text: `${words[i]} ${variant(words[i + 1])}`,
+      doubts: [{ at: 0, alternative: 'Q', p: 0.4 }],
+    }))
+    const ctx = contextOf(lines)
+    await ctx.recomputeAll()
+    for (let i = 0; i < 20; i++) await ctx.correct(i + 1, lines[i].text)
+    expect(ctx.decided.lexiconBias).toBe(0)
+    expect(Object.keys(ctx.decided.errorsByBias).length).toBeGreaterThan(1)
+    expect(shown(ctx, 30).every((t) => t === null)).toBe(true)
+  })
+})

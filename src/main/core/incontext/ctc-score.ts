@@ -1,0 +1,42 @@
+import type { LineFrames } from '../recognize/frames'
+import { classProb } from './align'
+
+/**
+ * log p(label | frames) under CTC: the forward algorithm over every path that collapses to the label,
+ * on the line's cached top-k rows (a class outside a frame's top-k gets the same floor forced alignment
+ * uses). Where the beam search finds the most probable text, this scores a given one, so two readings of
+ * a line can be compared on the model's own evidence. −Infinity when the line has too few frames.
+ */
+export function ctcLogLikelihood(f: LineFrames, label: ArrayLike<number>): number {
+  const n = label.length
+  const T = f.frames
+  const S = 2 * n + 1
+  if (T === 0) return n === 0 ? 0 : -Infinity
+  const cls = (s: number) => (s & 1 ? label[s >> 1] : 0)
+  let prev = new Float64Array(S)
+  let cur = new Float64Array(S)
+  prev[0] = classProb(f, 0, 0)
+  if (S > 1) prev[1] = classProb(f, 0, cls(1))
+  // Each frame's probabilities are rescaled to sum to 1 and the scales summed in log: long lines would
+  // otherwise underflow.
+  let logScale = 0
+  for (let t = 0; ; t++) {
+    let norm = 0
+    for (let s = 0; s < S; s++) norm += prev[s]
+    if (norm === 0) return -Infinity
+    for (let s = 0; s < S; s++) prev[s] /= norm
+    logScale += Math.log(norm)
+    if (t === T - 1) break
+    // A state needs enough frames left to emit the rest of the label; the ones that cannot finish are
+    // simply never summed at the end, so no pruning is needed for exactness.
+    for (let s = 0; s < S; s++) {
+      let a = prev[s]
+      if (s >= 1) a += prev[s - 1]
+      if (s >= 2 && s & 1 && cls(s) !== cls(s - 2)) a += prev[s - 2]
+      cur[s] = a === 0 ? 0 : a * classProb(f, t + 1, cls(s))
+    }
+    ;[prev, cur] = [cur, prev]
+  }
+  const end = prev[S - 1] + (S > 1 ? prev[S - 2] : 0)
+  return end > 0 ? logScale + Math.log(end) : -Infinity
+}

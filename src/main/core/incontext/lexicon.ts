@@ -1,0 +1,211 @@
+import { distance } from 'fastest-levenshtein'
+
+/**
+ * The batch's vocabulary, from its corrected lines: every run of three or more letters, and every two
+ * letter runs with only white space between them (so "TAXINVOICE" can become "TAX INVOICE" and
+ * "DESCRIPT ION" "DESCRIPTION"). Digits and punctuation are never entries: they are a document's data
+ * (prices, dates, IDs), and pulling them toward strings seen elsewhere was the prototype's lexicon harm.
+ */
+export function lexiconEntries(text: string): string[] {
+  const out = new Set<string>()
+  for (const s of letterSpans(text)) {
+    const entry = text.slice(s.from, s.to)
+    if (s.words === 2 || letters(entry) >= 3) out.add(entry)
+  }
+  return [...out]
+}
+
+export interface Span {
+  from: number
+  to: number
+  /** 1: one letter run; 2: two runs and the white space between them. */
+  words: 1 | 2
+}
+
+const RUN = /\p{L}+/gu
+const WHITE = /^\s*$/u
+
+/** The places a reading can take an entry: each letter run, and each two runs with at most white space between. */
+export function letterSpans(text: string): Span[] {
+  const runs = [...text.matchAll(RUN)].map((m) => ({ from: m.index, to: m.index + m[0].length }))
+  const out: Span[] = []
+  runs.forEach((r, i) => {
+    out.push({ ...r, words: 1 })
+    const next = runs[i + 1]
+    if (next && WHITE.test(text.slice(r.to, next.from))) out.push({ from: r.from, to: next.to, words: 2 })
+  })
+  return out
+}
+
+const letters = (s: string) => s.replace(/\P{L}/gu, '').length
+
+/**
+ * Edits a span may be away from an entry, by its letters: none under 4 (only letter case may differ),
+ * one under 8, else two. Short words are too close to each other for a vocabulary to tell them apart.
+ */
+export function allowedEdits(s: string): number {
+  const n = letters(s)
+  return n < 4 ? 0 : n < 8 ? 1 : 2
+}
+
+/** Spans whose deletions `near` keeps (a few MB at most). */
+const SPAN_KEYS = 20_000
+
+/** Every string made from s by deleting at most `max` characters (s itself included). */
+function deletions(s: string, max: number, out = new Set<string>([s])): Set<string> {
+  if (max === 0) return out
+  for (let i = 0; i < s.length; i++) {
+    const d = s.slice(0, i) + s.slice(i + 1)
+    if (!out.has(d)) deletions(d, max - 1, out.add(d))
+  }
+  return out
+}
+
+/**
+ * The entries of the batch's corrected lines, counted by line, with a symmetric-deletion index
+ * (SymSpell's): two strings within d edits share a string made from each by at most d deletions, so the
+ * entries near a span are found by looking up the span's deletions, not by comparing it with every entry.
+ * Matching ignores letter case; what replaces a span is the entry as the reviewer typed it.
+ */
+export class Lexicon {
+  private readonly lines = new Map<string, Set<number>>()
+  private readonly byLine = new Map<number, string[]>()
+  private readonly index = new Map<string, Set<string>>()
+  /** The deletions of spans looked up lately: the same words recur on line after line of a batch. */
+  private readonly spanKeys = new Map<string, string[]>()
+
+  get size(): number {
+    return this.lines.size
+  }
+
+  /** Adds a corrected line's entries; returns those new to the lexicon. */
+  add(lineId: number, text: string): string[] {
+    this.remove(lineId)
+    const entries = lexiconEntries(text)
+    const added: string[] = []
+    this.byLine.set(lineId, entries)
+    for (const e of entries) {
+      let holders = this.lines.get(e)
+      if (!holders) {
+        this.lines.set(e, (holders = new Set()))
+        added.push(e)
+        for (const key of deletions(e.toLowerCase(), allowedEdits(e))) {
+          let set = this.index.get(key)
+          if (!set) this.index.set(key, (set = new Set()))
+          set.add(e)
+        }
+      }
+      holders.add(lineId)
+    }
+    return added
+  }
+
+  /** Takes a line's entries out; returns those no longer in the lexicon. */
+  remove(lineId: number): string[] {
+    const entries = this.byLine.get(lineId)
+    if (!entries) return []
+    this.byLine.delete(lineId)
+    const gone: string[] = []
+    for (const e of entries) {
+      const holders = this.lines.get(e)!
+      holders.delete(lineId)
+      if (holders.size) continue
+      this.lines.delete(e)
+      gone.push(e)
+      for (const key of deletions(e.toLowerCase(), allowedEdits(e))) {
+        const set = this.index.get(key)!
+        set.delete(e)
+        if (!set.size) this.index.delete(key)
+      }
+    }
+    return gone
+  }
+
+  /** Whether the entry is in the lexicon, leaving out line `without`'s own (for leave-one-out). */
+  has(entry: string, without?: number): boolean {
+    const holders = this.lines.get(entry)
+    return !!holders && (holders.size > 1 || !holders.has(without!))
+  }
+
+  /** Corrected lines holding the entry, oldest id first (a changed line's examples). */
+  linesWith(entry: string): number[] {
+    return [...(this.lines.get(entry) ?? [])].sort((a, b) => a - b)
+  }
+
+  /** Entries other than the span itself within the edits both allow (case ignored), in a fixed order. */
+  near(span: string, without?: number): string[] {
+    const lower = span.toLowerCase()
+    const max = allowedEdits(span)
+    let keys = this.spanKeys.get(lower)
+    if (!keys) {
+      if (this.spanKeys.size >= SPAN_KEYS) this.spanKeys.clear()
+      this.spanKeys.set(lower, (keys = [...deletions(lower, max)]))
+    }
+    const found = new Set<string>()
+    for (const key of keys) for (const e of this.index.get(key) ?? []) found.add(e)
+    return [...found].filter((e) => e !== span && this.has(e, without) && distance(lower, e.toLowerCase()) <= Math.min(max, allowedEdits(e))).sort()
+  }
+}
+
+/** Whether two strings are within the edits a lexicon match allows (the test `near` applies). */
+export function withinEdits(a: string, b: string): boolean {
+  return distance(a.toLowerCase(), b.toLowerCase()) <= Math.min(allowedEdits(a), allowedEdits(b))
+}
+
+/**
+ * Uncorrected lines by the spans of the text the lexicon reads them from (lower case), so that an entry
+ * joining or leaving the lexicon re-reads only the lines it can reach: those with a span within the
+ * edits a match allows (a span equal to it included, which stops being a candidate for replacement).
+ */
+export class SpanIndex {
+  private readonly lines = new Map<string, Set<number>>()
+  private readonly byLength = new Map<number, Set<string>>()
+  private readonly ofLine = new Map<number, string>()
+
+  /** Indexes the line under its text's spans (null: not at all, e.g. once it is corrected). */
+  set(lineId: number, text: string | null) {
+    const old = this.ofLine.get(lineId)
+    if (old === (text ?? undefined)) return
+    if (old !== undefined) for (const s of this.spansOf(old)) this.drop(s, lineId)
+    if (text === null) this.ofLine.delete(lineId)
+    else {
+      this.ofLine.set(lineId, text)
+      for (const s of this.spansOf(text)) {
+        let holders = this.lines.get(s)
+        if (!holders) {
+          this.lines.set(s, (holders = new Set()))
+          let sameLength = this.byLength.get(s.length)
+          if (!sameLength) this.byLength.set(s.length, (sameLength = new Set()))
+          sameLength.add(s)
+        }
+        holders.add(lineId)
+      }
+    }
+  }
+
+  /** Lines with a span near any of the entries. */
+  linesNear(entries: string[]): Set<number> {
+    const out = new Set<number>()
+    for (const e of entries) {
+      const reach = allowedEdits(e)
+      for (let n = e.length - reach; n <= e.length + reach; n++) {
+        for (const s of this.byLength.get(n) ?? []) if (withinEdits(s, e)) for (const id of this.lines.get(s)!) out.add(id)
+      }
+    }
+    return out
+  }
+
+  private spansOf(text: string): Set<string> {
+    return new Set(letterSpans(text).map((s) => text.slice(s.from, s.to).toLowerCase()))
+  }
+
+  private drop(span: string, lineId: number) {
+    const holders = this.lines.get(span)!
+    holders.delete(lineId)
+    if (holders.size) return
+    this.lines.delete(span)
+    const sameLength = this.byLength.get(span.length)!
+    sameLength.delete(span)
+    if (!sameLength.size) this.byLength.delete(span.length)
+  }
+}
