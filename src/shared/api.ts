@@ -117,6 +117,9 @@ export interface PoolSummary {
   /** The trust in context decided in the batch it was saved from; a new batch starts from it. */
   trust: number
   entries: number
+  /** Words of its batch's vocabulary, and the bias that batch decided for them. */
+  words: number
+  lexiconBias: number
   createdAt: string
 }
 

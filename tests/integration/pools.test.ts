@@ -42,7 +42,7 @@ describe('named pools', () => {
   let saved: PoolSummary
   const second = Array.from({ length: 30 }, (_, i) => line(i + 200))
 
-  it('saves the frames of a corrected batch under a name, with the trust it decided', async () => {
+  it('saves the frames and words of a corrected batch under a name, with the trust and bias it decided', async () => {
     const first = Array.from({ length: 24 }, (_, i) => line(i))
     const batchId = await open(engine, 'first', first)
     const lines = await rows(engine, batchId)
@@ -50,8 +50,10 @@ describe('named pools', () => {
     for (let i = 0; i < 12; i++) update = await call<ReviewUpdate>(engine, 'review:correct', { lineId: lines[i].id, text: first[i].toUpperCase() })
     expect(update!.decision.trust).toBeGreaterThan(0)
     saved = await call<PoolSummary>(engine, 'pool:save', { batchId, name: 'Receipts' })
-    expect(saved).toMatchObject({ name: 'Receipts', trust: update!.decision.trust })
+    expect(saved).toMatchObject({ name: 'Receipts', trust: update!.decision.trust, lexiconBias: update!.decision.lexiconBias })
     expect(saved.entries).toBe(update!.decision.poolEntries)
+    expect(saved.words).toBe(update!.decision.lexiconEntries)
+    expect(saved.words).toBeGreaterThan(0)
     const again = await call<PoolSummary>(engine, 'pool:save', { batchId, name: 'Receipts' })
     expect(again.name).toBe('Receipts (2)')
   })
@@ -60,8 +62,11 @@ describe('named pools', () => {
     const batchId = await open(engine, 'second', second)
     const before = await rows(engine, batchId)
     expect(before.every((l) => l.source === 'model')).toBe(true)
-    const decision = await call<{ trust: number; poolEntries: number }>(engine, 'pool:use', { batchId, poolId: saved.id })
-    expect(decision.trust).toBe(saved.trust)
+    const decision = await call<{ trust: number; poolEntries: number; lexiconEntries: number; lexiconBias: number }>(engine, 'pool:use', {
+      batchId,
+      poolId: saved.id,
+    })
+    expect(decision).toMatchObject({ trust: saved.trust, lexiconEntries: saved.words, lexiconBias: saved.lexiconBias })
     const after = await rows(engine, batchId)
     const upper = after.filter((l, i) => l.text === second[i].toUpperCase()).length
     expect(upper / after.length).toBeGreaterThanOrEqual(0.8)
@@ -78,7 +83,7 @@ describe('named pools', () => {
     const other = await createEngine({ libraryPath: join(dir, 'other.db'), host: 'cli', providers: ['cpu'] })
     try {
       const imported = await call<PoolSummary>(other, 'pool:import', { path: file })
-      expect(imported).toMatchObject({ name: 'Receipts', entries: saved.entries, trust: saved.trust })
+      expect(imported).toMatchObject({ name: 'Receipts', entries: saved.entries, trust: saved.trust, words: saved.words, lexiconBias: saved.lexiconBias })
       const batchId = await open(other, 'third', second)
       await call(other, 'pool:use', { batchId, poolId: imported.id })
       const now = await rows(other, batchId)
@@ -89,6 +94,10 @@ describe('named pools', () => {
         ok: false,
         message: expect.stringMatching(/is not a Lector pool file/),
       })
+      // A version 1 file (before pools kept words) is read as a pool with no vocabulary.
+      const v1 = { format: 'lector-pool', version: 1, name: 'Old', modelId: saved.modelId, trust: 0.6, dim: 120, entries: [], features: '' }
+      writeFileSync(join(dir, 'old.lectorpool'), gzipSync(JSON.stringify(v1)))
+      expect(await call<PoolSummary>(other, 'pool:import', { path: join(dir, 'old.lectorpool') })).toMatchObject({ name: 'Old', trust: 0.6, words: 0, lexiconBias: 0 })
       const foreign = { format: 'lector-pool', version: 1, name: 'x', modelId: 'another-model', trust: 1, dim: 120, entries: [], features: '' }
       writeFileSync(join(dir, 'foreign.lectorpool'), gzipSync(JSON.stringify(foreign)))
       expect(await other.dispatch('pool:import', { path: join(dir, 'foreign.lectorpool') })).toMatchObject({

@@ -3,29 +3,32 @@ import { gunzipSync, gzipSync } from 'node:zlib'
 import { z } from 'zod'
 import type { PoolSummary } from '../../../shared/api'
 import { LectorError } from '../errors'
-import type { SavedEntry } from '../incontext/context'
+import type { SavedPool } from '../incontext/context'
 import type { Db } from '../store/db'
 import { decodeHalf, encodeHalf } from '../store/half'
 
 const FILE_FORMAT = 'lector-pool'
 
 // The exchange file: gzip'd JSON; features as base64 fp16, 120 values per entry, in entry order.
+// Version 2 adds the vocabulary and its bias; a version 1 file has neither (read as none, bias 0).
 const PoolFile = z.object({
   format: z.literal(FILE_FORMAT),
-  version: z.literal(1),
+  version: z.union([z.literal(1), z.literal(2)]),
   name: z.string().min(1).max(200),
   modelId: z.string(),
   trust: z.number().min(0).max(1),
   dim: z.number().int().positive(),
   entries: z.array(z.tuple([z.enum(['chars', 'gaps']), z.number().int().min(0)])),
   features: z.string(),
+  words: z.array(z.string().min(1).max(10_000)).default([]),
+  lexiconBias: z.number().min(0).max(100).default(0),
 })
 
 export interface PoolService {
-  save(name: string, entries: SavedEntry[], trust: number): PoolSummary
+  save(name: string, pool: SavedPool): PoolSummary
   list(): PoolSummary[]
-  /** The pool a batch starts from, if any: its entries and its trust. */
-  forBatch(batchId: number): { entries: SavedEntry[]; trust: number } | null
+  /** The pool a batch starts from, if any. */
+  forBatch(batchId: number): SavedPool | null
   use(batchId: number, poolId: number | null): void
   exportTo(poolId: number, path: string): PoolSummary
   importFrom(path: string): PoolSummary
@@ -34,14 +37,19 @@ export interface PoolService {
 export function createPoolService(deps: { db: Db; modelId: string; dim: number }): PoolService {
   const { db, modelId, dim } = deps
   const q = {
-    insert: db.prepare('INSERT INTO pools (name, model_id, trust) VALUES (?, ?, ?)'),
+    insert: db.prepare('INSERT INTO pools (name, model_id, trust, lexicon_bias) VALUES (?, ?, ?, ?)'),
     insertEntry: db.prepare('INSERT INTO pool_entries (pool_id, store, label, features) VALUES (?, ?, ?, ?)'),
+    insertWord: db.prepare('INSERT OR IGNORE INTO pool_words (pool_id, word) VALUES (?, ?)'),
     summaries: db.prepare(`
-      SELECT p.id, p.name, p.model_id AS modelId, p.trust, p.created_at AS createdAt, count(e.id) AS entries
-      FROM pools p LEFT JOIN pool_entries e ON e.pool_id = p.id WHERE @id IS NULL OR p.id = @id
-      GROUP BY p.id ORDER BY p.name`),
+      SELECT p.id, p.name, p.model_id AS modelId, p.trust, p.lexicon_bias AS lexiconBias, p.created_at AS createdAt,
+        (SELECT count(*) FROM pool_entries e WHERE e.pool_id = p.id) AS entries,
+        (SELECT count(*) FROM pool_words w WHERE w.pool_id = p.id) AS words
+      FROM pools p WHERE @id IS NULL OR p.id = @id ORDER BY p.name`),
     entries: db.prepare('SELECT store, label, features FROM pool_entries WHERE pool_id = ? ORDER BY id'),
-    forBatch: db.prepare('SELECT p.id, p.trust, p.model_id AS modelId FROM batch_pools b JOIN pools p ON p.id = b.pool_id WHERE b.batch_id = ?'),
+    words: db.prepare('SELECT word FROM pool_words WHERE pool_id = ? ORDER BY word').pluck(),
+    forBatch: db.prepare(
+      'SELECT p.id, p.trust, p.lexicon_bias AS lexiconBias, p.model_id AS modelId FROM batch_pools b JOIN pools p ON p.id = b.pool_id WHERE b.batch_id = ?',
+    ),
     use: db.prepare('INSERT OR REPLACE INTO batch_pools (batch_id, pool_id) VALUES (?, ?)'),
     unuse: db.prepare('DELETE FROM batch_pools WHERE batch_id = ?'),
     nameTaken: db.prepare('SELECT 1 FROM pools WHERE name = ?').pluck(),
@@ -53,9 +61,10 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
     return row
   }
 
-  const insertPool = db.transaction((name: string, trust: number, model: string, entries: SavedEntry[]) => {
-    const id = Number(q.insert.run(name, model, trust).lastInsertRowid)
-    for (const e of entries) q.insertEntry.run(id, e.store, e.label, encodeHalf(e.features))
+  const insertPool = db.transaction((name: string, model: string, pool: SavedPool) => {
+    const id = Number(q.insert.run(name, model, pool.trust, pool.lexiconBias).lastInsertRowid)
+    for (const e of pool.entries) q.insertEntry.run(id, e.store, e.label, encodeHalf(e.features))
+    for (const w of pool.words) q.insertWord.run(id, w)
     return id
   })
 
@@ -66,13 +75,13 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
   }
 
   return {
-    save(name, entries, trust) {
-      if (!entries.length) throw new LectorError('bad-input', 'This batch has no corrections to save as a pool yet.')
-      return summary(insertPool(freeName(name), trust, modelId, entries))
+    save(name, pool) {
+      if (!pool.entries.length && !pool.words.length) throw new LectorError('bad-input', 'This batch has no corrections to save as a pool yet.')
+      return summary(insertPool(freeName(name), modelId, pool))
     },
     list: () => q.summaries.all({ id: null }) as PoolSummary[],
     forBatch(batchId) {
-      const pool = q.forBatch.get(batchId) as { id: number; trust: number; modelId: string } | undefined
+      const pool = q.forBatch.get(batchId) as { id: number; trust: number; lexiconBias: number; modelId: string } | undefined
       // A pool saved with other weights has features in another space: it cannot help here.
       if (!pool || pool.modelId !== modelId) return null
       const entries = (q.entries.all(pool.id) as Array<{ store: 'chars' | 'gaps'; label: number; features: Buffer }>).map((e) => ({
@@ -80,7 +89,7 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
         label: e.label,
         features: decodeHalf(e.features),
       }))
-      return { entries, trust: pool.trust }
+      return { entries, words: q.words.all(pool.id) as string[], trust: pool.trust, lexiconBias: pool.lexiconBias }
     },
     use(batchId, poolId) {
       if (poolId === null) q.unuse.run(batchId)
@@ -95,13 +104,15 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
       const rows = q.entries.all(poolId) as Array<{ store: 'chars' | 'gaps'; label: number; features: Buffer }>
       const file = {
         format: FILE_FORMAT,
-        version: 1,
+        version: 2,
         name: pool.name,
         modelId: pool.modelId,
         trust: pool.trust,
         dim,
         entries: rows.map((r) => [r.store, r.label]),
         features: Buffer.concat(rows.map((r) => r.features)).toString('base64'),
+        words: q.words.all(poolId),
+        lexiconBias: pool.lexiconBias,
       }
       try {
         writeFileSync(path, gzipSync(JSON.stringify(file)))
@@ -123,7 +134,8 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
       const features = decodeHalf(Buffer.from(parsed.features, 'base64'))
       if (features.length !== parsed.entries.length * dim) throw new LectorError('unreadable', `${path} is damaged (feature count does not match).`)
       const entries = parsed.entries.map(([store, label], i) => ({ store, label, features: features.subarray(i * dim, (i + 1) * dim) }))
-      return summary(insertPool(freeName(parsed.name), parsed.trust, modelId, entries))
+      const pool = { entries, words: parsed.words, trust: parsed.trust, lexiconBias: parsed.lexiconBias }
+      return summary(insertPool(freeName(parsed.name), modelId, pool))
     },
   }
 }

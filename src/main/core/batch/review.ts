@@ -87,7 +87,7 @@ export function createReviewService(deps: {
     const ctx = await createContextClient({ ...recognizer.alphabetSource, dim: 120, settings: deps.settings, library: deps.library })
     await ctx.loadBatch(batchId)
     const saved = deps.pools?.forBatch(batchId)
-    if (saved) await ctx.loadSavedPool(saved.entries, saved.trust)
+    if (saved) await ctx.loadSavedPool(saved)
     const corrections = q.latest.all(batchId) as Array<{ lineId: number; text: string | null }>
     await ctx.loadCorrections(corrections.filter((c): c is { lineId: number; text: string } => c.text !== null))
     await ctx.recomputeAll()

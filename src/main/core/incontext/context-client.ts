@@ -1,5 +1,5 @@
 import { noContextDecision, type ContextDecision } from '../../../shared/api'
-import type { ContextReading, SavedEntry, UpdateResult } from './context'
+import type { ContextReading, SavedPool, UpdateResult } from './context'
 import { connectWorker } from '../workers'
 import type { Request, UpdateReply, WorkerInit } from './worker'
 
@@ -12,11 +12,11 @@ export interface ContextView {
 export interface ContextClient extends ContextView {
   /** Reads the batch's cached readings from the library into the worker; resolves to the line count. */
   loadBatch(batchId: number): Promise<number>
-  loadSavedPool(entries: SavedEntry[], trust: number): Promise<void>
+  loadSavedPool(pool: SavedPool): Promise<void>
   loadCorrections(corrections: Array<{ lineId: number; text: string }>): Promise<void>
   recomputeAll(options?: { recalibrate: boolean }): Promise<UpdateResult>
   correct(lineId: number, text: string | null): Promise<UpdateResult>
-  savedEntries(): Promise<SavedEntry[]>
+  savedPool(): Promise<Omit<SavedPool, 'trust' | 'lexiconBias'>>
   close(): Promise<void>
 }
 
@@ -46,11 +46,11 @@ export async function createContextClient(init: WorkerInit): Promise<ContextClie
       return decision
     },
     loadBatch: (batchId) => send<number>({ op: 'loadBatch', args: [batchId] }),
-    loadSavedPool: (entries, trust) => send({ op: 'loadSavedPool', args: [entries, trust] }),
+    loadSavedPool: (pool) => send({ op: 'loadSavedPool', args: [pool] }),
     loadCorrections: (corrections) => send({ op: 'loadCorrections', args: [corrections] }),
     recomputeAll: async (options = { recalibrate: true }) => apply(await send<UpdateReply>({ op: 'recomputeAll', args: [options] })),
     correct: async (lineId, text) => apply(await send<UpdateReply>({ op: 'correct', args: [lineId, text] })),
-    savedEntries: () => send<SavedEntry[]>({ op: 'savedEntries', args: [] }),
+    savedPool: () => send({ op: 'savedPool', args: [] }),
     async close() {
       await send({ op: 'close', args: [] }).catch(() => undefined)
       await worker.close()

@@ -87,6 +87,21 @@ describe("the batch's vocabulary in context", () => {
     expect(shown(ctx, 40).every((t) => t === null)).toBe(true)
   })
 
+  it("starts a new batch with a saved pool's words and bias, before any correction of its own", async () => {
+    const first = contextOf(printed)
+    await first.recomputeAll()
+    for (const i of corrected) await first.correct(i + 1, printed[i].truth)
+    const saved = { ...first.savedPool(), trust: first.decided.trust, lexiconBias: first.decided.lexiconBias }
+    expect(saved.words).toContain('TOTAL')
+    const next = contextOf(printed.slice(0, 40))
+    next.loadSavedPool(saved)
+    await next.recomputeAll()
+    expect(next.decided.lexiconBias).toBe(saved.lexiconBias)
+    expect(shown(next, 40)).toEqual(printed.slice(0, 40).map((p) => p.truth))
+    // The saved words belong to no line of this batch: they are not offered as examples.
+    expect(next.reading(1)!.examples).toEqual([])
+  })
+
   it('turns the vocabulary off when replaying the corrections shows it replacing correct words', async () => {
     // Each line prints a word of its own (doubtful in one letter) and, confidently, a near miss of the
     // next line's word: every correction's words are close to another line's correct reading.

@@ -67,6 +67,14 @@ export interface SavedEntry {
   features: Float32Array
 }
 
+/** What a named pool keeps of a batch: its frames, its vocabulary, and what the batch decided of both. */
+export interface SavedPool {
+  entries: SavedEntry[]
+  words: string[]
+  trust: number
+  lexiconBias: number
+}
+
 export interface UpdateResult {
   /** Uncorrected lines whose context reading changed (text or confidence). */
   changed: number[]
@@ -109,6 +117,7 @@ export class BatchContext {
   private order: number[] = []
   private correctionOrder: number[] = []
   private priorTrust = 0
+  private priorBias = 0
   private decision: ContextDecision
 
   constructor(
@@ -278,20 +287,27 @@ export class BatchContext {
   }
 
   /**
-   * Adds a saved pool's frames (from other batches of the same kind) to the stores, and the trust decided
-   * where it was saved as this batch's starting point, until its own corrections can be calibrated.
-   * Their entries belong to no line here (line 0), so they are never left out in leave-one-out.
+   * Adds a saved pool's frames and words (from other batches of the same kind) to the stores and the
+   * lexicon, and the trust and bias decided where it was saved as this batch's starting point, until its
+   * own corrections can be calibrated. They belong to no line here (line 0), so they are never left out
+   * in leave-one-out, nor offered as examples.
    */
-  loadSavedPool(entries: SavedEntry[], trust: number) {
+  loadSavedPool(pool: Omit<SavedPool, 'trust' | 'lexiconBias'> & Partial<SavedPool>) {
     const byStore = { chars: [] as SavedEntry[], gaps: [] as SavedEntry[] }
-    for (const e of entries) byStore[e.store].push(e)
+    for (const e of pool.entries) byStore[e.store].push(e)
     this.chars.pool.add(0, byStore.chars)
     this.gaps.pool.add(0, byStore.gaps)
-    this.priorTrust = trust
+    this.lexicon.addEntries(0, pool.words)
+    this.priorTrust = pool.trust ?? 0
+    this.priorBias = pool.lexiconBias ?? 0
   }
 
-  /** Every live frame of both stores, to save as a named pool. */
-  savedEntries(): SavedEntry[] {
+  /** Every live frame of both stores and every word of the lexicon, to save as a named pool. */
+  savedPool(): Omit<SavedPool, 'trust' | 'lexiconBias'> {
+    return { entries: this.savedEntries(), words: this.lexicon.entries() }
+  }
+
+  private savedEntries(): SavedEntry[] {
     const out: SavedEntry[] = []
     for (const [store, index] of [
       ['chars', this.chars],
@@ -462,7 +478,7 @@ export class BatchContext {
     let shown = line.knn
     if (lex) {
       // The corrected lines each taken word came from join the line's examples.
-      const fromWords = lex.entries.flatMap((e) => this.lexicon.linesWith(e).slice(0, 2))
+      const fromWords = lex.entries.flatMap((e) => this.lexicon.linesWith(e).filter((id) => id > 0).slice(0, 2))
       const examples = [...new Set([...(line.knn?.examples ?? []), ...fromWords])].slice(0, 5)
       shown = { text: lex.text, charConfidences: lex.charConfidences, confidence: lex.confidence, examples }
     }
@@ -512,7 +528,12 @@ export class BatchContext {
     }
     if (n < s.minCorrections) {
       // Too little evidence from this batch: a saved pool's own decided trust stands in.
-      this.decision = { ...noContextDecision, ...counts, trust: this.chars.pool.liveCount ? this.priorTrust : 0 }
+      this.decision = {
+        ...noContextDecision,
+        ...counts,
+        trust: this.chars.pool.liveCount ? this.priorTrust : 0,
+        lexiconBias: this.lexicon.size ? this.priorBias : 0,
+      }
       return
     }
     this.decision = { ...counts, ...(await this.calibrateTrust()), ...this.calibrateLexicon() }

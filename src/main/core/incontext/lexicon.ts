@@ -80,8 +80,12 @@ export class Lexicon {
 
   /** Adds a corrected line's entries; returns those new to the lexicon. */
   add(lineId: number, text: string): string[] {
+    return this.addEntries(lineId, lexiconEntries(text))
+  }
+
+  /** Adds entries as line `lineId`'s (0: a saved pool's, never left out in leave-one-out). */
+  addEntries(lineId: number, entries: string[]): string[] {
     this.remove(lineId)
-    const entries = lexiconEntries(text)
     const added: string[] = []
     this.byLine.set(lineId, entries)
     for (const e of entries) {
@@ -125,6 +129,11 @@ export class Lexicon {
   has(entry: string, without?: number): boolean {
     const holders = this.lines.get(entry)
     return !!holders && (holders.size > 1 || !holders.has(without!))
+  }
+
+  /** Every entry, to save with a named pool. */
+  entries(): string[] {
+    return [...this.lines.keys()]
   }
 
   /** Corrected lines holding the entry, oldest id first (a changed line's examples). */

@@ -22,7 +22,7 @@ export type Request =
   | { op: 'loadCorrections'; args: Parameters<BatchContext['loadCorrections']> }
   | { op: 'recomputeAll'; args: Parameters<BatchContext['recomputeAll']> }
   | { op: 'correct'; args: Parameters<BatchContext['correct']> }
-  | { op: 'savedEntries'; args: [] }
+  | { op: 'savedPool'; args: [] }
   | { op: 'close'; args: [] }
 
 /**
@@ -71,8 +71,8 @@ async function handle(request: Request): Promise<unknown> {
       const result = await ctx.correct(...request.args)
       return reply(result, [request.args[0], ...result.changed])
     }
-    case 'savedEntries':
-      return ctx.savedEntries()
+    case 'savedPool':
+      return ctx.savedPool()
     case 'close':
       stored.close()
       await similarity.release()

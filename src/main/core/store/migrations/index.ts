@@ -4,6 +4,7 @@ import * as m0002 from './0002-corrections'
 import * as m0003 from './0003-pools'
 import * as m0004 from './0004-reading-state'
 import * as m0005 from './0005-pages'
+import * as m0006 from './0006-pool-words'
 
 export interface Migration {
   version: number
@@ -18,6 +19,7 @@ export const migrations: Migration[] = [
   { version: 3, name: 'pools', up: m0003.up },
   { version: 4, name: 'reading-state', up: m0004.up },
   { version: 5, name: 'pages', up: m0005.up },
+  { version: 6, name: 'pool-words', up: m0006.up },
 ]
 
 export const schemaVersion = migrations[migrations.length - 1].version
