@@ -11,7 +11,7 @@ export interface Alignment {
 export const MAX_CELLS = 20_000_000
 
 /** Probability used for a class outside a frame's cached top-k: below everything that was kept. */
-function floorProb(f: LineFrames, t: number): number {
+export function floorProb(f: LineFrames, t: number): number {
   return Math.max(f.topProb[t * f.k + f.k - 1] * 0.5, 1e-12)
 }
 

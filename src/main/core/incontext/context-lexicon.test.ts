@@ -64,8 +64,10 @@ describe("the batch's vocabulary in context", () => {
       expect(shown(ctx, printed.length)).toEqual(incremental)
       expect(Array.from({ length: printed.length }, (_, i) => ctx.reading(i + 1)?.confidence ?? null)).toEqual(confidences)
     }
+    const order: Array<{ lineId: number; text: string }> = []
     for (const i of corrected) {
       await ctx.correct(i + 1, printed[i].truth)
+      order.push({ lineId: i + 1, text: printed[i].truth })
       await check()
     }
     // A new word once the bias is settled reaches only the lines near it — and leaves with its undo.
@@ -75,6 +77,14 @@ describe("the batch's vocabulary in context", () => {
     expect(ctx.decided.lexiconBias).toBe(bias)
     await check()
     expect(shown(ctx, 58).slice(53)).toEqual(printed.slice(53).map((p) => p.truth))
+    // Line 53's own leave-one-out had no "CASH" to read with until line 54's correction brings one: the
+    // edits kept between corrections are then those a fresh calibration finds.
+    await ctx.correct(54, printed[53].truth)
+    const fresh = contextOf(printed)
+    fresh.loadCorrections([...order, { lineId: 53, text: printed[52].truth }, { lineId: 54, text: printed[53].truth }])
+    await fresh.recomputeAll()
+    expect(fresh.decided.errorsByBias).toEqual(ctx.decided.errorsByBias)
+    await ctx.correct(54, null)
     await ctx.correct(53, null)
     expect(ctx.decided.lexiconBias).toBe(bias)
     await check()

@@ -6,7 +6,7 @@ import type { LineFrames } from '../recognize/frames'
 import { forceAlign } from './align'
 import { chooseBias, chooseTrust } from './choose-trust'
 import { fuseGap, fuseRows, fuseRun, type FrameNeighbours } from './fuse'
-import { Lexicon, SpanIndex } from './lexicon'
+import { Lexicon, lexiconEntries, SpanIndex } from './lexicon'
 import { readWithLexicon } from './lexicon-reading'
 import { NeighbourIndex } from './neighbour-index'
 import { defaultContextSettings, type ContextSettings } from './settings'
@@ -51,9 +51,9 @@ interface LineState extends Omit<LineInput, 'half'> {
   reading: ContextReading | null
   /** A text of the line's known to have no lexicon entry near any of its spans (until one joins near it). */
   clearOfLexicon: string | null
-  /** Log-likelihoods of texts on the line's own (model) rows, which never change: the lexicon's
-   *  calibration scores the same candidates of a corrected line again and again. */
-  modelScores: Map<string, number> | null
+  /** A corrected line's edits in the lexicon's leave-one-out, per bias of the grid: they change only
+   *  when a word near its spans changes in the lexicon (`correctedSpans` says which lines those are). */
+  lexiconEdits: number[] | null
   /** The line's frames after fusion (its top-k rows), and per queried frame the label context decided. */
   fused: Fused
   /** `fused` decoded segment by segment, or null when it has not been since it last changed. */
@@ -114,6 +114,8 @@ export class BatchContext {
   private readonly lexicon = new Lexicon()
   /** Uncorrected lines by the spans of the text the lexicon reads (`knn`, else the model's). */
   private readonly spans = new SpanIndex()
+  /** Corrected lines by the spans of the model's reading, which the lexicon's leave-one-out reads. */
+  private readonly correctedSpans = new SpanIndex()
   private order: number[] = []
   private correctionOrder: number[] = []
   private priorTrust = 0
@@ -188,7 +190,7 @@ export class BatchContext {
         knn: null,
         reading: null,
         clearOfLexicon: null,
-        modelScores: null,
+        lexiconEdits: null,
         fused: this.unfused(input.frames, queried.length),
         segments: null,
       })
@@ -240,12 +242,11 @@ export class BatchContext {
     line.reading = null
     this.spans.set(lineId, null)
     // Words that join or leave the batch's vocabulary with this correction.
-    const words = this.lexicon.remove(lineId)
+    const words = this.updateLexicon(lineId, text === null ? null : lexiconEntries(text))
     this.correctionOrder = this.correctionOrder.filter((id) => id !== lineId)
     if (text !== null) {
       this.correctionOrder.push(lineId)
       this.addToStores(line, text)
-      words.push(...this.lexicon.add(lineId, text))
       touch(this.owners.chars, await this.chars.merge(line.entries.chars))
       touch(this.owners.gaps, await this.gaps.merge(line.entries.gaps))
     }
@@ -279,7 +280,7 @@ export class BatchContext {
       this.gaps.pool.kill(line.entries.gaps)
       line.corrected = text
       this.spans.set(lineId, null)
-      this.lexicon.add(lineId, text)
+      this.updateLexicon(lineId, lexiconEntries(text))
       this.correctionOrder = this.correctionOrder.filter((id) => id !== lineId)
       this.correctionOrder.push(lineId)
       this.addToStores(line, text)
@@ -297,7 +298,7 @@ export class BatchContext {
     for (const e of pool.entries) byStore[e.store].push(e)
     this.chars.pool.add(0, byStore.chars)
     this.gaps.pool.add(0, byStore.gaps)
-    this.lexicon.addEntries(0, pool.words)
+    this.updateLexicon(0, pool.words)
     this.priorTrust = pool.trust ?? 0
     this.priorBias = pool.lexiconBias ?? 0
   }
@@ -410,26 +411,43 @@ export class BatchContext {
    * Decodes a line's fused frames, again only in the segments that hold a `dirty` frame; the corrected
    * lines behind its decided frames are its examples.
    */
-  private decodeFused(line: LineState, neighbour: (q: number) => FrameNeighbours, dirty: Uint8Array): ContextReading {
+  private decodeFused(line: LineState, dirty: Uint8Array): Decoded {
     const frames = { ...line.frames, topIndex: line.fused.index, topProb: line.fused.prob }
     line.segments = decodeSegments(frames, this.deps.alphabet, undefined, line.segments ? { previous: line.segments, dirty } : undefined)
-    const decoded = joinSegments(line.segments, this.deps.alphabet)
-    const weight = new Map<number, number>()
-    line.fused.decided.forEach((label, q) => {
-      if (label < 0) return
+    return joinSegments(line.segments, this.deps.alphabet)
+  }
+
+  /**
+   * The corrected lines whose frames decided a line's fused rows: the neighbours that voted (within the
+   * vote window of the nearest) for the label decided, counted per line, most first. Only asked for a
+   * line context reads otherwise than the model: on long lines this is a fair share of an update.
+   */
+  private examplesOf(line: LineState, neighbour: (q: number) => FrameNeighbours): number[] {
+    const { decided } = line.fused
+    let sources = 0
+    for (let q = 0; q < decided.length; q++) {
+      const label = decided[q]
+      if (label < 0) continue
       const pool = (line.gap[q] ? this.gaps : this.chars).pool
       const n = neighbour(q)
-      // The neighbours that voted (within the vote window of the nearest) and for the label decided.
       for (let i = 0; i < n.count && n.sims[n.at] - n.sims[n.at + i] <= this.settings.voteWindow; i++) {
         const id = n.ids[n.at + i]
         if (pool.label(id) !== label) continue
         const source = pool.lineOf(id)
         // Line 0: a frame from a saved pool, not a line of this library.
-        if (source > 0) weight.set(source, (weight.get(source) ?? 0) + 1)
+        if (source <= 0) continue
+        let at = 0
+        while (at < sources && exampleIds[at] !== source) at++
+        if (at === sources) {
+          if (sources === exampleIds.length) continue
+          ;(exampleIds[sources] = source), (exampleVotes[sources++] = 0)
+        }
+        exampleVotes[at]++
       }
-    })
-    const examples = [...weight].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id]) => id).slice(0, 5)
-    return { ...decoded, examples }
+    }
+    const order = Array.from({ length: sources }, (_, i) => i)
+    order.sort((a, b) => exampleVotes[b] - exampleVotes[a] || exampleIds[a] - exampleIds[b])
+    return order.slice(0, 5).map((i) => exampleIds[i])
   }
 
   /**
@@ -453,9 +471,9 @@ export class BatchContext {
       const moved = this.fuse(line, neighbour, trust, line.fused, which ?? undefined, dirty)
       if (!moved && (which || (keepUnmoved && trust > 0 && line.segments))) continue
       redecoded++
-      const next = trust > 0 ? this.decodeFused(line, neighbour, dirty) : null
+      const next = trust > 0 ? this.decodeFused(line, dirty) : null
       if (!next) line.segments = null
-      line.knn = next && next.text !== line.model.text ? next : null
+      line.knn = next && next.text !== line.model.text ? { ...next, examples: this.examplesOf(line, neighbour) } : null
       if (this.show(line)) changed.push(id)
     }
     return { changed, redecoded }
@@ -573,22 +591,53 @@ export class BatchContext {
   private calibrateLexicon(): Pick<ContextDecision, 'lexiconBias' | 'lexiconCalibrationLines' | 'errorsByBias'> {
     const s = this.settings
     const lines = this.correctionOrder.slice(-s.lexiconCalibrationLines).map((id) => this.lines.get(id)!)
-    const edits = new Map<number, number[]>()
-    const errorsByBias: Record<string, number> = {}
-    // A line with no entry near its spans reads the same at every bias.
-    const clear = new Set<number>()
-    for (const bias of [...s.lexiconBiasGrid].sort((a, b) => b - a)) {
-      const d = lines.map((line, i) => {
-        if (clear.has(i)) return distance(line.model.text, line.corrected!)
-        line.modelScores ??= new Map()
-        const found = readWithLexicon(line.frames, line.model, this.lexicon, this.deps.alphabet, bias, line.id, line.modelScores)
-        if (bias > 0 && !found.candidates) clear.add(i)
-        return distance((found.reading ?? line.model).text, line.corrected!)
-      })
-      edits.set(bias, d)
-      errorsByBias[String(bias)] = sum(d)
+    const grid = s.lexiconBiasGrid
+    for (const line of lines) {
+      if (line.lexiconEdits) continue
+      const scores = new Map<string, number>()
+      const alone = distance(line.model.text, line.corrected!)
+      // From the largest bias down: a line with no entry near its spans reads the same at every bias.
+      const edits = new Map<number, number>()
+      let clear = false
+      for (const bias of [...grid].sort((a, b) => b - a)) {
+        if (clear || bias === 0) {
+          edits.set(bias, alone)
+          continue
+        }
+        const found = readWithLexicon(line.frames, line.model, this.lexicon, this.deps.alphabet, bias, line.id, scores)
+        clear = !found.candidates
+        edits.set(bias, found.reading ? distance(found.reading.text, line.corrected!) : alone)
+      }
+      line.lexiconEdits = grid.map((bias) => edits.get(bias)!)
     }
+    const edits = new Map(grid.map((bias, b) => [bias, lines.map((line) => line.lexiconEdits![b])]))
+    const errorsByBias = Object.fromEntries([...edits].map(([bias, d]) => [String(bias), sum(d)]))
     return { lexiconBias: chooseBias(edits, this.decision.lexiconBias, s.lexiconHarmRatio), lexiconCalibrationLines: lines.length, errorsByBias }
+  }
+
+  /**
+   * Makes `entries` line `lineId`'s in the lexicon (null: it has none; line 0 is a saved pool) and drops
+   * the leave-one-out edits this can change: the corrected lines a word joining or leaving the lexicon
+   * reaches, and the other holder of a word now held by two lines or back to one (only that line's
+   * leave-one-out sees the word come or go). Returns the words that joined or left.
+   */
+  private updateLexicon(lineId: number, entries: string[] | null): string[] {
+    const before = this.lexicon.entriesOf(lineId)
+    const words = this.lexicon.remove(lineId)
+    if (entries) words.push(...this.lexicon.addEntries(lineId, entries))
+    const forget = (id: number) => {
+      const line = this.lines.get(id)
+      if (line) line.lexiconEdits = null
+    }
+    forget(lineId)
+    for (const id of this.correctedSpans.linesNear(words)) forget(id)
+    for (const e of new Set([...before, ...(entries ?? [])])) {
+      const others = this.lexicon.linesWith(e).filter((id) => id !== lineId)
+      if (others.length === 1) forget(others[0])
+    }
+    const line = this.lines.get(lineId)
+    if (line) this.correctedSpans.set(lineId, entries ? line.model.text : null)
+    return words
   }
 
   /** Each line's neighbours, per queried frame, as if the line had not been corrected. */
@@ -618,3 +667,8 @@ export class BatchContext {
 }
 
 const sum = (d: number[]) => d.reduce((a, b) => a + b, 0)
+
+// Scratch for examplesOf: the lines that voted for a line's decided labels, and their votes (a line is
+// decided by a few dozen corrected lines at most; any past this many only go uncounted).
+const exampleIds = new Int32Array(512)
+const exampleVotes = new Int32Array(512)

@@ -1,5 +1,5 @@
 import type { LineFrames } from '../recognize/frames'
-import { classProb } from './align'
+import { classProb, floorProb } from './align'
 
 /**
  * log p(label | frames) under CTC: the forward algorithm over every path that collapses to the label,
@@ -12,11 +12,29 @@ export function ctcLogLikelihood(f: LineFrames, label: ArrayLike<number>): numbe
   const T = f.frames
   const S = 2 * n + 1
   if (T === 0) return n === 0 ? 0 : -Infinity
-  const cls = (s: number) => (s & 1 ? label[s >> 1] : 0)
+  // Each label position's emission per frame is read from the frame's top-k once (k lookups a frame, not
+  // k per state): positions by class.
+  const positions = new Map<number, number[]>()
+  for (let u = 0; u < n; u++) {
+    const list = positions.get(label[u])
+    if (list) list.push(u)
+    else positions.set(label[u], [u])
+  }
+  const emit = new Float64Array(n)
+  const emissions = (t: number) => {
+    emit.fill(floorProb(f, t))
+    for (let j = t * f.k; j < (t + 1) * f.k; j++) {
+      const at = positions.get(f.topIndex[j])
+      if (at) for (const u of at) emit[u] = Math.max(f.topProb[j], 1e-12)
+    }
+  }
   let prev = new Float64Array(S)
   let cur = new Float64Array(S)
   prev[0] = classProb(f, 0, 0)
-  if (S > 1) prev[1] = classProb(f, 0, cls(1))
+  if (n > 0) {
+    emissions(0)
+    prev[1] = emit[0]
+  }
   // Each frame's probabilities are rescaled to sum to 1 and the scales summed in log: long lines would
   // otherwise underflow.
   let logScale = 0
@@ -27,13 +45,16 @@ export function ctcLogLikelihood(f: LineFrames, label: ArrayLike<number>): numbe
     for (let s = 0; s < S; s++) prev[s] /= norm
     logScale += Math.log(norm)
     if (t === T - 1) break
+    const blank = classProb(f, t + 1, 0)
+    if (n > 0) emissions(t + 1)
     // A state needs enough frames left to emit the rest of the label; the ones that cannot finish are
     // simply never summed at the end, so no pruning is needed for exactness.
     for (let s = 0; s < S; s++) {
       let a = prev[s]
       if (s >= 1) a += prev[s - 1]
-      if (s >= 2 && s & 1 && cls(s) !== cls(s - 2)) a += prev[s - 2]
-      cur[s] = a === 0 ? 0 : a * classProb(f, t + 1, cls(s))
+      const char = s & 1
+      if (char && s >= 3 && label[s >> 1] !== label[(s >> 1) - 1]) a += prev[s - 2]
+      cur[s] = a === 0 ? 0 : a * (char ? emit[s >> 1] : blank)
     }
     ;[prev, cur] = [cur, prev]
   }

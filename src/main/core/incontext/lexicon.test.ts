@@ -66,8 +66,9 @@ describe('the lines a changed entry can reach', () => {
     const texts = new Map<number, string>()
     const random = seeded(9)
     const pool = words(60, 5)
+    const cased = (w: string) => (random() < 0.3 ? w.toLowerCase() : w)
     for (let id = 1; id <= 300; id++) {
-      const text = Array.from({ length: 1 + Math.floor(random() * 4) }, () => pool[Math.floor(random() * pool.length)]).join(random() < 0.5 ? ' ' : ', ')
+      const text = Array.from({ length: 1 + Math.floor(random() * 4) }, () => cased(pool[Math.floor(random() * pool.length)])).join(random() < 0.5 ? ' ' : ', ')
       texts.set(id, text)
       index.set(id, text)
     }
@@ -78,7 +79,7 @@ describe('the lines a changed entry can reach', () => {
       if (text === null) texts.delete(id)
       else texts.set(id, text)
     }
-    for (const entry of words(40, 6)) {
+    for (const entry of [...words(40, 6), ...pool.slice(0, 10).map((w) => w.toLowerCase())]) {
       const expected = [...texts].filter(([, t]) => letterSpans(t).some((s) => near(t.slice(s.from, s.to), entry))).map(([id]) => id)
       expect([...index.linesNear([entry])].sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b))
     }

@@ -40,8 +40,8 @@ export function letterSpans(text: string): Span[] {
 const letters = (s: string) => s.replace(/\P{L}/gu, '').length
 
 /**
- * Edits a span may be away from an entry, by its letters: none under 4 (only letter case may differ),
- * one under 8, else two. Short words are too close to each other for a vocabulary to tell them apart.
+ * Edits a span may be away from an entry, by its letters: none under 4, one under 8, else two. Short
+ * words are too close to each other for a vocabulary to tell them apart.
  */
 export function allowedEdits(s: string): number {
   const n = letters(s)
@@ -131,6 +131,11 @@ export class Lexicon {
     return !!holders && (holders.size > 1 || !holders.has(without!))
   }
 
+  /** A line's entries (none once it is removed). */
+  entriesOf(lineId: number): string[] {
+    return this.byLine.get(lineId) ?? []
+  }
+
   /** Every entry, to save with a named pool. */
   entries(): string[] {
     return [...this.lines.keys()]
@@ -141,7 +146,11 @@ export class Lexicon {
     return [...(this.lines.get(entry) ?? [])].sort((a, b) => a - b)
   }
 
-  /** Entries other than the span itself within the edits both allow (case ignored), in a fixed order. */
+  /**
+   * Entries other than the span within the edits both allow (case ignored, so an entry that differs in
+   * case only is near: "Total" can take the batch's "TOTAL" where the model is unsure of the case), in a
+   * fixed order.
+   */
   near(span: string, without?: number): string[] {
     const lower = span.toLowerCase()
     const max = allowedEdits(span)
@@ -152,19 +161,25 @@ export class Lexicon {
     }
     const found = new Set<string>()
     for (const key of keys) for (const e of this.index.get(key) ?? []) found.add(e)
-    return [...found].filter((e) => e !== span && this.has(e, without) && distance(lower, e.toLowerCase()) <= Math.min(max, allowedEdits(e))).sort()
+    return [...found]
+      .filter((e) => {
+        return e !== span && distance(lower, e.toLowerCase()) <= Math.min(max, allowedEdits(e)) && this.has(e, without)
+      })
+      .sort()
   }
 }
 
-/** Whether two strings are within the edits a lexicon match allows (the test `near` applies). */
-export function withinEdits(a: string, b: string): boolean {
-  return distance(a.toLowerCase(), b.toLowerCase()) <= Math.min(allowedEdits(a), allowedEdits(b))
+/**
+ * Whether an entry joining or leaving the lexicon can change how a span is read: it is near the span
+ * (what `near` offers), or the span itself (which then stops, or starts, being a word of the lexicon).
+ */
+export function reaches(entry: string, span: string): boolean {
+  return distance(entry.toLowerCase(), span.toLowerCase()) <= Math.min(allowedEdits(entry), allowedEdits(span))
 }
 
 /**
- * Uncorrected lines by the spans of the text the lexicon reads them from (lower case), so that an entry
- * joining or leaving the lexicon re-reads only the lines it can reach: those with a span within the
- * edits a match allows (a span equal to it included, which stops being a candidate for replacement).
+ * Lines by the spans of the text the lexicon reads them from, so that an entry joining or leaving the
+ * lexicon re-reads only the lines it `reaches`.
  */
 export class SpanIndex {
   private readonly lines = new Map<string, Set<number>>()
@@ -198,14 +213,14 @@ export class SpanIndex {
     for (const e of entries) {
       const reach = allowedEdits(e)
       for (let n = e.length - reach; n <= e.length + reach; n++) {
-        for (const s of this.byLength.get(n) ?? []) if (withinEdits(s, e)) for (const id of this.lines.get(s)!) out.add(id)
+        for (const s of this.byLength.get(n) ?? []) if (reaches(e, s)) for (const id of this.lines.get(s)!) out.add(id)
       }
     }
     return out
   }
 
   private spansOf(text: string): Set<string> {
-    return new Set(letterSpans(text).map((s) => text.slice(s.from, s.to).toLowerCase()))
+    return new Set(letterSpans(text).map((s) => text.slice(s.from, s.to)))
   }
 
   private drop(span: string, lineId: number) {
