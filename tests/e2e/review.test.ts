@@ -136,6 +136,8 @@ describe('the review screen', () => {
     }
     console.log(`corrections until context changed lines: ${contextAfter} (${accepted} accepted as context read them); ms from Enter to counts updated: ${timings.join(' ')}`)
     expect(contextAfter).toBeGreaterThan(0)
+    // The header shows the vocabulary the corrections gave the batch, and its bias.
+    await expect.poll(() => page.getByTestId('lexicon').textContent()).toMatch(/^[1-9][\d,]* words · bias \d/)
     // The engine's own word: the rest of the batch now reads upper case, and the screen shows it.
     const changed = (await engineRows()).filter((r) => r.source === 'context')
     expect(changed.length).toBeGreaterThan(10)

@@ -29,6 +29,9 @@ export interface LineInput {
 
 type Fused = { index: Uint16Array; prob: Float32Array; decided: Int32Array }
 
+/** A corrected line as the trust's leave-one-out read it: its fused rows and their decoding. */
+type Replayed = { frames: LineFrames; reading: Decoded }
+
 interface LineState extends Omit<LineInput, 'half'> {
   /**
    * The line's features as fp16 bits (frames × dim), only where `deps.features` cannot fetch them from the
@@ -554,10 +557,15 @@ export class BatchContext {
       }
       return
     }
-    this.decision = { ...counts, ...(await this.calibrateTrust()), ...this.calibrateLexicon() }
+    const { replayed, ...trust } = await this.calibrateTrust()
+    this.decision = { ...counts, ...trust, ...this.calibrateLexicon(replayed) }
   }
 
-  private async calibrateTrust(): Promise<Pick<ContextDecision, 'trust' | 'calibrationLines' | 'errorsByTrust'>> {
+  /**
+   * The trust, and each replayed line as read at that trust without its own frames (its fused rows and
+   * their decoding; none at trust 0), which the lexicon's calibration reads further.
+   */
+  private async calibrateTrust(): Promise<Pick<ContextDecision, 'trust' | 'calibrationLines' | 'errorsByTrust'> & { replayed: Map<number, Replayed> }> {
     const s = this.settings
     const corrected: LineState[] = []
     let frames = 0
@@ -566,36 +574,45 @@ export class BatchContext {
       corrected.push(line)
       frames += line.queried.length
     }
-    if (this.chars.pool.liveCount === 0) return { trust: 0, calibrationLines: corrected.length, errorsByTrust: {} }
+    const replayed = new Map<number, Map<number, Replayed>>()
+    if (this.chars.pool.liveCount === 0) return { trust: 0, calibrationLines: corrected.length, errorsByTrust: {}, replayed: new Map() }
     const loo = await this.leaveOneOut(corrected)
     const alone = corrected.map((line) => distance(line.model.text, line.corrected!))
     const errorsByTrust: Record<string, number> = { '0': sum(alone) }
     const edits = new Map<number, number[]>([[0, alone]])
     for (const trust of s.trustGrid) {
       if (trust === 0) continue
+      const atTrust = new Map<number, Replayed>()
       const d = corrected.map((line, i) => {
         const fused = this.unfused(line.frames, line.queried.length)
         this.fuse(line, (q) => loo[i][q], trust, fused)
-        return distance(decode({ ...line.frames, topIndex: fused.index, topProb: fused.prob }, this.deps.alphabet).text, line.corrected!)
+        const frames = { ...line.frames, topIndex: fused.index, topProb: fused.prob }
+        const reading = decode(frames, this.deps.alphabet)
+        atTrust.set(line.id, { frames, reading })
+        return distance(reading.text, line.corrected!)
       })
+      replayed.set(trust, atTrust)
       edits.set(trust, d)
       errorsByTrust[String(trust)] = sum(d)
     }
-    return { trust: chooseTrust(edits, this.decision.trust, s.minGain), calibrationLines: corrected.length, errorsByTrust }
+    const trust = chooseTrust(edits, this.decision.trust, s.minGain)
+    return { trust, calibrationLines: corrected.length, errorsByTrust, replayed: replayed.get(trust) ?? new Map() }
   }
 
   /**
-   * The lexicon's bias: the most recent corrected lines (many more than the trust replays: this needs no
-   * neighbour search) read by the model alone with the lexicon of every other corrected line.
+   * The lexicon's bias: the most recent corrected lines read with the lexicon of every other corrected
+   * line. Those the trust's calibration just replayed are read as it read them, in context without their
+   * own frames — the lexicon acts on that reading in use ("AMOuNT" after context, not the model's
+   * "amount"). The others (many more than the trust replays: reading them needs no neighbour search)
+   * are read from the model's own reading, their edits kept until a word that can change them comes.
    */
-  private calibrateLexicon(): Pick<ContextDecision, 'lexiconBias' | 'lexiconCalibrationLines' | 'errorsByBias'> {
+  private calibrateLexicon(replayed: Map<number, Replayed>): Pick<ContextDecision, 'lexiconBias' | 'lexiconCalibrationLines' | 'errorsByBias'> {
     const s = this.settings
     const lines = this.correctionOrder.slice(-s.lexiconCalibrationLines).map((id) => this.lines.get(id)!)
     const grid = s.lexiconBiasGrid
-    for (const line of lines) {
-      if (line.lexiconEdits) continue
+    const editsOf = (line: LineState, frames: LineFrames, reading: Decoded) => {
       const scores = new Map<string, number>()
-      const alone = distance(line.model.text, line.corrected!)
+      const alone = distance(reading.text, line.corrected!)
       // From the largest bias down: a line with no entry near its spans reads the same at every bias.
       const edits = new Map<number, number>()
       let clear = false
@@ -604,13 +621,18 @@ export class BatchContext {
           edits.set(bias, alone)
           continue
         }
-        const found = readWithLexicon(line.frames, line.model, this.lexicon, this.deps.alphabet, bias, line.id, scores)
+        const found = readWithLexicon(frames, reading, this.lexicon, this.deps.alphabet, bias, line.id, scores)
         clear = !found.candidates
         edits.set(bias, found.reading ? distance(found.reading.text, line.corrected!) : alone)
       }
-      line.lexiconEdits = grid.map((bias) => edits.get(bias)!)
+      return grid.map((bias) => edits.get(bias)!)
     }
-    const edits = new Map(grid.map((bias, b) => [bias, lines.map((line) => line.lexiconEdits![b])]))
+    const perLine = lines.map((line) => {
+      const replay = replayed.get(line.id)
+      if (replay) return editsOf(line, replay.frames, replay.reading)
+      return (line.lexiconEdits ??= editsOf(line, line.frames, line.model))
+    })
+    const edits = new Map(grid.map((bias, b) => [bias, perLine.map((d) => d[b])]))
     const errorsByBias = Object.fromEntries([...edits].map(([bias, d]) => [String(bias), sum(d)]))
     return { lexiconBias: chooseBias(edits, this.decision.lexiconBias, s.lexiconHarmRatio), lexiconCalibrationLines: lines.length, errorsByBias }
   }
