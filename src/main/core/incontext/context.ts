@@ -104,9 +104,11 @@ export function gapMiddles(frames: number, isChar: (t: number) => boolean): numb
  * forced alignment gave a character) and gaps (the middle of each blank run between characters, and every
  * space). Each line's character frames are searched in the first, its gaps in the second, so a dropped
  * space the model gave some chance can be put back where corrected lines have one — and left out where
- * they have a plain gap. The trust in context is chosen per batch by leave-one-out. A correction updates only the neighbour lists
- * its entries reach and re-decodes only those lines, from cached frames alone; the result equals
- * `recomputeAll` (tested).
+ * they have a plain gap. The corrections' words make the batch's vocabulary (lexicon.ts), which may
+ * replace a doubtful word of the reading context gives. How far to trust the frames, and how many nats a
+ * word is worth, are chosen per batch by leave-one-out. A correction updates only the neighbour lists its
+ * entries reach and re-decodes only those lines, and re-reads with the vocabulary only the lines its words
+ * reach, from cached frames alone; the result equals `recomputeAll` (tested).
  */
 export class BatchContext {
   readonly settings: ContextSettings
@@ -410,10 +412,7 @@ export class BatchContext {
     )
   }
 
-  /**
-   * Decodes a line's fused frames, again only in the segments that hold a `dirty` frame; the corrected
-   * lines behind its decided frames are its examples.
-   */
+  /** Decodes a line's fused frames, again only in the segments that hold a `dirty` frame. */
   private decodeFused(line: LineState, dirty: Uint8Array): Decoded {
     const frames = { ...line.frames, topIndex: line.fused.index, topProb: line.fused.prob }
     line.segments = decodeSegments(frames, this.deps.alphabet, undefined, line.segments ? { previous: line.segments, dirty } : undefined)
@@ -531,8 +530,8 @@ export class BatchContext {
   /**
    * Leave-one-out: re-reads the most recent corrected lines in context without their own frames, for
    * each candidate trust, and keeps the trust with the fewest edits against what the reviewer typed — if
-   * it passes a sign test against the model alone; then the lexicon's bias the same way, on the model's
-   * own readings without the line's own words. Runs after every correction at first, then every few.
+   * it passes a sign test against the model alone; then the lexicon's bias (calibrateLexicon). Runs after
+   * every correction at first, then every few.
    */
   private async calibrate(force = false) {
     const s = this.settings
