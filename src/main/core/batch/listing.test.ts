@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { noContextDecision } from '../../../shared/api'
 import { hardness } from '../../../shared/review-order'
-import { insertSyntheticBatch, syntheticLines } from '../../../../tests/fixtures/synthetic-batch'
+import { insertSyntheticBatch, seeded, syntheticLines } from '../../../../tests/fixtures/synthetic-batch'
 import { createEventBus } from '../event-bus'
 import { openLibrary } from '../store/db'
 import type { ContextView } from '../incontext/context-client'
@@ -87,6 +87,37 @@ describe('the line index', () => {
     expect(Array.from(index.ids(query))).toEqual(Array.from(fresh.ids(query)))
     expect(index.ids(query).length).toBe(49)
     expect(index.entries(batchId)).toEqual(fresh.entries(batchId))
+  })
+
+  it('keeps its orders, filters and searches through many changes exactly as sorting afresh gives them', () => {
+    const { db, events, batchId, ids, index, correct, readings, context } = setUp(400)
+    const random = seeded(5)
+    const queries = [
+      { order: 'hardest', filter: 'all', search: '' },
+      { order: 'hardest', filter: 'unreviewed', search: '' },
+      { order: 'document', filter: 'context', search: '' },
+      { order: 'hardest', filter: 'all', search: 'total' },
+    ] as const
+    const listings = () => queries.map((q) => Array.from(index.ids({ batchId, ...q })))
+    listings()
+    for (let round = 0; round < 30; round++) {
+      // Context re-reads a few lines (some back to the model's reading, some with equal ranks), and the
+      // reviewer corrects, accepts or takes back one.
+      const changed = Array.from({ length: 1 + Math.floor(random() * 12) }, () => ids[Math.floor(random() * ids.length)])
+      for (const id of changed) {
+        if (random() < 0.2) readings.delete(id)
+        else readings.set(id, { text: random() < 0.5 ? `TOTAL ${id}` : `CASH ${id}`, confidence: random() < 0.3 ? 0.9 : random(), charConfidences: [], examples: [] })
+      }
+      index.contextChanged(batchId, changed)
+      events.emit('lines:changed', { batchId, ids: changed })
+      const line = ids[Math.floor(random() * ids.length)]
+      const r = random()
+      correct(line, r < 0.2 ? null : r < 0.5 ? `TOTAL typed ${round}` : 'cash', r < 0.2 ? 'undo' : r < 0.6 ? 'typed' : 'accepted')
+      if (round % 3 === 0) {
+        const fresh = createLineIndex({ db, events, contextOf: () => context })
+        expect(listings()).toEqual(queries.map((q) => Array.from(fresh.ids({ batchId, ...q }))))
+      }
+    }
   })
 
   it('puts a context that has just loaded over every entry, as a rebuild from the library would', () => {
