@@ -20,7 +20,8 @@ const MAX_REPLACEMENTS = 3
  * not turned into a pool's "SHEET" (the W is many nats more likely), a doubtful "JOTAL" becomes "TOTAL".
  * This is contextual biasing as a rescoring of the beam's answer rather than inside the beam: only lines
  * with an entry near one of their spans are scored at all, so a new word in the pool re-reads only the
- * lines it can change. Best replacement first, then again on the result. Null when nothing is replaced.
+ * lines it can change. Best replacement first, then again on the result; `reading` is null when nothing
+ * is replaced.
  *
  * `without` leaves a corrected line's own entries out (leave-one-out); `memo` keeps log-likelihoods of
  * texts already scored on these frames (calibration tries several biases on the same line).
