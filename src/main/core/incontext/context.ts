@@ -1,13 +1,13 @@
 import { distance } from 'fastest-levenshtein'
 import { noContextDecision, type ContextDecision } from '../../../shared/api'
 import type { Alphabet } from '../recognize/alphabet'
-import { decode, decodeSegments, joinSegments, type Decoded, type Segments } from '../recognize/ctc'
+import { decodeSegments, joinSegments, type Decoded, type Segments } from '../recognize/ctc'
 import type { LineFrames } from '../recognize/frames'
 import { forceAlign } from './align'
 import { chooseBias, chooseTrust } from './choose-trust'
 import { fuseGap, fuseRows, fuseRun, type FrameNeighbours } from './fuse'
 import { Lexicon, lexiconEntries, SpanIndex } from './lexicon'
-import { readWithLexicon } from './lexicon-reading'
+import { applySteps, readWithLexicon, type LexiconResult, type ReadLine } from './lexicon-reading'
 import { NeighbourIndex } from './neighbour-index'
 import { defaultContextSettings, type ContextSettings } from './settings'
 import type { SimilaritySearch } from './similarity'
@@ -29,8 +29,6 @@ export interface LineInput {
 
 type Fused = { index: Uint16Array; prob: Float32Array; decided: Int32Array }
 
-/** A corrected line as the trust's leave-one-out read it: its fused rows and their decoding. */
-type Replayed = { frames: LineFrames; reading: Decoded }
 
 interface LineState extends Omit<LineInput, 'half'> {
   /**
@@ -52,8 +50,9 @@ interface LineState extends Omit<LineInput, 'half'> {
   knn: ContextReading | null
   /** What is shown: `knn`, or the model's reading, after the batch's lexicon; null when that is the model's. */
   reading: ContextReading | null
-  /** A text of the line's known to have no lexicon entry near any of its spans (until one joins near it). */
-  clearOfLexicon: string | null
+  /** What the lexicon made of the line last, for which text and bias: it stands until a word near the
+   *  line comes or goes, or the rows of a frame it scored change (`windows`). */
+  lexicon: (LexiconResult & { text: string; bias: number }) | null
   /** A corrected line's edits in the lexicon's leave-one-out, per bias of the grid: they change only
    *  when a word near its spans changes in the lexicon (`correctedSpans` says which lines those are). */
   lexiconEdits: number[] | null
@@ -194,7 +193,7 @@ export class BatchContext {
         entries: { chars: [], gaps: [] },
         knn: null,
         reading: null,
-        clearOfLexicon: null,
+        lexicon: null,
         lexiconEdits: null,
         fused: this.unfused(input.frames, queried.length),
         segments: null,
@@ -265,7 +264,7 @@ export class BatchContext {
     await this.calibrate()
     const calibrated = performance.now()
     const near = this.spans.linesNear(words)
-    for (const id of near) this.lines.get(id)!.clearOfLexicon = null
+    for (const id of near) this.lines.get(id)!.lexicon = null
     const result = this.decision.trust !== trustBefore ? this.redecodeAll(true) : this.redecode(touched)
     // The lexicon reads again every line when its bias changed, else the lines those words can reach.
     const relexed = this.relex(this.decision.lexiconBias !== biasBefore ? this.order : near)
@@ -336,7 +335,7 @@ export class BatchContext {
       line.segments = null
       line.knn = null
       line.reading = null
-      line.clearOfLexicon = null
+      line.lexicon = null
     }
     await this.chars.searchAll()
     await this.gaps.searchAll()
@@ -471,6 +470,7 @@ export class BatchContext {
       const neighbour = this.neighbour(line)
       const dirty = new Uint8Array(line.frames.frames)
       const moved = this.fuse(line, neighbour, trust, line.fused, which ?? undefined, dirty)
+      if (moved && line.lexicon && touches(line.lexicon.windows, dirty)) line.lexicon = null
       if (!moved && (which || (keepUnmoved && trust > 0 && line.segments))) continue
       redecoded++
       const next = trust > 0 ? this.decodeFused(line, dirty) : null
@@ -488,12 +488,18 @@ export class BatchContext {
   private show(line: LineState): boolean {
     const base = line.knn ?? line.model
     this.spans.set(line.id, base.text)
+    const bias = this.decision.lexiconBias
     let lex = null
-    if (this.decision.lexiconBias > 0 && line.clearOfLexicon !== base.text) {
-      const frames = { ...line.frames, topIndex: line.fused.index, topProb: line.fused.prob }
-      const found = readWithLexicon(frames, base, this.lexicon, this.deps.alphabet, this.decision.lexiconBias)
-      lex = found.reading
-      if (!found.candidates) line.clearOfLexicon = base.text
+    if (bias > 0) {
+      if (line.lexicon?.text !== base.text || line.lexicon.bias !== bias) {
+        const frames = { ...line.frames, topIndex: line.fused.index, topProb: line.fused.prob }
+        // Scored on the segments of the fused rows' decoding where there is one; rows still the model's
+        // are scored whole (decoding the model's rows again only to cut them costs more than it saves).
+        const found = readWithLexicon({ frames, reading: base, segments: line.segments }, this.lexicon, this.deps.alphabet, bias)
+        line.lexicon = { ...found, text: base.text, bias }
+      }
+      // The same replacements, on the confidences the reading has now.
+      lex = applySteps(base, line.lexicon.steps)
     }
     let shown = line.knn
     if (lex) {
@@ -564,7 +570,7 @@ export class BatchContext {
    * The trust, and each replayed line as read at that trust without its own frames (its fused rows and
    * their decoding; none at trust 0), which the lexicon's calibration reads further.
    */
-  private async calibrateTrust(): Promise<Pick<ContextDecision, 'trust' | 'calibrationLines' | 'errorsByTrust'> & { replayed: Map<number, Replayed> }> {
+  private async calibrateTrust(): Promise<Pick<ContextDecision, 'trust' | 'calibrationLines' | 'errorsByTrust'> & { replayed: Map<number, ReadLine> }> {
     const s = this.settings
     const corrected: LineState[] = []
     let frames = 0
@@ -573,7 +579,7 @@ export class BatchContext {
       corrected.push(line)
       frames += line.queried.length
     }
-    const replayed = new Map<number, Map<number, Replayed>>()
+    const replayed = new Map<number, Map<number, ReadLine>>()
     if (this.chars.pool.liveCount === 0) return { trust: 0, calibrationLines: corrected.length, errorsByTrust: {}, replayed: new Map() }
     const loo = await this.leaveOneOut(corrected)
     const alone = corrected.map((line) => distance(line.model.text, line.corrected!))
@@ -581,13 +587,14 @@ export class BatchContext {
     const edits = new Map<number, number[]>([[0, alone]])
     for (const trust of s.trustGrid) {
       if (trust === 0) continue
-      const atTrust = new Map<number, Replayed>()
+      const atTrust = new Map<number, ReadLine>()
       const d = corrected.map((line, i) => {
         const fused = this.unfused(line.frames, line.queried.length)
         this.fuse(line, (q) => loo[i][q], trust, fused)
         const frames = { ...line.frames, topIndex: fused.index, topProb: fused.prob }
-        const reading = decode(frames, this.deps.alphabet)
-        atTrust.set(line.id, { frames, reading })
+        const segments = decodeSegments(frames, this.deps.alphabet)
+        const reading = joinSegments(segments, this.deps.alphabet)
+        atTrust.set(line.id, { frames, reading, segments })
         return distance(reading.text, line.corrected!)
       })
       replayed.set(trust, atTrust)
@@ -605,13 +612,13 @@ export class BatchContext {
    * "amount"). The others (many more than the trust replays: reading them needs no neighbour search)
    * are read from the model's own reading, their edits kept until a word that can change them comes.
    */
-  private calibrateLexicon(replayed: Map<number, Replayed>): Pick<ContextDecision, 'lexiconBias' | 'lexiconCalibrationLines' | 'errorsByBias'> {
+  private calibrateLexicon(replayed: Map<number, ReadLine>): Pick<ContextDecision, 'lexiconBias' | 'lexiconCalibrationLines' | 'errorsByBias'> {
     const s = this.settings
     const lines = this.correctionOrder.slice(-s.lexiconCalibrationLines).map((id) => this.lines.get(id)!)
     const grid = s.lexiconBiasGrid
-    const editsOf = (line: LineState, frames: LineFrames, reading: Decoded) => {
-      const scores = new Map<string, number>()
-      const alone = distance(reading.text, line.corrected!)
+    const editsOf = (line: LineState, read: ReadLine) => {
+      const memo = new Map<string, number>()
+      const alone = distance(read.reading.text, line.corrected!)
       // From the largest bias down: a line with no entry near its spans reads the same at every bias.
       const edits = new Map<number, number>()
       let clear = false
@@ -620,7 +627,7 @@ export class BatchContext {
           edits.set(bias, alone)
           continue
         }
-        const found = readWithLexicon(frames, reading, this.lexicon, this.deps.alphabet, bias, line.id, scores)
+        const found = readWithLexicon(read, this.lexicon, this.deps.alphabet, bias, { without: line.id, memo })
         clear = !found.candidates
         edits.set(bias, found.reading ? distance(found.reading.text, line.corrected!) : alone)
       }
@@ -628,8 +635,8 @@ export class BatchContext {
     }
     const perLine = lines.map((line) => {
       const replay = replayed.get(line.id)
-      if (replay) return editsOf(line, replay.frames, replay.reading)
-      return (line.lexiconEdits ??= editsOf(line, line.frames, line.model))
+      if (replay) return editsOf(line, replay)
+      return (line.lexiconEdits ??= editsOf(line, { frames: line.frames, reading: line.model, segments: null }))
     })
     const edits = new Map(grid.map((bias, b) => [bias, perLine.map((d) => d[b])]))
     const errorsByBias = Object.fromEntries([...edits].map(([bias, d]) => [String(bias), sum(d)]))
@@ -688,6 +695,17 @@ export class BatchContext {
 }
 
 const sum = (d: number[]) => d.reduce((a, b) => a + b, 0)
+
+/**
+ * Whether a frame of the windows (pairs from, to: runs of segments) or a certain blank next to one is
+ * marked dirty: the blanks bound the segments, so their rows decide where a window starts and ends.
+ */
+function touches(windows: number[], dirty: Uint8Array): boolean {
+  for (let i = 0; i < windows.length; i += 2) {
+    for (let t = Math.max(0, windows[i] - 1); t <= Math.min(dirty.length - 1, windows[i + 1]); t++) if (dirty[t]) return true
+  }
+  return false
+}
 
 // Scratch for examplesOf: the lines that voted for a line's decided labels, and their votes (a line is
 // decided by a few dozen corrected lines at most; any past this many only go uncounted).

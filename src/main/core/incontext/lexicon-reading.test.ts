@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { asciiAlphabet, framesFor } from '../../../../tests/fixtures/synthetic-frames'
-import { decode } from '../recognize/ctc'
+import { decodeSegments, joinSegments } from '../recognize/ctc'
 import { Lexicon } from './lexicon'
 import { readWithLexicon } from './lexicon-reading'
 
@@ -11,8 +11,9 @@ function lexiconOf(...texts: string[]): Lexicon {
 }
 
 function read(frames: ReturnType<typeof framesFor>, lexicon: Lexicon, bias: number, without?: number) {
-  const model = decode(frames, asciiAlphabet)
-  return { model, ...readWithLexicon(frames, model, lexicon, asciiAlphabet, bias, without) }
+  const segments = decodeSegments(frames, asciiAlphabet)
+  const model = joinSegments(segments, asciiAlphabet)
+  return { model, ...readWithLexicon({ frames, reading: model, segments }, lexicon, asciiAlphabet, bias, { without }) }
 }
 
 describe('reading with the batch vocabulary', () => {
@@ -61,5 +62,25 @@ describe('reading with the batch vocabulary', () => {
   it('replaces more than one word of a line', () => {
     const frames = framesFor('JOTAL CASX', { doubts: [{ at: 0, alternative: 'T', p: 0.4 }, { at: 9, alternative: 'H', p: 0.3 }] })
     expect(read(frames, lexiconOf('TOTAL', 'CASH'), 4).reading?.text).toBe('TOTAL CASH')
+  })
+
+  it('decides on the segments that hold a span as it would on the whole line', () => {
+    const lexicon = lexiconOf('TOTAL CASH', 'SHEET', 'RECEIPT')
+    const lines = [
+      framesFor('JOTAL CASX 12', { doubts: [{ at: 0, alternative: 'T', p: 0.3 }, { at: 9, alternative: 'H', p: 0.2 }] }),
+      framesFor('SWEET RECEIPI', { doubts: [{ at: 1, alternative: 'H', p: 0.01 }, { at: 12, alternative: 'T', p: 0.05 }] }),
+      framesFor('RECEIPT JOTAL', { doubts: [{ at: 8, alternative: 'T', p: 0.02 }] }),
+    ]
+    for (const frames of lines) {
+      const segments = decodeSegments(frames, asciiAlphabet)
+      expect(segments.from.length).toBeGreaterThan(3)
+      const model = joinSegments(segments, asciiAlphabet)
+      for (const bias of [1, 2, 4]) {
+        const bySegment = readWithLexicon({ frames, reading: model, segments }, lexicon, asciiAlphabet, bias)
+        const whole = readWithLexicon({ frames, reading: model, segments: null }, lexicon, asciiAlphabet, bias)
+        expect(bySegment.reading?.text ?? null).toBe(whole.reading?.text ?? null)
+        expect(bySegment.candidates).toBe(whole.candidates)
+      }
+    }
   })
 })

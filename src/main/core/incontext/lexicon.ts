@@ -73,6 +73,8 @@ export class Lexicon {
   private readonly index = new Map<string, Set<string>>()
   /** The deletions of spans looked up lately: the same words recur on line after line of a batch. */
   private readonly spanKeys = new Map<string, string[]>()
+  /** What `near` found for spans since the entries last changed (one update reads thousands of lines). */
+  private readonly nearby = new Map<string, string[]>()
 
   get size(): number {
     return this.lines.size
@@ -93,6 +95,7 @@ export class Lexicon {
       if (!holders) {
         this.lines.set(e, (holders = new Set()))
         added.push(e)
+        this.nearby.clear()
         for (const key of deletions(e.toLowerCase(), allowedEdits(e))) {
           let set = this.index.get(key)
           if (!set) this.index.set(key, (set = new Set()))
@@ -116,6 +119,7 @@ export class Lexicon {
       if (holders.size) continue
       this.lines.delete(e)
       gone.push(e)
+      this.nearby.clear()
       for (const key of deletions(e.toLowerCase(), allowedEdits(e))) {
         const set = this.index.get(key)!
         set.delete(e)
@@ -152,6 +156,19 @@ export class Lexicon {
    * fixed order.
    */
   near(span: string, without?: number): string[] {
+    // Leave-one-out answers depend on the line left out: only the others are kept.
+    if (without === undefined) {
+      let found = this.nearby.get(span)
+      if (!found) {
+        if (this.nearby.size >= SPAN_KEYS) this.nearby.clear()
+        this.nearby.set(span, (found = this.nearFrom(span)))
+      }
+      return found
+    }
+    return this.nearFrom(span, without)
+  }
+
+  private nearFrom(span: string, without?: number): string[] {
     const lower = span.toLowerCase()
     const max = allowedEdits(span)
     let keys = this.spanKeys.get(lower)
