@@ -116,7 +116,8 @@ export class BatchContext {
   private readonly lines = new Map<number, LineState>()
   private readonly owners: { chars: Array<[number, number]>; gaps: Array<[number, number]> } = { chars: [], gaps: [] }
   private readonly lexicon = new Lexicon()
-  /** Uncorrected lines by the spans of the text the lexicon reads (`knn`, else the model's). */
+  /** Uncorrected lines by the spans of the text the lexicon reads (`knn`, else the model's); kept while
+   *  the lexicon is on. */
   private readonly spans = new SpanIndex()
   /** Corrected lines by the spans of the model's reading, which the lexicon's leave-one-out reads. */
   private readonly correctedSpans = new SpanIndex()
@@ -199,7 +200,6 @@ export class BatchContext {
         segments: null,
       })
       this.order.push(input.id)
-      this.spans.set(input.id, input.model.text)
     }
     this.chars.addRows(charRows)
     this.gaps.addRows(gapRows)
@@ -263,11 +263,13 @@ export class BatchContext {
     const biasBefore = this.decision.lexiconBias
     await this.calibrate()
     const calibrated = performance.now()
-    const near = this.spans.linesNear(words)
-    for (const id of near) this.lines.get(id)!.lexicon = null
+    // The lexicon reads again every line when its bias changed (what it kept of any line may predate
+    // words that came while it was off), else the lines those words can reach.
+    const bias = this.decision.lexiconBias
+    const again = bias !== biasBefore ? this.order : bias > 0 ? this.spans.linesNear(words) : []
+    for (const id of again) this.lines.get(id)!.lexicon = null
     const result = this.decision.trust !== trustBefore ? this.redecodeAll(true) : this.redecode(touched)
-    // The lexicon reads again every line when its bias changed, else the lines those words can reach.
-    const relexed = this.relex(this.decision.lexiconBias !== biasBefore ? this.order : near)
+    const relexed = this.relex(again)
     const changed = [...new Set([...result.changed, ...relexed])]
     return { changed, redecoded: result.redecoded, ms: { search: searched - started, calibrate: calibrated - searched, decode: performance.now() - calibrated } }
   }
@@ -487,10 +489,11 @@ export class BatchContext {
    */
   private show(line: LineState): boolean {
     const base = line.knn ?? line.model
-    this.spans.set(line.id, base.text)
     const bias = this.decision.lexiconBias
     let lex = null
+    // With the lexicon off, its index of spans is left as it is: a change of bias reads every line again.
     if (bias > 0) {
+      this.spans.set(line.id, base.text)
       if (line.lexicon?.text !== base.text || line.lexicon.bias !== bias) {
         const frames = { ...line.frames, topIndex: line.fused.index, topProb: line.fused.prob }
         // Scored on the segments of the fused rows' decoding where there is one; rows still the model's
@@ -636,7 +639,8 @@ export class BatchContext {
     const perLine = lines.map((line) => {
       const replay = replayed.get(line.id)
       if (replay) return editsOf(line, replay)
-      return (line.lexiconEdits ??= editsOf(line, { frames: line.frames, reading: line.model, segments: null }))
+      // Cut into segments to be scored a word at a time (once: the edits are kept).
+      return (line.lexiconEdits ??= editsOf(line, { frames: line.frames, reading: line.model, segments: decodeSegments(line.frames, this.deps.alphabet) }))
     })
     const edits = new Map(grid.map((bias, b) => [bias, perLine.map((d) => d[b])]))
     const errorsByBias = Object.fromEntries([...edits].map(([bias, d]) => [String(bias), sum(d)]))

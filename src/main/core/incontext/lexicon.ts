@@ -201,17 +201,19 @@ export function reaches(entry: string, span: string): boolean {
 export class SpanIndex {
   private readonly lines = new Map<string, Set<number>>()
   private readonly byLength = new Map<number, Set<string>>()
-  private readonly ofLine = new Map<number, string>()
+  /** Each line's text and its distinct spans. */
+  private readonly ofLine = new Map<number, { text: string; spans: string[] }>()
 
   /** Indexes the line under its text's spans (null: not at all, e.g. once it is corrected). */
   set(lineId: number, text: string | null) {
     const old = this.ofLine.get(lineId)
-    if (old === (text ?? undefined)) return
-    if (old !== undefined) for (const s of this.spansOf(old)) this.drop(s, lineId)
+    if (old?.text === (text ?? undefined)) return
+    const spans = text === null ? [] : [...new Set(letterSpans(text).map((s) => text.slice(s.from, s.to)))]
+    if (old) for (const s of old.spans) if (!spans.includes(s)) this.drop(s, lineId)
     if (text === null) this.ofLine.delete(lineId)
     else {
-      this.ofLine.set(lineId, text)
-      for (const s of this.spansOf(text)) {
+      this.ofLine.set(lineId, { text, spans })
+      for (const s of spans) {
         let holders = this.lines.get(s)
         if (!holders) {
           this.lines.set(s, (holders = new Set()))
@@ -234,10 +236,6 @@ export class SpanIndex {
       }
     }
     return out
-  }
-
-  private spansOf(text: string): Set<string> {
-    return new Set(letterSpans(text).map((s) => text.slice(s.from, s.to)))
   }
 
   private drop(span: string, lineId: number) {
