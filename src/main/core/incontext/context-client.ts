@@ -15,7 +15,12 @@ export interface ContextClient extends ContextView {
   loadSavedPool(pool: SavedPool): Promise<void>
   loadCorrections(corrections: Array<{ lineId: number; text: string }>): Promise<void>
   recomputeAll(options?: { recalibrate: boolean }): Promise<UpdateResult>
-  correct(lineId: number, text: string | null): Promise<UpdateResult>
+  /**
+   * Applies a correction; resolves once the lines it reaches are read again. The calibration due after it
+   * is queued in the worker straight behind it: `settled` resolves with what that changed (readings here
+   * are updated before it resolves), and the next request waits for it there.
+   */
+  correct(lineId: number, text: string | null): Promise<{ update: UpdateResult; settled: Promise<UpdateResult> }>
   savedPool(): Promise<Omit<SavedPool, 'trust' | 'lexiconBias'>>
   close(): Promise<void>
 }
@@ -49,7 +54,12 @@ export async function createContextClient(init: WorkerInit): Promise<ContextClie
     loadSavedPool: (pool) => send({ op: 'loadSavedPool', args: [pool] }),
     loadCorrections: (corrections) => send({ op: 'loadCorrections', args: [corrections] }),
     recomputeAll: async (options = { recalibrate: true }) => apply(await send<UpdateReply>({ op: 'recomputeAll', args: [options] })),
-    correct: async (lineId, text) => apply(await send<UpdateReply>({ op: 'correct', args: [lineId, text] })),
+    async correct(lineId, text) {
+      const corrected = send<UpdateReply>({ op: 'correct', args: [lineId, text] })
+      const settled = send<UpdateReply>({ op: 'settle', args: [] })
+      const update = apply(await corrected)
+      return { update, settled: settled.then(apply) }
+    },
     savedPool: () => send({ op: 'savedPool', args: [] }),
     async close() {
       await send({ op: 'close', args: [] }).catch(() => undefined)

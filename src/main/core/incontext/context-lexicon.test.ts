@@ -26,6 +26,12 @@ function contextOf(printed: Array<{ text: string; doubts?: Doubt[] }>) {
   return ctx
 }
 
+/** A correction and the calibration that follows it, as the worker runs them. */
+async function correct(ctx: BatchContext, lineId: number, text: string | null) {
+  await ctx.correct(lineId, text)
+  await ctx.settle()
+}
+
 const shown = (ctx: BatchContext, n: number) => Array.from({ length: n }, (_, i) => ctx.reading(i + 1)?.text ?? null)
 
 describe("the batch's vocabulary in context", () => {
@@ -42,7 +48,7 @@ describe("the batch's vocabulary in context", () => {
   it('takes the corrected words into doubtful readings, leaves confident ones, and names the lines it took them from', async () => {
     const ctx = contextOf(printed)
     await ctx.recomputeAll()
-    for (const i of corrected) await ctx.correct(i + 1, printed[i].truth)
+    for (const i of corrected) await correct(ctx, i + 1, printed[i].truth)
     expect(ctx.decided.trust).toBe(0)
     expect(ctx.decided.lexiconBias).toBeGreaterThan(0)
     expect(ctx.decided.lexiconEntries).toBeGreaterThan(0)
@@ -66,32 +72,37 @@ describe("the batch's vocabulary in context", () => {
     }
     const order: Array<{ lineId: number; text: string }> = []
     for (const i of corrected) {
+      // The correction's own update, before and after the calibration that follows it.
       await ctx.correct(i + 1, printed[i].truth)
       order.push({ lineId: i + 1, text: printed[i].truth })
+      await check()
+      await ctx.settle()
       await check()
     }
     // A new word once the bias is settled reaches only the lines near it — and leaves with its undo.
     const bias = ctx.decided.lexiconBias
     expect(bias).toBeGreaterThan(0)
-    await ctx.correct(53, printed[52].truth)
+    await correct(ctx, 53, printed[52].truth)
     expect(ctx.decided.lexiconBias).toBe(bias)
     await check()
     expect(shown(ctx, 58).slice(53)).toEqual(printed.slice(53).map((p) => p.truth))
     // Line 53's own leave-one-out had no "CASH" to read with until line 54's correction brings one: the
     // edits kept between corrections are then those a fresh calibration finds.
-    await ctx.correct(54, printed[53].truth)
+    await correct(ctx, 54, printed[53].truth)
     const fresh = contextOf(printed)
     fresh.loadCorrections([...order, { lineId: 53, text: printed[52].truth }, { lineId: 54, text: printed[53].truth }])
     await fresh.recomputeAll()
     expect(fresh.decided.errorsByBias).toEqual(ctx.decided.errorsByBias)
-    await ctx.correct(54, null)
-    await ctx.correct(53, null)
+    await correct(ctx, 54, null)
+    await correct(ctx, 53, null)
     expect(ctx.decided.lexiconBias).toBe(bias)
     await check()
     expect(shown(ctx, 58).slice(52).every((t) => t === null)).toBe(true)
     // Undo every "TOTAL": the word leaves the vocabulary and the lines read as the model reads them.
     for (let i = 0; i < 10; i++) {
       await ctx.correct(i + 1, null)
+      await check()
+      await ctx.settle()
       await check()
     }
     expect(shown(ctx, 40).every((t) => t === null)).toBe(true)
@@ -100,7 +111,7 @@ describe("the batch's vocabulary in context", () => {
   it("starts a new batch with a saved pool's words and bias, before any correction of its own", async () => {
     const first = contextOf(printed)
     await first.recomputeAll()
-    for (const i of corrected) await first.correct(i + 1, printed[i].truth)
+    for (const i of corrected) await correct(first, i + 1, printed[i].truth)
     const saved = { ...first.savedPool(), trust: first.decided.trust, lexiconBias: first.decided.lexiconBias }
     expect(saved.words).toContain('TOTAL')
     const next = contextOf(printed.slice(0, 40))
@@ -125,7 +136,7 @@ describe("the batch's vocabulary in context", () => {
     }))
     const ctx = contextOf(lines)
     await ctx.recomputeAll()
-    for (let i = 0; i < 20; i++) await ctx.correct(i + 1, lines[i].text)
+    for (let i = 0; i < 20; i++) await correct(ctx, i + 1, lines[i].text)
     expect(ctx.decided.lexiconBias).toBe(0)
     expect(Object.keys(ctx.decided.errorsByBias).length).toBeGreaterThan(1)
     expect(shown(ctx, 30).every((t) => t === null)).toBe(true)

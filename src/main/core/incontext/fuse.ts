@@ -29,7 +29,13 @@ const quantize = (p: number) => Math.round(p * GRID) / GRID
 function startRow(f: LineFrames, t: number, n: FrameNeighbours, trust: number, s: ContextSettings, outIndex: Uint16Array, outProb: Float32Array): number {
   for (let j = t * f.k; j < (t + 1) * f.k; j++) (outIndex[j] = f.topIndex[j]), (outProb[j] = f.topProb[j])
   if (trust <= 0 || n.count < s.support) return 0
-  return Math.min(1, Math.max(0, (s.farDistance - (1 - n.sims[n.at + s.support - 1])) / (s.farDistance - s.nearDistance)))
+  return closeness(n.sims[n.at + s.support - 1], s)
+}
+
+/** How far context may act, from the `support`-th neighbour's similarity: 1 under `nearDistance`, 0
+ *  past `farDistance`, linear between. */
+export function closeness(sim: number, s: ContextSettings): number {
+  return Math.min(1, Math.max(0, (s.farDistance - (1 - sim)) / (s.farDistance - s.nearDistance)))
 }
 
 /** Neighbour i's vote, exp(−d / T); 0 once it is farther than the nearest by more than the vote window. */
@@ -122,7 +128,9 @@ function mergeVote(f: LineFrames, t: number, lambda: number, votes: number, tota
   }
   const modelClasses = m
   for (let i = 0; i < votes; i++) {
-    const share = (lambda * ballotWeight[i]) / total
+    // λ times the label's share of the vote: exactly λ for a unanimous vote, whatever its weights (the
+    // incremental update relies on it to leave such units alone).
+    const share = lambda * (ballotWeight[i] / total)
     let at = 0
     while (at < modelClasses && cls[at] !== ballotLabel[i]) at++
     if (at < modelClasses) prob[at] += share
@@ -194,11 +202,11 @@ export function fuseGap(
     else if (label === 0) gapW += w
   }
   if (total <= 0) return -1
-  const lambda = (trust * closeness * Math.max(spaceW, gapW)) / total
+  const lambda = trust * closeness * (Math.max(spaceW, gapW) / total)
   let modelSpace = 0
   for (let j = 0; j < k; j++) if (f.topIndex[base + j] === space) modelSpace = f.topProb[base + j]
-  const spaceP = quantize((1 - lambda) * modelSpace + (lambda * spaceW) / total)
-  const blankP = quantize((1 - lambda) * f.blank[t] + (lambda * gapW) / total)
+  const spaceP = quantize((1 - lambda) * modelSpace + lambda * (spaceW / total))
+  const blankP = quantize((1 - lambda) * f.blank[t] + lambda * (gapW / total))
   // The row becomes: space and blank with their fused probabilities, then the model's other classes
   // scaled (ties ranked in that order).
   let filled = putRanked(outIndex, outProb, base, k, 0, space, spaceP)

@@ -1,40 +1,63 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { NeighbourIndex } from './neighbour-index'
+import { NeighbourIndex, type Merged } from './neighbour-index'
 import { createSimilaritySearch } from './similarity'
 
 // 2-d unit vectors at the given angles: cosine similarity between two is cos(a − b).
 const at = (angle: number) => Float32Array.of(Math.cos(angle), Math.sin(angle))
 // The angle whose cosine similarity to angle 0 is `sim`.
 const simAngle = (sim: number) => Math.acos(sim)
+const changed = (m: Merged) => m.changed
 
 describe('NeighbourIndex.merge', async () => {
   const similarity = await createSimilaritySearch(2)
   afterAll(() => similarity.release())
 
   it('reports a row only when an entry lands within the window of its nearest, and still lists the others', async () => {
-    const index = new NeighbourIndex(similarity, 2, 4, 0.5, { first: 1, window: 0.1 })
+    const index = new NeighbourIndex(similarity, 2, 4, 0.5, { first: 1, window: 0.1, closeness: () => 1 })
     index.addRows([at(0)])
-    expect(await index.merge(index.pool.add(1, [{ label: 1, features: at(simAngle(0.95)) }]))).toEqual([0])
+    expect(changed(await index.merge(index.pool.add(1, [{ label: 1, features: at(simAngle(0.95)) }])))).toEqual([0])
     // 0.8 is 0.15 below the nearest (0.95): listed, but fusion would not read it.
     const far = index.pool.add(2, [{ label: 2, features: at(-simAngle(0.8)) }])
-    expect(await index.merge(far)).toEqual([])
+    expect(changed(await index.merge(far))).toEqual([])
     const n = index.neighbours(0)
     expect(n.count).toBe(2)
     expect(n.ids[n.at + 1]).toBe(far[0])
     // 0.9 is within 0.1 of the nearest: reported.
-    expect(await index.merge(index.pool.add(3, [{ label: 3, features: at(simAngle(0.9)) }]))).toEqual([0])
+    expect(changed(await index.merge(index.pool.add(3, [{ label: 3, features: at(simAngle(0.9)) }])))).toEqual([0])
     // A new nearest is always reported; below minSim (0.5) nothing is listed at all.
-    expect(await index.merge(index.pool.add(4, [{ label: 4, features: at(0.01) }]))).toEqual([0])
-    expect(await index.merge(index.pool.add(5, [{ label: 5, features: at(simAngle(0.4)) }]))).toEqual([])
+    expect(changed(await index.merge(index.pool.add(4, [{ label: 4, features: at(0.01) }])))).toEqual([0])
+    expect(changed(await index.merge(index.pool.add(5, [{ label: 5, features: at(simAngle(0.4)) }])))).toEqual([])
     expect(index.neighbours(0).count).toBe(4)
   })
 
   it('reports a row when an entry lands among the first entries fusion reads, even outside the window', async () => {
-    const index = new NeighbourIndex(similarity, 2, 4, 0.5, { first: 2, window: 0.1 })
+    const index = new NeighbourIndex(similarity, 2, 4, 0.5, { first: 2, window: 0.1, closeness: () => 1 })
     index.addRows([at(0)])
     await index.merge(index.pool.add(1, [{ label: 1, features: at(simAngle(0.95)) }]))
-    expect(await index.merge(index.pool.add(2, [{ label: 2, features: at(-simAngle(0.8)) }]))).toEqual([0])
-    expect(await index.merge(index.pool.add(3, [{ label: 3, features: at(simAngle(0.7)) }]))).toEqual([])
+    expect(changed(await index.merge(index.pool.add(2, [{ label: 2, features: at(-simAngle(0.8)) }])))).toEqual([0])
+    expect(changed(await index.merge(index.pool.add(3, [{ label: 3, features: at(simAngle(0.7)) }])))).toEqual([])
+  })
+
+  it('tells apart a list whose unanimous vote only gained weight from one whose vote or closeness changed', async () => {
+    // Closeness as fusion reads it: 1 from 0.9 up, less below.
+    const index = new NeighbourIndex(similarity, 2, 4, 0.5, { first: 2, window: 0.1, closeness: (sim) => Math.min(1, sim / 0.9) })
+    index.addRows([at(0)])
+    await index.merge(index.pool.add(1, [{ label: 7, features: at(simAngle(0.97)) }]))
+    // A second entry: the list now reaches `first`, so closeness goes from 0 to 1.
+    expect(await index.merge(index.pool.add(2, [{ label: 7, features: at(-simAngle(0.96)) }]))).toEqual({ changed: [0], reweighted: [] })
+    // Another 7, nearer: still unanimous, the second similarity still past 0.9.
+    expect(await index.merge(index.pool.add(3, [{ label: 7, features: at(simAngle(0.99)) }]))).toEqual({ changed: [], reweighted: [0] })
+    // Another label within the window: the vote is split now.
+    expect(await index.merge(index.pool.add(4, [{ label: 8, features: at(-simAngle(0.95)) }]))).toEqual({ changed: [0], reweighted: [] })
+  })
+
+  it('reports a change of closeness even when the vote stays unanimous', async () => {
+    const index = new NeighbourIndex(similarity, 2, 4, 0.5, { first: 2, window: 0.1, closeness: (sim) => Math.min(1, sim / 0.9) })
+    index.addRows([at(0)])
+    await index.merge(index.pool.add(1, [{ label: 7, features: at(simAngle(0.85)) }]))
+    await index.merge(index.pool.add(2, [{ label: 7, features: at(-simAngle(0.8)) }]))
+    // The second similarity goes 0.8 -> 0.85: closeness 0.89 -> 0.94.
+    expect(await index.merge(index.pool.add(3, [{ label: 7, features: at(simAngle(0.99)) }]))).toEqual({ changed: [0], reweighted: [] })
   })
 
   it('keeps rows past a block, and rows added after trimming, in their place', async () => {

@@ -7,6 +7,23 @@ import type { SimilaritySearch } from './similarity'
 // (the load bench's peak RSS went 3,449 → 3,051 MiB with blocks).
 const BLOCK_ROWS = 65_536
 
+/** What fusion reads of a neighbour list (see the constructor). */
+export interface Reads {
+  first: number
+  window: number
+  closeness: (sim: number) => number
+}
+
+/**
+ * A correction's effect on the lists: `changed`, rows whose read part changed; `reweighted`, rows among
+ * them whose read part held entries of one label only, before and after, at the same closeness — only
+ * the weights of a unanimous vote moved, which leaves the frame's own vote as it was.
+ */
+export interface Merged {
+  changed: number[]
+  reweighted: number[]
+}
+
 /**
  * A frame store and the query frames searched against it: every query row keeps its k nearest live
  * entries. New entries are merged into the lists they enter; lists that held a removed entry are searched
@@ -25,14 +42,15 @@ export class NeighbourIndex {
    * past `farDistance + voteWindow` a neighbour neither votes nor lets context act), and leaving them out
    * means a correction early on no longer rewrites the list of every frame in the batch.
    * `reads`: what fusion reads of a list — its `first` entries and those within `window` of its nearest
-   * (the vote window); `merge` reports a row only when that part of its list changed.
+   * (the vote window); `merge` reports a row only when that part of its list changed. `closeness` is what
+   * fusion makes of the `first`-th similarity (how far context may act; 0 for a shorter list).
    */
   constructor(
     private readonly similarity: SimilaritySearch,
     private readonly dim: number,
     readonly k: number,
     private readonly minSim = -Infinity,
-    private readonly reads = { first: Infinity, window: Infinity },
+    private readonly reads: Reads = { first: Infinity, window: Infinity, closeness: () => 1 },
   ) {
     this.pool = new FramePool(dim)
     this.sims = new Float32Array(0)
@@ -168,57 +186,85 @@ export class NeighbourIndex {
    * them beats its current k-th neighbour (or its list is not full). A row whose new entries all landed
    * past its first entries and outside the window is not returned: those first entries are the same, and
    * so are the entries within the window (any entry pushed out was no closer than the new ones). Early
-   * in a big batch of one print, most rows take a new entry, but few take one that counts.
+   * in a big batch of one print, most rows take a new entry, but few take one that counts; of those,
+   * most only add weight to a vote that was and stays unanimous (`reweighted`).
    */
-  async merge(added: number[]): Promise<number[]> {
-    if (!added.length || !this.rows) return []
+  async merge(added: number[]): Promise<Merged> {
+    const changed: number[] = []
+    const reweighted: number[] = []
+    if (!added.length || !this.rows) return { changed, reweighted }
     const k = this.k
     const m = added.length
-    const changed: number[] = []
     const sims = new Float32Array(k)
     const ids = new Int32Array(k)
     const newSims = new Float32Array(k)
     const newIds = new Int32Array(k)
+    const { first, window } = this.reads
     await this.similarity.scores(this.queryBlocks(), this.pool.matrix(added), (start, rows, scores, best) => {
+      // The lists in locals: this loop runs for every row of the batch, twice per correction.
+      const listSims = this.sims
+      const listIds = this.ids
+      const counts = this.counts
       for (let i = 0; i < rows; i++) {
         const r = start + i
-        const count = this.counts[r]
-        const floor = count < k ? this.minSim : this.sims[r * k + k - 1]
+        const count = counts[r]
+        const base = r * k
+        const floor = count < k ? this.minSim : listSims[base + k - 1]
         if (best[i] <= floor) continue
         // The new entries that could enter, best first; ties go to the older (lower) id, as a full search
         // orders them.
         let found = 0
-        for (let j = 0; j < m; j++) {
-          const sim = scores[i * m + j]
-          if (sim <= floor || (found === k && sim <= newSims[k - 1])) continue
-          let at = found < k ? found++ : k - 1
-          while (at > 0 && newSims[at - 1] < sim) (newSims[at] = newSims[at - 1]), (newIds[at] = newIds[at - 1]), at--
-          newSims[at] = sim
-          newIds[at] = added[j]
+        let cut = floor
+        for (let j = 0, at = i * m; j < m; j++, at++) {
+          const sim = scores[at]
+          if (sim <= cut) continue
+          let to = found < k ? found++ : k - 1
+          while (to > 0 && newSims[to - 1] < sim) (newSims[to] = newSims[to - 1]), (newIds[to] = newIds[to - 1]), to--
+          newSims[to] = sim
+          newIds[to] = added[j]
+          if (found === k) cut = Math.max(floor, newSims[k - 1])
         }
         if (!found) continue
         let a = 0
         let b = 0
         let n = 0
         let took = false
-        let counts = false
+        let read = false
         while (n < k && (a < count || b < found)) {
-          const oldSim = a < count ? this.sims[r * k + a] : -Infinity
+          const oldSim = a < count ? listSims[base + a] : -Infinity
           const newSim = b < found ? newSims[b] : -Infinity
-          if (oldSim >= newSim) (sims[n] = oldSim), (ids[n++] = this.ids[r * k + a++])
+          if (oldSim >= newSim) (sims[n] = oldSim), (ids[n++] = listIds[base + a++])
           else {
-            if (n < this.reads.first || sims[0] - newSim <= this.reads.window) counts = true
+            if (n < first || sims[0] - newSim <= window) read = true
             ;(sims[n] = newSim), (ids[n++] = newIds[b++]), (took = true)
           }
         }
         if (!took) continue
-        this.sims.set(sims.subarray(0, n), r * k)
-        this.ids.set(ids.subarray(0, n), r * k)
-        this.counts[r] = n
-        if (counts) changed.push(r)
+        const label = read ? this.voteOf(listSims, listIds, base, count) : -1
+        const same = label >= 0 && this.voteOf(sims, ids, 0, n) === label && this.level(listSims, base, count) === this.level(sims, 0, n)
+        for (let j = 0; j < n; j++) (listSims[base + j] = sims[j]), (listIds[base + j] = ids[j])
+        counts[r] = n
+        if (same) reweighted.push(r)
+        else if (read) changed.push(r)
       }
     })
-    return changed
+    return { changed, reweighted }
+  }
+
+  /** The one label of a list's read part, or -1 when it holds none or several. */
+  private voteOf(sims: Float32Array, ids: Int32Array, at: number, count: number): number {
+    let label = -1
+    for (let i = 0; i < count && (i < this.reads.first || sims[at] - sims[at + i] <= this.reads.window); i++) {
+      const l = this.pool.label(ids[at + i])
+      if (label >= 0 && l !== label) return -1
+      label = l
+    }
+    return label
+  }
+
+  /** The closeness fusion reads off a list. */
+  private level(sims: Float32Array, at: number, count: number): number {
+    return count < this.reads.first ? 0 : this.reads.closeness(sims[at + this.reads.first - 1])
   }
 
   /**

@@ -22,6 +22,7 @@ export type Request =
   | { op: 'loadCorrections'; args: Parameters<BatchContext['loadCorrections']> }
   | { op: 'recomputeAll'; args: Parameters<BatchContext['recomputeAll']> }
   | { op: 'correct'; args: Parameters<BatchContext['correct']> }
+  | { op: 'settle'; args: [] }
   | { op: 'savedPool'; args: [] }
   | { op: 'close'; args: [] }
 
@@ -70,6 +71,10 @@ async function handle(request: Request): Promise<unknown> {
     case 'correct': {
       const result = await ctx.correct(...request.args)
       return reply(result, [request.args[0], ...result.changed])
+    }
+    case 'settle': {
+      const result = await ctx.settle()
+      return reply(result, result.changed)
     }
     case 'savedPool':
       return ctx.savedPool()
