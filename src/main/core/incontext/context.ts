@@ -9,6 +9,7 @@ import { closeness, fuseGap, fuseRows, fuseRun, type FrameNeighbours } from './f
 import { Lexicon, lexiconEntries, SpanIndex } from './lexicon'
 import { applySteps, readWithLexicon, type LexiconResult, type ReadLine } from './lexicon-reading'
 import { NeighbourIndex, type Merged } from './neighbour-index'
+import { RowOwners } from './row-owners'
 import { defaultContextSettings, type ContextSettings } from './settings'
 import type { SimilaritySearch } from './similarity'
 import { fromHalfBits, toHalfBits } from '../store/half'
@@ -23,7 +24,8 @@ export interface LineInput {
   frames: LineFrames
   /** The model's reading alone (the engine's default decoding). */
   model: Decoded
-  /** `frames.features` as fp16 bits, when the caller has them and cannot fetch them again later. */
+  /** The frames' features as fp16 bits; when given, `frames.features` may be empty. Kept with the line
+   *  only when there is no `features` reader to fetch them again (for aligning its correction). */
   half?: Uint16Array
 }
 
@@ -114,7 +116,7 @@ export class BatchContext {
   private readonly chars: NeighbourIndex
   private readonly gaps: NeighbourIndex
   private readonly lines = new Map<number, LineState>()
-  private readonly owners: { chars: Array<[number, number]>; gaps: Array<[number, number]> } = { chars: [], gaps: [] }
+  private readonly owners = { chars: new RowOwners(), gaps: new RowOwners() }
   private readonly lexicon = new Lexicon()
   /** Uncorrected lines by the spans of the text the lexicon reads (`knn`, else the model's); kept while
    *  the lexicon is on. */
@@ -155,8 +157,8 @@ export class BatchContext {
   /** Adds lines (with no corrections yet); their queried frames become query rows of the two stores. */
   addLines(inputs: LineInput[]) {
     const { dim } = this.deps
-    const charRows: Float32Array[] = []
-    const gapRows: Float32Array[] = []
+    const charRows: Array<Uint16Array | Float32Array> = []
+    const gapRows: Array<Uint16Array | Float32Array> = []
     let nextChar = this.chars.size
     let nextGap = this.gaps.size
     for (const input of inputs) {
@@ -174,15 +176,16 @@ export class BatchContext {
       const queried: number[] = []
       for (let t = 0; t < f.frames; t++) if (isChar(t) || gapSet.has(t)) queried.push(t)
       const gap = Uint8Array.from(queried, (t) => (gapSet.has(t) ? 1 : 0))
+      const half = input.half
       const row = Int32Array.from(queried, (t, q) => {
-        const features = f.features.subarray(t * dim, (t + 1) * dim)
+        const features = half ? half.subarray(t * dim, (t + 1) * dim) : f.features.subarray(t * dim, (t + 1) * dim)
         if (gap[q]) {
           gapRows.push(features)
-          this.owners.gaps.push([input.id, q])
+          this.owners.gaps.push(input.id, q)
           return nextGap++
         }
         charRows.push(features)
-        this.owners.chars.push([input.id, q])
+        this.owners.chars.push(input.id, q)
         return nextChar++
       })
       this.lines.set(input.id, {
@@ -213,8 +216,10 @@ export class BatchContext {
     this.gaps.trim()
   }
 
+  /** A line's rows before fusion: the model's own arrays, which `fuseRows` copies before its first change
+   *  (most lines of a big batch never change: 240 MB of copies at 50,000 lines). */
   private unfused(f: LineFrames, queried: number): Fused {
-    return { index: f.topIndex.slice(), prob: f.topProb.slice(), decided: new Int32Array(queried).fill(-1) }
+    return { index: f.topIndex, prob: f.topProb, decided: new Int32Array(queried).fill(-1) }
   }
 
   /** The reading to show for an uncorrected line: in context when context changed it, else null. */
@@ -236,15 +241,15 @@ export class BatchContext {
     // weights of a unanimous vote moved.
     const touched = new Map<number, number[] | null>()
     const reweighted = new Map<number, number[]>()
-    const touch = (owners: Array<[number, number]>, rows: number[], into: Map<number, number[] | null> = touched) => {
+    const touch = (owners: RowOwners, rows: number[], into: Map<number, number[] | null> = touched) => {
       for (const r of rows) {
-        const [owner, q] = owners[r]
+        const owner = owners.lineOf(r)
         const list = into.get(owner) ?? []
-        list.push(q)
+        list.push(owners.frameOf(r))
         into.set(owner, list)
       }
     }
-    const merged = (owners: Array<[number, number]>, { changed, reweighted: weights }: Merged) => {
+    const merged = (owners: RowOwners, { changed, reweighted: weights }: Merged) => {
       touch(owners, changed)
       touch(owners, weights, reweighted)
     }

@@ -231,7 +231,8 @@ let rowProb = new Float32Array(0)
  * `which` brings its whole unit: `unitEnd(q0)` is where the unit starting at q0 ends, `sameUnit(q)` says
  * whether q continues the unit of q − 1. `fuseUnit` (fuseRun or fuseGap) writes each unit's rows and
  * decided labels; frames never queried keep the model's rows. True when a row changed; `dirty`, when
- * given, gets a 1 at every frame whose row changed.
+ * given, gets a 1 at every frame whose row changed. `out`'s arrays may be the model's own (`f`'s): they
+ * are then replaced by copies before the first write.
  */
 export function fuseRows(
   f: LineFrames,
@@ -261,6 +262,8 @@ export function fuseRows(
       const t = queried[q]
       for (let j = t * k; j < (t + 1) * k; j++) {
         if (rowIndex[j] !== out.index[j] || rowProb[j] !== out.prob[j]) {
+          // Rows start as the model's own arrays (shared, never written): the first change copies them.
+          if (out.index === f.topIndex) (out.index = f.topIndex.slice()), (out.prob = f.topProb.slice())
           changed = true
           if (dirty) dirty[t] = 1
           for (let i = t * k; i < (t + 1) * k; i++) (out.index[i] = rowIndex[i]), (out.prob[i] = rowProb[i])

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { NeighbourIndex, type Merged } from './neighbour-index'
 import { createSimilaritySearch } from './similarity'
+import { fromHalfBits, toHalfBits } from '../store/half'
 
 // 2-d unit vectors at the given angles: cosine similarity between two is cos(a − b).
 const at = (angle: number) => Float32Array.of(Math.cos(angle), Math.sin(angle))
@@ -69,7 +70,8 @@ describe('NeighbourIndex.merge', async () => {
     await index.merge(index.pool.add(1, [{ label: 1, features: at(0) }]))
     for (const r of [0, 65_535, 65_536, 69_999, 70_009]) {
       const n = index.neighbours(r)
-      expect(n.sims[n.at]).toBeCloseTo(Math.cos(angle(r)), 5)
+      // Rows are kept as half floats: against the entry (1, 0), exactly the row's first half.
+      expect(n.sims[n.at]).toBe(fromHalfBits(toHalfBits(Math.cos(angle(r)))))
     }
     const merged = Array.from({ length: 70_010 }, (_, r) => index.neighbours(r).sims[r * 2])
     await index.searchAll()

@@ -1,10 +1,12 @@
 import type { FrameNeighbours } from './fuse'
 import { FramePool } from './pool'
 import type { SimilaritySearch } from './similarity'
+import { toHalfBits } from '../store/half'
 
-// Query rows are kept in blocks of this many (31 MB at 120 dimensions). A 50,000-line batch's query
-// matrix is 600 MB; as one array grown by doubling, it was copied at every growth and once more to trim
-// (the load bench's peak RSS went 3,449 → 3,051 MiB with blocks).
+// Query rows are kept in blocks of this many (16 MB at 120 dimensions), as half floats: the library
+// stores features so, and keeping them so halves a 50,000-line batch's query matrix (633 → 317 MB for
+// 1.3 million query frames). As one array grown by doubling, it was copied at every growth and once more
+// to trim (the load bench's peak RSS went 3,449 → 3,051 MiB with blocks).
 const BLOCK_ROWS = 65_536
 
 /** What fusion reads of a neighbour list (see the constructor). */
@@ -32,7 +34,7 @@ export interface Merged {
 export class NeighbourIndex {
   readonly pool: FramePool
   private rows = 0
-  private readonly blocks: Float32Array[] = []
+  private readonly blocks: Uint16Array[] = []
   private sims: Float32Array
   private ids: Int32Array
   private counts: Uint8Array
@@ -62,8 +64,11 @@ export class NeighbourIndex {
     return this.rows
   }
 
-  /** Appends query rows (one feature vector each); returns the first new row's index. */
-  addRows(features: Float32Array[]): number {
+  /**
+   * Appends query rows (one feature vector each: half-float bits, or floats rounded to half); returns the
+   * first new row's index.
+   */
+  addRows(features: Array<Uint16Array | Float32Array>): number {
     const first = this.rows
     const total = first + features.length
     // The lists' capacity doubles, so a batch loaded in chunks is copied O(log n) times, not once per
@@ -82,27 +87,29 @@ export class NeighbourIndex {
     features.forEach((f, i) => {
       const r = first + i
       const b = Math.floor(r / BLOCK_ROWS)
-      if (b === this.blocks.length) this.blocks.push(new Float32Array(BLOCK_ROWS * this.dim))
+      if (b === this.blocks.length) this.blocks.push(new Uint16Array(BLOCK_ROWS * this.dim))
       else if (this.blocks[b].length < BLOCK_ROWS * this.dim) {
         // Rows added after `trim`: the last block gets its room back.
-        const full = new Float32Array(BLOCK_ROWS * this.dim)
+        const full = new Uint16Array(BLOCK_ROWS * this.dim)
         full.set(this.blocks[b])
         this.blocks[b] = full
       }
-      this.blocks[b].set(f, (r % BLOCK_ROWS) * this.dim)
+      const at = (r % BLOCK_ROWS) * this.dim
+      if (f instanceof Uint16Array) this.blocks[b].set(f, at)
+      else for (let j = 0; j < this.dim; j++) this.blocks[b][at + j] = toHalfBits(f[j])
     })
     this.rows = total
     return first
   }
 
-  /** Query row r's features. */
-  private row(r: number): Float32Array {
+  /** Query row r's features (half-float bits). */
+  private row(r: number): Uint16Array {
     const at = (r % BLOCK_ROWS) * this.dim
     return this.blocks[Math.floor(r / BLOCK_ROWS)].subarray(at, at + this.dim)
   }
 
   /** The query matrix, block by block, the last cut to the rows it holds. */
-  private queryBlocks(): Float32Array[] {
+  private queryBlocks(): Uint16Array[] {
     const used = this.rows % BLOCK_ROWS
     return this.blocks.map((b, i) => (i === this.blocks.length - 1 && used ? b.subarray(0, used * this.dim) : b))
   }
@@ -132,8 +139,8 @@ export class NeighbourIndex {
   }
   private readonly view: FrameNeighbours = { sims: new Float32Array(0), ids: new Int32Array(0), at: 0, count: 0 }
 
-  private queryMatrix(rows: number[]): Float32Array {
-    const q = new Float32Array(rows.length * this.dim)
+  private queryMatrix(rows: number[]): Uint16Array {
+    const q = new Uint16Array(rows.length * this.dim)
     rows.forEach((r, i) => q.set(this.row(r), i * this.dim))
     return q
   }

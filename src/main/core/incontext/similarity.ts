@@ -6,6 +6,7 @@ import { concat, int, message, text } from '../model/protobuf'
 
 const FLOAT = 1
 const INT64 = 7
+const FLOAT16 = 10
 
 function valueInfo(name: string, elemType: number, dims: Array<number | string>) {
   const dim = dims.map((d) => message(1, typeof d === 'number' ? int(1, d) : text(2, d)))
@@ -27,13 +28,18 @@ function intAttribute(name: string, value: number) {
   return message(5, text(1, name), int(3, value), int(20, 2))
 }
 
+// Query rows come as half floats, as the library stores them (so nothing is lost): the graph widens
+// them to float for the Gemm, a chunk at a time, which keeps a batch's query matrix at half the memory.
+const widen = () => message(1, node('Cast', ['q'], ['qf'], [intAttribute('to', FLOAT)]))
+
 /** The full similarity matrix and each row's maximum: Gemm with the pool transposed, then ReduceMax. */
 export function scoresModel(dim: number): Uint8Array {
   const graph = concat([
-    message(1, node('Gemm', ['q', 'p'], ['s'], [intAttribute('transB', 1)])),
+    widen(),
+    message(1, node('Gemm', ['qf', 'p'], ['s'], [intAttribute('transB', 1)])),
     message(1, node('ReduceMax', ['s'], ['max'], [intsAttribute('axes', [1]), intAttribute('keepdims', 0)])),
     text(2, 'scores'),
-    message(11, valueInfo('q', FLOAT, ['n', dim])),
+    message(11, valueInfo('q', FLOAT16, ['n', dim])),
     message(11, valueInfo('p', FLOAT, ['m', dim])),
     message(12, valueInfo('s', FLOAT, ['n', 'm'])),
     message(12, valueInfo('max', FLOAT, ['n'])),
@@ -43,10 +49,11 @@ export function scoresModel(dim: number): Uint8Array {
 
 export function similarityModel(dim: number): Uint8Array {
   const graph = concat([
-    message(1, node('Gemm', ['q', 'p'], ['s'], [intAttribute('transB', 1)])),
+    widen(),
+    message(1, node('Gemm', ['qf', 'p'], ['s'], [intAttribute('transB', 1)])),
     message(1, node('TopK', ['s', 'k'], ['values', 'indices'], [intAttribute('axis', 1)])),
     text(2, 'knn'),
-    message(11, valueInfo('q', FLOAT, ['n', dim])),
+    message(11, valueInfo('q', FLOAT16, ['n', dim])),
     message(11, valueInfo('p', FLOAT, ['m', dim])),
     message(11, valueInfo('k', INT64, [1])),
     message(12, valueInfo('values', FLOAT, ['n', 'kk'])),
@@ -65,24 +72,25 @@ export interface Neighbours {
 }
 
 /**
- * Query rows are given as blocks (row-major matrices of `dim` columns, read in order as one): a batch's
- * query matrix is kept in fixed blocks so that it never has to be copied whole to grow.
+ * Query rows are given as blocks (row-major matrices of `dim` columns, read in order as one) of IEEE half
+ * floats (their bits): a batch's query matrix is kept in fixed blocks so that it never has to be copied
+ * whole to grow. The pool is float.
  */
 export interface SimilaritySearch {
   /** The k most similar pool rows for each query row; k is capped at the pool size. */
-  search(queries: Float32Array[], pool: Float32Array, k: number): Promise<Neighbours>
+  search(queries: Uint16Array[], pool: Float32Array, k: number): Promise<Neighbours>
   /**
    * Every query row's similarity to every pool row, handed to `each` a chunk of rows at a time (row-major,
    * `rows × m`, starting at query row `start`), with each row's best. For a correction's few new entries
    * against the whole batch: the best rules most rows out at once, and choosing the few entries that enter
    * the other rows' lists in JavaScript costs less than ONNX Runtime's TopK.
    */
-  scores(queries: Float32Array[], pool: Float32Array, each: (start: number, rows: number, scores: Float32Array, best: Float32Array) => void): Promise<void>
+  scores(queries: Uint16Array[], pool: Float32Array, each: (start: number, rows: number, scores: Float32Array, best: Float32Array) => void): Promise<void>
   release(): Promise<void>
 }
 
 /** Runs of at most `chunk` rows over the blocks, each with its first row's index in the whole. */
-function* runs(blocks: Float32Array[], dim: number, chunk: number): Generator<[start: number, rows: number, data: Float32Array]> {
+function* runs(blocks: Uint16Array[], dim: number, chunk: number): Generator<[start: number, rows: number, data: Uint16Array]> {
   let start = 0
   for (const block of blocks) {
     const n = block.length / dim
@@ -114,7 +122,7 @@ export async function createSimilaritySearch(dim: number): Promise<SimilaritySea
       const p = new ort.Tensor('float32', pool, [m, dim])
       const chunk = Math.max(256, Math.min(SCORES_CHUNK, Math.floor(SCORES_PER_RUN / m)))
       for (const [start, rows, data] of runs(queries, dim, chunk)) {
-        const result = await scoresSession.run({ q: new ort.Tensor('float32', data, [rows, dim]), p })
+        const result = await scoresSession.run({ q: new ort.Tensor('float16', data, [rows, dim]), p })
         each(start, rows, result.s.data as Float32Array, result.max.data as Float32Array)
       }
     },
@@ -129,7 +137,7 @@ export async function createSimilaritySearch(dim: number): Promise<SimilaritySea
       const kt = new ort.Tensor('int64', BigInt64Array.from([BigInt(k)]), [1])
       const chunk = Math.max(256, Math.min(QUERY_CHUNK, Math.floor(SCORES_PER_RUN / m)))
       for (const [start, rows, data] of runs(queries, dim, chunk)) {
-        const out = await session.run({ q: new ort.Tensor('float32', data, [rows, dim]), p, k: kt })
+        const out = await session.run({ q: new ort.Tensor('float16', data, [rows, dim]), p, k: kt })
         sims.set(out.values.data as Float32Array, start * k)
         const idx = out.indices.data as BigInt64Array
         for (let i = 0; i < idx.length; i++) index[start * k + i] = Number(idx[i])

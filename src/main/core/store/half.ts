@@ -54,3 +54,10 @@ export function decodeHalf(buf: Uint8Array): Float32Array {
   for (let i = 0; i < n; i++) out[i] = table[buf[2 * i] | (buf[2 * i + 1] << 8)]
   return out
 }
+
+/** The fp16 bits of little-endian fp16 bytes, copied (a blob's bytes need not be 2-aligned). */
+export function halfBits(buf: Uint8Array): Uint16Array {
+  const out = new Uint16Array(buf.byteLength >> 1)
+  new Uint8Array(out.buffer).set(buf.subarray(0, out.byteLength))
+  return out
+}
