@@ -278,7 +278,8 @@ export class BatchContext {
     if (n <= s.calibrateAlwaysUpTo || n % s.calibrateEvery === 0) this.calibrationDue = true
     const again = this.decision.lexiconBias > 0 ? this.spans.linesNear(words) : []
     this.forgetLexicon(again)
-    const result = this.redecode(this.unitsToFuse(touched, reweighted))
+    // Without trust nothing is fused, so no unit needs looking at.
+    const result = this.redecode(this.decision.trust > 0 ? this.unitsToFuse(touched, reweighted) : touched)
     const relexed = this.relex(again)
     const changed = [...new Set([...result.changed, ...relexed])]
     return { changed, redecoded: result.redecoded, ms: { search: searched - started, calibrate: 0, decode: performance.now() - searched } }
