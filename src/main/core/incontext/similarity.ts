@@ -112,7 +112,14 @@ const SCORES_CHUNK = 16_384
 
 export async function createSimilaritySearch(dim: number): Promise<SimilaritySearch> {
   // No memory arena: a search's score matrix can be 160 MB, and an arena would keep its peak for good.
-  const options = { executionProviders: ['cpu'], logSeverityLevel: 3, enableCpuMemArena: false } as const
+  // No spinning: between runs (while JavaScript merges a chunk's scores) ONNX Runtime's idle threads
+  // would otherwise spin on the cores the engine's main thread and the UI need.
+  const options = {
+    executionProviders: ['cpu'],
+    logSeverityLevel: 3,
+    enableCpuMemArena: false,
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  } as const
   const session = await ort.InferenceSession.create(similarityModel(dim), options)
   const scoresSession = await ort.InferenceSession.create(scoresModel(dim), options)
   return {
