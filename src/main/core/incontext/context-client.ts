@@ -56,9 +56,10 @@ export async function createContextClient(init: WorkerInit): Promise<ContextClie
     recomputeAll: async (options = { recalibrate: true }) => apply(await send<UpdateReply>({ op: 'recomputeAll', args: [options] })),
     async correct(lineId, text) {
       const corrected = send<UpdateReply>({ op: 'correct', args: [lineId, text] })
-      const settled = send<UpdateReply>({ op: 'settle', args: [] })
-      const update = apply(await corrected)
-      return { update, settled: settled.then(apply) }
+      const settled = send<UpdateReply>({ op: 'settle', args: [] }).then(apply)
+      // When the correction fails its calibration fails too: the correction's error is the one reported.
+      settled.catch(() => undefined)
+      return { update: apply(await corrected), settled }
     },
     savedPool: () => send({ op: 'savedPool', args: [] }),
     async close() {

@@ -112,14 +112,10 @@ const SCORES_CHUNK = 16_384
 
 export async function createSimilaritySearch(dim: number): Promise<SimilaritySearch> {
   // No memory arena: a search's score matrix can be 160 MB, and an arena would keep its peak for good.
-  // No spinning: between runs (while JavaScript merges a chunk's scores) ONNX Runtime's idle threads
-  // would otherwise spin on the cores the engine's main thread and the UI need.
-  const options = {
-    executionProviders: ['cpu'],
-    logSeverityLevel: 3,
-    enableCpuMemArena: false,
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
-  } as const
+  // ONNX Runtime's threads spin between runs (its default). Turning that off gave the engine's main thread
+  // more of a 2-core machine while the worker merges scores (the load bench's longest block during an
+  // export 111-157 -> 56 ms) but made updates on 2,000 long lines half as slow again (p95 346 -> 535 ms).
+  const options = { executionProviders: ['cpu'], logSeverityLevel: 3, enableCpuMemArena: false } as const
   const session = await ort.InferenceSession.create(similarityModel(dim), options)
   const scoresSession = await ort.InferenceSession.create(scoresModel(dim), options)
   return {
