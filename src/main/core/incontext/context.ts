@@ -288,8 +288,9 @@ export class BatchContext {
   /**
    * The leave-one-out calibration due after the corrections applied since the last call (after every one
    * at first, then every few); a change of trust re-reads every line whose rows it moves, a change of
-   * bias re-reads every line with the vocabulary. Run after `correct` has given its readings, so the
-   * screen shows a correction's own effect without waiting for it; nothing to do when none is due.
+   * bias re-reads every line with the vocabulary; nothing to do when none is due. The worker runs it
+   * straight after `correct`, in the same update: a second update moments later re-sorted the review
+   * list while the reviewer was already typing the next line (the browser e2e test caught it).
    */
   async settle(): Promise<UpdateResult> {
     if (!this.calibrationDue) return { changed: [], redecoded: 0, ms: { search: 0, calibrate: 0, decode: 0 } }
