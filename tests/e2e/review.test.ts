@@ -203,6 +203,24 @@ describe('the review screen', () => {
     expect((await engineRows()).find((r) => r.id === first)).toMatchObject({ source: 'human', review: 'accepted' })
   })
 
+  it('keeps the keys on the line being corrected while the list re-sorts under it', async () => {
+    await page.getByTestId('review-list').focus()
+    await page.keyboard.press('Home')
+    const above = await focusedId()
+    await page.keyboard.press('j')
+    const id = await focusedId()
+    await page.keyboard.press('Enter')
+    await page.keyboard.press('Control+A')
+    await page.keyboard.type('KEEP')
+    // A correction from elsewhere (another window on the same engine) sends the line above to the end.
+    await engine.dispatch('review:correct', { lineId: above, text: 'ELSEWHERE' })
+    await expect.poll(async () => (await shownRows()).findIndex((r) => r.id === above)).not.toBe(0)
+    await page.keyboard.type('ING')
+    await page.keyboard.press('Enter')
+    await expect.poll(async () => (await engineRows()).find((r) => r.id === id)?.text).toBe('KEEPING')
+    expect((await engineRows()).filter((r) => r.source === 'human' && /KEEP|ING$/.test(r.text)).map((r) => r.id)).toEqual([id])
+  })
+
   it('exports a CSV with a byte-order mark whose rows are the batch as reviewed, and offers the same as a download', async () => {
     await page.getByTestId('export-open').click()
     const path = join(tmp, 'receipts-review.csv')

@@ -1,6 +1,6 @@
 // The virtualised list: only the rows near the viewport exist in the DOM (fixed height, key = line id),
 // and only their pages are fetched. Keyboard: see use-review.ts; the focused row is kept in view.
-import { useVirtualizer } from '@tanstack/react-virtual'
+import { defaultRangeExtractor, useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useRef, type KeyboardEvent } from 'react'
 import { ReviewRow } from './ReviewRow'
 import type { Review } from './use-review'
@@ -12,24 +12,34 @@ export const ROW_HEIGHT = 68
 export function ReviewList({ pages, review, crops }: { pages: RowPages; review: Review; crops: Map<number, string> }) {
   const scroller = useRef<HTMLDivElement>(null)
   const total = pages.total ?? 0
+  // The rows in and near the viewport, which are the pages to fetch.
+  const viewed = useRef<[number, number]>([0, 0])
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 6,
     getItemKey: (i) => pages.rowAt(i)?.id ?? -1 - i,
+    rangeExtractor(range) {
+      const shown = defaultRangeExtractor(range)
+      viewed.current = [shown[0] ?? 0, shown[shown.length - 1] ?? 0]
+      // The focused row is rendered wherever it is: a re-sort that carries the line being corrected out
+      // of view would otherwise take its text box away mid-word, until the list had scrolled after it.
+      const focused = review.focusedIndex
+      if (focused < range.count && !shown.includes(focused)) return [...shown, focused].sort((a, b) => a - b)
+      return shown
+    },
   })
   const items = virtualizer.getVirtualItems()
-  const first = items[0]?.index ?? 0
-  const last = items[items.length - 1]?.index ?? 0
+  const [first, last] = viewed.current
 
   useEffect(() => {
     pages.want(first, last)
   }, [pages, first, last, pages.version])
 
   useEffect(() => {
-    if (total > 0) virtualizer.scrollToIndex(Math.min(review.focus.index, total - 1), { align: 'auto' })
-  }, [virtualizer, review.focus.index, total])
+    if (total > 0) virtualizer.scrollToIndex(Math.min(review.focusedIndex, total - 1), { align: 'auto' })
+  }, [virtualizer, review.focusedIndex, total])
 
   // Leaving the text box (Esc) hands the keys to the list.
   useEffect(() => {
@@ -61,7 +71,7 @@ export function ReviewList({ pages, review, crops }: { pages: RowPages; review: 
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {items.map((item) => {
           const line = pages.rowAt(item.index)
-          const focused = item.index === review.focus.index
+          const focused = line !== undefined && line === review.focusedRow
           return (
             <div key={item.key} className="review-slot" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
               <ReviewRow

@@ -1,6 +1,6 @@
 // One line of the review list: position, crop, the text (doubtful characters marked; the focused line
 // editable), where the text comes from, and for a line context changed what the model had read.
-import { useEffect, useRef, type KeyboardEvent } from 'react'
+import { useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react'
 import type { LineRow } from '../../../shared/api'
 import { ChangeDiff, ConfidenceText } from './LineText'
 import { useCrop } from './use-crop'
@@ -29,6 +29,11 @@ export function ReviewRow(props: RowProps) {
   useEffect(() => {
     if (focused && editing) input.current?.focus()
   }, [focused, editing, props.editRequest])
+  // A re-sort may move the focused row's element within the list, and a moved element loses the keyboard
+  // to the page's body: it takes it back before the next key lands, unless the reviewer moved it elsewhere.
+  useLayoutEffect(() => {
+    if (focused && editing && input.current && (document.activeElement === null || document.activeElement === document.body)) input.current.focus()
+  })
   if (!line) {
     return (
       <div className="review-row loading" aria-busy="true">

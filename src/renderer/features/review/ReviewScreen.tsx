@@ -72,7 +72,7 @@ export function ReviewScreen({ batch }: { batch: BatchSummary }) {
       )}
       {pages.total === 0 && <p className="muted pad">{search || filter !== 'all' ? 'No line matches.' : 'No lines yet.'}</p>}
       <ReviewList pages={pages} review={review} crops={crops} />
-      <LineDetail line={pages.rowAt(review.focus.index)} review={review} crops={crops} />
+      <LineDetail line={review.focusedRow} review={review} crops={crops} />
       {exporting && <ExportDialog batch={batch} onClose={() => setExporting(false)} />}
     </div>
   )

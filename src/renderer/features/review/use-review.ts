@@ -1,5 +1,6 @@
 // The review screen's keyboard flow and its calls to the engine. The focused line is followed by id
-// (the list re-sorts as the batch learns), by position while its id is unknown.
+// (the list re-sorts as the batch learns), by position while its id is unknown; what the screen shows
+// focused and what a key acts on is always that line (focus.ts).
 //
 // Text box (the focused line, default): type to correct · Enter save and next · Ctrl+Enter accept and
 // next · ↑/↓ move (an unsaved edit is kept as a draft) · Esc drop the edit, again to leave the box ·
@@ -7,22 +8,21 @@
 // List (after Esc): j/↓ k/↑ move · PageUp/PageDown/Home/End · Enter or i edit · a accept · u or Ctrl+Z
 // undo · e examples · p page · / search · any other character starts an edit with it.
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react'
-import type { ApiName, ReviewUpdate, Result } from '../../../shared/api'
+import type { ApiName, LineRow, ReviewUpdate, Result } from '../../../shared/api'
 import { useClient } from '../../lib/client'
+import { focusedRow, type Focus } from './focus'
 import type { Listing, RowPages } from './use-row-pages'
 
 /** How long changed lines stay highlighted after a correction. */
 const FLASH_MS = 2_500
 
-export interface Focus {
-  index: number
-  id: number | null
-  /** Follow this line when the list re-sorts (the reviewer chose it); else stay at the position. */
-  sticky: boolean
-}
-
 export interface Review {
   focus: Focus
+  /** The focused line as shown now: the row of the focused id where the reviewer chose it (undefined while
+   *  it is not among the loaded rows), else the row at the focused position. */
+  focusedRow: LineRow | undefined
+  /** Where `focusedRow` is in the listing now (the focus's position until the row is found). */
+  focusedIndex: number
   editing: boolean
   /** Bumps on every request to edit, so the focused row's text box takes the keyboard again. */
   editRequest: number
@@ -93,6 +93,8 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
     }
   }, [pages, pages.version, focus, total, client, listing])
 
+  const { row: focused, index: focusedIndex } = focusedRow(focus, pages)
+
   const focusAt = useCallback(
     (index: number, edit?: boolean) => {
       if (total === 0) return
@@ -106,6 +108,8 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
 
   const setDraft = useCallback((lineId: number, text: string) => {
     setDrafts((d) => new Map(d).set(lineId, text))
+    // Typing chooses the line: from now on the focus follows it through re-sorts.
+    setFocus((f) => (f.id === lineId && !f.sticky ? { ...f, sticky: true } : f))
   }, [])
   const dropDraft = (lineId: number) =>
     setDrafts((d) => {
@@ -130,8 +134,8 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
     } else setMessage(result.message)
   }
 
-  const current = () => pages.rowAt(focus.index)
-  const next = () => focusAt(focus.index + 1)
+  const current = () => focused
+  const next = () => focusAt(focusedIndex + 1)
 
   async function save() {
     const row = current()
@@ -167,7 +171,7 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
 
   function move(e: KeyboardEvent<HTMLElement>, by: number | 'first' | 'last') {
     e.preventDefault()
-    focusAt(by === 'first' ? 0 : by === 'last' ? total - 1 : focus.index + by)
+    focusAt(by === 'first' ? 0 : by === 'last' ? total - 1 : focusedIndex + by)
   }
 
   function onInputKey(e: KeyboardEvent<HTMLInputElement>) {
@@ -261,6 +265,8 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
 
   return {
     focus,
+    focusedRow: focused,
+    focusedIndex,
     editing,
     editRequest,
     drafts,
