@@ -45,6 +45,11 @@ export interface ContextReport {
   worse: number
   recognitionLinesPerSecond: number
   updateMs: { p50: number; p95: number; max: number }
+  /** The calibration after each correction, which runs while the reviewer reads the next line (the
+   *  simulated reviewer waits for it, as one taking more than this per line would). */
+  settleMs: { p50: number; p95: number; max: number }
+  /** From the correction until its calibration is applied too (update and calibration, per correction). */
+  untilSettledMs: { p50: number; p95: number; max: number }
   /** A full recompute of every neighbour list and reading at the end, from cached data. */
   fullRecomputeMs: number
   /** Lines whose reading after the incremental updates differs from that full recompute (should be 0). */
@@ -113,6 +118,8 @@ export async function evaluateInContext(engine: Engine, dir: string, options: Ev
   const count = Math.round(options.correct * lines.length)
   const reviewed = new Set<number>()
   const updateMs: number[] = []
+  const settleMs: number[] = []
+  const untilSettledMs: number[] = []
   const byId = new Map(lines.map((l) => [l.id, l]))
   const fixedOrder =
     options.select === 'lowconf'
@@ -149,6 +156,10 @@ export async function evaluateInContext(engine: Engine, dir: string, options: Ev
     reviewed.add(line.id)
     const update = await engine.review.correct(line.id, line.truth)
     updateMs.push(update.updateMs)
+    const corrected = performance.now()
+    await engine.review.settled(batchId)
+    settleMs.push(performance.now() - corrected)
+    untilSettledMs.push(update.updateMs + settleMs[settleMs.length - 1])
   }
   // The incremental path must agree with a recompute from scratch (at the trust it decided).
   const incremental = new Map(lines.map((l) => [l.id, ctx.reading(l.id)?.text ?? null]))
@@ -158,8 +169,11 @@ export async function evaluateInContext(engine: Engine, dir: string, options: Ev
   const incrementalMismatches = lines.filter((l) => (ctx.reading(l.id)?.text ?? null) !== incremental.get(l.id)).length
   const remaining = lines.filter((l) => !reviewed.has(l.id) && byId.has(l.id))
   const after = remaining.map((l) => ({ truth: l.truth, before: l.model, after: ctx.reading(l.id)?.text ?? l.model }))
-  const sorted = [...updateMs].sort((a, b) => a - b)
-  const pct = (p: number) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] * 10) / 10 : 0)
+  const percentiles = (ms: number[]) => {
+    const sorted = [...ms].sort((a, b) => a - b)
+    const pct = (p: number) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] * 10) / 10 : 0)
+    return { p50: pct(0.5), p95: pct(0.95), max: pct(1) }
+  }
   return {
     set: basename(resolve(dir)),
     lines: lines.length,
@@ -171,7 +185,9 @@ export async function evaluateInContext(engine: Engine, dir: string, options: Ev
     inContext: score(after.map((a) => ({ truth: a.truth, read: a.after }))),
     ...compare(after),
     recognitionLinesPerSecond: linesPerSecond,
-    updateMs: { p50: pct(0.5), p95: pct(0.95), max: pct(1) },
+    updateMs: percentiles(updateMs),
+    settleMs: percentiles(settleMs),
+    untilSettledMs: percentiles(untilSettledMs),
     fullRecomputeMs,
     incrementalMismatches,
   }
@@ -203,6 +219,7 @@ export function formatContext(r: ContextReport): string {
     `engine decided: trust ${e.trust} (leave-one-out edits by trust ${JSON.stringify(e.errorsByTrust)} over ${e.calibrationLines} lines), pool ${e.poolEntries} frames from ${e.correctedLines} corrections (${e.unaligned} not aligned)`,
     `lexicon: bias ${e.lexiconBias} nats (leave-one-out edits by bias ${JSON.stringify(e.errorsByBias)} over ${e.lexiconCalibrationLines} lines), ${e.lexiconEntries} words`,
     `update per correction: p50 ${r.updateMs.p50} ms, p95 ${r.updateMs.p95} ms, max ${r.updateMs.max} ms; recognition ${r.recognitionLinesPerSecond} lines/s`,
+    `calibration after it (while the reviewer reads on): p50 ${r.settleMs.p50} ms, p95 ${r.settleMs.p95} ms, max ${r.settleMs.max} ms; both: p50 ${r.untilSettledMs.p50} ms, p95 ${r.untilSettledMs.p95} ms, max ${r.untilSettledMs.max} ms`,
     `full recompute: ${r.fullRecomputeMs} ms; lines where incremental and full recompute differ: ${r.incrementalMismatches}`,
   ].join('\n')
 }

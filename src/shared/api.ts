@@ -129,6 +129,9 @@ export interface ReviewUpdate {
   changed: number[]
   /** Time from the correction to the updated readings, in milliseconds. */
   updateMs: number
+  /** The batch's decision as this update found it. The calibration this correction makes due runs next,
+   *  in the background; a change it makes is announced with `lines:changed`, and `review:decision`
+   *  waits for it. */
   decision: ContextDecision
 }
 

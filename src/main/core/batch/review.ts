@@ -14,6 +14,8 @@ export interface ReviewService {
   accept(lineId: number): Promise<ReviewUpdate>
   undo(batchId: number): Promise<ReviewUpdate | null>
   decision(batchId: number): Promise<ContextDecision>
+  /** Resolves once the calibration after the batch's latest correction has been applied and announced. */
+  settled(batchId: number): Promise<void>
   /**
    * A page of lines with what the reviewer sees: their text, else the in-context reading. Hardest-first
    * order, filters and search come from the in-memory line index; plain document order straight from SQL.
@@ -36,8 +38,10 @@ export interface ReviewService {
 
 /**
  * The review loop: a correction is committed first (so it is never lost once acknowledged), then the
- * batch's context takes it in and re-reads the lines it reaches; `lines:changed` names them. Updates of
- * one batch run one at a time, in the order the corrections arrived.
+ * batch's context takes it in and re-reads the lines it reaches; `lines:changed` names them. The batch's
+ * calibration then runs in the worker while the reviewer moves on, and a second `lines:changed` names
+ * what a change of trust or bias re-read. Updates of one batch run one at a time, in the order the
+ * corrections arrived.
  */
 export function createReviewService(deps: {
   db: Db
@@ -55,6 +59,7 @@ export function createReviewService(deps: {
   // Contexts whose load has finished: listing lines never waits for one (recognition may still run).
   const ready = new Map<number, ContextClient>()
   const queues = new Map<number, Promise<unknown>>()
+  const settling = new Map<number, Promise<void>>()
   const index = createLineIndex({ db, events, contextOf: (batchId) => ready.get(batchId) })
 
   const q = {
@@ -98,6 +103,8 @@ export function createReviewService(deps: {
   /** Drops a batch's loaded context (its pool changed); the next use loads it again. */
   async function reset(batchId: number): Promise<void> {
     await (queues.get(batchId) ?? Promise.resolve()).catch(() => undefined)
+    await settling.get(batchId)
+    settling.delete(batchId)
     const old = contexts.get(batchId)
     contexts.delete(batchId)
     ready.delete(batchId)
@@ -112,6 +119,12 @@ export function createReviewService(deps: {
       ctx.catch(() => contexts.delete(batchId))
     }
     return ctx
+  }
+
+  /** Resolves once the batch's updates so far and the calibration after the latest have been applied. */
+  async function settled(batchId: number): Promise<void> {
+    await (queues.get(batchId) ?? Promise.resolve()).catch(() => undefined)
+    await settling.get(batchId)
   }
 
   /** Runs one update of a batch after the previous one has finished. */
@@ -129,10 +142,23 @@ export function createReviewService(deps: {
       const started = performance.now()
       // Committed before anything else: an acknowledged correction survives a crash.
       q.insert.run({ lineId, text, kind, undoes })
-      const result = await ctx.correct(lineId, text)
+      const { update: result, settled } = await ctx.correct(lineId, text)
       const update = { lineId, changed: result.changed, updateMs: performance.now() - started, decision: ctx.decided }
       index.contextChanged(batchId, result.changed.filter((id) => id !== lineId))
       events.emit('lines:changed', { batchId, ids: [lineId, ...result.changed] })
+      const decided = ctx.decided
+      settling.set(
+        batchId,
+        settled.then(
+          (after) => {
+            index.contextChanged(batchId, after.changed)
+            const moved = ctx.decided.trust !== decided.trust || ctx.decided.lexiconBias !== decided.lexiconBias
+            if (after.changed.length || moved) events.emit('lines:changed', { batchId, ids: after.changed })
+          },
+          // The correction itself is saved and applied; a failed calibration only keeps the last decision.
+          (err) => console.error(`calibration of batch ${batchId} failed:`, err),
+        ),
+      )
       return update
     })
   }
@@ -155,8 +181,12 @@ export function createReviewService(deps: {
       return apply(last.lineId, previous, 'undo', last.id)
     },
     async decision(batchId) {
-      return (await context(batchId)).decided
+      const ctx = await context(batchId)
+      // The decision after the latest correction's calibration, not the one it replied with.
+      await settled(batchId)
+      return ctx.decided
     },
+    settled,
     async lines(input) {
       if (input.order === 'document' && input.filter === 'all' && !input.search.trim()) {
         const page = batches.lines(input)

@@ -15,8 +15,12 @@ export interface ContextClient extends ContextView {
   loadSavedPool(pool: SavedPool): Promise<void>
   loadCorrections(corrections: Array<{ lineId: number; text: string }>): Promise<void>
   recomputeAll(options?: { recalibrate: boolean }): Promise<UpdateResult>
-  /** Applies a correction (null: takes it back) and the calibration due after it; resolves with both. */
-  correct(lineId: number, text: string | null): Promise<UpdateResult>
+  /**
+   * Applies a correction; resolves once the lines it reaches are read again. The calibration due after it
+   * is queued in the worker straight behind it: `settled` resolves with what that changed (readings here
+   * are updated before it resolves), and the next request waits for it there.
+   */
+  correct(lineId: number, text: string | null): Promise<{ update: UpdateResult; settled: Promise<UpdateResult> }>
   savedPool(): Promise<Omit<SavedPool, 'trust' | 'lexiconBias'>>
   close(): Promise<void>
 }
@@ -50,7 +54,13 @@ export async function createContextClient(init: WorkerInit): Promise<ContextClie
     loadSavedPool: (pool) => send({ op: 'loadSavedPool', args: [pool] }),
     loadCorrections: (corrections) => send({ op: 'loadCorrections', args: [corrections] }),
     recomputeAll: async (options = { recalibrate: true }) => apply(await send<UpdateReply>({ op: 'recomputeAll', args: [options] })),
-    correct: async (lineId, text) => apply(await send<UpdateReply>({ op: 'correct', args: [lineId, text] })),
+    async correct(lineId, text) {
+      const corrected = send<UpdateReply>({ op: 'correct', args: [lineId, text] })
+      const settled = send<UpdateReply>({ op: 'settle', args: [] }).then(apply)
+      // When the correction fails its calibration fails too: the correction's error is the one reported.
+      settled.catch(() => undefined)
+      return { update: apply(await corrected), settled }
+    },
     savedPool: () => send({ op: 'savedPool', args: [] }),
     async close() {
       await send({ op: 'close', args: [] }).catch(() => undefined)

@@ -22,6 +22,7 @@ export type Request =
   | { op: 'loadCorrections'; args: Parameters<BatchContext['loadCorrections']> }
   | { op: 'recomputeAll'; args: Parameters<BatchContext['recomputeAll']> }
   | { op: 'correct'; args: Parameters<BatchContext['correct']> }
+  | { op: 'settle'; args: [] }
   | { op: 'savedPool'; args: [] }
   | { op: 'close'; args: [] }
 
@@ -68,16 +69,12 @@ async function handle(request: Request): Promise<unknown> {
     case 'recomputeAll':
       return reply(await ctx.recomputeAll(...request.args), lineIds, true)
     case 'correct': {
-      // The correction and the calibration due after it, as one update: the list re-sorts once per
-      // correction, never while the reviewer is already typing the next one.
-      const update = await ctx.correct(...request.args)
-      const settled = await ctx.settle()
-      const result = {
-        changed: [...new Set([...update.changed, ...settled.changed])],
-        redecoded: update.redecoded + settled.redecoded,
-        ms: { search: update.ms?.search ?? 0, calibrate: settled.ms?.calibrate ?? 0, decode: (update.ms?.decode ?? 0) + (settled.ms?.decode ?? 0) },
-      }
+      const result = await ctx.correct(...request.args)
       return reply(result, [request.args[0], ...result.changed])
+    }
+    case 'settle': {
+      const result = await ctx.settle()
+      return reply(result, result.changed)
     }
     case 'savedPool':
       return ctx.savedPool()
