@@ -289,8 +289,8 @@ export class BatchContext {
    * The leave-one-out calibration due after the corrections applied since the last call (after every one
    * at first, then every few); a change of trust re-reads every line whose rows it moves, a change of
    * bias re-reads every line with the vocabulary; nothing to do when none is due. The worker runs it
-   * straight after `correct`, in the same update: a second update moments later re-sorted the review
-   * list while the reviewer was already typing the next line (the browser e2e test caught it).
+   * straight after `correct` has replied, so the correction's own effect is on screen first; what this
+   * changes follows moments later (the review screen keeps its focus on the line the reviewer is on).
    */
   async settle(): Promise<UpdateResult> {
     if (!this.calibrationDue) return { changed: [], redecoded: 0, ms: { search: 0, calibrate: 0, decode: 0 } }
@@ -510,6 +510,7 @@ export class BatchContext {
   private examplesOf(line: LineState, neighbour: (q: number) => FrameNeighbours): number[] {
     const { decided } = line.fused
     let sources = 0
+    exampleCall++
     for (let q = 0; q < decided.length; q++) {
       const label = decided[q]
       if (label < 0) continue
@@ -521,18 +522,28 @@ export class BatchContext {
         const source = pool.lineOf(id)
         // Line 0: a frame from a saved pool, not a line of this library.
         if (source <= 0) continue
-        let at = 0
-        while (at < sources && exampleIds[at] !== source) at++
-        if (at === sources) {
+        // Each source line's place in this count, by id (stamped with the call, so never cleared): a long
+        // line's votes come from hundreds of corrected lines, and looking each up in the list was quadratic.
+        if (source >= exampleStamp.length) growExampleSlots(source)
+        if (exampleStamp[source] !== exampleCall) {
           if (sources === exampleIds.length) continue
+          exampleStamp[source] = exampleCall
+          exampleSlot[source] = sources
           ;(exampleIds[sources] = source), (exampleVotes[sources++] = 0)
         }
-        exampleVotes[at]++
+        exampleVotes[exampleSlot[source]]++
       }
     }
-    const order = Array.from({ length: sources }, (_, i) => i)
-    order.sort((a, b) => exampleVotes[b] - exampleVotes[a] || exampleIds[a] - exampleIds[b])
-    return order.slice(0, 5).map((i) => exampleIds[i])
+    // The five with most votes (ties to the lower id), chosen in one pass rather than sorting them all.
+    const before = (a: number, b: number) => exampleVotes[a] > exampleVotes[b] || (exampleVotes[a] === exampleVotes[b] && exampleIds[a] < exampleIds[b])
+    const top: number[] = []
+    for (let i = 0; i < sources; i++) {
+      if (top.length === EXAMPLES && !before(i, top[EXAMPLES - 1])) continue
+      let at = top.length < EXAMPLES ? top.length : EXAMPLES - 1
+      top[at] = i
+      while (at > 0 && before(i, top[at - 1])) (top[at] = top[at - 1]), (top[at - 1] = i), at--
+    }
+    return top.map((i) => exampleIds[i])
   }
 
   /**
@@ -803,3 +814,18 @@ function touches(windows: number[], dirty: Uint8Array): boolean {
 // decided by a few dozen corrected lines at most; any past this many only go uncounted).
 const exampleIds = new Int32Array(512)
 const exampleVotes = new Int32Array(512)
+/** Examples kept per changed line. */
+const EXAMPLES = 5
+/** Per line id: the examplesOf call that last counted it (`exampleCall`), and its place in that count. */
+let exampleStamp = new Int32Array(0)
+let exampleSlot = new Int32Array(0)
+let exampleCall = 0
+
+function growExampleSlots(id: number) {
+  const size = Math.max(2 * exampleStamp.length, id + 1, 1024)
+  const stamp = new Int32Array(size)
+  stamp.set(exampleStamp)
+  const slot = new Int32Array(size)
+  slot.set(exampleSlot)
+  ;(exampleStamp = stamp), (exampleSlot = slot)
+}

@@ -9,26 +9,52 @@ export interface Decoded {
   confidence: number
 }
 
+/**
+ * Characters a decode emits and their confidences, in growable typed arrays shared by every decode in
+ * this thread (an in-context update decodes thousands of lines: as arrays of numbers they were garbage).
+ * Confidences are frame probabilities, float32 already.
+ */
+class Emitted {
+  chars = new Uint16Array(1024)
+  conf = new Float32Array(1024)
+  n = 0
+
+  /** Room for `more` characters past `n`. */
+  reserve(more: number) {
+    if (this.n + more <= this.chars.length) return
+    const size = Math.max(2 * this.chars.length, this.n + more)
+    const chars = new Uint16Array(size)
+    chars.set(this.chars.subarray(0, this.n))
+    const conf = new Float32Array(size)
+    conf.set(this.conf.subarray(0, this.n))
+    ;(this.chars = chars), (this.conf = conf)
+  }
+}
+
+const emitted = new Emitted()
+
 /** Greedy CTC: the best class per frame, repeats collapsed, blanks dropped. */
 export function greedyDecode(f: LineFrames, alphabet: Alphabet): Decoded {
-  const chars: number[] = []
-  const conf: number[] = []
-  greedyRange(f, alphabet, 0, f.frames, chars, conf)
-  return finish(chars, conf, alphabet)
+  emitted.n = 0
+  greedyRange(f, alphabet, 0, f.frames, emitted)
+  return finish(emitted.chars, emitted.conf, emitted.n, alphabet)
 }
 
 /** Greedy over frames [from, to), appending its characters and their confidences. */
-function greedyRange(f: LineFrames, alphabet: Alphabet, from: number, to: number, chars: number[], conf: number[]) {
+function greedyRange(f: LineFrames, alphabet: Alphabet, from: number, to: number, out: Emitted) {
+  // A frame emits at most one character.
+  out.reserve(to - from)
+  const { chars, conf } = out
   let previous = -1
-  const first = chars.length
+  const first = out.n
   for (let t = from; t < to; t++) {
     const best = f.topIndex[t * f.k]
     const p = f.topProb[t * f.k]
     if (best !== alphabet.blank) {
       if (best !== previous) {
-        chars.push(best)
-        conf.push(p)
-      } else if (chars.length > first && p > conf[conf.length - 1]) conf[conf.length - 1] = p
+        chars[out.n] = best
+        conf[out.n++] = p
+      } else if (out.n > first && p > conf[out.n - 1]) conf[out.n - 1] = p
     }
     previous = best
   }
@@ -102,14 +128,13 @@ const scratch = new BeamScratch()
  * in a session, so this allocates nothing per call.
  */
 export function beamDecode(f: LineFrames, alphabet: Alphabet, options: BeamOptions = defaultBeam): Decoded {
-  const chars: number[] = []
-  const conf: number[] = []
-  beamRange(f, alphabet, options, 0, f.frames, chars, conf)
-  return finish(chars, conf, alphabet)
+  emitted.n = 0
+  beamRange(f, alphabet, options, 0, f.frames, emitted)
+  return finish(emitted.chars, emitted.conf, emitted.n, alphabet)
 }
 
 /** Beam search over frames [from, to) from the empty prefix, appending the best prefix and its confidences. */
-function beamRange(f: LineFrames, alphabet: Alphabet, options: BeamOptions, from: number, to: number, outChars: number[], outConf: number[]) {
+function beamRange(f: LineFrames, alphabet: Alphabet, options: BeamOptions, from: number, to: number, out: Emitted) {
   const k = f.k
   const blank = alphabet.blank
   const prune = options.prune
@@ -218,31 +243,32 @@ function beamRange(f: LineFrames, alphabet: Alphabet, options: BeamOptions, from
   for (let i = 0; i < size; i++) {
     if (pb[i] + pnb[i] > bestP) (bestP = pb[i] + pnb[i]), (best = node[i])
   }
-  const first = outChars.length
+  // The best prefix, written from its last character back (the tree's links run that way).
+  let length = 0
+  for (let n = best; n > 0; n = parent[n]) length++
+  out.reserve(length)
+  let at = out.n + length
   for (let n = best; n > 0; n = parent[n]) {
-    outChars.push(last[n])
-    outConf.push(conf[n])
+    out.chars[--at] = last[n]
+    out.conf[at] = conf[n]
   }
-  reverseFrom(outChars, first)
-  reverseFrom(outConf, first)
+  out.n += length
 }
 
-function reverseFrom(a: number[], from: number) {
-  for (let i = from, j = a.length - 1; i < j; i++, j--) [a[i], a[j]] = [a[j], a[i]]
-}
-
-function finish(chars: number[], conf: number[], alphabet: Alphabet): Decoded {
+function finish(chars: ArrayLike<number>, conf: ArrayLike<number>, n: number, alphabet: Alphabet): Decoded {
   // The model often emits a space at a line's ends (from the crop's margin); a line has none there.
   let start = 0
-  let end = chars.length
+  let end = n
   while (start < end && chars[start] === alphabet.space) start++
   while (end > start && chars[end - 1] === alphabet.space) end--
-  const charConfidences = conf.slice(start, end)
-  return {
-    text: chars.slice(start, end).map((c) => alphabet.char(c)).join(''),
-    charConfidences,
-    confidence: charConfidences.length ? charConfidences.reduce((a, b) => a + b, 0) / charConfidences.length : 0,
+  let text = ''
+  let sum = 0
+  const charConfidences = new Array<number>(end - start)
+  for (let i = start; i < end; i++) {
+    text += alphabet.char(chars[i])
+    sum += charConfidences[i - start] = conf[i]
   }
+  return { text, charConfidences, confidence: charConfidences.length ? sum / charConfidences.length : 0 }
 }
 
 /**
@@ -274,11 +300,12 @@ export function decodeSegments(
   reuse?: { previous: Segments; dirty: Uint8Array },
 ): Segments {
   const k = f.k
-  const from: number[] = []
-  const to: number[] = []
-  const start: number[] = []
-  const chars: number[] = []
-  const conf: number[] = []
+  const out = emitted
+  out.n = 0
+  // Segments start and end at frames, so a line has at most half as many segments as frames, plus one.
+  if (bounds.length < 3 * (f.frames + 2)) bounds = new Int32Array(6 * (f.frames + 2))
+  const cap = (f.frames >> 1) + 1
+  let segments = 0
   let p = 0
   for (let t = 0; t < f.frames; ) {
     if (certainBlank(f, t, alphabet.blank, options.prune)) {
@@ -288,34 +315,48 @@ export function decodeSegments(
     const a = t
     let branching = false
     for (; t < f.frames && !certainBlank(f, t, alphabet.blank, options.prune); t++) if (k > 1 && f.topProb[t * k + 1] >= options.prune) branching = true
-    from.push(a)
-    to.push(t)
-    start.push(chars.length)
+    bounds[segments] = a
+    bounds[cap + segments] = t
+    bounds[2 * cap + segments++] = out.n
     if (reuse) {
       const old = reuse.previous
       while (p < old.from.length && old.from[p] < a) p++
-      if (p < old.from.length && old.from[p] === a && old.to[p] === t && !reuse.dirty.subarray(a, t).includes(1)) {
-        for (let i = old.start[p]; i < old.start[p + 1]; i++) chars.push(old.chars[i]), conf.push(old.conf[i])
+      if (p < old.from.length && old.from[p] === a && old.to[p] === t && !anyMarked(reuse.dirty, a, t)) {
+        const n = old.start[p + 1] - old.start[p]
+        out.reserve(n)
+        out.chars.set(old.chars.subarray(old.start[p], old.start[p + 1]), out.n)
+        out.conf.set(old.conf.subarray(old.start[p], old.start[p + 1]), out.n)
+        out.n += n
         continue
       }
     }
     // Without a second class anywhere the beam can only follow the greedy path: greedy is ~30× cheaper.
-    if (branching) beamRange(f, alphabet, options, a, t, chars, conf)
-    else greedyRange(f, alphabet, a, t, chars, conf)
+    if (branching) beamRange(f, alphabet, options, a, t, out)
+    else greedyRange(f, alphabet, a, t, out)
   }
-  start.push(chars.length)
+  const start = new Int32Array(segments + 1)
+  start.set(bounds.subarray(2 * cap, 2 * cap + segments))
+  start[segments] = out.n
   return {
-    from: Int32Array.from(from),
-    to: Int32Array.from(to),
-    start: Int32Array.from(start),
-    chars: Uint16Array.from(chars),
-    conf: Float32Array.from(conf),
+    from: bounds.slice(0, segments),
+    to: bounds.slice(cap, cap + segments),
+    start,
+    chars: out.chars.slice(0, out.n),
+    conf: out.conf.slice(0, out.n),
   }
+}
+
+/** Scratch for decodeSegments: each segment's first frame, end and first character, in three runs. */
+let bounds = new Int32Array(0)
+
+function anyMarked(marks: Uint8Array, from: number, to: number): boolean {
+  for (let t = from; t < to; t++) if (marks[t]) return true
+  return false
 }
 
 /** The text and confidences of a line decoded in segments. */
 export function joinSegments(s: Segments, alphabet: Alphabet): Decoded {
-  return finish(Array.from(s.chars), Array.from(s.conf), alphabet)
+  return finish(s.chars, s.conf, s.chars.length, alphabet)
 }
 
 /** The engine's decoding (model alone and in context alike): beam search, segment by segment. */
