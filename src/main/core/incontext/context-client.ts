@@ -17,8 +17,8 @@ export interface ContextClient extends ContextView {
   recomputeAll(options?: { recalibrate: boolean }): Promise<UpdateResult>
   /**
    * Applies a correction; resolves once the lines it reaches are read again. The calibration due after it
-   * is queued in the worker straight behind it: `settled` resolves with what that changed (readings here
-   * are updated before it resolves), and the next request waits for it there.
+   * is then queued in the worker: `settled` resolves with what that changed (readings here are updated
+   * before it resolves), and the next request waits for it there.
    */
   correct(lineId: number, text: string | null): Promise<{ update: UpdateResult; settled: Promise<UpdateResult> }>
   savedPool(): Promise<Omit<SavedPool, 'trust' | 'lexiconBias'>>
@@ -55,11 +55,13 @@ export async function createContextClient(init: WorkerInit): Promise<ContextClie
     loadCorrections: (corrections) => send({ op: 'loadCorrections', args: [corrections] }),
     recomputeAll: async (options = { recalibrate: true }) => apply(await send<UpdateReply>({ op: 'recomputeAll', args: [options] })),
     async correct(lineId, text) {
-      const corrected = send<UpdateReply>({ op: 'correct', args: [lineId, text] })
+      const update = apply(await send<UpdateReply>({ op: 'correct', args: [lineId, text] }))
+      // Asked for only once the update is applied here: sent with the correction, the calibration ran in
+      // the worker while this thread was still taking the update in, and on 2 cores the two competed
+      // (sroie-dev at 10 %: update p95 157 ms, against 129-143 ms for the same work in one thread).
       const settled = send<UpdateReply>({ op: 'settle', args: [] }).then(apply)
-      // When the correction fails its calibration fails too: the correction's error is the one reported.
       settled.catch(() => undefined)
-      return { update: apply(await corrected), settled }
+      return { update, settled }
     },
     savedPool: () => send({ op: 'savedPool', args: [] }),
     async close() {
