@@ -228,8 +228,7 @@ let rowProb = new Float32Array(0)
 /**
  * Fuses the given queried frames of a line (all of them when `which` is omitted) into its fused rows.
  * Frames are fused in units — a gap frame alone, a character's run of frames together — so a frame in
- * `which` brings its whole unit: `unitEnd(q0)` is where the unit starting at q0 ends, `sameUnit(q)` says
- * whether q continues the unit of q − 1. `fuseUnit` (fuseRun or fuseGap) writes each unit's rows and
+ * `which` brings its whole unit: `sameUnit(q)` says whether q continues the unit of q − 1. `fuseUnit` (fuseRun or fuseGap) writes each unit's rows and
  * decided labels; frames never queried keep the model's rows. True when a row changed; `dirty`, when
  * given, gets a 1 at every frame whose row changed. `out`'s arrays may be the model's own (`f`'s): they
  * are then replaced by copies before the first write.
