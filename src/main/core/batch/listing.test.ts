@@ -24,10 +24,10 @@ function setUp(count = 200) {
   return { db, events, lines, batchId, ids, index, correct, readings, context }
 }
 
-describe('the line index', () => {
-  it('orders hardest first by the shared hardness, ties in document order', () => {
+describe('the line index', async () => {
+  it('orders hardest first by the shared hardness, ties in document order', async () => {
     const { batchId, ids, lines, index } = setUp()
-    const order = Array.from(index.ids({ batchId, order: 'hardest', filter: 'all', search: '' }))
+    const order = Array.from(await index.ids({ batchId, order: 'hardest', filter: 'all', search: '' }))
     const expected = ids
       .map((id, i) => ({ id, i, rank: hardness({ confidence: lines[i].confidence, modelConfidence: lines[i].confidence, source: 'model' }) }))
       .sort((a, b) => a.rank - b.rank || a.i - b.i)
@@ -35,46 +35,46 @@ describe('the line index', () => {
     expect(order).toEqual(expected)
   })
 
-  it('sinks a corrected line to the end and keeps it out of the unreviewed filter', () => {
+  it('sinks a corrected line to the end and keeps it out of the unreviewed filter', async () => {
     const { batchId, index, correct } = setUp()
-    const first = index.ids({ batchId, order: 'hardest', filter: 'all', search: '' })[0]
+    const first = (await index.ids({ batchId, order: 'hardest', filter: 'all', search: '' }))[0]
     correct(first, 'TOTAL 1')
-    const order = index.ids({ batchId, order: 'hardest', filter: 'all', search: '' })
+    const order = (await index.ids({ batchId, order: 'hardest', filter: 'all', search: '' }))
     expect(order[order.length - 1]).toBe(first)
-    expect(Array.from(index.ids({ batchId, order: 'document', filter: 'unreviewed', search: '' }))).not.toContain(first)
-    expect(Array.from(index.ids({ batchId, order: 'document', filter: 'corrected', search: '' }))).toEqual([first])
-    expect(index.totals(batchId).reviewed).toBe(1)
+    expect(Array.from(await index.ids({ batchId, order: 'document', filter: 'unreviewed', search: '' }))).not.toContain(first)
+    expect(Array.from(await index.ids({ batchId, order: 'document', filter: 'corrected', search: '' }))).toEqual([first])
+    expect((await index.totals(batchId)).reviewed).toBe(1)
   })
 
-  it('puts a line back in the queue when its correction is undone', () => {
+  it('puts a line back in the queue when its correction is undone', async () => {
     const { batchId, index, correct } = setUp()
-    const first = index.ids({ batchId, order: 'hardest', filter: 'all', search: '' })[0]
+    const first = (await index.ids({ batchId, order: 'hardest', filter: 'all', search: '' }))[0]
     correct(first, 'X')
     correct(first, null, 'undo')
-    expect(index.ids({ batchId, order: 'hardest', filter: 'all', search: '' })[0]).toBe(first)
+    expect((await index.ids({ batchId, order: 'hardest', filter: 'all', search: '' }))[0]).toBe(first)
   })
 
-  it('finds lines by their shown text, ignoring case, including a correction just made', () => {
+  it('finds lines by their shown text, ignoring case, including a correction just made', async () => {
     const { batchId, ids, lines, index, correct } = setUp()
-    const hits = Array.from(index.ids({ batchId, order: 'document', filter: 'all', search: 'INVOICE' }))
+    const hits = Array.from(await index.ids({ batchId, order: 'document', filter: 'all', search: 'INVOICE' }))
     expect(hits).toEqual(ids.filter((_, i) => lines[i].text.includes('invoice')))
     correct(ids[3], 'Zanzibar street')
-    expect(Array.from(index.ids({ batchId, order: 'document', filter: 'all', search: 'zanzibar' }))).toEqual([ids[3]])
+    expect(Array.from(await index.ids({ batchId, order: 'document', filter: 'all', search: 'zanzibar' }))).toEqual([ids[3]])
   })
 
-  it('counts lines, reviewed lines and the mean confidence of the unreviewed ones', () => {
+  it('counts lines, reviewed lines and the mean confidence of the unreviewed ones', async () => {
     const { batchId, ids, lines, index, correct } = setUp(10)
     correct(ids[0], 'a', 'accepted')
-    const totals = index.totals(batchId)
+    const totals = (await index.totals(batchId))
     const open = lines.slice(1).map((l) => l.confidence)
     expect(totals).toMatchObject({ lines: 10, read: 10, failed: 0, reviewed: 1, context: 0 })
     expect(totals.unreviewedConfidence).toBeCloseTo(open.reduce((a, b) => a + b, 0) / open.length, 6)
-    expect(index.entries(batchId)[0]).toMatchObject({ source: 'human', review: 'accepted', text: 'a' })
+    expect((await index.entries(batchId))[0]).toMatchObject({ source: 'human', review: 'accepted', text: 'a' })
   })
 
-  it('takes in-context changes without the library and ends as a rebuild from the library would', () => {
+  it('takes in-context changes without the library and ends as a rebuild from the library would', async () => {
     const { db, events, batchId, ids, index, correct, readings, context } = setUp()
-    index.ids({ batchId, order: 'hardest', filter: 'all', search: '' })
+    await index.ids({ batchId, order: 'hardest', filter: 'all', search: '' })
     correct(ids[3], 'TYPED')
     // Context re-reads some lines (one of them back to the model's reading), then a correction's event.
     const changed = ids.slice(10, 60)
@@ -84,12 +84,12 @@ describe('the line index', () => {
     events.emit('lines:changed', { batchId, ids: [ids[3], ...changed] })
     const query = { batchId, order: 'hardest' as const, filter: 'context' as const, search: 'context' }
     const fresh = createLineIndex({ db, events, contextOf: () => context })
-    expect(Array.from(index.ids(query))).toEqual(Array.from(fresh.ids(query)))
-    expect(index.ids(query).length).toBe(49)
-    expect(index.entries(batchId)).toEqual(fresh.entries(batchId))
+    expect(Array.from(await index.ids(query))).toEqual(Array.from(await fresh.ids(query)))
+    expect((await index.ids(query)).length).toBe(49)
+    expect((await index.entries(batchId))).toEqual((await fresh.entries(batchId)))
   })
 
-  it('keeps its orders, filters and searches through many changes exactly as sorting afresh gives them', () => {
+  it('keeps its orders, filters and searches through many changes exactly as sorting afresh gives them', async () => {
     const { db, events, batchId, ids, index, correct, readings, context } = setUp(400)
     const random = seeded(5)
     const queries = [
@@ -98,8 +98,8 @@ describe('the line index', () => {
       { order: 'document', filter: 'context', search: '' },
       { order: 'hardest', filter: 'all', search: 'total' },
     ] as const
-    const listings = () => queries.map((q) => Array.from(index.ids({ batchId, ...q })))
-    listings()
+    const listings = () => Promise.all(queries.map(async (q) => Array.from(await index.ids({ batchId, ...q }))))
+    await listings()
     for (let round = 0; round < 30; round++) {
       // Context re-reads a few lines (some back to the model's reading, some with equal ranks), and the
       // reviewer corrects, accepts or takes back one.
@@ -115,24 +115,54 @@ describe('the line index', () => {
       correct(line, r < 0.2 ? null : r < 0.5 ? `TOTAL typed ${round}` : 'cash', r < 0.2 ? 'undo' : r < 0.6 ? 'typed' : 'accepted')
       if (round % 3 === 0) {
         const fresh = createLineIndex({ db, events, contextOf: () => context })
-        expect(listings()).toEqual(queries.map((q) => Array.from(fresh.ids({ batchId, ...q }))))
+        expect(await listings()).toEqual(await Promise.all(queries.map(async (q) => Array.from(await fresh.ids({ batchId, ...q })))))
       }
     }
   })
 
-  it('puts a context that has just loaded over every entry, as a rebuild from the library would', () => {
+  it('takes in changes that land between its slices (building, refreshing, sorting) as sorting afresh gives them', async () => {
+    const { db, events, batchId, ids, correct, readings, context } = setUp(600)
+    const index = createLineIndex({ db, events, contextOf: () => context, sliceRows: 25 })
+    const random = seeded(9)
+    const queries = [
+      { order: 'hardest', filter: 'all', search: '' },
+      { order: 'hardest', filter: 'unreviewed', search: 'cash' },
+      { order: 'document', filter: 'context', search: '' },
+    ] as const
+    const asked: Array<Promise<unknown>> = []
+    for (let round = 0; round < 60; round++) {
+      // Requests left running while the next turn of the event loop changes the batch under them.
+      asked.push(index.ids({ batchId, ...queries[round % queries.length] }), index.totals(batchId))
+      await new Promise((resolve) => setImmediate(resolve))
+      const changed = Array.from({ length: round % 10 === 0 ? 200 : 1 + Math.floor(random() * 20) }, () => ids[Math.floor(random() * ids.length)])
+      for (const id of changed) {
+        if (random() < 0.2) readings.delete(id)
+        else readings.set(id, { text: random() < 0.5 ? `TOTAL ${id}` : `CASH ${id}`, confidence: random(), charConfidences: [], examples: [] })
+      }
+      index.contextChanged(batchId, changed)
+      events.emit('lines:changed', { batchId, ids: changed })
+      if (round % 4 === 0) correct(ids[Math.floor(random() * ids.length)], random() < 0.5 ? 'cash typed' : 'TOTAL typed')
+    }
+    await Promise.all(asked)
+    const fresh = createLineIndex({ db, events, contextOf: () => context })
+    for (const q of queries) expect(Array.from(await index.ids({ batchId, ...q }))).toEqual(Array.from(await fresh.ids({ batchId, ...q })))
+    expect(await index.totals(batchId)).toEqual(await fresh.totals(batchId))
+    expect(await index.entries(batchId)).toEqual(await fresh.entries(batchId))
+  })
+
+  it('puts a context that has just loaded over every entry, as a rebuild from the library would', async () => {
     const { db, events, batchId, ids, correct, readings, context } = setUp()
     let loaded: ContextView | undefined
     const late = createLineIndex({ db, events, contextOf: () => loaded })
     correct(ids[5], 'TYPED')
-    late.ids({ batchId, order: 'hardest', filter: 'all', search: '' })
+    await late.ids({ batchId, order: 'hardest', filter: 'all', search: '' })
     for (const id of ids.slice(20, 40)) readings.set(id, { text: `LOADED ${id}`, confidence: 0.97, charConfidences: [], examples: [] })
     readings.set(ids[5], { text: 'not shown: the line was reviewed', confidence: 1, charConfidences: [], examples: [] })
     loaded = { reading: (id) => readings.get(id) ?? null, decided: context.decided }
     const query = { batchId, order: 'hardest' as const, filter: 'all' as const, search: '' }
     const rebuilt = createLineIndex({ db, events, contextOf: () => loaded })
-    expect(Array.from(late.ids(query))).toEqual(Array.from(rebuilt.ids(query)))
-    expect(late.entries(batchId)).toEqual(rebuilt.entries(batchId))
-    expect(late.entries(batchId).filter((e) => e.source === 'context')).toHaveLength(20)
+    expect(Array.from(await late.ids(query))).toEqual(Array.from(await rebuilt.ids(query)))
+    expect((await late.entries(batchId))).toEqual((await rebuilt.entries(batchId)))
+    expect((await late.entries(batchId)).filter((e) => e.source === 'context')).toHaveLength(20)
   })
 })

@@ -3,13 +3,16 @@
 // one page of ids at a time. Entries are refreshed by id on `lines:changed` (a correction touches a
 // few); a kept order takes its changed entries out and merges them back in where they now rank, rather
 // than sorting the batch again (a 50,000-line sort held the main thread ~80 ms after every correction).
-// A newly loaded context re-reads the whole batch.
+// A newly loaded context re-reads the whole batch. Building, refreshing and sorting run in slices (see
+// bringUpToDate), so the index's API is asynchronous.
 import { basename } from 'node:path'
 import type { LineFilter, LineOrder, LineRow } from '../../../shared/api'
 import { hardness } from '../../../shared/review-order'
 import type { EventBus } from '../event-bus'
 import type { ContextView } from '../incontext/context-client'
+import { breathe } from '../slices'
 import type { Db } from '../store/db'
+import { sortInSlices } from './sort-in-slices'
 
 export interface ListEntry {
   id: number
@@ -50,13 +53,13 @@ export interface BatchTotals {
 
 export interface LineIndex {
   /** Every line of the batch in document order, current. */
-  entries(batchId: number): ListEntry[]
-  /** The ids a listing shows, in its order (cached until the batch changes). */
-  ids(query: ListQuery): Int32Array
-  totals(batchId: number): BatchTotals
+  entries(batchId: number): Promise<ListEntry[]>
+  /** The ids a listing shows, in its order (kept until the batch changes). */
+  ids(query: ListQuery): Promise<Int32Array>
+  totals(batchId: number): Promise<BatchTotals>
   /**
-   * Lines whose in-context reading changed (nothing in the library did): their entries are updated from
-   * the context at once, without SQL, and the `lines:changed` that follows does not send them to SQL
+   * Lines whose in-context reading changed (nothing in the library did): their entries take the context's
+   * reading on the next read, without SQL, and the `lines:changed` that follows does not send them to SQL
    * again. A change of trust can re-read tens of thousands of lines; re-reading them from the library on
    * the main thread blocked it for hundreds of milliseconds.
    */
@@ -74,10 +77,16 @@ const KEPT_ORDERS = 8
 const FULL_REFRESH = 5_000
 /** A kept order with more than this share of its batch changed is sorted again rather than merged. */
 const RESORT_SHARE = 0.25
+/** Lines per slice: read from the library per query, or taken in between two turns of the event loop. */
+const SLICE_ROWS = 1_000
 
-/** A listing kept between requests, and the entries that changed since it was made. */
+/**
+ * A listing kept between requests, and the entries that changed since it was made. While its first sort
+ * runs (in slices) `ids` is null and `sorted` resolves to them; changes meanwhile are collected as usual.
+ */
 interface KeptOrder {
-  ids: Int32Array
+  ids: Int32Array | null
+  sorted: Promise<Int32Array> | null
   changed: Set<number>
 }
 
@@ -85,7 +94,10 @@ interface Cached {
   entries: ListEntry[]
   byId: Map<number, number>
   context: ContextView | undefined
+  /** Lines to read again from the library. */
   dirty: Set<number>
+  /** Lines whose context reading changed: the context's reading goes over them again. */
+  stale: Set<number>
   /** Ids already brought up to date by contextChanged, for the lines:changed event that follows. */
   fresh: Set<number>
   full: boolean
@@ -93,8 +105,18 @@ interface Cached {
   totals: BatchTotals | null
 }
 
-export function createLineIndex(deps: { db: Db; events: EventBus; contextOf: (batchId: number) => ContextView | undefined }): LineIndex {
+// Every read brings a batch's entries up to date first, a slice at a time (a 50,000-line build from SQL
+// held the main thread ~600 ms at once; a change of trust re-reads most of a batch). One update per batch
+// runs at a time; changes that arrive meanwhile are taken in before it resolves.
+export function createLineIndex(deps: {
+  db: Db
+  events: EventBus
+  contextOf: (batchId: number) => ContextView | undefined
+  /** Lines per slice (tests make it small, to have changes land between slices). */
+  sliceRows?: number
+}): LineIndex {
   const { db, events, contextOf } = deps
+  const SLICE = deps.sliceRows ?? SLICE_ROWS
   const select = `
     SELECT l.id, l.idx AS "index", l.source_path AS path, r.text, r.confidence, r.error,
            r.line_id IS NOT NULL AS hasReading, c.text AS humanText, c.kind AS kind, p.page_no AS pageNo, l.quad,
@@ -103,17 +125,21 @@ export function createLineIndex(deps: { db: Db; events: EventBus; contextOf: (ba
     FROM lines l LEFT JOIN readings r ON r.line_id = l.id LEFT JOIN pages p ON p.id = l.page_id
     LEFT JOIN corrections c ON c.id = (SELECT max(c2.id) FROM corrections c2 WHERE c2.line_id = l.id)`
   const q = {
-    all: db.prepare(`${select} WHERE l.batch_id = ? ORDER BY l.idx`),
+    slice: db.prepare(`${select} WHERE l.batch_id = ? AND l.idx > ? ORDER BY l.idx LIMIT ${SLICE}`),
     some: db.prepare(`${select} WHERE l.id IN (SELECT value FROM json_each(?))`),
   }
   const cache = new Map<number, Cached>()
+  /** A batch's index being built, which changes meanwhile must reach too. */
+  const building = new Map<number, Cached>()
+  const updating = new Map<number, Promise<Cached>>()
 
   const stop = events.on('lines:changed', ({ batchId, ids }) => {
-    const c = cache.get(batchId)
-    if (!c) return
-    for (const id of ids) if (!c.fresh.has(id)) c.dirty.add(id)
-    c.fresh.clear()
-    if (c.dirty.size > FULL_REFRESH) c.full = true
+    for (const c of [cache.get(batchId), building.get(batchId)]) {
+      if (!c) continue
+      for (const id of ids) if (!c.fresh.has(id)) c.dirty.add(id)
+      c.fresh.clear()
+      if (c.dirty.size > FULL_REFRESH) c.full = true
+    }
   })
 
   function toEntry(r: any, ctx: ContextView | undefined): ListEntry {
@@ -149,12 +175,36 @@ export function createLineIndex(deps: { db: Db; events: EventBus; contextOf: (ba
     return e
   }
 
-  function build(batchId: number): Cached {
-    const context = contextOf(batchId)
-    const entries = (q.all.all(batchId) as any[]).map((r) => toEntry(r, context))
-    const byId = new Map<number, number>()
-    entries.forEach((e, i) => byId.set(e.id, i))
-    return { entries, byId, context, dirty: new Set(), fresh: new Set(), full: false, orders: new Map(), totals: null }
+  const newCache = (context: ContextView | undefined): Cached => ({
+    entries: [],
+    byId: new Map(),
+    context,
+    dirty: new Set(),
+    stale: new Set(),
+    fresh: new Set(),
+    full: false,
+    orders: new Map(),
+    totals: null,
+  })
+
+  /** The batch's entries read from the library, a slice at a time. */
+  async function build(batchId: number): Promise<Cached> {
+    const c = newCache(contextOf(batchId))
+    building.set(batchId, c)
+    try {
+      for (let after = -1; ; ) {
+        const rows = q.slice.all(batchId, after) as any[]
+        for (const r of rows) {
+          c.byId.set(r.id, c.entries.length)
+          c.entries.push(toEntry(r, c.context))
+        }
+        if (rows.length < SLICE) return c
+        after = rows[rows.length - 1].index
+        await breathe()
+      }
+    } finally {
+      building.delete(batchId)
+    }
   }
 
   /** The context's reading over an entry the reviewer has not reviewed (nothing from the library). */
@@ -168,37 +218,77 @@ export function createLineIndex(deps: { db: Db; events: EventBus; contextOf: (ba
     e.rank = hardness(e)
   }
 
-  function current(batchId: number): Cached {
-    let c = cache.get(batchId)
-    if (!c || c.full) {
-      c = build(batchId)
-      cache.set(batchId, c)
+  /** Takes in what changed since the last read, until nothing is left. */
+  async function bringUpToDate(batchId: number): Promise<Cached> {
+    for (;;) {
+      let c = cache.get(batchId)
+      if (!c || c.full) {
+        c = await build(batchId)
+        cache.set(batchId, c)
+        continue
+      }
+      if (c.context !== contextOf(batchId)) {
+        // The batch's context loaded (or was replaced): its readings go over the entries in memory; the
+        // library has nothing new to say about them (a rebuild from SQL took ~400 ms at 50,000 lines).
+        c.context = contextOf(batchId)
+        c.orders.clear()
+        c.totals = null
+        for (let i = 0; i < c.entries.length; i++) {
+          overlayContext(c.entries[i], c.context)
+          if (i % SLICE === SLICE - 1) await breathe()
+        }
+        continue
+      }
+      if (c.dirty.size) {
+        const ids = [...c.dirty]
+        c.dirty.clear()
+        for (let i = 0; i < ids.length; i += SLICE) {
+          for (const r of q.some.all(JSON.stringify(ids.slice(i, i + SLICE))) as any[]) {
+            const at = c.byId.get(r.id)
+            // A line the batch did not have (a page's lines just found): read the batch again.
+            if (at === undefined) c.full = true
+            else c.entries[at] = toEntry(r, c.context)
+          }
+          if (i + SLICE < ids.length) await breathe()
+        }
+        changedEntries(c, ids)
+        continue
+      }
+      if (c.stale.size) {
+        const ids = [...c.stale]
+        c.stale.clear()
+        for (let i = 0; i < ids.length; i++) {
+          const at = c.byId.get(ids[i])
+          // A reviewed line's text comes from the library: overlayContext leaves it to the SQL refresh.
+          if (at !== undefined) overlayContext(c.entries[at], c.context)
+          if (i % SLICE === SLICE - 1) await breathe()
+        }
+        changedEntries(c, ids)
+        continue
+      }
       return c
     }
-    if (c.context !== contextOf(batchId)) {
-      // The batch's context loaded (or was replaced): its readings go over the entries in memory; the
-      // library has nothing new to say about them (a rebuild from SQL took ~400 ms at 50,000 lines).
-      c.context = contextOf(batchId)
-      for (const e of c.entries) overlayContext(e, c.context)
-      c.orders.clear()
-      c.totals = null
+  }
+
+  function update(batchId: number): Promise<Cached> {
+    let running = updating.get(batchId)
+    if (!running) {
+      running = bringUpToDate(batchId).finally(() => updating.delete(batchId))
+      updating.set(batchId, running)
     }
-    if (c.dirty.size) {
-      const ids = [...c.dirty]
-      c.dirty.clear()
-      let grew = false
-      for (const r of q.some.all(JSON.stringify(ids)) as any[]) {
-        const at = c.byId.get(r.id)
-        if (at === undefined) grew = true
-        else c.entries[at] = toEntry(r, c.context)
-      }
-      if (grew) {
-        c = build(batchId)
-        cache.set(batchId, c)
-      }
-      changedEntries(c, ids)
+    return running
+  }
+
+  /**
+   * The batch's index with every change taken in and no update half done: what follows reads it in one
+   * go, without a turn of the event loop (an update that had changed some entries but not yet told the
+   * kept orders would have them merged in at their old places).
+   */
+  async function current(batchId: number): Promise<Cached> {
+    for (;;) {
+      const c = await update(batchId)
+      if (!updating.has(batchId)) return c
     }
-    return c
   }
 
   /** Kept orders will merge these entries back in where they now belong. */
@@ -218,17 +308,16 @@ export function createLineIndex(deps: { db: Db; events: EventBus; contextOf: (ba
    * other (nothing they are ordered by changed); the changed ones that still belong are sorted and
    * merged in. The same as sorting afresh (tested), in one pass over the order.
    */
-  function merged(c: Cached, kept: KeptOrder, keep: (e: ListEntry) => boolean, order: LineOrder): Int32Array {
+  function merged(c: Cached, ids: Int32Array, changed: Set<number>, keep: (e: ListEntry) => boolean, order: LineOrder): Int32Array {
     const cmp = before(order)
     const entry = (id: number) => c.entries[c.byId.get(id)!]
-    const moved = [...kept.changed].map((id) => c.byId.get(id)).filter((at) => at !== undefined).map((at) => c.entries[at!]).filter(keep).sort(cmp)
-    const out = new Int32Array(kept.ids.length + moved.length)
+    const moved = [...changed].map((id) => c.byId.get(id)).filter((at) => at !== undefined).map((at) => c.entries[at!]).filter(keep).sort(cmp)
+    const out = new Int32Array(ids.length + moved.length)
     let n = 0
     let m = 0
-    const ids = kept.ids
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]
-      if (kept.changed.has(id)) continue
+      if (changed.has(id)) continue
       if (m < moved.length) {
         const e = entry(id)
         while (m < moved.length && cmp(moved[m], e) < 0) out[n++] = moved[m++].id
@@ -237,6 +326,20 @@ export function createLineIndex(deps: { db: Db; events: EventBus; contextOf: (ba
     }
     while (m < moved.length) out[n++] = moved[m++].id
     return out.slice(0, n)
+  }
+
+  /**
+   * A listing sorted afresh. The ranks are copied first: entries may change while the sort runs in slices,
+   * and such changes reach the kept order as changed ids, merged in at its next use.
+   */
+  async function sorted(chosen: ListEntry[], order: LineOrder): Promise<Int32Array> {
+    if (order !== 'hardest') return Int32Array.from(chosen, (e) => e.id)
+    // `chosen` is in document order, so a position breaks a tie of ranks as the document index does.
+    const rank = Float64Array.from(chosen, (e) => e.rank)
+    const id = Int32Array.from(chosen, (e) => e.id)
+    const positions = Array.from({ length: chosen.length }, (_, i) => i)
+    const byRank = await sortInSlices(positions, (a, b) => rank[a] - rank[b] || a - b, 4 * SLICE)
+    return Int32Array.from(byRank, (p) => id[p])
   }
 
   function matches(e: ListEntry, filter: LineFilter): boolean {
@@ -255,28 +358,41 @@ export function createLineIndex(deps: { db: Db; events: EventBus; contextOf: (ba
   }
 
   return {
-    entries: (batchId) => current(batchId).entries,
+    entries: async (batchId) => (await current(batchId)).entries,
 
-    ids({ batchId, order, filter, search }) {
-      const c = current(batchId)
+    async ids({ batchId, order, filter, search }) {
       const needle = search.trim().toLowerCase()
       const key = `${order}\u0000${filter}\u0000${needle}`
       const keep = (e: ListEntry) => matches(e, filter) && (!needle || e.key.includes(needle))
-      const kept = c.orders.get(key)
-      if (kept) {
-        if (kept.changed.size) (kept.ids = merged(c, kept, keep, order)), kept.changed.clear()
+      for (;;) {
+        const c = await current(batchId)
+        let kept = c.orders.get(key)
+        if (!kept) {
+          if (c.orders.size >= KEPT_ORDERS) c.orders.delete(c.orders.keys().next().value!)
+          const made: KeptOrder = { ids: null, sorted: sorted(c.entries.filter(keep), order), changed: new Set() }
+          c.orders.set(key, made)
+          made.sorted!.then(
+            (ids) => ((made.ids = ids), (made.sorted = null)),
+            () => c.orders.get(key) === made && c.orders.delete(key),
+          )
+          kept = made
+        }
+        if (!kept.ids) {
+          // Sorting in slices: once it is done, whatever changed meanwhile is taken in (or, if so much
+          // changed that the order was dropped, it is sorted again).
+          await kept.sorted
+          continue
+        }
+        if (kept.changed.size) {
+          kept.ids = merged(c, kept.ids, kept.changed, keep, order)
+          kept.changed.clear()
+        }
         return kept.ids
       }
-      const chosen = c.entries.filter(keep)
-      if (order === 'hardest') chosen.sort(before(order))
-      const ids = Int32Array.from(chosen, (e) => e.id)
-      if (c.orders.size >= KEPT_ORDERS) c.orders.delete(c.orders.keys().next().value!)
-      c.orders.set(key, { ids, changed: new Set() })
-      return ids
     },
 
-    totals(batchId) {
-      const c = current(batchId)
+    async totals(batchId) {
+      const c = await current(batchId)
       if (c.totals) return c.totals
       const t: BatchTotals = { lines: c.entries.length, read: 0, failed: 0, reviewed: 0, context: 0, unreviewedConfidence: 0 }
       let sum = 0
@@ -297,18 +413,15 @@ export function createLineIndex(deps: { db: Db; events: EventBus; contextOf: (ba
     },
 
     contextChanged(batchId, ids) {
-      const c = cache.get(batchId)
-      if (!c || c.full || c.context !== contextOf(batchId)) return
-      for (const id of ids) {
-        const at = c.byId.get(id)
-        if (at === undefined) continue
-        const e = c.entries[at]
-        // A reviewed line's text comes from the library: it is left to the SQL refresh.
-        if (e.source === 'human' || e.state !== 'read') continue
-        c.fresh.add(id)
-        overlayContext(e, c.context)
+      for (const c of [cache.get(batchId), building.get(batchId)]) {
+        if (!c) continue
+        for (const id of ids) {
+          c.stale.add(id)
+          const at = c.byId.get(id)
+          // A reviewed line's text comes from the library: it is left to the SQL refresh.
+          if (at !== undefined && c.entries[at].source !== 'human' && c.entries[at].state === 'read') c.fresh.add(id)
+        }
       }
-      changedEntries(c, ids)
     },
 
     close: () => stop(),

@@ -24,7 +24,7 @@ export interface ReviewService {
   /** Lines by id as the reviewer sees them, in the order given. */
   rows(ids: number[]): Promise<LineRow[]>
   /** Where a line stands in a listing. */
-  position(input: ApiParsedInput<'batch:position'>): { index: number | null }
+  position(input: ApiParsedInput<'batch:position'>): Promise<{ index: number | null }>
   /** The batch's lines as the reviewer sees them, in memory (listing, counts, export). */
   index: LineIndex
   /** The decision of a batch whose context is loaded, without loading it. */
@@ -194,7 +194,7 @@ export function createReviewService(deps: {
         return page
       }
       batches.exists(input.batchId)
-      const ids = index.ids(input)
+      const ids = await index.ids(input)
       const rows = batches.rows(ids.subarray(input.offset, input.offset + input.limit))
       await overlay(input.batchId, rows)
       return { total: ids.length, rows }
@@ -204,9 +204,9 @@ export function createReviewService(deps: {
       for (const batchId of new Set(rows.map((r) => r.batchId))) await overlay(batchId, rows.filter((r) => r.batchId === batchId))
       return rows
     },
-    position(input) {
+    async position(input) {
       batches.exists(input.batchId)
-      const at = index.ids(input).indexOf(input.lineId)
+      const at = (await index.ids(input)).indexOf(input.lineId)
       return { index: at < 0 ? null : at }
     },
     index,

@@ -7,15 +7,16 @@ import type { LineIndex } from './listing'
 const KEPT = 500
 
 export interface SessionLog {
-  record(update: ReviewUpdate, kind: CorrectionEffect['kind']): ReviewUpdate
-  stats(batchId: number, decision: ReviewStats['decision']): ReviewStats
+  record(update: ReviewUpdate, kind: CorrectionEffect['kind']): Promise<ReviewUpdate>
+  stats(batchId: number, decision: ReviewStats['decision']): Promise<ReviewStats>
 }
 
 export function createSessionLog(deps: { index: LineIndex; batchOf: (lineId: number) => number }): SessionLog {
   const history = new Map<number, CorrectionEffect[]>()
   return {
-    record(update, kind) {
+    async record(update, kind) {
       const batchId = deps.batchOf(update.lineId)
+      const { unreviewedConfidence } = await deps.index.totals(batchId)
       let list = history.get(batchId)
       if (!list) history.set(batchId, (list = []))
       list.push({
@@ -25,13 +26,13 @@ export function createSessionLog(deps: { index: LineIndex; batchOf: (lineId: num
         changed: update.changed.length,
         updateMs: Math.round(update.updateMs * 10) / 10,
         trust: update.decision.trust,
-        unreviewedConfidence: deps.index.totals(batchId).unreviewedConfidence,
+        unreviewedConfidence,
       })
       if (list.length > KEPT) list.splice(0, list.length - KEPT)
       return update
     },
-    stats(batchId, decision) {
-      const totals = deps.index.totals(batchId)
+    async stats(batchId, decision) {
+      const totals = await deps.index.totals(batchId)
       const list = history.get(batchId) ?? []
       return {
         ...totals,

@@ -1,5 +1,4 @@
-/** Lets the event loop run (IPC, the bridge, timers) before going on. */
-const breathe = () => new Promise<void>((resolve) => setImmediate(resolve))
+import { breathe } from '../slices'
 
 /**
  * Sorts like `Array.prototype.sort` (stable, by `compare`) without holding the thread: slices of `slice`
