@@ -56,18 +56,22 @@ function copyReadings(library: string, small: number, big: number, distinct: num
   const db = new Database(library)
   try {
     db.pragma('busy_timeout = 5000')
-    const columns = (db.pragma('table_info(readings)') as Array<{ name: string }>).map((c) => c.name).filter((c) => c !== 'line_id' && c !== 'created_at')
-    const list = columns.join(', ')
-    const from = columns.map((c) => `r.${c}`).join(', ')
-    const copied = db
-      .prepare(
-        `INSERT OR REPLACE INTO readings (line_id, ${list})
-         SELECT l.id, ${from} FROM lines l
-         JOIN lines s ON s.batch_id = @small AND s.idx = (l.idx * 7919) % @distinct
-         JOIN readings r ON r.line_id = s.id
-         WHERE l.batch_id = @big`,
-      )
-      .run({ small, big, distinct }).changes
+    // The reading and the frames it keeps (two tables), each copied from the line's distinct image.
+    let copied = 0
+    for (const table of ['readings', 'reading_frames']) {
+      const columns = (db.pragma(`table_info(${table})`) as Array<{ name: string }>).map((c) => c.name).filter((c) => c !== 'line_id' && c !== 'created_at')
+      const list = columns.join(', ')
+      const from = columns.map((c) => `r.${c}`).join(', ')
+      copied = db
+        .prepare(
+          `INSERT OR REPLACE INTO ${table} (line_id, ${list})
+           SELECT l.id, ${from} FROM lines l
+           JOIN lines s ON s.batch_id = @small AND s.idx = (l.idx * 7919) % @distinct
+           JOIN ${table} r ON r.line_id = s.id
+           WHERE l.batch_id = @big`,
+        )
+        .run({ small, big, distinct }).changes
+    }
     // One 800 MB transaction leaves a write-ahead log that size, which the engine would then checkpoint
     // when it closes (~300 ms). Recognition writes in small transactions that SQLite checkpoints as it
     // goes, so this shortcut's log is folded in here, in the bench's own setup step.

@@ -101,8 +101,8 @@ async function benchSet(set: string, paths: string[], providers: string[] | unde
   const db = new Database(join(dir, 'library.db'), { readonly: true })
   const bytes = db
     .prepare(
-      `SELECT sum(coalesce(length(features),0) + coalesce(length(top_index),0) + coalesce(length(top_prob),0) +
-       coalesce(length(blank),0) + coalesce(length(char_confidences),0) + length(text) + coalesce(length(greedy_text),0)) FROM readings`,
+      `SELECT (SELECT sum(length(features) + length(top_index) + length(top_prob) + length(blank)) FROM reading_frames) +
+              (SELECT sum(coalesce(length(char_confidences),0) + length(text) + coalesce(length(greedy_text),0)) FROM readings)`,
     )
     .pluck()
     .get() as number

@@ -209,7 +209,10 @@ function checkFile(ep: Episode) {
   try {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
     expect(db.pragma('foreign_key_check')).toEqual([])
-    const bad = db.prepare('SELECT count(*) FROM readings WHERE error IS NOT NULL OR features IS NULL OR frames IS NULL').pluck().get()
+    const bad = db
+      .prepare('SELECT count(*) FROM readings r LEFT JOIN reading_frames f ON f.line_id = r.line_id WHERE r.error IS NOT NULL OR f.line_id IS NULL')
+      .pluck()
+      .get()
     expect(bad, 'every committed reading is whole').toBe(0)
     const rows = db
       .prepare('SELECT l.idx AS "index", c.text FROM corrections c JOIN lines l ON l.id = c.line_id ORDER BY c.id')

@@ -109,10 +109,13 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       SELECT p.page_no AS pageNo, p.width, p.height, p.preview, l.quad, l.source_path AS path
       FROM lines l JOIN pages p ON p.id = l.page_id WHERE l.id = ?`),
     insertReading: db.prepare(`
-      INSERT OR REPLACE INTO readings (line_id, model_id, text, confidence, char_confidences, greedy_text,
-        greedy_confidence, frames, k, dim, features, top_index, top_prob, blank, error)
-      VALUES (@lineId, @modelId, @text, @confidence, @charConfidences, @greedyText, @greedyConfidence,
-        @frames, @k, @dim, @features, @topIndex, @topProb, @blank, @error)`),
+      INSERT OR REPLACE INTO readings (line_id, model_id, text, confidence, char_confidences, greedy_text, greedy_confidence, error)
+      VALUES (@lineId, @modelId, @text, @confidence, @charConfidences, @greedyText, @greedyConfidence, @error)`),
+    // The frames a reading keeps for in-context review, in a table of their own (migration 0007).
+    insertFrames: db.prepare(`
+      INSERT OR REPLACE INTO reading_frames (line_id, frames, k, dim, features, top_index, top_prob, blank)
+      VALUES (@lineId, @frames, @k, @dim, @features, @topIndex, @topProb, @blank)`),
+    dropFrames: db.prepare('DELETE FROM reading_frames WHERE line_id = ?'),
     readings: db.prepare(`
       SELECT l.id, l.idx AS "index", l.source_path AS path, r.text, r.confidence, r.greedy_text AS greedyText,
              r.greedy_confidence AS greedyConfidence, r.error
@@ -143,22 +146,26 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
     line: db.prepare('SELECT source_path AS path, crop FROM lines WHERE id = ?'),
   }
 
-  const noCache = { greedyText: null, greedyConfidence: null, frames: null, k: null, dim: null, features: null, topIndex: null, topProb: null, blank: null }
   const writeReadings = db.transaction((lineIds: number[], results: ReadResult[]) => {
     results.forEach((r, i) => {
-      const row = r.ok
-        ? {
-            lineId: lineIds[i],
-            text: r.reading.text,
-            confidence: r.reading.confidence,
-            charConfidences: Buffer.from(new Float32Array(r.reading.charConfidences).buffer),
-            greedyText: r.reading.greedy.text,
-            greedyConfidence: r.reading.greedy.confidence,
-            ...encodeFrames(r.reading.cache),
-            error: null,
-          }
-        : { lineId: lineIds[i], text: '', confidence: 0, charConfidences: null, ...noCache, error: r.error }
-      q.insertReading.run({ ...row, modelId: recognizer.model.id })
+      const lineId = lineIds[i]
+      const modelId = recognizer.model.id
+      if (!r.ok) {
+        q.insertReading.run({ lineId, modelId, text: '', confidence: 0, charConfidences: null, greedyText: null, greedyConfidence: null, error: r.error })
+        q.dropFrames.run(lineId)
+        return
+      }
+      q.insertReading.run({
+        lineId,
+        modelId,
+        text: r.reading.text,
+        confidence: r.reading.confidence,
+        charConfidences: Buffer.from(new Float32Array(r.reading.charConfidences).buffer),
+        greedyText: r.reading.greedy.text,
+        greedyConfidence: r.reading.greedy.confidence,
+        error: null,
+      })
+      q.insertFrames.run({ lineId, ...encodeFrames(r.reading.cache) })
     })
   })
 

@@ -24,10 +24,10 @@ export function* batchLines(library: Library, batchId: number): Generator<LineIn
   try {
     const rows = db
       .prepare(
-        `SELECT l.id, r.text, r.confidence, r.char_confidences AS charConfidences, r.frames, r.k, r.dim,
-                r.features, r.top_index AS topIndex, r.top_prob AS topProb, r.blank
-         FROM lines l JOIN readings r ON r.line_id = l.id
-         WHERE l.batch_id = ? AND r.error IS NULL AND r.features IS NOT NULL ORDER BY l.idx`,
+        `SELECT l.id, r.text, r.confidence, r.char_confidences AS charConfidences, f.frames, f.k, f.dim,
+                f.features, f.top_index AS topIndex, f.top_prob AS topProb, f.blank
+         FROM lines l JOIN readings r ON r.line_id = l.id JOIN reading_frames f ON f.line_id = l.id
+         WHERE l.batch_id = ? AND r.error IS NULL ORDER BY l.idx`,
       )
       .iterate(batchId) as IterableIterator<any>
     let chunk: LineInput[] = []
@@ -58,7 +58,7 @@ export function* batchLines(library: Library, batchId: number): Generator<LineIn
  */
 export function featureReader(library: Library): { read(lineId: number): Float32Array | null; close(): void } {
   const db = openReadonly(library)
-  const get = db.prepare('SELECT features FROM readings WHERE line_id = ? AND features IS NOT NULL')
+  const get = db.prepare('SELECT features FROM reading_frames WHERE line_id = ?')
   return {
     read(lineId) {
       const row = get.get(lineId) as { features: Uint8Array } | undefined

@@ -5,6 +5,7 @@ import * as m0003 from './0003-pools'
 import * as m0004 from './0004-reading-state'
 import * as m0005 from './0005-pages'
 import * as m0006 from './0006-pool-words'
+import * as m0007 from './0007-reading-frames'
 
 export interface Migration {
   version: number
@@ -20,6 +21,7 @@ export const migrations: Migration[] = [
   { version: 4, name: 'reading-state', up: m0004.up },
   { version: 5, name: 'pages', up: m0005.up },
   { version: 6, name: 'pool-words', up: m0006.up },
+  { version: 7, name: 'reading-frames', up: m0007.up },
 ]
 
 export const schemaVersion = migrations[migrations.length - 1].version
