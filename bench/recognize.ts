@@ -90,7 +90,7 @@ async function benchSet(set: string, paths: string[], providers: string[] | unde
   const dir = mkdtempSync(join(tmpdir(), 'lector-bench-'))
   const engine = await createEngine({ libraryPath: join(dir, 'library.db'), host: 'cli', providers })
   const started = performance.now()
-  const batch = engine.batches.openFiles(set, dir, paths)
+  const batch = await engine.batches.openFiles(set, dir, paths)
   await engine.batches.whenRead(batch.id)
   const endToEnd = paths.length / ((performance.now() - started) / 1000)
   const peakRssMiB = process.resourceUsage().maxRSS / 1024

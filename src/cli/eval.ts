@@ -67,7 +67,7 @@ interface Line {
 async function recognize(engine: Engine, dir: string, limit?: number) {
   const labels = readLabels(dir).slice(0, limit)
   const started = performance.now()
-  const batch = engine.batches.openFiles(`eval ${basename(resolve(dir))}`, resolve(dir), labels.map((l) => l.path))
+  const batch = await engine.batches.openFiles(`eval ${basename(resolve(dir))}`, resolve(dir), labels.map((l) => l.path))
   await engine.batches.whenRead(batch.id)
   const seconds = (performance.now() - started) / 1000
   const readings = engine.batches.readings(batch.id)

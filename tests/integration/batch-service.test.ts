@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EventPayload } from '../../src/shared/events'
 import { createEngine, type Engine } from '../../src/main/core/engine'
@@ -87,6 +88,31 @@ describe('batches through the engine contract', () => {
     const rows = (await call('batch:lines', { batchId: batch.id, offset: 0, limit: 200 })).rows
     expect(rows.filter((r: any) => r.state === 'read').length).toBe(150)
     expect(rows[149].text).toBe('quit line 149')
+  })
+
+  it('writes a big batch a slice of lines at a time, and drops one whose opening a crash cut short', async () => {
+    // More lines than one insert takes (5,000), none of them read: the job is cancelled at once.
+    const paths = Array.from({ length: 12_001 }, (_, i) => join(dir, 'big', `l${i}.png`))
+    const batch = await engine.batches.openFiles('big', join(dir, 'big'), paths)
+    await call('job:cancel', { jobId: batch.jobId })
+    await engine.batches.whenRead(batch.id)
+    expect(batch.lineCount).toBe(12_001)
+    const tail = await call('batch:lines', { batchId: batch.id, offset: 4_999, limit: 3 })
+    expect(tail.rows.map((r: any) => [r.index, r.file])).toEqual([[4_999, 'l4999.png'], [5_000, 'l5000.png'], [5_001, 'l5001.png']])
+    expect((await call('batch:lines', { batchId: batch.id, offset: 12_000, limit: 3 })).rows.map((r: any) => r.file)).toEqual(['l12000.png'])
+
+    // What a kill between two of those inserts leaves: a batch not yet marked opened, with some lines.
+    await engine.close()
+    const library = new Database(join(dir, 'library.db'))
+    const cut = Number(library.prepare("INSERT INTO batches (name, source, opened) VALUES ('cut short', 'x', 0)").run().lastInsertRowid)
+    library.prepare("INSERT INTO lines (batch_id, idx, source_path) VALUES (?, 0, 'a.png'), (?, 1, 'b.png')").run(cut, cut)
+    library.close()
+    engine = await createEngine({ libraryPath: join(dir, 'library.db'), host: 'cli', providers: ['cpu'] })
+    expect((await call('batch:list', {})).map((b: any) => b.id)).not.toContain(cut)
+    expect((await engine.dispatch('batch:lines', { batchId: cut })).ok).toBe(false)
+    const check = new Database(join(dir, 'library.db'), { readonly: true })
+    expect(check.prepare('SELECT count(*) FROM lines WHERE batch_id = ?').pluck().get(cut)).toBe(0)
+    check.close()
   })
 
   it('refuses a folder without images, and a path that is a file, with clear messages', async () => {

@@ -10,6 +10,7 @@ import { encodeFrames } from '../store/frame-codec'
 import type { Db } from '../store/db'
 import { classifyFile } from './classify'
 import { createPageImporter, type PageReader, type PendingPage } from './page-import'
+import { breathe } from '../slices'
 import { sortInSlices } from './sort-in-slices'
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff', '.bmp', '.gif']
@@ -19,6 +20,8 @@ const PAGES_PER_DOCUMENT = 100_000
 // Lines per recognition step: each step's readings are committed in one transaction and announced,
 // so a crash loses at most one step and the list fills in steadily.
 const STEP = 64
+/** A new batch's lines are written this many per transaction, with a turn of the event loop between. */
+const LINES_PER_INSERT = 5_000
 
 export interface StoredReading {
   id: number
@@ -49,7 +52,7 @@ export interface BatchService {
    * A batch from line images and documents (page scans, multi-page TIFFs, PDFs, whose lines are found
    * first); reading starts at once, in the background.
    */
-  openFiles(name: string, source: string, paths: string[], skipped?: string[], documents?: string[]): BatchSummary
+  openFiles(name: string, source: string, paths: string[], skipped?: string[], documents?: string[]): Promise<BatchSummary>
   /** The page a line was found on, as a preview image with the line's quad on it; null for a cut line. */
   pageView(lineId: number): PageView | null
   /** Every line's reading (engine text and greedy text), in batch order. */
@@ -80,10 +83,13 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
   const jobs = new Map<string, Job>()
 
   const q = {
-    insertBatch: db.prepare('INSERT INTO batches (name, source, skipped_files) VALUES (@name, @source, @skipped)'),
-    // Every line of a new batch in one statement: SQLite walks the JSON array itself (a 50,000-line
+    insertBatch: db.prepare('INSERT INTO batches (name, source, skipped_files, opened) VALUES (@name, @source, @skipped, 0)'),
+    // A slice of a new batch's lines in one statement: SQLite walks the JSON array itself (a 50,000-line
     // batch took ~150 ms of JavaScript, one insert at a time, on the main thread).
-    insertLines: db.prepare('INSERT INTO lines (batch_id, idx, source_path) SELECT @batchId, key, value FROM json_each(@paths)'),
+    insertLines: db.prepare('INSERT INTO lines (batch_id, idx, source_path) SELECT @batchId, @first + key, value FROM json_each(@paths)'),
+    markOpened: db.prepare('UPDATE batches SET opened = 1 WHERE id = ?'),
+    dropBatch: db.prepare('DELETE FROM batches WHERE id = ?'),
+    dropUnopened: db.prepare('DELETE FROM batches WHERE opened = 0'),
     insertPage: db.prepare('INSERT INTO pages (batch_id, seq, source_path, page_no) VALUES (@batchId, @seq, @path, 0)'),
     summaries: db.prepare(`
       SELECT b.id, b.name, b.source, b.created_at AS createdAt, b.skipped_files AS skipped,
@@ -91,7 +97,7 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
              (SELECT count(*) FROM pages p WHERE p.batch_id = b.id) AS pageCount,
              (SELECT count(*) FROM pages p WHERE p.batch_id = b.id AND p.detected_at IS NOT NULL) AS pagesDone
       FROM batches b LEFT JOIN lines l ON l.batch_id = b.id LEFT JOIN readings r ON r.line_id = l.id
-      WHERE @id IS NULL OR b.id = @id
+      WHERE b.opened = 1 AND (@id IS NULL OR b.id = @id)
       GROUP BY b.id ORDER BY b.id DESC`),
     // One recognition step's unread lines after `after` (keyset paging: a 50,000-line batch is never
     // fetched at once on the main thread).
@@ -121,10 +127,10 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
              r.greedy_confidence AS greedyConfidence, r.error
       FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.batch_id = ? ORDER BY l.idx`),
     count: db.prepare('SELECT count(*) FROM lines WHERE batch_id = ?').pluck(),
-    exists: db.prepare('SELECT 1 FROM batches WHERE id = ?').pluck(),
+    exists: db.prepare('SELECT 1 FROM batches WHERE id = ? AND opened = 1').pluck(),
     setReading: db.prepare('UPDATE batches SET reading = @reading WHERE id = @batchId'),
     unread: db.prepare(`
-      SELECT b.id FROM batches b WHERE b.reading = 'wanted' AND (
+      SELECT b.id FROM batches b WHERE b.opened = 1 AND b.reading = 'wanted' AND (
         EXISTS (SELECT 1 FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.batch_id = b.id AND r.line_id IS NULL)
         OR EXISTS (SELECT 1 FROM pages p WHERE p.batch_id = b.id AND p.detected_at IS NULL)) ORDER BY b.id`).pluck(),
     page: db.prepare(`
@@ -145,6 +151,9 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       FROM lines l LEFT JOIN readings r ON r.line_id = l.id LEFT JOIN pages p ON p.id = l.page_id WHERE l.id = ?`),
     line: db.prepare('SELECT source_path AS path, crop FROM lines WHERE id = ?'),
   }
+
+  // A batch whose opening a crash cut short was never shown, nor acknowledged to its caller: it goes.
+  q.dropUnopened.run()
 
   const writeReadings = db.transaction((lineIds: number[], results: ReadResult[]) => {
     results.forEach((r, i) => {
@@ -215,14 +224,23 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
     return toSummary(row)
   }
 
-  function openFiles(name: string, source: string, paths: string[], skipped: string[] = [], documents: string[] = []): BatchSummary {
+  async function openFiles(name: string, source: string, paths: string[], skipped: string[] = [], documents: string[] = []): Promise<BatchSummary> {
     const batchId = db.transaction(() => {
       const id = Number(q.insertBatch.run({ name, source, skipped: JSON.stringify(skipped) }).lastInsertRowid)
-      q.insertLines.run({ batchId: id, paths: JSON.stringify(paths) })
       // A document's first page stands for it until it is opened; its other pages are queued then.
       documents.forEach((path, d) => q.insertPage.run({ batchId: id, seq: d * PAGES_PER_DOCUMENT, path }))
       return id
     })()
+    try {
+      for (let first = 0; first < paths.length; first += LINES_PER_INSERT) {
+        q.insertLines.run({ batchId, first, paths: JSON.stringify(paths.slice(first, first + LINES_PER_INSERT)) })
+        await breathe()
+      }
+      q.markOpened.run(batchId)
+    } catch (err) {
+      q.dropBatch.run(batchId)
+      throw err
+    }
     startJob(batchId)
     events.emit('batches:changed', { ids: [batchId] })
     return summary(batchId)

@@ -6,6 +6,7 @@ import * as m0004 from './0004-reading-state'
 import * as m0005 from './0005-pages'
 import * as m0006 from './0006-pool-words'
 import * as m0007 from './0007-reading-frames'
+import * as m0008 from './0008-batch-opening'
 
 export interface Migration {
   version: number
@@ -22,6 +23,7 @@ export const migrations: Migration[] = [
   { version: 5, name: 'pages', up: m0005.up },
   { version: 6, name: 'pool-words', up: m0006.up },
   { version: 7, name: 'reading-frames', up: m0007.up },
+  { version: 8, name: 'batch-opening', up: m0008.up },
 ]
 
 export const schemaVersion = migrations[migrations.length - 1].version
