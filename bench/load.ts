@@ -164,7 +164,7 @@ export async function benchLoad(args: string[]): Promise<void> {
     batch = await step(`open a folder of ${n.toLocaleString()} files`, () => call<BatchSummary>(engine, 'batch:openFolder', { path: folder }))
     await call(engine, 'job:cancel', { jobId: batch.jobId })
     await engine.batches.whenRead(batch.id)
-    await step('copy the distinct readings to every line (SQL, no model)', async () => copyReadings(library, small.id, batch.id, distinct))
+    await step('bench setup, not the app: copy the distinct readings to every line in SQL', async () => copyReadings(library, small.id, batch.id, distinct))
     await step('close the engine', () => engine.close())
     engine = await step('start again on the filled library', () => createEngine({ libraryPath: library, host: 'cli', providers: ['cpu'] }))
   } else {
