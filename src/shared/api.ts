@@ -166,6 +166,12 @@ export interface ReviewStats {
   unreviewedConfidence: number
   /** Null until the batch's context is loaded (first correction, or after a restart). */
   decision: ContextDecision | null
+  /**
+   * True while a batch with corrections has its context read again (after a restart: ~40 s at 50,000
+   * lines on a 2-core laptop). The model's readings are shown meanwhile; a correction made now is saved
+   * at once and applied when it is ready. `lines:changed` follows when it is.
+   */
+  contextLoading: boolean
   /** The pool in use: this batch's corrections (shared pools come later). */
   pool: { scope: 'batch'; entries: number }
   /** Corrections of this engine session, oldest first (at most the last 500). */

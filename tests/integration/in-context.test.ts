@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ApiName, LineRow, ReviewUpdate } from '../../src/shared/api'
+import type { ApiName, LineRow, ReviewStats, ReviewUpdate } from '../../src/shared/api'
 import { createEngine, type Engine } from '../../src/main/core/engine'
 import { renderLines } from '../fixtures/render-lines'
 
@@ -85,6 +85,20 @@ describe('in-context reading', () => {
     await ctx.recomputeAll({ recalibrate: false })
     const after = (await rows(batchId)).map((l) => [l.id, l.text, l.confidence])
     expect(after).toEqual(before)
+  })
+
+  it('after a restart says that it reads the batch in context again, then shows what it showed before', async () => {
+    const before = (await rows(batchId)).map((l) => [l.id, l.text, l.source])
+    const decided = await call<{ trust: number }>('review:decision', { batchId })
+    await engine.close()
+    engine = await createEngine({ libraryPath: join(dir, 'library.db'), host: 'cli', providers: ['cpu'] })
+    const loading = await call<ReviewStats>('review:stats', { batchId })
+    expect(loading).toMatchObject({ contextLoading: true, decision: null, reviewed: 12 })
+    await engine.review.context(batchId)
+    const loaded = await call<ReviewStats>('review:stats', { batchId })
+    expect(loaded.contextLoading).toBe(false)
+    expect(loaded.decision?.trust).toBe(decided.trust)
+    expect((await rows(batchId)).map((l) => [l.id, l.text, l.source])).toEqual(before)
   })
 
   it('keeps a correction with characters the model cannot output, without putting it in the frame store', async () => {

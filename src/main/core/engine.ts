@@ -106,9 +106,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
     'pool:export': (input) => pools.exportTo(input.poolId, input.path),
     'pool:import': (input) => pools.importFrom(input.path),
-    'review:stats': (input) => {
+    'review:stats': async (input) => {
       batches.exists(input.batchId)
-      return log.stats(input.batchId, review.loadedDecision(input.batchId))
+      return log.stats(input.batchId, review.loadedDecision(input.batchId), review.contextLoading(input.batchId))
     },
   })
   // Recognition cut short by a crash or a quit carries on; a batch the reviewer cancelled stays stopped.

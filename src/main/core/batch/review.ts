@@ -29,6 +29,8 @@ export interface ReviewService {
   index: LineIndex
   /** The decision of a batch whose context is loaded, without loading it. */
   loadedDecision(batchId: number): ContextDecision | null
+  /** Whether the batch's context is being loaded; starts loading it when the batch has corrections. */
+  contextLoading(batchId: number): boolean
   close(): Promise<void>
   /** The context of a batch, loaded (and fully computed) on first use. */
   context(batchId: number): Promise<ContextClient>
@@ -76,6 +78,18 @@ export function createReviewService(deps: {
       WHERE l.batch_id = ? AND c.kind != 'undo' AND c.id NOT IN (SELECT undoes FROM corrections WHERE undoes IS NOT NULL)
       ORDER BY c.id DESC LIMIT 1`),
     before: db.prepare('SELECT text FROM corrections WHERE line_id = ? AND id < ? ORDER BY id DESC LIMIT 1').pluck(),
+    lastCorrection: db.prepare('SELECT max(c.id) FROM corrections c JOIN lines l ON l.id = c.line_id WHERE l.batch_id = ?').pluck(),
+    savedDecision: db.prepare('SELECT decision, after_correction AS afterCorrection FROM batch_decisions WHERE batch_id = ?'),
+    dropDecision: db.prepare('DELETE FROM batch_decisions WHERE batch_id = ?'),
+    saveDecision: db.prepare(`
+      INSERT INTO batch_decisions (batch_id, decision, after_correction) VALUES (@batchId, @decision, @afterCorrection)
+      ON CONFLICT (batch_id) DO UPDATE SET decision = excluded.decision, after_correction = excluded.after_correction`),
+  }
+
+  /** Keeps the batch's decision as it stands after the correction `afterCorrection` (and its calibration). */
+  function saveDecision(batchId: number, decision: ContextDecision, afterCorrection: number | null) {
+    if (afterCorrection === null) return
+    q.saveDecision.run({ batchId, decision: JSON.stringify(decision), afterCorrection })
   }
 
   function batchOf(lineId: number): number {
@@ -91,20 +105,28 @@ export function createReviewService(deps: {
     }
     const ctx = await createContextClient({ ...recognizer.alphabetSource, dim: 120, settings: deps.settings, library: deps.library })
     await ctx.loadBatch(batchId)
-    const saved = deps.pools?.forBatch(batchId)
-    if (saved) await ctx.loadSavedPool(saved)
+    const pool = deps.pools?.forBatch(batchId)
+    if (pool) await ctx.loadSavedPool(pool)
     const corrections = q.latest.all(batchId) as Array<{ lineId: number; text: string | null }>
     await ctx.loadCorrections(corrections.filter((c): c is { lineId: number; text: string } => c.text !== null))
-    await ctx.recomputeAll()
+    // The decision kept after the latest correction is the batch's as it was left: read with it, the lines
+    // show what they showed. One older than the latest correction (a crash came before its calibration
+    // was kept) is where that calibration starts from, as it would have in the session.
+    const last = (q.lastCorrection.get(batchId) as number | null) ?? null
+    const saved = q.savedDecision.get(batchId) as { decision: string; afterCorrection: number } | undefined
+    if (saved) await ctx.restoreDecision(JSON.parse(saved.decision) as ContextDecision)
+    await ctx.recomputeAll({ recalibrate: !saved || saved.afterCorrection !== last })
+    saveDecision(batchId, ctx.decided, last)
     ready.set(batchId, ctx)
     return ctx
   }
 
-  /** Drops a batch's loaded context (its pool changed); the next use loads it again. */
+  /** Drops a batch's loaded context (its pool changed); the next use loads it again, and calibrates afresh. */
   async function reset(batchId: number): Promise<void> {
     await (queues.get(batchId) ?? Promise.resolve()).catch(() => undefined)
     await settling.get(batchId)
     settling.delete(batchId)
+    q.dropDecision.run(batchId)
     const old = contexts.get(batchId)
     contexts.delete(batchId)
     ready.delete(batchId)
@@ -141,7 +163,7 @@ export function createReviewService(deps: {
     return serialize(batchId, async () => {
       const started = performance.now()
       // Committed before anything else: an acknowledged correction survives a crash.
-      q.insert.run({ lineId, text, kind, undoes })
+      const correctionId = Number(q.insert.run({ lineId, text, kind, undoes }).lastInsertRowid)
       const { update: result, settled } = await ctx.correct(lineId, text)
       const update = { lineId, changed: result.changed, updateMs: performance.now() - started, decision: ctx.decided }
       index.contextChanged(batchId, result.changed.filter((id) => id !== lineId))
@@ -151,6 +173,7 @@ export function createReviewService(deps: {
         batchId,
         settled.then(
           (after) => {
+            saveDecision(batchId, ctx.decided, correctionId)
             index.contextChanged(batchId, after.changed)
             const moved = ctx.decided.trust !== decided.trust || ctx.decided.lexiconBias !== decided.lexiconBias
             if (after.changed.length || moved) events.emit('lines:changed', { batchId, ids: after.changed })
@@ -211,11 +234,24 @@ export function createReviewService(deps: {
     },
     index,
     loadedDecision: (batchId) => ready.get(batchId)?.decided ?? null,
+    contextLoading(batchId) {
+      warm(batchId, [])
+      return contexts.has(batchId) && !ready.has(batchId)
+    },
     async close() {
       index.close()
       const loaded = await Promise.allSettled(contexts.values())
       await Promise.all(loaded.map((c) => (c.status === 'fulfilled' ? c.value.close() : undefined)))
     },
+  }
+
+  /** Starts loading the context of a batch with corrections whose context is not loaded (after a restart);
+   *  `lines:changed` says when it is ready, naming `rows` (those shown meanwhile). */
+  function warm(batchId: number, rows: LineRow[]) {
+    if (ready.has(batchId) || contexts.has(batchId) || !q.hasCorrections.get(batchId)) return
+    context(batchId)
+      .then(() => events.emit('lines:changed', { batchId, ids: rows.map((r) => r.id) }))
+      .catch((err) => console.error(err))
   }
 
   /**
@@ -225,11 +261,7 @@ export function createReviewService(deps: {
    */
   async function overlay(batchId: number, rows: LineRow[]) {
     const ctx = ready.get(batchId)
-    if (!ctx && !contexts.has(batchId) && q.hasCorrections.get(batchId)) {
-      context(batchId)
-        .then(() => events.emit('lines:changed', { batchId, ids: rows.map((r) => r.id) }))
-        .catch((err) => console.error(err))
-    }
+    warm(batchId, rows)
     for (const row of rows) {
       const human = q.latestFor.get(row.id) as { text: string | null; kind: string } | undefined
       if (human && human.text !== null) {

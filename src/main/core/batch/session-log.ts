@@ -8,7 +8,7 @@ const KEPT = 500
 
 export interface SessionLog {
   record(update: ReviewUpdate, kind: CorrectionEffect['kind']): Promise<ReviewUpdate>
-  stats(batchId: number, decision: ReviewStats['decision']): Promise<ReviewStats>
+  stats(batchId: number, decision: ReviewStats['decision'], contextLoading: boolean): Promise<ReviewStats>
 }
 
 export function createSessionLog(deps: { index: LineIndex; batchOf: (lineId: number) => number }): SessionLog {
@@ -31,13 +31,14 @@ export function createSessionLog(deps: { index: LineIndex; batchOf: (lineId: num
       if (list.length > KEPT) list.splice(0, list.length - KEPT)
       return update
     },
-    async stats(batchId, decision) {
+    async stats(batchId, decision, contextLoading) {
       const totals = await deps.index.totals(batchId)
       const list = history.get(batchId) ?? []
       return {
         ...totals,
         lastChanged: list.length ? list[list.length - 1].changed : 0,
         decision,
+        contextLoading,
         pool: { scope: 'batch', entries: decision?.poolEntries ?? 0 },
         history: list.slice(),
       }

@@ -14,6 +14,8 @@ export interface ContextClient extends ContextView {
   loadBatch(batchId: number): Promise<number>
   loadSavedPool(pool: SavedPool): Promise<void>
   loadCorrections(corrections: Array<{ lineId: number; text: string }>): Promise<void>
+  /** The decision the batch had when it was last open (see BatchContext.restoreDecision). */
+  restoreDecision(decision: ContextDecision): Promise<void>
   recomputeAll(options?: { recalibrate: boolean }): Promise<UpdateResult>
   /**
    * Applies a correction; resolves once the lines it reaches are read again. The calibration due after it
@@ -53,6 +55,7 @@ export async function createContextClient(init: WorkerInit): Promise<ContextClie
     loadBatch: (batchId) => send<number>({ op: 'loadBatch', args: [batchId] }),
     loadSavedPool: (pool) => send({ op: 'loadSavedPool', args: [pool] }),
     loadCorrections: (corrections) => send({ op: 'loadCorrections', args: [corrections] }),
+    restoreDecision: (decided) => send({ op: 'restoreDecision', args: [decided] }),
     recomputeAll: async (options = { recalibrate: true }) => apply(await send<UpdateReply>({ op: 'recomputeAll', args: [options] })),
     async correct(lineId, text) {
       const update = apply(await send<UpdateReply>({ op: 'correct', args: [lineId, text] }))

@@ -343,6 +343,15 @@ export class BatchContext {
     this.priorBias = pool.lexiconBias ?? 0
   }
 
+  /**
+   * The decision the batch had when it was last open, in place of a calibration: `recomputeAll` without
+   * one then reads every line as it was read then. (Calibrated afresh, the trust could differ: each
+   * calibration keeps the trust before it unless another clearly beats it.)
+   */
+  restoreDecision(decision: ContextDecision) {
+    this.decision = { ...decision, ...this.counts() }
+  }
+
   /** Every live frame of both stores and every word of the lexicon, to save as a named pool. */
   savedPool(): Omit<SavedPool, 'trust' | 'lexiconBias'> {
     return { entries: this.savedEntries(), words: this.lexicon.entries() }

@@ -20,6 +20,7 @@ export type Request =
   | { op: 'loadBatch'; args: [batchId: number] }
   | { op: 'loadSavedPool'; args: Parameters<BatchContext['loadSavedPool']> }
   | { op: 'loadCorrections'; args: Parameters<BatchContext['loadCorrections']> }
+  | { op: 'restoreDecision'; args: Parameters<BatchContext['restoreDecision']> }
   | { op: 'recomputeAll'; args: Parameters<BatchContext['recomputeAll']> }
   | { op: 'correct'; args: Parameters<BatchContext['correct']> }
   | { op: 'settle'; args: [] }
@@ -66,6 +67,8 @@ async function handle(request: Request): Promise<unknown> {
       return ctx.loadSavedPool(...request.args)
     case 'loadCorrections':
       return ctx.loadCorrections(...request.args)
+    case 'restoreDecision':
+      return ctx.restoreDecision(...request.args)
     case 'recomputeAll':
       return reply(await ctx.recomputeAll(...request.args), lineIds, true)
     case 'correct': {

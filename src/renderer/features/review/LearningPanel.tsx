@@ -41,6 +41,12 @@ export function LearningPanel({ stats }: { stats: ReviewStats | undefined }) {
           <dd>{Math.round(stats.unreviewedConfidence * 100)}% sure</dd>
         </div>
       </dl>
+      {stats.contextLoading && (
+        <p className="notice small" role="status" data-testid="context-loading">
+          Reading the batch in context again, from your {stats.reviewed.toLocaleString()} reviewed lines… The model’s
+          readings are shown until then; a correction you make now is saved at once and applied when it is ready.
+        </p>
+      )}
       <LearningChart history={stats.history} />
     </section>
   )

@@ -7,6 +7,7 @@ import * as m0005 from './0005-pages'
 import * as m0006 from './0006-pool-words'
 import * as m0007 from './0007-reading-frames'
 import * as m0008 from './0008-batch-opening'
+import * as m0009 from './0009-batch-decisions'
 
 export interface Migration {
   version: number
@@ -24,6 +25,7 @@ export const migrations: Migration[] = [
   { version: 6, name: 'pool-words', up: m0006.up },
   { version: 7, name: 'reading-frames', up: m0007.up },
   { version: 8, name: 'batch-opening', up: m0008.up },
+  { version: 9, name: 'batch-decisions', up: m0009.up },
 ]
 
 export const schemaVersion = migrations[migrations.length - 1].version
