@@ -3,6 +3,7 @@ import type { Decoded } from '../recognize/ctc'
 import { decodeFrames } from '../store/frame-codec'
 import { decodeHalf, halfBits } from '../store/half'
 import type { LineInput } from './context'
+import { Slab } from './slab'
 
 type Library = { path: string; nativeBinding?: string }
 
@@ -21,6 +22,8 @@ const CHUNK = 1_000
  */
 export function* batchLines(library: Library, batchId: number): Generator<LineInput[]> {
   const db = openReadonly(library)
+  // The frames are kept as long as the batch is open: in slabs, not one buffer each.
+  const slab = new Slab()
   try {
     const rows = db
       .prepare(
@@ -40,7 +43,7 @@ export function* batchLines(library: Library, batchId: number): Generator<LineIn
       // The features stay half floats, as stored: they only become query rows (and a correction's are read
       // again when it is aligned), so decoding them to floats here only cost time (~1.3 billion bytes at
       // 50,000 lines).
-      chunk.push({ id: r.id, frames: decodeFrames({ ...r, features: NO_FEATURES }), half: halfBits(r.features), model })
+      chunk.push({ id: r.id, frames: decodeFrames({ ...r, features: NO_FEATURES }, slab), half: halfBits(r.features), model })
       if (chunk.length === CHUNK) {
         yield chunk
         chunk = []

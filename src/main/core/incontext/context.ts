@@ -4,6 +4,7 @@ import type { Alphabet } from '../recognize/alphabet'
 import { decodeSegments, joinSegments, type Decoded, type Segments } from '../recognize/ctc'
 import type { LineFrames } from '../recognize/frames'
 import { forceAlign } from './align'
+import { Slab } from './slab'
 import { chooseBias, chooseTrust } from './choose-trust'
 import { closeness, fuseGap, fuseRows, fuseRun, type FrameNeighbours } from './fuse'
 import { Lexicon, lexiconEntries, SpanIndex } from './lexicon'
@@ -30,6 +31,9 @@ export interface LineInput {
 }
 
 type Fused = { index: Uint16Array; prob: Float32Array; decided: Int32Array }
+
+/** A line's features once they are in the stores' query rows (a correction's are read again). */
+const NO_FEATURES = new Float32Array(0)
 
 
 interface LineState extends Omit<LineInput, 'half'> {
@@ -125,6 +129,8 @@ export class BatchContext {
   private readonly correctedSpans = new SpanIndex()
   private order: number[] = []
   private correctionOrder: number[] = []
+  /** The per-line arrays kept while the batch is open (slab.ts). */
+  private readonly slab = new Slab()
   private priorTrust = 0
   private priorBias = 0
   private decision: ContextDecision
@@ -175,24 +181,29 @@ export class BatchContext {
       for (let t = 0; t < f.frames; t++) if (f.topIndex[t * f.k] === space) gapSet.add(t)
       const queried: number[] = []
       for (let t = 0; t < f.frames; t++) if (isChar(t) || gapSet.has(t)) queried.push(t)
-      const gap = Uint8Array.from(queried, (t) => (gapSet.has(t) ? 1 : 0))
+      const gap = this.slab.uint8(queried.length)
+      queried.forEach((t, q) => (gap[q] = gapSet.has(t) ? 1 : 0))
       const half = input.half
-      const row = Int32Array.from(queried, (t, q) => {
+      const row = this.slab.int32(queried.length)
+      queried.forEach((t, q) => {
         const features = half ? half.subarray(t * dim, (t + 1) * dim) : f.features.subarray(t * dim, (t + 1) * dim)
         if (gap[q]) {
           gapRows.push(features)
           this.owners.gaps.push(input.id, q)
-          return nextGap++
+          row[q] = nextGap++
+        } else {
+          charRows.push(features)
+          this.owners.chars.push(input.id, q)
+          row[q] = nextChar++
         }
-        charRows.push(features)
-        this.owners.chars.push(input.id, q)
-        return nextChar++
       })
+      const queriedFrames = this.slab.int32(queried.length)
+      queriedFrames.set(queried)
       this.lines.set(input.id, {
         ...input,
-        frames: { ...f, features: new Float32Array(0) },
+        frames: { ...f, features: NO_FEATURES },
         half: this.deps.features ? null : (input.half ?? Uint16Array.from(f.features, toHalfBits)),
-        queried: Int32Array.from(queried),
+        queried: queriedFrames,
         gap,
         row,
         corrected: null,
@@ -201,7 +212,7 @@ export class BatchContext {
         reading: null,
         lexicon: null,
         lexiconEdits: null,
-        fused: this.unfused(input.frames, queried.length),
+        fused: this.unfused(input.frames, queried.length, this.slab),
         segments: null,
       })
       this.order.push(input.id)
@@ -218,8 +229,8 @@ export class BatchContext {
 
   /** A line's rows before fusion: the model's own arrays, which `fuseRows` copies before its first change
    *  (most lines of a big batch never change: 240 MB of copies at 50,000 lines). */
-  private unfused(f: LineFrames, queried: number): Fused {
-    return { index: f.topIndex, prob: f.topProb, decided: new Int32Array(queried).fill(-1) }
+  private unfused(f: LineFrames, queried: number, slab?: Slab): Fused {
+    return { index: f.topIndex, prob: f.topProb, decided: (slab ? slab.int32(queried) : new Int32Array(queried)).fill(-1) }
   }
 
   /** The reading to show for an uncorrected line: in context when context changed it, else null. */

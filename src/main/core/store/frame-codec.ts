@@ -28,16 +28,24 @@ export function encodeFrames(f: LineFrames): EncodedFrames {
   }
 }
 
-export function decodeFrames(e: EncodedFrames): LineFrames {
-  const topIndex = new Uint16Array(e.topIndex.byteLength / 2)
+/** Where decoded arrays are allocated (a Slab, for arrays kept as long as their batch). */
+export interface FrameArrays {
+  uint16(n: number): Uint16Array
+  float32(n: number): Float32Array
+}
+
+const ownArrays: FrameArrays = { uint16: (n) => new Uint16Array(n), float32: (n) => new Float32Array(n) }
+
+export function decodeFrames(e: EncodedFrames, arrays: FrameArrays = ownArrays): LineFrames {
+  const topIndex = arrays.uint16(e.topIndex.byteLength / 2)
   for (let i = 0; i < topIndex.length; i++) topIndex[i] = e.topIndex[2 * i] | (e.topIndex[2 * i + 1] << 8)
   return {
     frames: e.frames,
     k: e.k,
     dim: e.dim,
-    features: fromHalf(e.features),
+    features: fromHalf(e.features, arrays.float32(e.features.byteLength >> 1)),
     topIndex,
-    topProb: fromHalf(e.topProb),
-    blank: fromHalf(e.blank),
+    topProb: fromHalf(e.topProb, arrays.float32(e.topProb.byteLength >> 1)),
+    blank: fromHalf(e.blank, arrays.float32(e.blank.byteLength >> 1)),
   }
 }

@@ -48,9 +48,8 @@ export function encodeHalf(values: Float32Array): Buffer {
   return Buffer.from(out.buffer, out.byteOffset, out.byteLength)
 }
 
-export function decodeHalf(buf: Uint8Array): Float32Array {
+export function decodeHalf(buf: Uint8Array, out: Float32Array = new Float32Array(buf.byteLength >> 1)): Float32Array {
   const n = buf.byteLength >> 1
-  const out = new Float32Array(n)
   for (let i = 0; i < n; i++) out[i] = table[buf[2 * i] | (buf[2 * i + 1] << 8)]
   return out
 }
