@@ -60,9 +60,16 @@ describe('in-context reading', () => {
   })
 
   it("learns the batch's upper-case convention from a few corrections and applies it to the other lines", async () => {
-    let last: ReviewUpdate | undefined
-    for (const i of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) last = await call<ReviewUpdate>('review:correct', { lineId: lines[i].id, text: texts[i].toUpperCase() })
-    expect(last!.decision.trust).toBeGreaterThan(0)
+    const updates: ReviewUpdate[] = []
+    for (const i of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) updates.push(await call<ReviewUpdate>('review:correct', { lineId: lines[i].id, text: texts[i].toUpperCase() }))
+    const last = updates.at(-1)!
+    expect(last.decision.trust).toBeGreaterThan(0)
+    // A correction replies with the trust decided before its own calibration; the learning chart's point
+    // for it carries the trust that calibration decided (what the next correction replied with).
+    const decided = await call<{ trust: number }>('review:decision', { batchId })
+    const chart = (await call<ReviewStats>('review:stats', { batchId })).history.map((p) => p.trust)
+    expect(chart).toEqual([...updates.slice(1).map((u) => u.decision.trust), decided.trust])
+    expect(new Set(chart).size).toBeGreaterThan(1)
     const now = await rows(batchId)
     const rest = now.slice(12)
     const upper = rest.filter((l, i) => l.text === texts[12 + i].toUpperCase()).length

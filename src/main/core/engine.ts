@@ -67,6 +67,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     pools,
     settings: options.context,
     library: { path: options.libraryPath, nativeBinding: options.nativeBinding },
+    onSettled: (lineId, decision, changed) => void log.settled(lineId, decision, changed).catch((err) => console.error(err)),
   })
   const batchOf = (lineId: number) => batches.line(lineId).batchId
   const log = createSessionLog({ index: review.index, batchOf })

@@ -55,6 +55,8 @@ export function createReviewService(deps: {
   settings?: Partial<ContextSettings>
   /** The library file, which the context worker reads the batch's cached readings from. */
   library: { path: string; nativeBinding?: string }
+  /** Told when a correction's calibration is done: what it decided and how many lines it re-read. */
+  onSettled?: (lineId: number, decision: ContextDecision, changed: number) => void
 }): ReviewService {
   const { db, recognizer, batches, events } = deps
   const contexts = new Map<number, Promise<ContextClient>>()
@@ -174,6 +176,7 @@ export function createReviewService(deps: {
         settled.then(
           (after) => {
             saveDecision(batchId, ctx.decided, correctionId)
+            deps.onSettled?.(lineId, ctx.decided, after.changed.length)
             index.contextChanged(batchId, after.changed)
             const moved = ctx.decided.trust !== decided.trust || ctx.decided.lexiconBias !== decided.lexiconBias
             if (after.changed.length || moved) events.emit('lines:changed', { batchId, ids: after.changed })

@@ -1,6 +1,6 @@
 // What each correction of this engine session did to its batch: the review screen's learning chart.
 // Kept in memory (the corrections themselves are in the library; this is the session's story of them).
-import type { CorrectionEffect, ReviewStats, ReviewUpdate } from '../../../shared/api'
+import type { ContextDecision, CorrectionEffect, ReviewStats, ReviewUpdate } from '../../../shared/api'
 import type { LineIndex } from './listing'
 
 /** Points kept per batch: a long day of review, drawn as one chart. */
@@ -8,6 +8,8 @@ const KEPT = 500
 
 export interface SessionLog {
   record(update: ReviewUpdate, kind: CorrectionEffect['kind']): Promise<ReviewUpdate>
+  /** The calibration after a correction is done: its point takes the trust it decided and what it changed. */
+  settled(lineId: number, decision: ContextDecision, changed: number): Promise<void>
   stats(batchId: number, decision: ReviewStats['decision'], contextLoading: boolean): Promise<ReviewStats>
 }
 
@@ -16,20 +18,30 @@ export function createSessionLog(deps: { index: LineIndex; batchOf: (lineId: num
   return {
     async record(update, kind) {
       const batchId = deps.batchOf(update.lineId)
-      const { unreviewedConfidence } = await deps.index.totals(batchId)
       let list = history.get(batchId)
       if (!list) history.set(batchId, (list = []))
-      list.push({
+      // In the list at once, so that the calibration's `settled` finds it.
+      const point: CorrectionEffect = {
         at: new Date().toISOString(),
         lineId: update.lineId,
         kind,
         changed: update.changed.length,
         updateMs: Math.round(update.updateMs * 10) / 10,
         trust: update.decision.trust,
-        unreviewedConfidence,
-      })
+        unreviewedConfidence: 0,
+      }
+      list.push(point)
       if (list.length > KEPT) list.splice(0, list.length - KEPT)
+      point.unreviewedConfidence = (await deps.index.totals(batchId)).unreviewedConfidence
       return update
+    },
+    async settled(lineId, decision, changed) {
+      const batchId = deps.batchOf(lineId)
+      const point = history.get(batchId)?.findLast((p) => p.lineId === lineId)
+      if (!point) return
+      point.trust = decision.trust
+      point.changed += changed
+      if (changed) point.unreviewedConfidence = (await deps.index.totals(batchId)).unreviewedConfidence
     },
     async stats(batchId, decision, contextLoading) {
       const totals = await deps.index.totals(batchId)
