@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -98,6 +98,8 @@ describe('in-context reading', () => {
     const before = (await rows(batchId)).map((l) => [l.id, l.text, l.source])
     const decided = await call<{ trust: number }>('review:decision', { batchId })
     await engine.close()
+    // Closing kept the batch's neighbour lists beside the library: opening it again skips the search.
+    expect(existsSync(join(dir, 'library.db-context', `batch-${batchId}.lists`))).toBe(true)
     engine = await createEngine({ libraryPath: join(dir, 'library.db'), host: 'cli', providers: ['cpu'] })
     const loading = await call<ReviewStats>('review:stats', { batchId })
     expect(loading).toMatchObject({ contextLoading: true, decision: null, reviewed: 12 })

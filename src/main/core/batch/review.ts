@@ -117,7 +117,7 @@ export function createReviewService(deps: {
     const last = (q.lastCorrection.get(batchId) as number | null) ?? null
     const saved = q.savedDecision.get(batchId) as { decision: string; afterCorrection: number } | undefined
     if (saved) await ctx.restoreDecision(JSON.parse(saved.decision) as ContextDecision)
-    await ctx.recomputeAll({ recalibrate: !saved || saved.afterCorrection !== last })
+    await ctx.recomputeAll({ recalibrate: !saved || saved.afterCorrection !== last, useSaved: true })
     saveDecision(batchId, ctx.decided, last)
     ready.set(batchId, ctx)
     return ctx

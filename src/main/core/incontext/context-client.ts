@@ -16,7 +16,8 @@ export interface ContextClient extends ContextView {
   loadCorrections(corrections: Array<{ lineId: number; text: string }>): Promise<void>
   /** The decision the batch had when it was last open (see BatchContext.restoreDecision). */
   restoreDecision(decision: ContextDecision): Promise<void>
-  recomputeAll(options?: { recalibrate: boolean }): Promise<UpdateResult>
+  /** `useSaved`: the neighbour lists saved when the batch was last closed stand in for the search when they still match. */
+  recomputeAll(options?: { recalibrate: boolean; useSaved?: boolean }): Promise<UpdateResult>
   /**
    * Applies a correction; resolves once the lines it reaches are read again. The calibration due after it
    * is then queued in the worker: `settled` resolves with what that changed (readings here are updated

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { FrameNeighbours } from './fuse'
 import { FramePool } from './pool'
 import type { SimilaritySearch } from './similarity'
@@ -8,6 +9,20 @@ import { toHalfBits } from '../store/half'
 // 1.3 million query frames). As one array grown by doubling, it was copied at every growth and once more
 // to trim (the load bench's peak RSS went 3,449 → 3,051 MiB with blocks).
 const BLOCK_ROWS = 65_536
+
+/**
+ * Every row's list as it stood when a batch was closed, with its entries given by their rank among the
+ * live entries (a batch loaded afresh numbers its live entries so), and a digest of what the lists were
+ * found from: they are taken back only for the very same entries and rows.
+ */
+export interface SavedLists {
+  digest: string
+  rows: number
+  k: number
+  sims: Float32Array
+  ranks: Int32Array
+  counts: Uint8Array
+}
 
 /** What fusion reads of a neighbour list (see the constructor). */
 export interface Reads {
@@ -161,6 +176,43 @@ export class NeighbourIndex {
         this.ids[r * k + j] = j < count ? live[found.index[i * found.k + j]] : -1
       }
     })
+  }
+
+  /** The lists as they stand, to be taken back by `restore` when the batch is opened again. */
+  saved(): SavedLists {
+    const live = this.pool.liveIds()
+    const rank = new Int32Array(this.pool.size).fill(-1)
+    live.forEach((id, r) => (rank[id] = r))
+    const n = this.rows * this.k
+    const ranks = new Int32Array(n)
+    for (let i = 0; i < n; i++) ranks[i] = this.ids[i] < 0 ? -1 : rank[this.ids[i]]
+    return { digest: this.digest(live), rows: this.rows, k: this.k, sims: this.sims.slice(0, n), ranks, counts: this.counts.slice(0, this.rows) }
+  }
+
+  /**
+   * Takes back saved lists in place of `searchAll` when they were found from these very entries (in this
+   * order) and query rows, with these settings: then they are what the search would find. False, and
+   * nothing changed, otherwise.
+   */
+  restore(saved: SavedLists): boolean {
+    const live = this.pool.liveIds()
+    if (saved.rows !== this.rows || saved.k !== this.k || saved.digest !== this.digest(live)) return false
+    const n = this.rows * this.k
+    for (let i = 0; i < n; i++) this.ids[i] = saved.ranks[i] < 0 ? -1 : live[saved.ranks[i]]
+    this.sims.set(saved.sims)
+    this.counts.set(saved.counts)
+    return true
+  }
+
+  /** A digest of what the lists are found from: k and minSim, every live entry (line, label, features) and every query row. */
+  private digest(live: number[]): string {
+    const hash = createHash('sha256')
+    hash.update(JSON.stringify({ k: this.k, minSim: String(this.minSim) }))
+    hash.update(Int32Array.from(live, (id) => this.pool.lineOf(id)))
+    hash.update(Int32Array.from(live, (id) => this.pool.label(id)))
+    hash.update(this.pool.matrix(live))
+    for (const block of this.queryBlocks()) hash.update(block)
+    return hash.digest('hex')
   }
 
   async searchAll() {

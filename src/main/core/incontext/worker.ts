@@ -5,6 +5,7 @@ import { parseAlphabet } from '../recognize/alphabet'
 import { batchLines, featureReader } from './batch-lines'
 import { BatchContext, type ContextReading, type UpdateResult } from './context'
 import type { ContextSettings } from './settings'
+import { listsPath, readLists, writeLists } from './saved-lists'
 import { createSimilaritySearch } from './similarity'
 
 export interface WorkerInit {
@@ -21,7 +22,7 @@ export type Request =
   | { op: 'loadSavedPool'; args: Parameters<BatchContext['loadSavedPool']> }
   | { op: 'loadCorrections'; args: Parameters<BatchContext['loadCorrections']> }
   | { op: 'restoreDecision'; args: Parameters<BatchContext['restoreDecision']> }
-  | { op: 'recomputeAll'; args: Parameters<BatchContext['recomputeAll']> }
+  | { op: 'recomputeAll'; args: [options: { recalibrate: boolean; useSaved?: boolean }] }
   | { op: 'correct'; args: Parameters<BatchContext['correct']> }
   | { op: 'settle'; args: [] }
   | { op: 'savedPool'; args: [] }
@@ -48,6 +49,7 @@ const ctx = new BatchContext(
   init.settings,
 )
 let lineIds: number[] = []
+let batchId: number | null = null
 
 function reply(result: UpdateResult, ids: number[], all = false): UpdateReply {
   const readings = ids.map((id): [number, ContextReading | null] => [id, ctx.reading(id)])
@@ -57,6 +59,7 @@ function reply(result: UpdateResult, ids: number[], all = false): UpdateReply {
 async function handle(request: Request): Promise<unknown> {
   switch (request.op) {
     case 'loadBatch':
+      batchId = request.args[0]
       for (const chunk of batchLines(init.library, request.args[0])) {
         ctx.addLines(chunk)
         for (const line of chunk) lineIds.push(line.id)
@@ -69,8 +72,11 @@ async function handle(request: Request): Promise<unknown> {
       return ctx.loadCorrections(...request.args)
     case 'restoreDecision':
       return ctx.restoreDecision(...request.args)
-    case 'recomputeAll':
-      return reply(await ctx.recomputeAll(...request.args), lineIds, true)
+    case 'recomputeAll': {
+      const { recalibrate, useSaved } = request.args[0]
+      const lists = useSaved && batchId !== null ? readLists(listsPath(init.library.path, batchId)) : null
+      return reply(await ctx.recomputeAll({ recalibrate, lists: lists ?? undefined }), lineIds, true)
+    }
     case 'correct': {
       const result = await ctx.correct(...request.args)
       return reply(result, [request.args[0], ...result.changed])
@@ -82,6 +88,14 @@ async function handle(request: Request): Promise<unknown> {
     case 'savedPool':
       return ctx.savedPool()
     case 'close':
+      // The lists as they stand, for the next time the batch is opened (a cache: a failure loses nothing).
+      if (batchId !== null && lineIds.length) {
+        try {
+          writeLists(listsPath(init.library.path, batchId), ctx.savedLists())
+        } catch (err) {
+          console.error(`could not save the neighbour lists of batch ${batchId}:`, err)
+        }
+      }
       stored.close()
       await similarity.release()
       return null
