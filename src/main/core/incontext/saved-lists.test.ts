@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -101,5 +101,10 @@ describe('neighbour lists saved when a batch is closed', () => {
     expect(readLists(path)).toBeNull()
     writeFileSync(path, Buffer.from('not lists at all'))
     expect(readLists(path)).toBeNull()
+    // A write that fails (here its name is taken by a folder) leaves no partial file behind.
+    const taken = join(dir, 'library.db-context', 'batch-2.lists')
+    mkdirSync(taken)
+    expect(() => writeLists(taken, ctx.savedLists())).toThrow()
+    expect(existsSync(`${taken}.partial`)).toBe(false)
   })
 })

@@ -2,7 +2,7 @@
 // by the context worker when the batch is closed and read when it is opened again. A cache: a file that
 // is missing, damaged or stale (its digests no longer match: NeighbourIndex.restore) only means the
 // lists are searched again. Written beside its name, then renamed, so a crash never leaves half a file.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { SavedBatchLists } from './context'
 import type { SavedLists } from './neighbour-index'
@@ -37,8 +37,14 @@ export function writeLists(path: string, lists: SavedBatchLists): void {
   }
   mkdirSync(dirname(path), { recursive: true })
   const partial = `${path}.partial`
-  writeFileSync(partial, Buffer.concat(parts))
-  renameSync(partial, path)
+  try {
+    writeFileSync(partial, Buffer.concat(parts))
+    renameSync(partial, path)
+  } catch (err) {
+    // A full disk must not keep what was written of it.
+    rmSync(partial, { force: true })
+    throw err
+  }
 }
 
 /** The saved lists, or null when there are none or the file is not one this writes. */
