@@ -80,7 +80,6 @@ export function createReviewService(deps: {
       WHERE l.batch_id = ? AND c.kind != 'undo' AND c.id NOT IN (SELECT undoes FROM corrections WHERE undoes IS NOT NULL)
       ORDER BY c.id DESC LIMIT 1`),
     before: db.prepare('SELECT text FROM corrections WHERE line_id = ? AND id < ? ORDER BY id DESC LIMIT 1').pluck(),
-    lastCorrection: db.prepare('SELECT max(c.id) FROM corrections c JOIN lines l ON l.id = c.line_id WHERE l.batch_id = ?').pluck(),
     savedDecision: db.prepare('SELECT decision, after_correction AS afterCorrection FROM batch_decisions WHERE batch_id = ?'),
     dropDecision: db.prepare('DELETE FROM batch_decisions WHERE batch_id = ?'),
     saveDecision: db.prepare(`
@@ -109,12 +108,13 @@ export function createReviewService(deps: {
     await ctx.loadBatch(batchId)
     const pool = deps.pools?.forBatch(batchId)
     if (pool) await ctx.loadSavedPool(pool)
-    const corrections = q.latest.all(batchId) as Array<{ lineId: number; text: string | null }>
-    await ctx.loadCorrections(corrections.filter((c): c is { lineId: number; text: string } => c.text !== null))
+    const corrections = q.latest.all(batchId) as Array<{ id: number; lineId: number; text: string | null }>
+    await ctx.loadCorrections(corrections.flatMap(({ lineId, text }) => (text === null ? [] : [{ lineId, text }])))
     // The decision kept after the latest correction is the batch's as it was left: read with it, the lines
     // show what they showed. One older than the latest correction (a crash came before its calibration
     // was kept) is where that calibration starts from, as it would have in the session.
-    const last = (q.lastCorrection.get(batchId) as number | null) ?? null
+    // Each line's latest correction, in the order they were made: the last is the batch's latest.
+    const last = corrections.at(-1)?.id ?? null
     const saved = q.savedDecision.get(batchId) as { decision: string; afterCorrection: number } | undefined
     if (saved) await ctx.restoreDecision(JSON.parse(saved.decision) as ContextDecision)
     await ctx.recomputeAll({ recalibrate: !saved || saved.afterCorrection !== last, useSaved: true })
