@@ -1,8 +1,13 @@
 import type { LineFrames } from '../recognize/frames'
 import { classProb, floorProb } from './align'
 
-/** Per class: 1 + its first position in the label being scored (0: none); all 0 between calls. */
-let first = new Int32Array(0)
+/**
+ * Per class: 1 + its first position in the label being scored (0: none); all 0 between calls. Kept from
+ * call to call by its owner (a lexicon reading scores thousands of short windows per correction).
+ */
+export class ScoreScratch {
+  first = new Int32Array(0)
+}
 
 /**
  * log p(label | frames) under CTC: the forward algorithm over every path that collapses to the label,
@@ -10,7 +15,7 @@ let first = new Int32Array(0)
  * uses). Where the beam search finds the most probable text, this scores a given one, so two readings of
  * a line can be compared on the model's own evidence. −Infinity when the line has too few frames.
  */
-export function ctcLogLikelihood(f: LineFrames, label: ArrayLike<number>): number {
+export function ctcLogLikelihood(f: LineFrames, label: ArrayLike<number>, scratch = new ScoreScratch()): number {
   const n = label.length
   const T = f.frames
   const S = 2 * n + 1
@@ -19,7 +24,8 @@ export function ctcLogLikelihood(f: LineFrames, label: ArrayLike<number>): numbe
   // k per state): the positions of each class, as lists threaded through `next` from `first[class]`.
   let top = 0
   for (let u = 0; u < n; u++) top = Math.max(top, label[u])
-  if (first.length <= top) first = new Int32Array(Math.max(top + 1, 2 * first.length))
+  if (scratch.first.length <= top) scratch.first = new Int32Array(Math.max(top + 1, 2 * scratch.first.length))
+  const first = scratch.first
   const next = new Int32Array(n)
   for (let u = n - 1; u >= 0; u--) (next[u] = first[label[u]]), (first[label[u]] = u + 1)
   const emit = new Float64Array(n)

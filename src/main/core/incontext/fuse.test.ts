@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { LineFrames } from '../recognize/frames'
-import { fuseRows, fuseRun, type FrameNeighbours } from './fuse'
+import { FuseScratch, fuseRows, fuseRun, type FrameNeighbours } from './fuse'
 import { FramePool } from './pool'
 import { defaultContextSettings } from './settings'
 
@@ -32,15 +32,16 @@ describe('fusing a character', () => {
     const f = lowerF()
     const queried = Int32Array.of(0, 1, 2)
     const out = { index: f.topIndex.slice(), prob: f.topProb.slice(), decided: new Int32Array(3) }
+    const scratch = new FuseScratch()
     const fuseUnit = (q0: number, q1: number, index: Uint16Array, prob: Float32Array, decided: Int32Array) =>
-      fuseRun(f, queried, q0, q1, neighbour, pool, 1, defaultContextSettings, index, prob, decided)
+      fuseRun(f, queried, q0, q1, neighbour, pool, 1, defaultContextSettings, index, prob, decided, scratch)
     // One unit (the model reads the same character on all three frames): every frame turns "F".
-    expect(fuseRows(f, queried, () => true, fuseUnit, out, [1])).toBe(true)
+    expect(fuseRows(f, queried, () => true, fuseUnit, out, scratch, [1])).toBe(true)
     expect([out.index[0], out.index[K], out.index[2 * K]]).toEqual([UPPER_F, UPPER_F, UPPER_F])
     expect(Array.from(out.decided)).toEqual([UPPER_F, UPPER_F, UPPER_F])
     // Fused frame by frame, the edges keep "f" — the "fFAX" a CTC decode then reads.
     const alone = { index: f.topIndex.slice(), prob: f.topProb.slice(), decided: new Int32Array(3) }
-    fuseRows(f, queried, () => false, fuseUnit, alone)
+    fuseRows(f, queried, () => false, fuseUnit, alone, scratch)
     expect([alone.index[0], alone.index[K], alone.index[2 * K]]).toEqual([LOWER_F, UPPER_F, LOWER_F])
   })
 })

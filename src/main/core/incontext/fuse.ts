@@ -44,9 +44,24 @@ function voteWeight(n: FrameNeighbours, i: number, s: ContextSettings): number {
   return Math.exp(-(1 - n.sims[n.at + i]) / s.temperature)
 }
 
+/** Candidates a fused row can hold before it is cut back to top-k, and distinct labels a vote holds. */
 const MAX = 96
-const cls = new Int32Array(MAX)
-const prob = new Float64Array(MAX)
+const MAX_VOTES = 64
+
+/**
+ * Working arrays for fusion, reused from call to call: fusing runs millions of times per correction early
+ * in a batch, and fresh arrays each time were most of its garbage. One per context (never shared between
+ * threads or interleaved calls: every call finishes with them before it returns).
+ */
+export class FuseScratch {
+  readonly cls = new Int32Array(MAX)
+  readonly prob = new Float64Array(MAX)
+  readonly ballotLabel = new Int32Array(MAX_VOTES)
+  readonly ballotWeight = new Float64Array(MAX_VOTES)
+  /** A line's new rows, each at its own offset, compared with the old before they are copied. */
+  rowIndex = new Uint16Array(0)
+  rowProb = new Float32Array(0)
+}
 
 /**
  * Fuses the model's posteriors with the neighbours' vote on one character: the run of consecutive
@@ -75,7 +90,9 @@ export function fuseRun(
   outIndex: Uint16Array,
   outProb: Float32Array,
   decided: Int32Array,
+  scratch: FuseScratch,
 ): void {
+  const { ballotLabel, ballotWeight } = scratch
   let closeness = 0
   for (let q = q0; q < q1; q++) closeness = Math.max(closeness, startRow(f, queried[q], neighbour(q), trust, s, outIndex, outProb))
   decided.fill(-1, q0, q1)
@@ -104,15 +121,22 @@ export function fuseRun(
   for (let i = 0; i < votes; i++) if (ballotWeight[i] > agreement) (agreement = ballotWeight[i]), (knnBest = ballotLabel[i])
   agreement /= total
   const lambda = trust * closeness * agreement
-  for (let q = q0; q < q1; q++) decided[q] = mergeVote(f, queried[q], lambda, votes, total, knnBest, outIndex, outProb)
+  for (let q = q0; q < q1; q++) decided[q] = mergeVote(f, queried[q], lambda, votes, total, knnBest, outIndex, outProb, scratch)
 }
 
-const MAX_VOTES = 64
-const ballotLabel = new Int32Array(MAX_VOTES)
-const ballotWeight = new Float64Array(MAX_VOTES)
-
 /** Frame t's row: (1 − λ) · its model row + λ · the vote; returns the vote's label where it took over. */
-function mergeVote(f: LineFrames, t: number, lambda: number, votes: number, total: number, knnBest: number, outIndex: Uint16Array, outProb: Float32Array): number {
+function mergeVote(
+  f: LineFrames,
+  t: number,
+  lambda: number,
+  votes: number,
+  total: number,
+  knnBest: number,
+  outIndex: Uint16Array,
+  outProb: Float32Array,
+  scratch: FuseScratch,
+): number {
+  const { cls, prob, ballotLabel, ballotWeight } = scratch
   const k = f.k
   const base = t * k
   // Candidates: the model's characters (blank excluded), then any label only the vote has.
@@ -222,9 +246,6 @@ export function fuseGap(
   return -1
 }
 
-let rowIndex = new Uint16Array(0)
-let rowProb = new Float32Array(0)
-
 /**
  * Fuses the given queried frames of a line (all of them when `which` is omitted) into its fused rows.
  * Frames are fused in units — a gap frame alone, a character's run of frames together — so a frame in
@@ -239,12 +260,17 @@ export function fuseRows(
   sameUnit: (q: number) => boolean,
   fuseUnit: (q0: number, q1: number, outIndex: Uint16Array, outProb: Float32Array, decided: Int32Array) => void,
   out: { index: Uint16Array; prob: Float32Array; decided: Int32Array },
+  scratch: FuseScratch,
   which?: number[],
   dirty?: Uint8Array,
 ): boolean {
   const k = f.k
   // Each frame's new row is written at its own offset in a scratch line, then compared with the old.
-  if (rowIndex.length < f.topIndex.length) (rowIndex = new Uint16Array(2 * f.topIndex.length)), (rowProb = new Float32Array(2 * f.topIndex.length))
+  if (scratch.rowIndex.length < f.topIndex.length) {
+    scratch.rowIndex = new Uint16Array(2 * f.topIndex.length)
+    scratch.rowProb = new Float32Array(2 * f.topIndex.length)
+  }
+  const { rowIndex, rowProb } = scratch
   const asked = which ? Int32Array.from(which).sort() : null
   const count = asked ? asked.length : queried.length
   let changed = false

@@ -1,7 +1,7 @@
 import type { Alphabet } from '../recognize/alphabet'
 import type { Decoded, Segments } from '../recognize/ctc'
 import type { LineFrames } from '../recognize/frames'
-import { ctcLogLikelihood } from './ctc-score'
+import { ctcLogLikelihood, type ScoreScratch } from './ctc-score'
 import { letterSpans, type Lexicon } from './lexicon'
 
 export interface LexiconReading extends Decoded {
@@ -53,19 +53,19 @@ export function readWithLexicon(
   lexicon: Lexicon,
   alphabet: Alphabet,
   bias: number,
-  options: { without?: number; memo?: Map<string, number> } = {},
+  options: { without?: number; memo?: Map<string, number>; scratch?: ScoreScratch } = {},
 ): LexiconResult {
   let candidates = 0
   const windows: number[] = []
   if (bias <= 0 || lexicon.size === 0) return { reading: null, steps: [], candidates, windows }
-  const { without, memo = new Map<string, number>() } = options
+  const { without, memo = new Map<string, number>(), scratch } = options
   const { frames } = line
   const score = (from: number, to: number, text: string) => {
     const key = `${from}:${to}:${text}`
     let ll = memo.get(key)
     if (ll === undefined) {
       const label = encode(text, alphabet)
-      ll = label ? ctcLogLikelihood(window(frames, from, to), label) : -Infinity
+      ll = label ? ctcLogLikelihood(window(frames, from, to), label, scratch) : -Infinity
       memo.set(key, ll)
     }
     return ll

@@ -1,0 +1,293 @@
+import type { Alphabet } from '../recognize/alphabet'
+import { fromHalfBits, toHalfBits } from '../store/half'
+import { forceAlign } from './align'
+import { closeness, type FrameNeighbours } from './fuse'
+import { unfused, type LineInput, type LineState } from './line-state'
+import { NeighbourIndex, type Merged, type SavedLists } from './neighbour-index'
+import { RowOwners } from './row-owners'
+import type { ContextSettings } from './settings'
+import type { SimilaritySearch } from './similarity'
+import { Slab } from './slab'
+
+/** A batch's neighbour lists, saved when it is closed (NeighbourIndex.saved). */
+export interface SavedBatchLists {
+  chars: SavedLists
+  gaps: SavedLists
+}
+
+/** A frame of a named pool: which store, its label, its features. */
+export interface SavedEntry {
+  store: 'chars' | 'gaps'
+  label: number
+  features: Float32Array
+}
+
+/** Per line, the queried frames whose neighbours changed where fusion reads them (null: the whole line). */
+export type Touched = Map<number, number[] | null>
+
+/** A line's features are in the stores' query rows: the float copy goes (a correction's are read again). */
+const NO_FEATURES = new Float32Array(0)
+
+/** The middle frame of every run of non-character frames that has a character frame on both sides. */
+export function gapMiddles(frames: number, isChar: (t: number) => boolean): number[] {
+  const out: number[] = []
+  let lastChar = -1
+  for (let t = 0; t < frames; t++) {
+    if (!isChar(t)) continue
+    if (lastChar >= 0 && t - lastChar > 1) out.push((lastChar + t) >> 1)
+    lastChar = t
+  }
+  return out
+}
+
+/**
+ * A batch's two frame stores and the query rows searched against them. Characters: every frame forced
+ * alignment of a correction gave a character. Gaps: the middle of each blank run between two characters
+ * of a correction, and every space. Each line's character frames are searched in the first, its gaps in
+ * the second, so a dropped space the model gave some chance can be put back where corrected lines have
+ * one — and left out where they have a plain gap.
+ */
+export class FrameStores {
+  readonly chars: NeighbourIndex
+  readonly gaps: NeighbourIndex
+  private readonly owners = { chars: new RowOwners(), gaps: new RowOwners() }
+  /** The per-line arrays kept while the batch is open (slab.ts). */
+  private readonly slab = new Slab()
+
+  constructor(
+    private readonly deps: {
+      similarity: SimilaritySearch
+      alphabet: Alphabet
+      dim: number
+      /** A line's stored features (frames × dim), for aligning its correction: kept out of memory. */
+      features?: (lineId: number) => Float32Array | null
+    },
+    private readonly settings: ContextSettings,
+  ) {
+    const useless = 1 - (settings.farDistance + settings.voteWindow)
+    const { k, voteWindow, support } = settings
+    const reads = { first: support, window: voteWindow, closeness: (sim: number) => closeness(sim, settings) }
+    this.chars = new NeighbourIndex(deps.similarity, deps.dim, k, useless, reads)
+    this.gaps = new NeighbourIndex(deps.similarity, deps.dim, k, useless, reads)
+  }
+
+  /** Live entries in both stores. */
+  get liveCount(): number {
+    return this.chars.pool.liveCount + this.gaps.pool.liveCount
+  }
+
+  /** New lines (with no corrections yet): their queried frames become query rows of the two stores. */
+  addLines(inputs: LineInput[]): LineState[] {
+    const { dim, alphabet } = this.deps
+    const charRows: Array<Uint16Array | Float32Array> = []
+    const gapRows: Array<Uint16Array | Float32Array> = []
+    let nextChar = this.chars.size
+    let nextGap = this.gaps.size
+    const lines = inputs.map((input): LineState => {
+      const f = input.frames
+      const isChar = (t: number) => 1 - f.blank[t] >= this.settings.minCharMass
+      const space = alphabet.space
+      const spaceMass = (t: number) => {
+        for (let j = t * f.k; j < (t + 1) * f.k; j++) if (f.topIndex[j] === space) return f.topProb[j]
+        return 0
+      }
+      // Gaps: the middle of each blank run between characters where the model sees some chance of a
+      // space, and every frame the model reads as a space.
+      const gapSet = new Set(gapMiddles(f.frames, isChar).filter((t) => spaceMass(t) >= this.settings.minSpaceMass))
+      for (let t = 0; t < f.frames; t++) if (f.topIndex[t * f.k] === space) gapSet.add(t)
+      const queried: number[] = []
+      for (let t = 0; t < f.frames; t++) if (isChar(t) || gapSet.has(t)) queried.push(t)
+      const gap = this.slab.uint8(queried.length)
+      queried.forEach((t, q) => (gap[q] = gapSet.has(t) ? 1 : 0))
+      const half = input.half
+      const row = this.slab.int32(queried.length)
+      queried.forEach((t, q) => {
+        const features = half ? half.subarray(t * dim, (t + 1) * dim) : f.features.subarray(t * dim, (t + 1) * dim)
+        if (gap[q]) {
+          gapRows.push(features)
+          this.owners.gaps.push(input.id, q)
+          row[q] = nextGap++
+        } else {
+          charRows.push(features)
+          this.owners.chars.push(input.id, q)
+          row[q] = nextChar++
+        }
+      })
+      const queriedFrames = this.slab.int32(queried.length)
+      queriedFrames.set(queried)
+      return {
+        ...input,
+        frames: { ...f, features: NO_FEATURES },
+        half: this.deps.features ? null : (input.half ?? Uint16Array.from(f.features, toHalfBits)),
+        queried: queriedFrames,
+        gap,
+        row,
+        corrected: null,
+        entries: { chars: [], gaps: [] },
+        knn: null,
+        reading: null,
+        lexicon: null,
+        lexiconEdits: null,
+        fused: unfused(input.frames, queried.length, this.slab),
+        segments: null,
+      }
+    })
+    this.chars.addRows(charRows)
+    this.gaps.addRows(gapRows)
+    return lines
+  }
+
+  /** Call when no more lines are coming: the stores give back the room they kept for growth. */
+  trim() {
+    this.chars.trim()
+    this.gaps.trim()
+  }
+
+  /**
+   * A line's correction (null: none any more) in place of its frames in the stores: its old entries
+   * leave, its newly aligned ones join. Returns the queried frames whose lists changed where fusion reads
+   * them (`touched`), and those where only the weights of a unanimous vote moved (`reweighted`).
+   */
+  async replace(line: LineState, text: string | null): Promise<{ touched: Touched; reweighted: Map<number, number[]> }> {
+    const touched: Touched = new Map()
+    const reweighted = new Map<number, number[]>()
+    const touch = (owners: RowOwners, rows: number[], into: Map<number, number[] | null> = touched) => {
+      for (const r of rows) {
+        const owner = owners.lineOf(r)
+        const list = into.get(owner) ?? []
+        list.push(owners.frameOf(r))
+        into.set(owner, list)
+      }
+    }
+    const merged = (owners: RowOwners, { changed, reweighted: weights }: Merged) => {
+      touch(owners, changed)
+      touch(owners, weights, reweighted)
+    }
+    touch(this.owners.chars, await this.chars.remove(line.entries.chars))
+    touch(this.owners.gaps, await this.gaps.remove(line.entries.gaps))
+    line.entries = { chars: [], gaps: [] }
+    if (text !== null) {
+      this.store(line, text)
+      merged(this.owners.chars, await this.chars.merge(line.entries.chars))
+      merged(this.owners.gaps, await this.gaps.merge(line.entries.gaps))
+    }
+    return { touched, reweighted }
+  }
+
+  /** A saved correction in place of the line's frames, without searching (`searchAll` follows). */
+  load(line: LineState, text: string) {
+    this.chars.pool.kill(line.entries.chars)
+    this.gaps.pool.kill(line.entries.gaps)
+    this.store(line, text)
+  }
+
+  /** Forced alignment of the corrected text; its character frames and gaps join the stores. */
+  private store(line: LineState, text: string) {
+    const { alphabet, dim } = this.deps
+    line.entries = { chars: [], gaps: [] }
+    const label: number[] = []
+    for (const ch of text) {
+      const c = alphabet.indexOf(ch)
+      // A character the model cannot output: the correction is kept, its frames are not stored.
+      if (c < 0) return
+      label.push(c)
+    }
+    const alignment = forceAlign(line.frames, label)
+    if (!alignment) return
+    const half = line.half
+    const stored = half ? null : this.deps.features!(line.id)
+    if (!half && !stored) return
+    const at = (t: number) =>
+      half ? Float32Array.from(half.subarray(t * dim, (t + 1) * dim), fromHalfBits) : stored!.slice(t * dim, (t + 1) * dim)
+    const labels = alignment.labels
+    const space = alphabet.space
+    const chars: Array<{ label: number; features: Float32Array }> = []
+    const gaps: Array<{ label: number; features: Float32Array }> = []
+    labels.forEach((c, t) => {
+      if (c === 0) return
+      chars.push({ label: c, features: at(t) })
+      if (c === space) gaps.push({ label: c, features: at(t) })
+    })
+    // The reviewer's plain gaps: blank runs between two characters, neither of them a space.
+    for (const t of gapMiddles(labels.length, (u) => labels[u] !== 0)) {
+      let before = t
+      while (labels[before] === 0) before--
+      let after = t
+      while (labels[after] === 0) after++
+      if (labels[before] !== space && labels[after] !== space) gaps.push({ label: 0, features: at(t) })
+    }
+    line.entries = { chars: this.chars.pool.add(line.id, chars), gaps: this.gaps.pool.add(line.id, gaps) }
+  }
+
+  /** A saved pool's frames: they belong to no line here (line 0). */
+  addSaved(entries: SavedEntry[]) {
+    const byStore = { chars: [] as SavedEntry[], gaps: [] as SavedEntry[] }
+    for (const e of entries) byStore[e.store].push(e)
+    this.chars.pool.add(0, byStore.chars)
+    this.gaps.pool.add(0, byStore.gaps)
+  }
+
+  /** Every live frame of both stores, to save as a named pool. */
+  savedEntries(): SavedEntry[] {
+    const out: SavedEntry[] = []
+    for (const [store, index] of [
+      ['chars', this.chars],
+      ['gaps', this.gaps],
+    ] as const) {
+      const ids = index.pool.liveIds()
+      const matrix = index.pool.matrix(ids)
+      ids.forEach((id, i) => out.push({ store, label: index.pool.label(id), features: matrix.subarray(i * this.deps.dim, (i + 1) * this.deps.dim) }))
+    }
+    return out
+  }
+
+  /**
+   * Every list searched afresh — or, for a store whose `lists` (saved when the batch was last closed) were
+   * found from the same entries and rows, taken back instead (NeighbourIndex.restore): at 50,000 lines
+   * the searches are ~25 s of a ~45 s reopen. Returns how many stores were restored.
+   */
+  async searchAll(lists?: SavedBatchLists): Promise<number> {
+    let restored = 0
+    for (const store of ['chars', 'gaps'] as const) {
+      const saved = lists?.[store]
+      if (saved && this[store].restore(saved)) restored++
+      else await this[store].searchAll()
+    }
+    return restored
+  }
+
+  /** Both stores' neighbour lists, to save when the batch is closed. */
+  savedLists(): SavedBatchLists {
+    return { chars: this.chars.saved(), gaps: this.gaps.saved() }
+  }
+
+  /** A line's neighbours by queried frame, from the store each frame is searched in. */
+  neighbour(line: LineState): (q: number) => FrameNeighbours {
+    return (q) => (line.gap[q] ? this.gaps : this.chars).neighbours(line.row[q])
+  }
+
+  /** Each line's neighbours, per queried frame, as if the line had not been corrected. */
+  async leaveOneOut(lines: LineState[]): Promise<FrameNeighbours[][]> {
+    const result = lines.map((line) => new Array<FrameNeighbours>(line.queried.length))
+    for (const [store, isGap] of [
+      [this.chars, 0],
+      [this.gaps, 1],
+    ] as const) {
+      const rows: number[] = []
+      const owners: number[] = []
+      const slots: Array<[number, number]> = []
+      lines.forEach((line, i) =>
+        line.queried.forEach((_, q) => {
+          if (line.gap[q] !== isGap) return
+          rows.push(line.row[q])
+          owners.push(line.id)
+          slots.push([i, q])
+        }),
+      )
+      const extra = Math.max(0, ...lines.map((l) => (isGap ? l.entries.gaps : l.entries.chars).length))
+      const found = await store.withoutOwnLine(rows, owners, extra)
+      found.forEach((n, j) => (result[slots[j][0]][slots[j][1]] = n))
+    }
+    return result
+  }
+}
