@@ -1,6 +1,9 @@
-import { noContextDecision, type ContextDecision } from '../../../shared/api'
+import { noContextDecision, type ContextDecision, type ContextGate } from '../../../shared/api'
 import type { Alphabet } from '../recognize/alphabet'
 import { calibrate, counts } from './calibrate'
+import { relabel, takeSnapshot } from './evidence'
+import { ClassKinds, isotropic } from './gate'
+import { noSpacing, SpacingCounts } from './spacing'
 import { lexiconEntries } from './lexicon'
 import { LexiconBook } from './lexicon-book'
 import { unfused, type ContextReading, type LineInput, type LineState, type UpdateResult } from './line-state'
@@ -12,7 +15,6 @@ import { FrameStores, type SavedBatchLists, type SavedEntry } from './stores'
 
 export type { ContextReading, LineInput, UpdateResult } from './line-state'
 export type { SavedBatchLists, SavedEntry } from './stores'
-export { gapMiddles } from './stores'
 
 /** What a named pool keeps of a batch: its frames, its vocabulary, and what the batch decided of both. */
 export interface SavedPool {
@@ -20,6 +22,8 @@ export interface SavedPool {
   words: string[]
   trust: number
   lexiconBias: number
+  /** The gate the batch decided, to start another batch of the same kind from. */
+  gate?: ContextGate
 }
 
 /**
@@ -52,6 +56,7 @@ export class BatchContext {
   ) {
     this.settings = { ...defaultContextSettings, ...settings }
     const lines = new Map<number, LineState>()
+    const { gatePrior, gatePrecision } = this.settings
     this.state = {
       settings: this.settings,
       alphabet: deps.alphabet,
@@ -61,6 +66,11 @@ export class BatchContext {
       order: [],
       corrections: [],
       decision: noContextDecision,
+      gate: { on: false, weights: gatePrior, kinds: new ClassKinds(deps.alphabet), spacing: noSpacing },
+      snapshots: new Map(),
+      prior: { chars: isotropic(gatePrior.chars, gatePrecision), gaps: isotropic(gatePrior.gaps, gatePrecision) },
+      base: { lines: 0, better: 0, worse: 0, modelEdits: 0, contextEdits: 0 },
+      spacing: new SpacingCounts(),
     }
     this.reader = new Reader(this.state)
   }
@@ -98,10 +108,19 @@ export class BatchContext {
     // A line that could not be read has no frames: its correction is kept (by the caller), nothing to learn.
     if (!line) return { changed: [], redecoded: 0 }
     const started = performance.now()
+    const alignment = text === null ? null : state.stores.align(line, text)
+    // The evidence: the line as context reads it now, before its own frames join the pool (a line
+    // corrected again keeps what it read before its first correction, labelled anew).
+    const snapshot = state.snapshots.get(lineId)
+    if (text === null) state.snapshots.delete(lineId)
+    else if (snapshot) relabel(state, line, snapshot, text, alignment)
+    else state.snapshots.set(lineId, takeSnapshot(state, reader, line, text, alignment))
+    if (line.corrected !== null) state.spacing.add(line.corrected, -1)
+    if (text !== null) state.spacing.add(text)
     line.corrected = text
     line.knn = null
     line.reading = null
-    const { touched, reweighted } = await state.stores.replace(line, text)
+    const { touched, reweighted } = await state.stores.replace(line, text, alignment)
     state.book.spans.set(lineId, null)
     // Words that join or leave the batch's vocabulary with this correction.
     const words = state.book.update(lineId, text === null ? null : lexiconEntries(text))
@@ -116,8 +135,8 @@ export class BatchContext {
     if (n <= s.calibrateAlwaysUpTo || n % s.calibrateEvery === 0) this.calibrationDue = true
     const again = state.decision.lexiconBias > 0 ? state.book.spans.linesNear(words) : []
     state.book.forget(again)
-    // Without trust nothing is fused, so no unit needs looking at.
-    const result = reader.redecode(state.decision.trust > 0 ? reader.unitsToFuse(touched, reweighted) : touched)
+    // With context off nothing is fused, so no unit needs looking at.
+    const result = reader.redecode(state.gate.on ? reader.unitsToFuse(touched, reweighted) : touched)
     const relexed = reader.relex(again)
     const changed = [...new Set([...result.changed, ...relexed])]
     return { changed, redecoded: result.redecoded, ms: { search: searched - started, calibrate: 0, decode: performance.now() - searched } }
@@ -134,14 +153,15 @@ export class BatchContext {
     if (!this.calibrationDue) return { changed: [], redecoded: 0, ms: { search: 0, calibrate: 0, decode: 0 } }
     const { state, reader } = this
     const started = performance.now()
-    const trustBefore = state.decision.trust
+    const gateBefore = state.gate
     const biasBefore = state.decision.lexiconBias
-    await this.calibrate()
+    this.calibrate()
     const calibrated = performance.now()
     // What the lexicon kept of any line may predate words that came while it was off: all are read again.
     const again = state.decision.lexiconBias !== biasBefore ? state.order : []
     state.book.forget(again)
-    const result = state.decision.trust !== trustBefore ? reader.redecodeAll(true) : { changed: [], redecoded: 0 }
+    const moved = state.gate.on !== gateBefore.on || (state.gate.on && state.gate.weights !== gateBefore.weights)
+    const result = moved ? reader.redecodeAll(true) : { changed: [], redecoded: 0 }
     const relexed = reader.relex(again)
     const changed = [...new Set([...result.changed, ...relexed])]
     return { changed, redecoded: result.redecoded, ms: { search: 0, calibrate: calibrated - started, decode: performance.now() - calibrated } }
@@ -156,6 +176,8 @@ export class BatchContext {
     for (const { lineId, text } of corrections) {
       const line = state.lines.get(lineId)
       if (!line) continue
+      if (line.corrected !== null) state.spacing.add(line.corrected, -1)
+      state.spacing.add(text)
       line.corrected = text
       state.book.spans.set(lineId, null)
       state.book.update(lineId, lexiconEntries(text))
@@ -175,6 +197,7 @@ export class BatchContext {
     this.state.stores.addSaved(pool.entries)
     this.state.book.update(0, pool.words)
     this.prior = { trust: pool.trust ?? 0, bias: pool.lexiconBias ?? 0 }
+    if (pool.gate) this.startFrom(pool.gate)
   }
 
   /**
@@ -184,6 +207,27 @@ export class BatchContext {
    */
   restoreDecision(decision: ContextDecision) {
     this.state.decision = { ...decision, ...counts(this.state) }
+    const { gate } = decision
+    if (gate) {
+      this.startFrom(gate)
+      const edits = decision.errorsByTrust
+      this.state.base = { lines: decision.calibrationLines, better: gate.better, worse: gate.worse, modelEdits: edits['0'] ?? 0, contextEdits: edits['1'] ?? 0 }
+    }
+    this.useDecision()
+    this.state.gate = { ...this.state.gate, spacing: this.state.spacing.freeze(this.state.alphabet) }
+  }
+
+  /** A gate decided elsewhere (a saved pool, or this batch before it was closed): in use now, and the prior of later fits. */
+  private startFrom(gate: ContextGate) {
+    this.state.prior = { chars: { mean: gate.chars, precision: gate.charsPrecision }, gaps: { mean: gate.gaps, precision: gate.gapsPrecision } }
+    this.state.gate = { ...this.state.gate, weights: { chars: gate.chars, gaps: gate.gaps } }
+  }
+
+  /** Fusion follows the decision: on with its gate when it trusts context. */
+  private useDecision() {
+    const { decision, gate } = this.state
+    const weights = decision.gate ? { chars: decision.gate.chars, gaps: decision.gate.gaps } : gate.weights
+    this.state.gate = { ...gate, on: decision.trust > 0, weights }
   }
 
   /** Every live frame of both stores and every word of the lexicon, to save as a named pool. */
@@ -206,7 +250,7 @@ export class BatchContext {
       line.lexicon = null
     }
     const restored = await this.state.stores.searchAll(options.lists)
-    if (options.recalibrate) await this.calibrate()
+    if (options.recalibrate) this.calibrate()
     return { ...this.reader.redecodeAll(), restored }
   }
 
@@ -215,8 +259,11 @@ export class BatchContext {
     return this.state.stores.savedLists()
   }
 
-  private async calibrate() {
+  private calibrate() {
     this.calibrationDue = false
-    this.state.decision = await calibrate(this.state, this.reader, this.prior)
+    this.state.decision = calibrate(this.state, this.reader, this.prior)
+    this.useDecision()
+    // The batch's spacing moves with its calibrations, not with every correction: a change reads every gap again.
+    this.state.gate = { ...this.state.gate, spacing: this.state.spacing.freeze(this.state.alphabet) }
   }
 }
