@@ -3,13 +3,14 @@
 import { defaultRangeExtractor, useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useRef, type KeyboardEvent } from 'react'
 import { ReviewRow } from './ReviewRow'
+import type { CropCache } from './use-crop'
 import type { Review } from './use-review'
 import type { RowPages } from './use-row-pages'
 
 /** Matches .review-row's height in styles.css. */
 export const ROW_HEIGHT = 68
 
-export function ReviewList({ pages, review, crops }: { pages: RowPages; review: Review; crops: Map<number, string> }) {
+export function ReviewList({ pages, review, crops }: { pages: RowPages; review: Review; crops: CropCache }) {
   const scroller = useRef<HTMLDivElement>(null)
   const total = pages.total ?? 0
   // The rows in and near the viewport, which are the pages to fetch.

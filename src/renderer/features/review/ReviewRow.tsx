@@ -3,7 +3,7 @@
 import { useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react'
 import type { LineRow } from '../../../shared/api'
 import { ChangeDiff, ConfidenceText } from './LineText'
-import { useCrop } from './use-crop'
+import { useCrop, type CropCache } from './use-crop'
 
 /** Below this a line's confidence is shown as low: the lines worth a look first. */
 export const LOW_LINE = 0.8
@@ -16,7 +16,7 @@ export interface RowProps {
   editRequest: number
   draft: string | undefined
   flashing: boolean
-  crops: Map<number, string>
+  crops: CropCache
   onFocusRow: () => void
   onDraft: (text: string) => void
   onInputKey: (event: KeyboardEvent<HTMLInputElement>) => void

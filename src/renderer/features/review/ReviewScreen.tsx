@@ -9,6 +9,7 @@ import { LineDetail } from './LineDetail'
 import { ReviewList } from './ReviewList'
 import { Toolbar } from './Toolbar'
 import { UnreadNotice } from './UnreadNotice'
+import { createCropCache } from './use-crop'
 import { useReview } from './use-review'
 import { useRowPages } from './use-row-pages'
 
@@ -29,8 +30,8 @@ export function ReviewScreen({ batch }: { batch: BatchSummary }) {
   const listing = { batchId: batch.id, order, filter, search }
   const pages = useRowPages(listing)
   const review = useReview(listing, pages, () => searchRef.current?.focus())
-  // Crops never change once cut: kept for this batch while the reviewer moves around.
-  const [crops] = useState(() => new Map<number, string>())
+  // Crops never change once cut: the recently shown ones are kept for this batch while the reviewer moves around.
+  const [crops] = useState(createCropCache)
   const stats = useQuery('review:stats', { batchId: batch.id })
   useEvent('lines:changed', (c) => c.batchId === batch.id && stats.refetch())
   useEvent('job:progressed', (p) => p.batchId === batch.id && pages.refresh())
