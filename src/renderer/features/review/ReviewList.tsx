@@ -36,7 +36,7 @@ export function ReviewList({ pages, review, crops }: { pages: RowPages; review: 
 
   useEffect(() => {
     pages.want(first, last)
-  }, [pages, first, last, pages.version])
+  }, [pages, first, last])
 
   useEffect(() => {
     if (total > 0) virtualizer.scrollToIndex(Math.min(review.focusedIndex, total - 1), { align: 'auto' })

@@ -1,6 +1,6 @@
 // The review screen of one batch: what the batch has learnt on top, the list (hardest first by default)
 // in the middle, the focused line up close below. Keyboard-first: see use-review.ts.
-import { useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { BatchSummary, LineFilter, LineOrder } from '../../../shared/api'
 import { useEvent, useQuery } from '../../lib/client'
 import { ExportDialog } from './ExportDialog'
@@ -27,9 +27,11 @@ export function ReviewScreen({ batch }: { batch: BatchSummary }) {
   }, [typed])
   const [exporting, setExporting] = useState(false)
   const searchRef = useRef<HTMLInputElement>(null)
-  const listing = { batchId: batch.id, order, filter, search }
+  // Memoised: the hooks below treat a new listing object as a new listing.
+  const listing = useMemo(() => ({ batchId: batch.id, order, filter, search }), [batch.id, order, filter, search])
   const pages = useRowPages(listing)
-  const review = useReview(listing, pages, () => searchRef.current?.focus())
+  const focusSearch = useCallback(() => searchRef.current?.focus(), [])
+  const review = useReview(listing, pages, focusSearch)
   // Crops never change once cut: the recently shown ones are kept for this batch while the reviewer moves around.
   const [crops] = useState(createCropCache)
   const stats = useQuery('review:stats', { batchId: batch.id })
