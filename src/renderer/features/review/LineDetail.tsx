@@ -18,7 +18,7 @@ export function LineDetail({ line, review, crops }: { line: LineRow | undefined;
         </p>
       )}
       {line ? <Focused line={line} review={review} crops={crops} /> : <p className="muted">No line focused.</p>}
-      <p className="keys" data-testid="keys">
+      <p className="keys" id="review-keys" data-testid="keys">
         <kbd>Enter</kbd> save &amp; next · <kbd>Ctrl</kbd>+<kbd>Enter</kbd> accept as correct · <kbd>↑</kbd>/<kbd>↓</kbd> move ·{' '}
         <kbd>Esc</kbd> cancel, then <kbd>j</kbd>/<kbd>k</kbd> <kbd>a</kbd> accept · <kbd>Ctrl</kbd>+<kbd>Z</kbd> undo · <kbd>Alt</kbd>+
         <kbd>E</kbd> examples · <kbd>Alt</kbd>+<kbd>P</kbd> page · <kbd>/</kbd> search

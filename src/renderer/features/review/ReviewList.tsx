@@ -1,8 +1,13 @@
 // The virtualised list: only the rows near the viewport exist in the DOM (fixed height, key = line id),
-// and only their pages are fetched. Keyboard: see use-review.ts; the focused row is kept in view.
+// and only their pages are fetched. Keyboard: see keys.ts; the focused row is kept in view.
+// For a screen reader it is a listbox whose keyboard focus stays on the list itself: the focused row is
+// its active descendant (aria-activedescendant, the row's id `line-<id>`), always rendered (see the range
+// extractor), and each row says its place in the whole listing (aria-posinset/setsize), since only a
+// screenful of them exists.
 import { defaultRangeExtractor, useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useRef, type KeyboardEvent } from 'react'
 import { ReviewRow } from './ReviewRow'
+import { rowId } from './row-label'
 import type { CropCache } from './use-crop'
 import type { Review } from './use-review'
 import type { RowPages } from './use-row-pages'
@@ -66,18 +71,21 @@ export function ReviewList({ pages, review, crops }: { pages: RowPages; review: 
       tabIndex={0}
       role="listbox"
       aria-label="Lines to review"
+      aria-describedby="review-keys"
+      aria-activedescendant={review.focusedRow ? rowId(review.focusedRow.id) : undefined}
       data-testid="review-list"
       onKeyDown={(e: KeyboardEvent<HTMLDivElement>) => review.onListKey(e)}
     >
-      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+      <div role="presentation" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {items.map((item) => {
           const line = pages.rowAt(item.index)
           const focused = line !== undefined && line === review.focusedRow
           return (
-            <div key={item.key} className="review-slot" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
+            <div key={item.key} role="presentation" className="review-slot" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
               <ReviewRow
                 line={line}
                 position={item.index + 1}
+                total={total}
                 focused={focused}
                 editing={review.editing}
                 editRequest={review.editRequest}

@@ -3,14 +3,14 @@
 import { useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react'
 import type { LineRow } from '../../../shared/api'
 import { ChangeDiff, ConfidenceText } from './LineText'
+import { LOW_LINE, rowId, rowLabel } from './row-label'
 import { useCrop, type CropCache } from './use-crop'
-
-/** Below this a line's confidence is shown as low: the lines worth a look first. */
-export const LOW_LINE = 0.8
 
 export interface RowProps {
   line: LineRow | undefined
+  /** 1-based place in the listing, of `total` lines. */
   position: number
+  total: number
   focused: boolean
   editing: boolean
   editRequest: number
@@ -36,7 +36,7 @@ export function ReviewRow(props: RowProps) {
   })
   if (!line) {
     return (
-      <div className="review-row loading" aria-busy="true">
+      <div className="review-row loading" role="option" aria-selected={false} aria-busy="true" aria-posinset={position} aria-setsize={props.total} aria-label="loading">
         <span className="line-position">{position}</span>
         <span className="muted">Loading…</span>
       </div>
@@ -49,14 +49,18 @@ export function ReviewRow(props: RowProps) {
   if (draft !== undefined && draft !== line.text) classes.push('has-draft')
   return (
     <div
+      id={rowId(line.id)}
       className={classes.join(' ')}
       data-testid="review-row"
       data-line-id={line.id}
       data-source={line.source}
       data-state={line.state}
       data-confidence={line.confidence.toFixed(4)}
-      aria-selected={focused}
       role="option"
+      aria-selected={focused}
+      aria-posinset={position}
+      aria-setsize={props.total}
+      aria-label={rowLabel(line, draft)}
       onMouseDown={props.onFocusRow}
     >
       <span className="line-position">{position}</span>

@@ -26,6 +26,7 @@ export function ReviewScreen({ batch }: { batch: BatchSummary }) {
     return () => clearTimeout(timer)
   }, [typed])
   const [exporting, setExporting] = useState(false)
+  const closeExport = useCallback(() => setExporting(false), [])
   const searchRef = useRef<HTMLInputElement>(null)
   // Memoised: the hooks below treat a new listing object as a new listing.
   const listing = useMemo(() => ({ batchId: batch.id, order, filter, search }), [batch.id, order, filter, search])
@@ -76,7 +77,7 @@ export function ReviewScreen({ batch }: { batch: BatchSummary }) {
       {pages.total === 0 && <p className="muted pad">{search || filter !== 'all' ? 'No line matches.' : 'No lines yet.'}</p>}
       <ReviewList pages={pages} review={review} crops={crops} />
       <LineDetail line={review.focusedRow} review={review} crops={crops} />
-      {exporting && <ExportDialog batch={batch} onClose={() => setExporting(false)} />}
+      {exporting && <ExportDialog batch={batch} onClose={closeExport} />}
     </div>
   )
 }
