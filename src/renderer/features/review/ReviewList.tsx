@@ -20,6 +20,8 @@ export function ReviewList({ pages, review, crops }: { pages: RowPages; review: 
   const total = pages.total ?? 0
   // The rows in and near the viewport, which are the pages to fetch.
   const viewed = useRef<[number, number]>([0, 0])
+  // None served yet: the first focused line that can be edited takes the keyboard.
+  const servedEdit = useRef(-1)
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scroller.current,
@@ -89,6 +91,7 @@ export function ReviewList({ pages, review, crops }: { pages: RowPages; review: 
                 focused={focused}
                 editing={review.editing}
                 editRequest={review.editRequest}
+                servedEdit={servedEdit}
                 draft={line ? review.drafts.get(line.id) : undefined}
                 flashing={line ? review.flashing.has(line.id) : false}
                 crops={crops}

@@ -1,6 +1,6 @@
 // One line of the review list: position, crop, the text (doubtful characters marked; the focused line
 // editable), where the text comes from, and for a line context changed what the model had read.
-import { useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react'
+import { useEffect, useLayoutEffect, useRef, type KeyboardEvent, type RefObject } from 'react'
 import type { LineRow } from '../../../shared/api'
 import { ChangeDiff, ConfidenceText } from './LineText'
 import { LOW_LINE, rowId, rowLabel } from './row-label'
@@ -14,6 +14,8 @@ export interface RowProps {
   focused: boolean
   editing: boolean
   editRequest: number
+  /** The last request to edit that a row's text box served, shared by the list's rows. */
+  servedEdit: RefObject<number>
   draft: string | undefined
   flashing: boolean
   crops: CropCache
@@ -26,9 +28,21 @@ export function ReviewRow(props: RowProps) {
   const { line, position, focused, editing, draft, flashing, crops } = props
   const crop = useCrop(line?.id, line !== undefined && line.state !== 'failed', crops)
   const input = useRef<HTMLInputElement>(null)
+  const editable = line?.state === 'read'
+  const { editRequest, servedEdit } = props
+  // The focused line's text box takes the keyboard on a request to edit not yet served (Enter or a
+  // character on the list, a click, opening the batch, even when its line is still being read then),
+  // or when the keyboard is on the list or nowhere (a move, a re-sort); never from another control the
+  // reviewer is typing in: a search that changes the listing keeps the search box.
   useEffect(() => {
-    if (focused && editing) input.current?.focus()
-  }, [focused, editing, props.editRequest])
+    const box = input.current
+    if (!focused || !editing || !box) return
+    const active = document.activeElement
+    const free = active === null || active === document.body || (box.closest('[role="listbox"]')?.contains(active) ?? false)
+    if (editRequest === servedEdit.current && !free) return
+    servedEdit.current = editRequest
+    box.focus()
+  }, [focused, editing, editable, editRequest, servedEdit])
   // A re-sort may move the focused row's element within the list, and a moved element loses the keyboard
   // to the page's body: it takes it back before the next key lands, unless the reviewer moved it elsewhere.
   useLayoutEffect(() => {
@@ -42,7 +56,6 @@ export function ReviewRow(props: RowProps) {
       </div>
     )
   }
-  const editable = line.state === 'read'
   const classes = ['review-row', `source-${line.source}`, `state-${line.state}`]
   if (focused) classes.push('focused')
   if (flashing) classes.push('flash')

@@ -67,6 +67,7 @@ export function ReviewScreen({ batch }: { batch: BatchSummary }) {
         onOrder={setOrder}
         onFilter={setFilter}
         onSearch={setTyped}
+        onSearchDone={review.edit}
         onExport={() => setExporting(true)}
       />
       {pages.error && (

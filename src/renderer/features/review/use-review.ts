@@ -34,6 +34,8 @@ export interface Review {
   message: string | null
   panel: Panel
   focusAt(index: number, edit?: boolean): void
+  /** Gives the focused line's text box the keyboard. */
+  edit(): void
   setDraft(lineId: number, text: string): void
   setPageSize(rows: number): void
   onInputKey(e: KeyboardEvent<HTMLInputElement>): void
@@ -87,6 +89,7 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
   )
 
   const setDraft = useCallback((lineId: number, text: string) => dispatch({ type: 'draft-set', lineId, text }), [])
+  const edit = useCallback(() => dispatch({ type: 'edit-requested' }), [])
 
   function applied(result: Result<ReviewUpdate>): void {
     if (!result.ok) return dispatch({ type: 'message-shown', message: result.message })
@@ -190,6 +193,7 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
     message: state.message,
     panel: state.panel,
     focusAt,
+    edit,
     setDraft,
     setPageSize,
     onInputKey,
