@@ -66,12 +66,14 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
   // lost; rows arriving while a question is out do not cancel it (during recognition they arrive every
   // ~50 ms, and a reply would never land).
   const lost = lostLine(focus, pages, pages.total)
-  const asking = useRef<number | null>(null)
+  const asking = useRef<string | null>(null)
   useEffect(() => {
-    if (lost === null || asking.current === lost) return
-    asking.current = lost
+    if (lost === null) return
+    const question = `${generation}:${lost}`
+    if (asking.current === question) return
+    asking.current = question
     void client.call('batch:position', { ...listing, lineId: lost }).then((r) => {
-      if (asking.current === lost) asking.current = null
+      if (asking.current === question) asking.current = null
       dispatch({ type: 'position-found', generation, lineId: lost, index: r.ok ? r.value.index : null })
     })
   }, [client, listing, generation, lost, focus.index, pages.version])
