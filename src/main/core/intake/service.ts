@@ -11,7 +11,7 @@ import type { Db } from '../store/db'
 import { classifyFile } from './classify'
 import { createPageImporter, type PageReader, type PendingPage } from './page-import'
 import { breathe } from '../slices'
-import { sortInSlices } from './sort-in-slices'
+import { sortInSlices } from '../sort-in-slices'
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff', '.bmp', '.gif']
 /** Pages of one document are numbered seq = document × this + page, so pages sort in document order. */

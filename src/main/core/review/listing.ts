@@ -12,7 +12,7 @@ import type { EventBus } from '../event-bus'
 import type { ContextView } from '../incontext/context-client'
 import { breathe } from '../slices'
 import type { Db } from '../store/db'
-import { sortInSlices } from './sort-in-slices'
+import { sortInSlices } from '../sort-in-slices'
 
 export interface ListEntry {
   id: number

@@ -6,8 +6,8 @@ import type { ContextSettings } from '../incontext/settings'
 import type { Recognizer } from '../recognize/recognizer'
 import type { Db } from '../store/db'
 import { createLineIndex, type LineIndex } from './listing'
-import type { PoolService } from './pools'
-import type { BatchService } from './service'
+import type { PoolService } from '../pools/pools'
+import type { BatchService } from '../intake/service'
 
 export interface ReviewService {
   correct(lineId: number, text: string, kind?: 'typed' | 'accepted'): Promise<ReviewUpdate>
