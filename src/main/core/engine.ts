@@ -69,8 +69,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     library: { path: options.libraryPath, nativeBinding: options.nativeBinding },
     onSettled: (lineId, decision, changed) => void log.settled(lineId, decision, changed).catch((err) => console.error(err)),
   })
-  const batchOf = (lineId: number) => batches.line(lineId).batchId
-  const log = createSessionLog({ index: review.index, batchOf })
+  const log = createSessionLog({ index: review.index, batchOf: (lineId) => review.batchOf(lineId) })
   const exporter = createExporter({ index: review.index, events, exists: (batchId) => batches.exists(batchId) })
   const dispatch = createDispatcher({
     'engine:status': () => status(),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { readdir, stat } from 'node:fs/promises'
 import { basename, dirname, extname, join, resolve, sep } from 'node:path'
 import sharp from 'sharp'
-import type { ApiParsedInput, BatchSummary, CropImage, LinePage, LineRow, PageView } from '../../../shared/api'
+import type { ApiParsedInput, BatchSummary, CropImage, PageView } from '../../../shared/api'
 import { LectorError } from '../errors'
 import type { EventBus } from '../event-bus'
 import type { ReadResult, Recognizer } from '../recognize/recognizer'
@@ -57,13 +57,8 @@ export interface BatchService {
   pageView(lineId: number): PageView | null
   /** Every line's reading (engine text and greedy text), in batch order. */
   readings(batchId: number): StoredReading[]
-  lines(input: Pick<ApiParsedInput<'batch:lines'>, 'batchId' | 'offset' | 'limit'>): LinePage
-  /** Lines by id, in the order given (ids that do not exist are left out). */
-  rows(ids: ArrayLike<number>): LineRow[]
   /** A batch from image files and folders of images (a dropped selection); folders are read one level deep. */
   openPaths(input: ApiParsedInput<'batch:openPaths'>): Promise<BatchSummary>
-  /** One line as the model read it. */
-  line(lineId: number): LineRow
   crop(lineId: number): Promise<CropImage>
   /** Cancels a job; a cancelled batch stays stopped (not resumed on the next start) until `resume`. */
   cancel(jobId: string): boolean
@@ -126,29 +121,12 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       SELECT l.id, l.idx AS "index", l.source_path AS path, r.text, r.confidence, r.greedy_text AS greedyText,
              r.greedy_confidence AS greedyConfidence, r.error
       FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.batch_id = ? ORDER BY l.idx`),
-    count: db.prepare('SELECT count(*) FROM lines WHERE batch_id = ?').pluck(),
     exists: db.prepare('SELECT 1 FROM batches WHERE id = ? AND opened = 1').pluck(),
     setReading: db.prepare('UPDATE batches SET reading = @reading WHERE id = @batchId'),
     unread: db.prepare(`
       SELECT b.id FROM batches b WHERE b.opened = 1 AND b.reading = 'wanted' AND (
         EXISTS (SELECT 1 FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.batch_id = b.id AND r.line_id IS NULL)
         OR EXISTS (SELECT 1 FROM pages p WHERE p.batch_id = b.id AND p.detected_at IS NULL)) ORDER BY b.id`).pluck(),
-    page: db.prepare(`
-      SELECT l.id, l.batch_id AS batchId, l.idx AS "index", l.source_path AS path,
-             r.text, r.confidence, r.char_confidences AS charConfidences, r.error, r.line_id IS NOT NULL AS hasReading,
-             p.page_no AS pageNo, l.quad
-      FROM lines l LEFT JOIN readings r ON r.line_id = l.id LEFT JOIN pages p ON p.id = l.page_id
-      WHERE l.batch_id = @batchId ORDER BY l.idx LIMIT @limit OFFSET @offset`),
-    byIds: db.prepare(`
-      SELECT l.id, l.batch_id AS batchId, l.idx AS "index", l.source_path AS path,
-             r.text, r.confidence, r.char_confidences AS charConfidences, r.error, r.line_id IS NOT NULL AS hasReading,
-             p.page_no AS pageNo, l.quad
-      FROM lines l LEFT JOIN readings r ON r.line_id = l.id LEFT JOIN pages p ON p.id = l.page_id WHERE l.id IN (SELECT value FROM json_each(?))`),
-    oneLine: db.prepare(`
-      SELECT l.id, l.batch_id AS batchId, l.idx AS "index", l.source_path AS path,
-             r.text, r.confidence, r.char_confidences AS charConfidences, r.error, r.line_id IS NOT NULL AS hasReading,
-             p.page_no AS pageNo, l.quad
-      FROM lines l LEFT JOIN readings r ON r.line_id = l.id LEFT JOIN pages p ON p.id = l.page_id WHERE l.id = ?`),
     line: db.prepare('SELECT source_path AS path, crop FROM lines WHERE id = ?'),
   }
 
@@ -195,26 +173,6 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       skippedFiles: JSON.parse(row.skipped),
       pages: { total: row.pageCount, done: row.pagesDone },
       jobId: jobFor(row.id)?.id ?? null,
-    }
-  }
-
-  function toRow(r: any): LineRow {
-    return {
-      id: r.id,
-      batchId: r.batchId,
-      index: r.index,
-      file: r.path ? basename(r.path) : `line ${r.index + 1}`,
-      state: !r.hasReading ? 'pending' : r.error ? 'failed' : 'read',
-      text: r.text ?? '',
-      source: 'model',
-      modelText: r.text ?? '',
-      confidence: r.confidence ?? 0,
-      examples: [],
-      error: r.error ?? null,
-      charConfidences: r.charConfidences ? floats(r.charConfidences) : [],
-      review: null,
-      page: r.pageNo === null || r.pageNo === undefined ? null : r.pageNo + 1,
-      quad: r.quad ? JSON.parse(r.quad) : null,
     }
   }
 
@@ -360,7 +318,7 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
     pageView(lineId) {
       const row = q.pageView.get(lineId) as { pageNo: number; width: number; height: number; preview: Buffer | null; quad: string | null; path: string } | undefined
       if (!row) {
-        if (!q.oneLine.get(lineId)) throw new LectorError('not-found', `There is no line ${lineId}.`)
+        if (!q.line.get(lineId)) throw new LectorError('not-found', `There is no line ${lineId}.`)
         return null
       }
       if (!row.preview) return null
@@ -374,28 +332,10 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       }
     },
 
-    rows(ids) {
-      const list = Array.from(ids)
-      const found = new Map((q.byIds.all(JSON.stringify(list)) as any[]).map((r) => [r.id as number, toRow(r)]))
-      return list.flatMap((id) => found.get(id) ?? [])
-    },
-
     openFiles,
 
     readings(batchId) {
       return (q.readings.all(batchId) as any[]).map((r) => ({ ...r, file: r.path ? basename(r.path) : '' }))
-    },
-
-    lines({ batchId, offset, limit }) {
-      const total = q.count.get(batchId) as number
-      if (!total && !q.summaries.get({ id: batchId })) throw new LectorError('not-found', `There is no batch ${batchId}.`)
-      return { total, rows: (q.page.all({ batchId, offset, limit }) as any[]).map(toRow) }
-    },
-
-    line(lineId) {
-      const row = q.oneLine.get(lineId)
-      if (!row) throw new LectorError('not-found', `There is no line ${lineId}.`)
-      return toRow(row)
     },
 
     async crop(lineId) {
@@ -487,7 +427,3 @@ async function sortFiles(files: string[]): Promise<{ lines: string[]; documents:
   return out
 }
 
-/** A Float32 blob as numbers (copied: SQLite's buffer may not be 4-byte aligned). */
-function floats(blob: Buffer): number[] {
-  return Array.from(new Float32Array(new Uint8Array(blob).buffer))
-}

@@ -5,29 +5,18 @@
 // than sorting the batch again (a 50,000-line sort held the main thread ~80 ms after every correction).
 // A newly loaded context re-reads the whole batch. Building, refreshing and sorting run in slices (see
 // bringUpToDate), so the index's API is asynchronous.
-import { basename } from 'node:path'
-import type { LineFilter, LineOrder, LineRow } from '../../../shared/api'
+import type { LineFilter, LineOrder } from '../../../shared/api'
 import { hardness } from '../../../shared/review-order'
 import type { EventBus } from '../event-bus'
 import type { ContextView } from '../incontext/context-client'
 import { breathe } from '../slices'
-import type { Db } from '../store/db'
 import { sortInSlices } from '../sort-in-slices'
+import type { Db } from '../store/db'
+import { lineView, takeContext, type LineView } from '../store/line-view'
+import { createLineQueries, type EntryRecord } from '../store/lines'
 
-export interface ListEntry {
-  id: number
-  index: number
-  file: string
-  state: LineRow['state']
-  source: LineRow['source']
-  review: LineRow['review']
-  text: string
-  modelText: string
-  confidence: number
-  modelConfidence: number
-  error: string | null
-  /** For a line found on a page: its page (1-based), its number on that page, its quad there. */
-  page: number | null
+export interface ListEntry extends LineView {
+  /** For a line found on a page: its number on that page, its quad there (JSON). */
   lineOnPage: number | null
   quad: string | null
   /** The search key: the shown text, lower case. */
@@ -117,17 +106,7 @@ export function createLineIndex(deps: {
 }): LineIndex {
   const { db, events, contextOf } = deps
   const SLICE = deps.sliceRows ?? SLICE_ROWS
-  const select = `
-    SELECT l.id, l.idx AS "index", l.source_path AS path, r.text, r.confidence, r.error,
-           r.line_id IS NOT NULL AS hasReading, c.text AS humanText, c.kind AS kind, p.page_no AS pageNo, l.quad,
-           CASE WHEN l.page_id IS NULL THEN NULL
-                ELSE (SELECT count(*) FROM lines l2 WHERE l2.page_id = l.page_id AND l2.idx < l.idx) + 1 END AS lineOnPage
-    FROM lines l LEFT JOIN readings r ON r.line_id = l.id LEFT JOIN pages p ON p.id = l.page_id
-    LEFT JOIN corrections c ON c.id = (SELECT max(c2.id) FROM corrections c2 WHERE c2.line_id = l.id)`
-  const q = {
-    slice: db.prepare(`${select} WHERE l.batch_id = ? AND l.idx > ? ORDER BY l.idx LIMIT ${SLICE}`),
-    some: db.prepare(`${select} WHERE l.id IN (SELECT value FROM json_each(?))`),
-  }
+  const lines = createLineQueries(db)
   const cache = new Map<number, Cached>()
   /** A batch's index being built, which changes meanwhile must reach too. */
   const building = new Map<number, Cached>()
@@ -142,37 +121,16 @@ export function createLineIndex(deps: {
     }
   })
 
-  function toEntry(r: any, ctx: ContextView | undefined): ListEntry {
-    const state: ListEntry['state'] = !r.hasReading ? 'pending' : r.error ? 'failed' : 'read'
-    const modelText = r.text ?? ''
-    const modelConfidence = r.confidence ?? 0
-    const e: ListEntry = {
-      id: r.id,
-      index: r.index,
-      file: r.path ? basename(r.path) : `line ${r.index + 1}`,
-      state,
-      source: 'model',
-      review: null,
-      text: modelText,
-      modelText,
-      confidence: modelConfidence,
-      modelConfidence,
-      error: r.error ?? null,
-      page: r.pageNo === null || r.pageNo === undefined ? null : r.pageNo + 1,
-      lineOnPage: r.lineOnPage ?? null,
-      quad: r.quad ?? null,
-      key: '',
-      rank: 0,
-    }
-    if (r.humanText !== null && r.humanText !== undefined) {
-      e.text = r.humanText
-      e.source = 'human'
-      e.review = r.kind === 'accepted' ? 'accepted' : 'typed'
-    }
-    e.key = e.text.toLowerCase()
-    e.rank = state === 'read' || e.source === 'human' ? hardness(e) : state === 'failed' ? FAILED_RANK : PENDING_RANK
-    overlayContext(e, ctx)
+  function toEntry(r: EntryRecord, ctx: ContextView | undefined): ListEntry {
+    const e: ListEntry = { ...lineView(r, ctx?.reading(r.id)), lineOnPage: r.lineOnPage ?? null, quad: r.quad ?? null, key: '', rank: 0 }
+    rankEntry(e)
     return e
+  }
+
+  /** The search key and the hardest-first rank of an entry's current text. */
+  function rankEntry(e: ListEntry) {
+    e.key = e.text.toLowerCase()
+    e.rank = e.state === 'read' || e.source === 'human' ? hardness(e) : e.state === 'failed' ? FAILED_RANK : PENDING_RANK
   }
 
   const newCache = (context: ContextView | undefined): Cached => ({
@@ -193,7 +151,7 @@ export function createLineIndex(deps: {
     building.set(batchId, c)
     try {
       for (let after = -1; ; ) {
-        const rows = q.slice.all(batchId, after) as any[]
+        const rows = lines.entries({ batchId, after, limit: SLICE })
         for (const r of rows) {
           c.byId.set(r.id, c.entries.length)
           c.entries.push(toEntry(r, c.context))
@@ -209,13 +167,7 @@ export function createLineIndex(deps: {
 
   /** The context's reading over an entry the reviewer has not reviewed (nothing from the library). */
   function overlayContext(e: ListEntry, ctx: ContextView | undefined) {
-    if (e.source === 'human' || e.state !== 'read') return
-    const reading = ctx?.reading(e.id)
-    e.text = reading ? reading.text : e.modelText
-    e.confidence = reading ? reading.confidence : e.modelConfidence
-    e.source = reading ? 'context' : 'model'
-    e.key = e.text.toLowerCase()
-    e.rank = hardness(e)
+    if (takeContext(e, ctx?.reading(e.id))) rankEntry(e)
   }
 
   /** Takes in what changed since the last read, until nothing is left. */
@@ -243,7 +195,7 @@ export function createLineIndex(deps: {
         const ids = [...c.dirty]
         c.dirty.clear()
         for (let i = 0; i < ids.length; i += SLICE) {
-          for (const r of q.some.all(JSON.stringify(ids.slice(i, i + SLICE))) as any[]) {
+          for (const r of lines.entriesByIds(ids.slice(i, i + SLICE))) {
             const at = c.byId.get(r.id)
             // A line the batch did not have (a page's lines just found): read the batch again.
             if (at === undefined) c.full = true
