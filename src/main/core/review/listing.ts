@@ -4,40 +4,23 @@
 // few); a kept order takes its changed entries out and merges them back in where they now rank, rather
 // than sorting the batch again (a 50,000-line sort held the main thread ~80 ms after every correction).
 // A newly loaded context re-reads the whole batch. Building, refreshing and sorting run in slices (see
-// bringUpToDate), so the index's API is asynchronous.
+// bringUpToDate), so the index's API is asynchronous. Entries, and how listings are made of them, are
+// list-entries.ts.
 import type { LineFilter, LineOrder } from '../../../shared/api'
-import { hardness } from '../../../shared/review-order'
 import type { EventBus } from '../event-bus'
 import type { ContextView } from '../incontext/context-client'
 import { breathe } from '../slices'
-import { sortInSlices } from '../sort-in-slices'
 import type { Db } from '../store/db'
-import { lineView, takeContext, type LineView } from '../store/line-view'
-import { createLineQueries, type EntryRecord } from '../store/lines'
+import { createLineQueries } from '../store/lines'
+import { matches, merged, overlayContext, sorted, toEntry, totalsOf, type BatchTotals, type ListEntry } from './list-entries'
 
-export interface ListEntry extends LineView {
-  /** For a line found on a page: its number on that page, its quad there (JSON). */
-  lineOnPage: number | null
-  quad: string | null
-  /** The search key: the shown text, lower case. */
-  key: string
-  rank: number
-}
+export type { BatchTotals, ListEntry } from './list-entries'
 
 export interface ListQuery {
   batchId: number
   order: LineOrder
   filter: LineFilter
   search: string
-}
-
-export interface BatchTotals {
-  lines: number
-  read: number
-  failed: number
-  reviewed: number
-  context: number
-  unreviewedConfidence: number
 }
 
 export interface LineIndex {
@@ -56,10 +39,6 @@ export interface LineIndex {
   close(): void
 }
 
-// Lines that cannot be reviewed yet (or at all) wait after every readable unreviewed line but before
-// the reviewed ones (hardness 2): a failed line needs a look, not a correction.
-const FAILED_RANK = 1.5
-const PENDING_RANK = 1.75
 /** Orders kept per batch: the listings a screen switches between (order × filter × a search or two). */
 const KEPT_ORDERS = 8
 /** Past this many changed lines at once a full re-read is cheaper than one lookup per id. */
@@ -121,18 +100,6 @@ export function createLineIndex(deps: {
     }
   })
 
-  function toEntry(r: EntryRecord, ctx: ContextView | undefined): ListEntry {
-    const e: ListEntry = { ...lineView(r, ctx?.reading(r.id)), lineOnPage: r.lineOnPage ?? null, quad: r.quad ?? null, key: '', rank: 0 }
-    rankEntry(e)
-    return e
-  }
-
-  /** The search key and the hardest-first rank of an entry's current text. */
-  function rankEntry(e: ListEntry) {
-    e.key = e.text.toLowerCase()
-    e.rank = e.state === 'read' || e.source === 'human' ? hardness(e) : e.state === 'failed' ? FAILED_RANK : PENDING_RANK
-  }
-
   const newCache = (context: ContextView | undefined): Cached => ({
     entries: [],
     byId: new Map(),
@@ -163,11 +130,6 @@ export function createLineIndex(deps: {
     } finally {
       building.delete(batchId)
     }
-  }
-
-  /** The context's reading over an entry the reviewer has not reviewed (nothing from the library). */
-  function overlayContext(e: ListEntry, ctx: ContextView | undefined) {
-    if (takeContext(e, ctx?.reading(e.id))) rankEntry(e)
   }
 
   /** Takes in what changed since the last read, until nothing is left. */
@@ -243,6 +205,11 @@ export function createLineIndex(deps: {
     }
   }
 
+  function entryOf(c: Cached, id: number): ListEntry | undefined {
+    const at = c.byId.get(id)
+    return at === undefined ? undefined : c.entries[at]
+  }
+
   /** Kept orders will merge these entries back in where they now belong. */
   function changedEntries(c: Cached, ids: Iterable<number>) {
     for (const [key, kept] of c.orders) {
@@ -250,63 +217,6 @@ export function createLineIndex(deps: {
       if (kept.changed.size > c.entries.length * RESORT_SHARE) c.orders.delete(key)
     }
     c.totals = null
-  }
-
-  const before = (order: LineOrder) =>
-    order === 'hardest' ? (a: ListEntry, b: ListEntry) => a.rank - b.rank || a.index - b.index : (a: ListEntry, b: ListEntry) => a.index - b.index
-
-  /**
-   * A kept order brought up to date: entries that did not change keep their places relative to each
-   * other (nothing they are ordered by changed); the changed ones that still belong are sorted and
-   * merged in. The same as sorting afresh (tested), in one pass over the order.
-   */
-  function merged(c: Cached, ids: Int32Array, changed: Set<number>, keep: (e: ListEntry) => boolean, order: LineOrder): Int32Array {
-    const cmp = before(order)
-    const entry = (id: number) => c.entries[c.byId.get(id)!]
-    const moved = [...changed].map((id) => c.byId.get(id)).filter((at) => at !== undefined).map((at) => c.entries[at!]).filter(keep).sort(cmp)
-    const out = new Int32Array(ids.length + moved.length)
-    let n = 0
-    let m = 0
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]
-      if (changed.has(id)) continue
-      if (m < moved.length) {
-        const e = entry(id)
-        while (m < moved.length && cmp(moved[m], e) < 0) out[n++] = moved[m++].id
-      }
-      out[n++] = id
-    }
-    while (m < moved.length) out[n++] = moved[m++].id
-    return out.slice(0, n)
-  }
-
-  /**
-   * A listing sorted afresh. The ranks are copied first: entries may change while the sort runs in slices,
-   * and such changes reach the kept order as changed ids, merged in at its next use.
-   */
-  async function sorted(chosen: ListEntry[], order: LineOrder): Promise<Int32Array> {
-    if (order !== 'hardest') return Int32Array.from(chosen, (e) => e.id)
-    // `chosen` is in document order, so a position breaks a tie of ranks as the document index does.
-    const rank = Float64Array.from(chosen, (e) => e.rank)
-    const id = Int32Array.from(chosen, (e) => e.id)
-    const positions = Array.from({ length: chosen.length }, (_, i) => i)
-    const byRank = await sortInSlices(positions, (a, b) => rank[a] - rank[b] || a - b, 4 * SLICE)
-    return Int32Array.from(byRank, (p) => id[p])
-  }
-
-  function matches(e: ListEntry, filter: LineFilter): boolean {
-    switch (filter) {
-      case 'all':
-        return true
-      case 'unreviewed':
-        return e.source !== 'human'
-      case 'corrected':
-        return e.source === 'human'
-      case 'context':
-        return e.source === 'context'
-      default:
-        throw new Error(`unknown filter: ${String(filter satisfies never)}`)
-    }
   }
 
   return {
@@ -321,7 +231,7 @@ export function createLineIndex(deps: {
         let kept = c.orders.get(key)
         if (!kept) {
           if (c.orders.size >= KEPT_ORDERS) c.orders.delete(c.orders.keys().next().value!)
-          const made: KeptOrder = { ids: null, sorted: sorted(c.entries.filter(keep), order), changed: new Set() }
+          const made: KeptOrder = { ids: null, sorted: sorted(c.entries.filter(keep), order, 4 * SLICE), changed: new Set() }
           c.orders.set(key, made)
           made.sorted!.then(
             (ids) => ((made.ids = ids), (made.sorted = null)),
@@ -336,7 +246,7 @@ export function createLineIndex(deps: {
           continue
         }
         if (kept.changed.size) {
-          kept.ids = merged(c, kept.ids, kept.changed, keep, order)
+          kept.ids = merged((id) => entryOf(c, id), kept.ids, kept.changed, keep, order)
           kept.changed.clear()
         }
         return kept.ids
@@ -345,23 +255,7 @@ export function createLineIndex(deps: {
 
     async totals(batchId) {
       const c = await current(batchId)
-      if (c.totals) return c.totals
-      const t: BatchTotals = { lines: c.entries.length, read: 0, failed: 0, reviewed: 0, context: 0, unreviewedConfidence: 0 }
-      let sum = 0
-      let open = 0
-      for (const e of c.entries) {
-        if (e.state === 'read') t.read++
-        if (e.state === 'failed') t.failed++
-        if (e.source === 'human') t.reviewed++
-        else if (e.source === 'context') t.context++
-        if (e.source !== 'human' && e.state === 'read') {
-          sum += e.confidence
-          open++
-        }
-      }
-      t.unreviewedConfidence = open ? sum / open : 0
-      c.totals = t
-      return t
+      return (c.totals ??= totalsOf(c.entries))
     },
 
     contextChanged(batchId, ids) {
