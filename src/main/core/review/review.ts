@@ -3,13 +3,13 @@ import { LectorError } from '../errors'
 import type { EventBus } from '../event-bus'
 import { createContextClient, type ContextClient } from '../incontext/context-client'
 import type { ContextSettings } from '../incontext/settings'
+import type { BatchService } from '../intake/service'
+import type { PoolService } from '../pools/pools'
 import type { Recognizer } from '../recognize/recognizer'
 import type { Db } from '../store/db'
 import { lineRow } from '../store/line-view'
 import { createLineQueries, type RowRecord } from '../store/lines'
 import { createLineIndex, type LineIndex } from './listing'
-import type { PoolService } from '../pools/pools'
-import type { BatchService } from '../intake/service'
 
 export interface ReviewService {
   correct(lineId: number, text: string, kind?: 'typed' | 'accepted'): Promise<ReviewUpdate>
