@@ -31,7 +31,11 @@ const FAILED_RANK = 1.5
 const PENDING_RANK = 1.75
 
 export function toEntry(r: EntryRecord, ctx: InContextReadings | undefined): ListEntry {
-  const e: ListEntry = { ...lineView(r, ctx?.reading(r.id)), lineOnPage: r.lineOnPage ?? null, quad: r.quad ?? null, key: '', rank: 0 }
+  // The view becomes the entry, its fields added rather than copied: spreading a view into a new object
+  // per line made building a 50,000-line index several times slower.
+  const e = lineView(r, ctx?.reading(r.id)) as ListEntry
+  e.lineOnPage = r.lineOnPage ?? null
+  e.quad = r.quad ?? null
   rankEntry(e)
   return e
 }
