@@ -99,7 +99,11 @@ export function createLineQueries(db: Db): LineQueries {
     count: db.prepare('SELECT count(*) FROM lines WHERE batch_id = @batchId').pluck(),
     batchOf: db.prepare('SELECT batch_id FROM lines WHERE id = @lineId').pluck(),
     one: db.prepare(`${ROW} WHERE l.id = @lineId`),
-    page: db.prepare(`${ROW} WHERE l.batch_id = @batchId ORDER BY l.idx LIMIT @limit OFFSET @offset`),
+    // The page's lines are chosen on the (batch, idx) index alone: with the joins, every line skipped by the
+    // offset would have its latest correction looked up too.
+    page: db.prepare(`
+      ${ROW} WHERE l.id IN (SELECT id FROM lines WHERE batch_id = @batchId ORDER BY idx LIMIT @limit OFFSET @offset)
+      ORDER BY l.idx`),
     byIds: db.prepare(`${ROW} WHERE l.id IN (SELECT value FROM json_each(@ids))`),
     entries: db.prepare(`${ENTRY} WHERE l.batch_id = @batchId AND l.idx > @after ORDER BY l.idx LIMIT @limit`),
     entriesByIds: db.prepare(`${ENTRY} WHERE l.id IN (SELECT value FROM json_each(@ids))`),
