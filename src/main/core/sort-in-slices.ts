@@ -1,4 +1,4 @@
-import { breathe } from '../slices'
+import { breathe } from './slices'
 
 /**
  * Sorts like `Array.prototype.sort` (stable, by `compare`) without holding the thread: slices of `slice`
