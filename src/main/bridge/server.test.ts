@@ -274,7 +274,7 @@ describe('the browser bridge', () => {
     expect(reply.status).toBe(200)
     expect(reply.body).toContain('<title>Lector</title>')
     // The renderer's policy, with connect-src naming the bridge's own WebSocket origins and no other.
-    const sockets = ['127.0.0.1', 'localhost', '[::1]'].map((host) => `ws://${host}:${bridge.port}`)
+    const sockets = ['127.0.0.1', 'localhost'].map((host) => `ws://${host}:${bridge.port}`)
     expect(reply.headers['content-security-policy']).toBe(contentSecurityPolicyFor({ connect: sockets }))
     expect(reply.headers['x-content-type-options']).toBe('nosniff')
     const script = await send(bridge.port, '/assets/app.js')

@@ -302,10 +302,11 @@ function digest(value: string): Buffer {
 
 /**
  * The renderer's policy (security.ts), with the WebSocket origins of the page's allowed origins added to
- * connect-src: the event stream is opened at the page's own host and port.
+ * connect-src: the event stream is opened at the page's own host and port. An IPv6 literal has no place in
+ * a CSP source (Chromium ignores the source and says so); a page there reaches its socket through 'self'.
  */
 export function bridgeContentSecurityPolicy(pageOrigins: Iterable<string>): string {
-  const sockets = [...pageOrigins].flatMap((origin) => (/^https?:\/\//.test(origin) ? [origin.replace(/^http/, 'ws')] : []))
+  const sockets = [...pageOrigins].flatMap((origin) => (/^https?:\/\/[^[]/.test(origin) ? [origin.replace(/^http/, 'ws')] : []))
   return contentSecurityPolicyFor({ connect: sockets })
 }
 
