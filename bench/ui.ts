@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { chromium } from 'playwright-core'
 import { startBridge } from '../src/main/bridge/server'
 import { createEngine, type Engine } from '../src/main/core/engine'
 import { openLibrary } from '../src/main/core/store/db'
+import { launchChromium } from '../tests/fixtures/browser'
 import { renderLines } from '../tests/fixtures/render-lines'
 import { insertSyntheticBatch, syntheticLines } from '../tests/fixtures/synthetic-batch'
 
@@ -73,7 +73,7 @@ export async function benchUi(args: string[]): Promise<void> {
       console.log(`export, ${exportLines.toLocaleString()} lines: CSV ${ms(exportMs)} (${(statSync(path).size / 1e6).toFixed(1)} MB, ${result.lines} rows, index warm-up included), JSON ${ms(jsonMs)}`)
 
       const bridge = await startBridge({ engine, staticDir: resolve('out/renderer') })
-      const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] })
+      const browser = await launchChromium({ args: ['--no-sandbox', '--disable-gpu'] })
       try {
         const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
         await page.goto(bridge.url)

@@ -1,19 +1,19 @@
 // The browser shell end to end: a real engine behind the real bridge, the built renderer in Chromium.
-// Needs `npm run build` first (the test script runs it) and Chromium at /usr/bin/chromium.
+// Needs `npm run build` first (the test script runs it) and a Chromium-based browser (tests/fixtures/browser.ts).
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBridge, type Bridge } from '../../src/main/bridge/server'
 import { createEngine, type Engine } from '../../src/main/core/engine'
+import { launchChromium } from '../fixtures/browser'
 import { renderLines } from '../fixtures/render-lines'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const staticDir = join(root, 'out', 'renderer')
 const screenshotPath = join(root, 'test-results', 'browser-shell.png')
-const chromiumPath = '/usr/bin/chromium'
 
 const lines = [
   { file: 'line-01.png', text: 'Invoice number 4711' },
@@ -60,9 +60,6 @@ describe('the browser shell', () => {
     if (!existsSync(join(staticDir, 'index.html'))) {
       throw new Error(`${staticDir}/index.html is missing: build the renderer first (npm run build, i.e. electron-vite build).`)
     }
-    if (!existsSync(chromiumPath)) {
-      throw new Error(`Chromium is missing at ${chromiumPath}: install it (apt-get install -y chromium).`)
-    }
     tmp = mkdtempSync(join(tmpdir(), 'lector-e2e-'))
     folder = join(tmp, 'scans')
     await renderLines(folder, lines)
@@ -70,8 +67,7 @@ describe('the browser shell', () => {
     writeFileSync(join(folder, strayFile), 'a note that sits beside the scans\n')
     engine = await createEngine({ libraryPath: join(tmp, 'library.db'), host: 'bridge' })
     bridge = await startBridge({ engine, staticDir })
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
+    browser = await launchChromium({
       args: [
         '--no-sandbox',
         '--disable-gpu',
@@ -146,6 +142,18 @@ describe('the browser shell', () => {
     const error = page.getByTestId('open-error')
     await error.waitFor()
     expect(await error.textContent()).toContain(missing)
+    await page.close()
+  })
+
+  it('opens its event stream when the page is opened at localhost, under the built page\'s policy', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    const problems: string[] = []
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`)
+    })
+    await page.goto(`http://localhost:${bridge.port}/?token=${bridge.token}`)
+    await page.getByTestId('engine-status').getByText('Live').waitFor()
+    expect(problems).toEqual([])
     await page.close()
   })
 

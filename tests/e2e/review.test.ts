@@ -6,18 +6,18 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'csv-parse/sync'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LinePage, LineRow } from '../../src/shared/api'
 import { startBridge, type Bridge } from '../../src/main/bridge/server'
 import { createEngine, type Engine } from '../../src/main/core/engine'
+import { launchChromium } from '../fixtures/browser'
 import { textPdf } from '../fixtures/documents'
 import { renderLines } from '../fixtures/render-lines'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const staticDir = join(root, 'out', 'renderer')
 const results = join(root, 'test-results')
-const chromiumPath = '/usr/bin/chromium'
 
 const words = ['total', 'cash', 'change', 'rounding', 'amount', 'tax', 'invoice', 'receipt', 'date', 'time', 'cashier', 'thank']
 const printed = (i: number) => `${words[i % words.length]} ${words[(i * 7 + 3) % words.length]} ${10 + ((i * 37) % 89)}`
@@ -60,13 +60,12 @@ const focusedId = async () => Number(await page.locator('[data-testid="review-ro
 
 beforeAll(async () => {
   if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`${staticDir}/index.html is missing: run npm run build first.`)
-  if (!existsSync(chromiumPath)) throw new Error(`Chromium is missing at ${chromiumPath}.`)
   tmp = mkdtempSync(join(tmpdir(), 'lector-review-'))
   folder = join(tmp, 'receipts')
   await renderLines(folder, texts)
   engine = await createEngine({ libraryPath: join(tmp, 'library.db'), host: 'bridge', providers: ['cpu'] })
   bridge = await startBridge({ engine, staticDir })
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] })
+  browser = await launchChromium({ args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] })
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })
   page = await context.newPage()
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
