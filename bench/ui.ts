@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startBridge } from '../src/main/bridge/server'
-import { createEngine, type Engine } from '../src/main/core/engine'
+import { createEngine } from '../src/main/core/engine'
 import { openLibrary } from '../src/main/core/store/db'
+import { call } from '../tests/fixtures/engine'
 import { launchChromium } from '../tests/fixtures/browser'
 import { renderLines } from '../tests/fixtures/render-lines'
 import { insertSyntheticBatch, syntheticLines } from '../tests/fixtures/synthetic-batch'
@@ -21,12 +22,6 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const t = performance.now()
   const value = await work()
   return [value, performance.now() - t]
-}
-
-async function call(engine: Engine, name: string, input: unknown): Promise<any> {
-  const result = await engine.dispatch(name, input)
-  if (!result.ok) throw new Error(`${name}: ${result.message}`)
-  return result.value
 }
 
 export async function benchUi(args: string[]): Promise<void> {
@@ -49,7 +44,7 @@ export async function benchUi(args: string[]): Promise<void> {
     const engine = await createEngine({ libraryPath: library, host: 'bridge', providers: ['cpu'] })
     try {
       console.log(`engine, ${engineLines.toLocaleString()} lines:`)
-      const hardest = { batchId: big.batchId, order: 'hardest', limit: 100 }
+      const hardest = { batchId: big.batchId, order: 'hardest' as const, limit: 100 }
       const [, first] = await timed(() => call(engine, 'batch:lines', hardest))
       const [, again] = await timed(() => call(engine, 'batch:lines', { ...hardest, offset: 50_000 }))
       const [, search] = await timed(() => call(engine, 'batch:lines', { ...hardest, search: 'invoice 9' }))
