@@ -70,7 +70,10 @@ async function learnLines(id: number): Promise<void> {
   for (const row of await engineRows()) printedText.set(row.id, texts[row.index])
 }
 
-/** The folder opened from the keyboard on the start screen, as a reviewer would: its 48 lines listed, the first focused for typing. */
+/**
+ * The folder opened from the keyboard on the start screen, as a reviewer would: its 48 lines listed
+ * hardest first as the engine orders them, their crops shown, the first line focused for typing.
+ */
 async function openedInPage(): Promise<void> {
   await page.goto(bridge.url)
   await page.getByLabel('Folder or file').fill(folder)
@@ -78,7 +81,23 @@ async function openedInPage(): Promise<void> {
   await page.getByTestId('review-screen').waitFor()
   await learnLines((await t.call('batch:list', {}))[0].id)
   await expect.poll(() => page.getByTestId('listing-count').textContent(), { timeout: 20_000 }).toBe('48 lines')
+  const hardest = (await engineRows({ order: 'hardest' })).map((r) => r.id)
+  await expect
+    .poll(async () => {
+      const ids = (await shownRows()).map((r) => r.id)
+      return ids.length > 5 && ids.join() === hardest.slice(0, ids.length).join()
+    }, { timeout: 10_000 })
+    .toBe(true)
+  await waitForCrops()
 }
+
+/** Until the crops of the rows shown have loaded (a string, so this file compiles without the DOM library). */
+const waitForCrops = () =>
+  page.waitForFunction(
+    `[...document.querySelectorAll('[data-testid="review-row"] img')].every((img) => img.complete && img.naturalWidth > 0)`,
+    undefined,
+    { timeout: 30_000 },
+  )
 
 /**
  * The batch after a reviewer taught it its convention: the 14 hardest lines corrected to upper case
@@ -131,15 +150,9 @@ afterEach(async () => {
 describe('the review screen', () => {
   it('opens a folder from the keyboard and lists its lines hardest first, as the engine orders them', async () => {
     await openedInPage()
-    const hardest = (await engineRows({ order: 'hardest' })).map((r) => r.id)
-    await expect
-      .poll(async () => {
-        const ids = (await shownRows()).map((r) => r.id)
-        return ids.length > 5 && ids.join() === hardest.slice(0, ids.length).join()
-      }, { timeout: 10_000 })
-      .toBe(true)
     const shown = await shownRows()
     expect(shown.length).toBeGreaterThan(5)
+    expect(shown.map((r) => r.id)).toEqual((await engineRows({ order: 'hardest' })).slice(0, shown.length).map((r) => r.id))
     for (let i = 1; i < shown.length; i++) expect(shown[i].confidence).toBeGreaterThanOrEqual(shown[i - 1].confidence)
     await page.screenshot({ path: join(results, 'review-opened-1280.png') })
   })
