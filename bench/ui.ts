@@ -7,10 +7,11 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { chromium } from 'playwright-core'
 import { startBridge } from '../src/main/bridge/server'
-import { createEngine, type Engine } from '../src/main/core/engine'
+import { createEngine } from '../src/main/core/engine'
 import { openLibrary } from '../src/main/core/store/db'
+import { call } from '../tests/fixtures/engine'
+import { launchChromium } from '../tests/fixtures/browser'
 import { renderLines } from '../tests/fixtures/render-lines'
 import { insertSyntheticBatch, syntheticLines } from '../tests/fixtures/synthetic-batch'
 
@@ -21,12 +22,6 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const t = performance.now()
   const value = await work()
   return [value, performance.now() - t]
-}
-
-async function call(engine: Engine, name: string, input: unknown): Promise<any> {
-  const result = await engine.dispatch(name, input)
-  if (!result.ok) throw new Error(`${name}: ${result.message}`)
-  return result.value
 }
 
 export async function benchUi(args: string[]): Promise<void> {
@@ -49,7 +44,7 @@ export async function benchUi(args: string[]): Promise<void> {
     const engine = await createEngine({ libraryPath: library, host: 'bridge', providers: ['cpu'] })
     try {
       console.log(`engine, ${engineLines.toLocaleString()} lines:`)
-      const hardest = { batchId: big.batchId, order: 'hardest', limit: 100 }
+      const hardest = { batchId: big.batchId, order: 'hardest' as const, limit: 100 }
       const [, first] = await timed(() => call(engine, 'batch:lines', hardest))
       const [, again] = await timed(() => call(engine, 'batch:lines', { ...hardest, offset: 50_000 }))
       const [, search] = await timed(() => call(engine, 'batch:lines', { ...hardest, search: 'invoice 9' }))
@@ -73,7 +68,7 @@ export async function benchUi(args: string[]): Promise<void> {
       console.log(`export, ${exportLines.toLocaleString()} lines: CSV ${ms(exportMs)} (${(statSync(path).size / 1e6).toFixed(1)} MB, ${result.lines} rows, index warm-up included), JSON ${ms(jsonMs)}`)
 
       const bridge = await startBridge({ engine, staticDir: resolve('out/renderer') })
-      const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] })
+      const browser = await launchChromium({ args: ['--no-sandbox', '--disable-gpu'] })
       try {
         const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
         await page.goto(bridge.url)
