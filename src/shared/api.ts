@@ -80,9 +80,14 @@ export interface LinePage {
 
 /** What the engine decided about context for a batch (see in-context.md). */
 export interface ContextDecision {
+  /** 1 when context acts (its gate decides unit by unit), 0 when the batch reads as the model alone. */
   trust: number
+  /** Corrected lines whose reading just before their correction decided it (see `errorsByTrust`). */
   calibrationLines: number
+  /** Those lines' edits against the reviewer's text: '0' as the model read them, '1' as context would have. */
   errorsByTrust: Record<string, number>
+  /** The gate context decides with (src/main/core/incontext/gate.ts), absent before the first calibration. */
+  gate?: ContextGate
   poolEntries: number
   correctedLines: number
   unaligned: number
@@ -93,6 +98,21 @@ export interface ContextDecision {
   /** The lexicon's leave-one-out: corrected lines replayed, and their edits by bias. */
   lexiconCalibrationLines: number
   errorsByBias: Record<string, number>
+}
+
+/** The per-unit gate of a batch: its weights, what they were fitted on, and the evidence for acting at all. */
+export interface ContextGate {
+  chars: number[]
+  gaps: number[]
+  /** Units of corrected lines the weights were fitted on. */
+  examples: number
+  /** The weights' posterior precision (row-major), which stands as the prior of later fits when the batch is
+   *  opened again (its examples are not kept). */
+  charsPrecision: number[]
+  gapsPrecision: number[]
+  /** Corrected lines that context, just before their correction, read better / worse than the model. */
+  better: number
+  worse: number
 }
 
 /** A batch's decision before it has any evidence: the model alone. */

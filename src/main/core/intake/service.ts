@@ -33,6 +33,12 @@ export interface BatchService {
    * first); reading starts at once, in the background.
    */
   openFiles(name: string, source: string, paths: string[], skipped?: string[], documents?: string[]): Promise<BatchSummary>
+  /**
+   * A new batch of copies of these lines (in this order) with their readings and frames, read already and
+   * with no corrections: the same lines reviewed afresh without reading them again (`lector eval --suite`
+   * replays one recognition many ways). The copies keep their crops and source files, not their pages.
+   */
+  copyLines(name: string, lineIds: number[]): BatchSummary
   /** Every line's reading (engine text and greedy text), in batch order. */
   readings(batchId: number): StoredReading[]
   /** The page a line was found on, as a preview image with the line's quad on it; null for a cut line. */
@@ -75,6 +81,18 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       WHERE b.opened = 1 AND (@id IS NULL OR b.id = @id)
       GROUP BY b.id ORDER BY b.id DESC`),
     exists: db.prepare('SELECT 1 FROM batches WHERE id = @batchId AND opened = 1').pluck(),
+    copyBatch: db.prepare(`INSERT INTO batches (name, source, opened) SELECT @name, source, 1 FROM batches b JOIN lines l ON l.batch_id = b.id WHERE l.id = @first`),
+    copyLines: db.prepare(`
+      INSERT INTO lines (batch_id, idx, source_path, crop) SELECT @batchId, j.key, l.source_path, l.crop
+      FROM json_each(@ids) j JOIN lines l ON l.id = j.value`),
+    copyReadings: db.prepare(`
+      INSERT INTO readings (line_id, model_id, text, confidence, char_confidences, greedy_text, greedy_confidence, error)
+      SELECT n.id, r.model_id, r.text, r.confidence, r.char_confidences, r.greedy_text, r.greedy_confidence, r.error
+      FROM lines n JOIN json_each(@ids) j ON j.key = n.idx JOIN readings r ON r.line_id = j.value WHERE n.batch_id = @batchId`),
+    copyFrames: db.prepare(`
+      INSERT INTO reading_frames (line_id, frames, k, dim, features, top_index, top_prob, blank)
+      SELECT n.id, f.frames, f.k, f.dim, f.features, f.top_index, f.top_prob, f.blank
+      FROM lines n JOIN json_each(@ids) j ON j.key = n.idx JOIN reading_frames f ON f.line_id = j.value WHERE n.batch_id = @batchId`),
   }
 
   // A batch whose opening a crash cut short was never shown, nor acknowledged to its caller: it goes.
@@ -99,6 +117,22 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
     const row = q.summaries.get({ id: batchId })
     if (!row) throw new LectorError('not-found', `There is no batch ${batchId}.`)
     return toSummary(row)
+  }
+
+  function copyLines(name: string, lineIds: number[]): BatchSummary {
+    if (!lineIds.length) throw new LectorError('bad-input', 'There are no lines to copy.')
+    const batchId = db.transaction(() => {
+      const info = q.copyBatch.run({ name, first: lineIds[0] })
+      if (!info.changes) throw new LectorError('not-found', `There is no line ${lineIds[0]}.`)
+      const id = Number(info.lastInsertRowid)
+      const ids = JSON.stringify(lineIds)
+      q.copyLines.run({ batchId: id, ids })
+      q.copyReadings.run({ batchId: id, ids })
+      q.copyFrames.run({ batchId: id, ids })
+      return id
+    })()
+    events.emit('batches:changed', { ids: [batchId] })
+    return summary(batchId)
   }
 
   async function openFiles(name: string, source: string, paths: string[], skipped: string[] = [], documents: string[] = []): Promise<BatchSummary> {
@@ -167,6 +201,7 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
     },
 
     openFiles,
+    copyLines,
     readings: (batchId) => lines.readings(batchId),
     pageView: (lineId) => images.pageView(lineId),
     crop: (lineId) => images.crop(lineId),
