@@ -79,13 +79,15 @@ function bridgeClient(win: Window): Client {
       setState('open')
     }
     ws.onmessage = (message) => {
-      let data: { event?: unknown; payload?: unknown }
+      let data: unknown
       try {
         data = JSON.parse(String(message.data))
       } catch {
         return
       }
-      if (isEventName(data.event)) events.emit(data.event, data.payload as Events[typeof data.event])
+      if (typeof data !== 'object' || data === null) return
+      const { event, payload } = data as { event?: unknown; payload?: unknown }
+      if (isEventName(event)) events.emit(event, payload as Events[typeof event])
     }
     ws.onclose = () => {
       setState('closed')
