@@ -19,8 +19,8 @@ export interface Client extends LectorClient {
   /** Streams an export from the engine and hands it to the browser to save; only the browser shell. */
   download?: (batchId: number, format: 'csv' | 'json', bom: boolean) => Promise<Result<{ bytes: number }>>
   /** The event stream's state; the UI refetches after a reconnect, since events may have been missed. */
-  connection(): ConnectionState
-  onConnection(listener: (state: ConnectionState) => void): () => void
+  connection: () => ConnectionState
+  onConnection: (listener: (state: ConnectionState) => void) => () => void
 }
 
 /** How long to wait before reconnecting the event stream: doubles per failure, capped. */
