@@ -39,7 +39,7 @@ export async function benchUi(args: string[]): Promise<void> {
     const db = openLibrary(library)
     const big = insertSyntheticBatch(db, `${engineLines} lines`, syntheticLines(engineLines, 1), image)
     const exp = insertSyntheticBatch(db, `${exportLines} lines`, syntheticLines(exportLines, 2), image)
-    const ui = insertSyntheticBatch(db, `${uiLines} lines`, syntheticLines(uiLines, 3), image)
+    insertSyntheticBatch(db, `${uiLines} lines`, syntheticLines(uiLines, 3), image)
     db.close()
     const engine = await createEngine({ libraryPath: library, host: 'bridge', providers: ['cpu'] })
     try {
@@ -83,7 +83,7 @@ export async function benchUi(args: string[]): Promise<void> {
         // Scrolls by `step` px per frame, `steps` times (0: to the bottom), and returns each frame's time.
         // A string, so this file compiles without the DOM library.
         const scroll = (step: number, steps: number) =>
-          page.evaluate(`(async () => {
+          page.evaluate<number[]>(`(async () => {
             const list = document.querySelector('[data-testid="review-list"]')
             const times = []
             let last = performance.now()
@@ -95,7 +95,7 @@ export async function benchUi(args: string[]): Promise<void> {
               last = now
             }
             return times
-          })()`) as Promise<number[]>
+          })()`)
         const report = (what: string, frames: number[]) => {
           const total = frames.reduce((a, b) => a + b, 0)
           console.log(
@@ -109,7 +109,7 @@ export async function benchUi(args: string[]): Promise<void> {
         })
         console.log(`  rows present at the bottom after the scroll: ${ms(bottomRows)} more`)
         const rows = await page.locator('[data-testid="review-row"]').count()
-        const dom = await page.evaluate(`document.querySelectorAll('*').length`)
+        const dom = await page.evaluate<number>(`document.querySelectorAll('*').length`)
         console.log(`  DOM: ${rows} row elements, ${dom} elements in all`)
         await page.getByTestId('review-list').focus()
         await page.keyboard.press('Home')

@@ -1,6 +1,6 @@
 // The command-line shell: `npm run lector -- <command>`. It drives the same engine, through the same
 // contract, as the Electron app and the browser shell.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -95,10 +95,18 @@ async function serve(args: string[]): Promise<void> {
   })
   process.stderr.write(`${describeStatus(engine)}\n`)
   process.stdout.write(`Lector is running. Open ${bridge.url}\n(Ctrl+C to stop)\n`)
-  const stop = async () => {
-    await bridge.close()
-    await engine.close()
-    process.exit(0)
+  // A signal's listener is not awaited: a failure to close is reported here, as main's would be.
+  const stop = () => {
+    bridge
+      .close()
+      .then(() => engine.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`lector: ${err instanceof Error ? err.message : String(err)}\n`)
+          process.exit(1)
+        },
+      )
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)

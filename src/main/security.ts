@@ -93,7 +93,8 @@ export function isAllowedNavigation(currentUrl: string, targetUrl: string): bool
 
 /** Native-module load failures that mean "this addon was built for another runtime (Node, not Electron)". */
 export function isAbiMismatch(err: unknown): boolean {
-  const text = err instanceof Error ? `${err.message} ${(err as { code?: unknown }).code ?? ''}` : String(err)
+  const code = (err as { code?: unknown } | null)?.code
+  const text = err instanceof Error ? `${err.message} ${typeof code === 'string' ? code : ''}` : String(err)
   return /NODE_MODULE_VERSION|compiled against a different Node\.js version|ERR_DLOPEN_FAILED|invalid ELF header|not a valid Win32 application/i.test(
     text,
   )

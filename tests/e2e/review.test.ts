@@ -44,16 +44,28 @@ async function engineRows(input: { order?: 'hardest' | 'document'; filter?: 'all
   return (await t.call('batch:lines', { batchId, limit: 500, ...input })).rows
 }
 
+/** What the page functions below use of an element: this file compiles without the DOM library. */
+interface PageElement {
+  getAttribute(name: string): string | null
+  querySelector(selector: string): PageElement | null
+  parentElement: PageElement | null
+  firstChild: PageElement | null
+  ownerDocument: { activeElement: unknown }
+  textContent: string | null
+  value?: string
+  getBoundingClientRect(): { top: number }
+}
+
 /** The rows the list shows, top to bottom. */
 async function shownRows(): Promise<Array<{ id: number; source: string; confidence: number; text: string }>> {
-  return page.$$eval('[data-testid="review-row"]', (rows) =>
+  return page.$$eval('[data-testid="review-row"]', (rows: PageElement[]) =>
     rows
       .map((r) => ({
         id: Number(r.getAttribute('data-line-id')),
         source: r.getAttribute('data-source') ?? '',
         confidence: Number(r.getAttribute('data-confidence')),
-        text: (r.querySelector('[data-testid="line-text"]')?.textContent ?? (r.querySelector('input') as { value?: string } | null)?.value ?? '').trim(),
-        top: (r.parentElement as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top,
+        text: (r.querySelector('[data-testid="line-text"]')?.textContent ?? r.querySelector('input')?.value ?? '').trim(),
+        top: r.parentElement!.getBoundingClientRect().top,
       }))
       .sort((a, b) => a.top - b.top)
       .map(({ top: _top, ...rest }) => rest),
@@ -165,7 +177,7 @@ describe('the review screen', () => {
     for (let n = 0; n < 14; n++) {
       const id = await focusedId()
       const input = page.getByTestId('line-input')
-      expect(await input.evaluate((e) => e === (e.ownerDocument as unknown as { activeElement: unknown }).activeElement)).toBe(true)
+      expect(await input.evaluate((e: PageElement) => e === e.ownerDocument.activeElement)).toBe(true)
       const wanted = printedText.get(id)!.toUpperCase()
       let started: number
       if ((await input.inputValue()) === wanted) {
@@ -180,7 +192,7 @@ describe('the review screen', () => {
         await page.keyboard.press('Enter')
       }
       await expect.poll(() => page.getByTestId('count-reviewed').textContent(), { timeout: 10_000 }).toBe(String(n + 1))
-      const context = Number(await page.getByTestId('count-context').evaluate((e) => e.firstChild?.textContent ?? '0'))
+      const context = Number(await page.getByTestId('count-context').evaluate((e: PageElement) => e.firstChild?.textContent ?? '0'))
       timings.push(Date.now() - started)
       if (context > 0 && contextAfter < 0) contextAfter = n + 1
       await expect.poll(focusedId, { timeout: 10_000 }).not.toBe(id)
@@ -243,7 +255,7 @@ describe('the review screen', () => {
   it('moves with j and k and accepts with a, from the list, without the mouse', async () => {
     await openedInPage()
     // Escape leaves the text box the screen opened with for the list.
-    await expect.poll(() => page.getByTestId('line-input').evaluate((e) => e === (e.ownerDocument as unknown as { activeElement: unknown }).activeElement)).toBe(true)
+    await expect.poll(() => page.getByTestId('line-input').evaluate((e: PageElement) => e === e.ownerDocument.activeElement)).toBe(true)
     await page.keyboard.press('Escape')
     const first = await focusedId()
     await page.keyboard.press('j')
@@ -260,7 +272,7 @@ describe('the review screen', () => {
   it('keeps the keys on the line being corrected while the list re-sorts under it', async () => {
     await openedInPage()
     // Escape leaves the text box the screen opened with for the list.
-    await expect.poll(() => page.getByTestId('line-input').evaluate((e) => e === (e.ownerDocument as unknown as { activeElement: unknown }).activeElement)).toBe(true)
+    await expect.poll(() => page.getByTestId('line-input').evaluate((e: PageElement) => e === e.ownerDocument.activeElement)).toBe(true)
     await page.keyboard.press('Escape')
     await page.keyboard.press('Home')
     const above = await focusedId()
@@ -288,7 +300,7 @@ describe('the review screen', () => {
     await page.getByTestId('export-done').waitFor()
     const bytes = readFileSync(path)
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
-    const csv = parse(bytes.toString('utf8').slice(1), { columns: true }) as Record<string, string>[]
+    const csv = parse<Record<string, string>>(bytes.toString('utf8').slice(1), { columns: true })
     expect(Object.keys(csv[0])).toEqual(['file', 'page', 'line', 'quad', 'text', 'status', 'confidence', 'model_text', 'error'])
     const rows = await engineRows()
     expect(csv.map((r) => r.text)).toEqual(rows.map((r) => r.text))

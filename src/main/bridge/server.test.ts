@@ -260,9 +260,9 @@ describe('the browser bridge', () => {
     sockets.push(result.ws)
     const received = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no event arrived within 5 s')), 5_000)
-      result.ws.once('message', (data) => {
+      result.ws.once('message', (data: Buffer) => {
         clearTimeout(timer)
-        resolve(JSON.parse(String(data)))
+        resolve(JSON.parse(data.toString('utf8')))
       })
     })
     events.emit('lines:changed', { batchId: 1, ids: [4, 5] })

@@ -6,10 +6,10 @@ import type { CallInput, CallName, CallOutput, HostMessage, WorkerMessage, Worke
 export interface CallContext {
   /** Aborted when the host cancels this call. */
   signal: AbortSignal
-  /** Reports how far this call has come (the host's `progress` option). */
-  progress(done: number): void
+  /** Reports how far this call has come (the host's `progress` option). A function, to take out of the context. */
+  progress: (done: number) => void
   /** Memory the reply moves to the host instead of copying. */
-  transfer(buffers: ArrayBuffer[]): void
+  transfer: (buffers: ArrayBuffer[]) => void
 }
 
 /** A handler per call; a call with optional arguments is refused here, since the context comes after them. */

@@ -53,7 +53,7 @@ describe('the worker channel', () => {
 
   it('hands a LectorError back as one, and other errors with their name and code', async () => {
     worker = await connect('concurrent')
-    const lector = await worker.call('fail', 'lector').catch((err) => err)
+    const lector = await worker.call('fail', 'lector').catch((err: unknown) => err)
     expect(lector).toBeInstanceOf(LectorError)
     expect(lector).toMatchObject({ code: 'bad-input', message: 'a bad page' })
     await expect(worker.call('fail', 'coded')).rejects.toMatchObject({ name: 'RangeError', code: 'ERR_X', message: 'out of range' })
@@ -61,7 +61,7 @@ describe('the worker channel', () => {
 
   it('hands errors back as their message only when the worker says so', async () => {
     worker = await connect('messageOnly')
-    const failure = await worker.call('fail', 'lector').catch((err) => err)
+    const failure = await worker.call('fail', 'lector').catch((err: unknown) => err)
     expect(failure).not.toBeInstanceOf(LectorError)
     expect(failure).toMatchObject({ name: 'Error', code: undefined, message: 'a bad page' })
   })

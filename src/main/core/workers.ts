@@ -79,7 +79,7 @@ export async function connectWorker<P extends WorkerProtocol>(
   label: string,
 ): Promise<WorkerConnection<P>> {
   const worker = startWorker(name, source, workerData)
-  type Pending = { resolve: (v: any) => void; reject: (e: Error) => void; progress?: (done: number) => void }
+  type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; progress?: (done: number) => void }
   const pending = new Map<number, Pending>()
   let nextId = 1
   let failure: Error | null = null

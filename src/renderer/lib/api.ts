@@ -19,8 +19,8 @@ export interface Client extends LectorClient {
   /** Streams an export from the engine and hands it to the browser to save; only the browser shell. */
   download?: (batchId: number, format: 'csv' | 'json', bom: boolean) => Promise<Result<{ bytes: number }>>
   /** The event stream's state; the UI refetches after a reconnect, since events may have been missed. */
-  connection(): ConnectionState
-  onConnection(listener: (state: ConnectionState) => void): () => void
+  connection: () => ConnectionState
+  onConnection: (listener: (state: ConnectionState) => void) => () => void
 }
 
 /** How long to wait before reconnecting the event stream: doubles per failure, capped. */
@@ -79,13 +79,15 @@ function bridgeClient(win: Window): Client {
       setState('open')
     }
     ws.onmessage = (message) => {
-      let data: { event?: unknown; payload?: unknown }
+      let data: unknown
       try {
         data = JSON.parse(String(message.data))
       } catch {
         return
       }
-      if (isEventName(data.event)) events.emit(data.event, data.payload as Events[typeof data.event])
+      if (typeof data !== 'object' || data === null) return
+      const { event, payload } = data as { event?: unknown; payload?: unknown }
+      if (isEventName(event)) events.emit(event, payload as Events[typeof event])
     }
     ws.onclose = () => {
       setState('closed')

@@ -1,4 +1,4 @@
-/** The end of an exhaustive switch: the compiler proves it is never reached, and it throws if it is. */
-export function unreachable(x: never): never {
-  throw new Error(`unreachable: ${JSON.stringify(x)}`)
+/** The end of an exhaustive switch, `throw unreachable(x)`: the compiler proves it is never reached. */
+export function unreachable(x: never): Error {
+  return new Error(`unreachable: ${JSON.stringify(x)}`)
 }

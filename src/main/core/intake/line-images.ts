@@ -26,7 +26,7 @@ export function createLineImages(lines: LineQueries): LineImages {
         page: row.pageNo + 1,
         width: row.width,
         height: row.height,
-        quad: row.quad ? JSON.parse(row.quad) : null,
+        quad: row.quad ? (JSON.parse(row.quad) as Array<[number, number]>) : null,
         dataUrl: `data:image/jpeg;base64,${row.preview.toString('base64')}`,
       }
     },

@@ -57,6 +57,9 @@ export interface BatchService {
   idle(): Promise<void>
 }
 
+/** A batch as the summaries query returns it; skipped is the JSON of the files left out. */
+type SummaryRow = Omit<BatchSummary, 'skippedFiles' | 'pages' | 'jobId'> & { skipped: string; pageCount: number; pagesDone: number }
+
 export function createBatchService(deps: { db: Db; recognizer: Recognizer; events: EventBus; pages: PageReader }): BatchService {
   const { db, events } = deps
   const jobs = createRecognitionJobs(deps)
@@ -72,7 +75,7 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
     dropBatch: db.prepare('DELETE FROM batches WHERE id = @batchId'),
     dropUnopened: db.prepare('DELETE FROM batches WHERE opened = 0'),
     insertPage: db.prepare('INSERT INTO pages (batch_id, seq, source_path, page_no) VALUES (@batchId, @seq, @path, 0)'),
-    summaries: db.prepare(`
+    summaries: db.prepare<{ id: number | null }, SummaryRow>(`
       SELECT b.id, b.name, b.source, b.created_at AS createdAt, b.skipped_files AS skipped,
              count(l.id) AS lineCount, count(r.line_id) AS doneCount, count(r.error) AS errorCount,
              (SELECT count(*) FROM pages p WHERE p.batch_id = b.id) AS pageCount,
@@ -98,7 +101,7 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
   // A batch whose opening a crash cut short was never shown, nor acknowledged to its caller: it goes.
   q.dropUnopened.run()
 
-  function toSummary(row: any): BatchSummary {
+  function toSummary(row: SummaryRow): BatchSummary {
     return {
       id: row.id,
       name: row.name,
@@ -107,7 +110,7 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       lineCount: row.lineCount,
       doneCount: row.doneCount,
       errorCount: row.errorCount,
-      skippedFiles: JSON.parse(row.skipped),
+      skippedFiles: JSON.parse(row.skipped) as string[],
       pages: { total: row.pageCount, done: row.pagesDone },
       jobId: jobs.jobOf(row.id),
     }
@@ -158,7 +161,7 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
   }
 
   return {
-    list: () => (q.summaries.all({ id: null }) as any[]).map(toSummary),
+    list: () => q.summaries.all({ id: null }).map(toSummary),
     summary,
     exists(batchId) {
       if (!q.exists.get({ batchId })) throw new LectorError('not-found', `There is no batch ${batchId}.`)

@@ -58,7 +58,7 @@ describe('recognizer', () => {
       'png gray': await sharp(plain).toColourspace('b-w').png().toBuffer(),
       'png 16-bit': await sharp(plain).toColourspace('rgb16').png().toBuffer(),
       'png palette': await sharp(plain).png({ palette: true, colours: 16 }).toBuffer(),
-      'png alpha': await sharp({ create: { width: width!, height: height!, channels: 3, background: '#000' } })
+      'png alpha': await sharp({ create: { width, height, channels: 3, background: '#000' } })
         .joinChannel(inkOnly)
         .png()
         .toBuffer(),

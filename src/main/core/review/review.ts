@@ -250,7 +250,7 @@ export function createReviewService(deps: {
     async close() {
       index.close()
       const loaded = await Promise.allSettled(contexts.values())
-      await Promise.all(loaded.map((c) => (c.status === 'fulfilled' ? c.value.close() : undefined)))
+      await Promise.all(loaded.flatMap((c) => (c.status === 'fulfilled' ? [c.value.close()] : [])))
     },
   }
 

@@ -91,7 +91,7 @@ export function lineRow(r: RowRecord, context: InContextReadings | undefined): L
     charConfidences: fromContext ? fromContext.charConfidences : v.source === 'human' || !r.charConfidences ? [] : floats(r.charConfidences),
     review: v.review,
     page: v.page,
-    quad: r.quad ? JSON.parse(r.quad) : null,
+    quad: r.quad ? (JSON.parse(r.quad) as Array<[number, number]>) : null,
   }
 }
 

@@ -69,7 +69,7 @@ export function ExportDialog({ batch, onClose }: { batch: BatchSummary; onClose:
 
   return (
     <div className="dialog-backdrop">
-      <form ref={dialog} className="dialog" role="dialog" aria-modal="true" aria-labelledby="export-title" onSubmit={save} data-testid="export-dialog">
+      <form ref={dialog} className="dialog" role="dialog" aria-modal="true" aria-labelledby="export-title" onSubmit={(e) => void save(e)} data-testid="export-dialog">
         <h2 id="export-title">Export “{batch.name}”</h2>
         <p className="muted small">
           One row per line: file, page, line, text, status, confidence and the model&apos;s own text. Cells that would start a formula are
@@ -92,7 +92,7 @@ export function ExportDialog({ batch, onClose }: { batch: BatchSummary; onClose:
         <div className="folder-row">
           <input id="export-path" value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} autoFocus data-testid="export-path" />
           {client.pickSaveFile && (
-            <button type="button" onClick={saveAs} disabled={busy}>
+            <button type="button" onClick={() => void saveAs()} disabled={busy}>
               Choose…
             </button>
           )}
@@ -117,7 +117,7 @@ export function ExportDialog({ batch, onClose }: { batch: BatchSummary; onClose:
         )}
         <div className="dialog-actions">
           {client.download && (
-            <button type="button" onClick={download} disabled={busy} data-testid="export-download">
+            <button type="button" onClick={() => void download()} disabled={busy} data-testid="export-download">
               Download
             </button>
           )}

@@ -33,13 +33,14 @@ export interface Review {
   lastUpdate: ReviewUpdate | null
   message: string | null
   panel: Panel
-  focusAt(index: number, edit?: boolean): void
+  // Callbacks, passed to rows and effects as they are: function properties, not methods (no `this`).
+  focusAt: (index: number, edit?: boolean) => void
   /** Gives the focused line's text box the keyboard. */
-  edit(): void
-  setDraft(lineId: number, text: string): void
-  setPageSize(rows: number): void
-  onInputKey(e: KeyboardEvent<HTMLInputElement>): void
-  onListKey(e: KeyboardEvent<HTMLElement>): void
+  edit: () => void
+  setDraft: (lineId: number, text: string) => void
+  setPageSize: (rows: number) => void
+  onInputKey: (e: KeyboardEvent<HTMLInputElement>) => void
+  onListKey: (e: KeyboardEvent<HTMLElement>) => void
 }
 
 export function useReview(listing: Listing, pages: RowPages, focusSearch: () => void): Review {
