@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util'
 import type { Engine } from '../main/core/engine'
 import { compare, score, type Scores } from '../main/core/eval/metrics'
 import { readLabels } from '../main/core/eval/labels'
-import { reviewBatch, type EvalLine, type ReviewerOptions, type ReviewerRun, type Selection } from './eval-reviewer'
+import { reviewBatch, type EvalLine, type ReviewerOptions, type ReviewerRun } from './eval-reviewer'
 
 export type { Selection } from './eval-reviewer'
 

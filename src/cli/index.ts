@@ -1,6 +1,6 @@
 // The command-line shell: `npm run lector -- <command>`. It drives the same engine, through the same
 // contract, as the Electron app and the browser shell.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -119,7 +119,7 @@ async function evalCommand(args: string[]): Promise<void> {
   if (!(correct >= 0 && correct < 1)) throw new UsageError('--correct is a fraction of the lines, from 0 to below 1 (e.g. 0.2)')
   const select = values.select as Selection
   if (!['lowconf', 'queue', 'random'].includes(select)) throw new UsageError('--select is lowconf, queue or random')
-  const fractions = values.fractions!.split(',').map(Number)
+  const fractions = values.fractions.split(',').map(Number)
   if (!fractions.every((f) => f > 0 && f < 1)) throw new UsageError('--fractions are fractions of the lines, above 0 and below 1 (e.g. 0.1,0.2)')
   const limit = values.limit ? Number(values.limit) : undefined
   // A throwaway library file unless one is named: evaluation must not fill the user's library. (A file,
