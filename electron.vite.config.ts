@@ -1,6 +1,8 @@
 import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
+import type { Plugin } from 'vite'
+import { contentSecurityPolicyFor } from './src/main/security'
 
 // Native addons and the model package stay outside the bundle: they are loaded from node_modules at run time.
 // pdf.js too: in Node it imports its worker from beside itself and reads its fonts, CMaps and wasm from its
@@ -17,6 +19,25 @@ const external = [
   '@techstark/opencv-js',
   'clipper-lib',
 ]
+
+/**
+ * Writes the renderer's policy (src/main/security.ts) into index.html's <meta>: the page Electron loads
+ * from file:// gets no headers, so the <meta> is the policy that applies there.
+ */
+function contentSecurityPolicyMeta(): Plugin {
+  const placeholder = '%LECTOR_CSP%'
+  const policy = contentSecurityPolicyFor({ meta: true }).replaceAll('&', '&amp;').replaceAll('"', '&quot;')
+  return {
+    name: 'lector-csp-meta',
+    transformIndexHtml: {
+      order: 'pre',
+      handler(html) {
+        if (!html.includes(placeholder)) throw new Error(`src/renderer/index.html has no ${placeholder} for the Content-Security-Policy <meta>`)
+        return html.replace(placeholder, policy)
+      },
+    },
+  }
+}
 
 export default defineConfig({
   main: {
@@ -52,6 +73,6 @@ export default defineConfig({
     // Relative asset URLs: the same build is loaded from file:// in Electron and from the bridge over HTTP.
     base: './',
     build: { outDir: resolve(__dirname, 'out/renderer'), rollupOptions: { input: resolve(__dirname, 'src/renderer/index.html') } },
-    plugins: [react()],
+    plugins: [react(), contentSecurityPolicyMeta()],
   },
 })

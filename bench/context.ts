@@ -47,7 +47,7 @@ export async function benchContext(args: string[]): Promise<void> {
     mkdirSync(join(data, 'images'), { recursive: true })
     for (const t of texts) {
       const png = await renderLine(t.printed, { font: t.font, dpi: DPI })
-      widths.push((await sharp(png).metadata()).width!)
+      widths.push((await sharp(png).metadata()).width)
       await sharp(png).toFile(join(data, 'images', t.file))
     }
     writeFileSync(join(data, 'labels.tsv'), texts.map((t) => `images/${t.file}\t${t.label}`).join('\n') + '\n')

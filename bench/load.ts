@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import Database from 'better-sqlite3'
-import type { BatchSummary, LinePage, ReviewUpdate } from '../src/shared/api'
-import { createEngine, type Engine } from '../src/main/core/engine'
+import type { BatchSummary } from '../src/shared/api'
+import { createEngine } from '../src/main/core/engine'
+import { call } from '../tests/fixtures/engine'
 import { renderLines, type FontName } from '../tests/fixtures/render-lines'
 import { watchLoopBlocks } from './loop-blocks'
 
@@ -43,12 +44,6 @@ interface Step {
   peakRssMiB: number
   /** What else the step measured. */
   note?: string
-}
-
-async function call<T>(engine: Engine, name: string, input: unknown): Promise<T> {
-  const result = await engine.dispatch(name, input)
-  if (!result.ok) throw new Error(`${name}: ${result.code}: ${result.message}`)
-  return result.value as T
 }
 
 /** Gives every line of `big` the reading of the distinct image it links to (line i ↔ distinct (7919 i mod d)). */
@@ -157,31 +152,31 @@ export async function benchLoad(args: string[]): Promise<void> {
   let batch: BatchSummary
   if (values['copy-readings']) {
     const small = await step(`recognize the ${distinct} distinct images`, async () => {
-      const b = await call<BatchSummary>(engine, 'batch:openFolder', { path: sources })
+      const b = await call(engine, 'batch:openFolder', { path: sources })
       await engine.batches.whenRead(b.id)
       return b
     }, (_, ms) => `${(distinct / (ms / 1000)).toFixed(1)} lines/s`)
-    batch = await step(`open a folder of ${n.toLocaleString()} files`, () => call<BatchSummary>(engine, 'batch:openFolder', { path: folder }))
-    await call(engine, 'job:cancel', { jobId: batch.jobId })
+    batch = await step(`open a folder of ${n.toLocaleString()} files`, () => call(engine, 'batch:openFolder', { path: folder }))
+    await call(engine, 'job:cancel', { jobId: batch.jobId! })
     await engine.batches.whenRead(batch.id)
     await step('bench setup, not the app: copy the distinct readings to every line in SQL', async () => copyReadings(library, small.id, batch.id, distinct))
     await step('close the engine', () => engine.close())
     engine = await step('start again on the filled library', () => createEngine({ libraryPath: library, host: 'cli', providers: ['cpu'] }))
   } else {
-    batch = await step(`open a folder of ${n.toLocaleString()} files`, () => call<BatchSummary>(engine, 'batch:openFolder', { path: folder }))
+    batch = await step(`open a folder of ${n.toLocaleString()} files`, () => call(engine, 'batch:openFolder', { path: folder }))
     await step(
       'recognize every line',
       () => engine.batches.whenRead(batch.id),
       (_, ms) => `${(n / (ms / 1000)).toFixed(1)} lines/s`,
     )
   }
-  const summary = (await call<BatchSummary[]>(engine, 'batch:list', {})).find((b) => b.id === batch.id)!
-  await step('first page, document order', () => call<LinePage>(engine, 'batch:lines', { batchId: batch.id, limit: 100 }))
-  await step('first page, hardest first (builds the order)', () => call<LinePage>(engine, 'batch:lines', { batchId: batch.id, order: 'hardest', limit: 100 }))
+  const summary = (await call(engine, 'batch:list', {})).find((b) => b.id === batch.id)!
+  await step('first page, document order', () => call(engine, 'batch:lines', { batchId: batch.id, limit: 100 }))
+  await step('first page, hardest first (builds the order)', () => call(engine, 'batch:lines', { batchId: batch.id, order: 'hardest', limit: 100 }))
   await step('a page in the middle, hardest first', () =>
-    call<LinePage>(engine, 'batch:lines', { batchId: batch.id, order: 'hardest', offset: Math.floor(n / 2), limit: 100 }),
+    call(engine, 'batch:lines', { batchId: batch.id, order: 'hardest', offset: Math.floor(n / 2), limit: 100 }),
   )
-  await step('search "total"', () => call<LinePage>(engine, 'batch:lines', { batchId: batch.id, search: 'total', limit: 100 }))
+  await step('search "total"', () => call(engine, 'batch:lines', { batchId: batch.id, search: 'total', limit: 100 }))
 
   // The simulated reviewer: always the hardest unreviewed line, as the review screen offers it.
   const latencies: number[] = []
@@ -191,16 +186,16 @@ export async function benchLoad(args: string[]): Promise<void> {
     async () => {
       let done = 0
       while (done < corrections) {
-        const page = await call<LinePage>(engine, 'batch:lines', { batchId: batch.id, order: 'hardest', filter: 'unreviewed', limit: 20 })
+        const page = await call(engine, 'batch:lines', { batchId: batch.id, order: 'hardest', filter: 'unreviewed', limit: 20 })
         const readable = page.rows.filter((r) => r.state === 'read')
         if (!readable.length) break
         for (const row of readable) {
           if (done >= corrections) break
           const right = truth.get(row.file)!
           const started = performance.now()
-          if (row.text === right) await call<ReviewUpdate>(engine, 'review:accept', { lineId: row.id })
+          if (row.text === right) await call(engine, 'review:accept', { lineId: row.id })
           else {
-            await call<ReviewUpdate>(engine, 'review:correct', { lineId: row.id, text: right })
+            await call(engine, 'review:correct', { lineId: row.id, text: right })
             typed++
           }
           latencies.push(performance.now() - started)
@@ -211,19 +206,19 @@ export async function benchLoad(args: string[]): Promise<void> {
     },
     (done) => `${done} reviewed (${typed} typed); per correction median ${quantile(latencies, 0.5).toFixed(0)} ms, p95 ${quantile(latencies, 0.95).toFixed(0)} ms, max ${Math.max(0, ...latencies).toFixed(0)} ms`,
   )
-  const stats = await call<{ context: number; decision: { trust: number } | null }>(engine, 'review:stats', { batchId: batch.id })
+  const stats = await call(engine, 'review:stats', { batchId: batch.id })
   const csv = join(tmp, 'export.csv')
-  await step('export every line as CSV', () => call<{ bytes: number }>(engine, 'batch:export', { batchId: batch.id, format: 'csv', path: csv }), (r) => `${(r.bytes / 2 ** 10).toFixed(0)} KiB`)
+  await step('export every line as CSV', () => call(engine, 'batch:export', { batchId: batch.id, format: 'csv', path: csv }), (r) => `${(r.bytes / 2 ** 10).toFixed(0)} KiB`)
   await step('close the engine', () => engine.close())
   engine = await step('start again on the full library', () => createEngine({ libraryPath: library, host: 'cli', providers: ['cpu'] }))
   await step('first page after the restart (loads the context)', async () => {
-    const page = await call<LinePage>(engine, 'batch:lines', { batchId: batch.id, order: 'hardest', limit: 100 })
+    const page = await call(engine, 'batch:lines', { batchId: batch.id, order: 'hardest', limit: 100 })
     await engine.review.context(batch.id)
     return page
   })
   const one = await step('one more correction after the restart', async () => {
-    const page = await call<LinePage>(engine, 'batch:lines', { batchId: batch.id, order: 'hardest', filter: 'unreviewed', limit: 1 })
-    return call<ReviewUpdate>(engine, 'review:correct', { lineId: page.rows[0].id, text: truth.get(page.rows[0].file)! })
+    const page = await call(engine, 'batch:lines', { batchId: batch.id, order: 'hardest', filter: 'unreviewed', limit: 1 })
+    return call(engine, 'review:correct', { lineId: page.rows[0].id, text: truth.get(page.rows[0].file)! })
   }, (u) => `${u.changed.length} other lines changed`)
   await engine.close()
   clearInterval(sampler)

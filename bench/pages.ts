@@ -26,7 +26,7 @@ export async function benchPages(args: string[]): Promise<void> {
     writeFileSync(png, hugePng(Number(values.size)))
     for (const file of [pdf, png]) {
       await new Promise<void>((resolve, reject) => {
-        fork(process.argv[1], ['pages', '--child', file, '--dpi', values.dpi!], { execArgv: process.execArgv, stdio: 'inherit' })
+        fork(process.argv[1], ['pages', '--child', file, '--dpi', values.dpi], { execArgv: process.execArgv, stdio: 'inherit' })
           .on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`child exited ${code}`))))
       })
     }

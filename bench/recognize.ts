@@ -66,13 +66,18 @@ async function bareSessionRate(paths: string[], provider: string, batchSize: num
   return paths.length / seconds
 }
 
+/** What is used here of @gutenye/ocr-node's image and ocr-common's models modules (not in their exports). */
+type GutenyeImages = { ImageRaw: { open(path: string): Promise<{ width: number; height: number }> } }
+type GutenyeModels = { Recognition: { create(options: object): Promise<{ run(lines: Array<{ image: unknown; box: number[][] }>): Promise<unknown> }> } }
+
 async function gutenyeRate(paths: string[]): Promise<number | null> {
   try {
-    const { ImageRaw } = await import('@gutenye/ocr-node/build/ImageRaw.js' as string).catch(() =>
+    const imageRaw: string = '@gutenye/ocr-node/build/ImageRaw.js' // not in the package's exports: untyped
+    const { ImageRaw } = (await import(imageRaw).catch(() =>
       import(resolve('node_modules/@gutenye/ocr-node/build/ImageRaw.js')),
-    )
+    )) as GutenyeImages
     await import('@gutenye/ocr-node') // registers its Node backend
-    const { Recognition } = await import(resolve('node_modules/@gutenye/ocr-common/build/models/index.js'))
+    const { Recognition } = (await import(resolve('node_modules/@gutenye/ocr-common/build/models/index.js'))) as GutenyeModels
     const recognition = await Recognition.create({})
     const started = performance.now()
     for (const p of paths) {

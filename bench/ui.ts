@@ -7,10 +7,11 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { chromium } from 'playwright-core'
 import { startBridge } from '../src/main/bridge/server'
-import { createEngine, type Engine } from '../src/main/core/engine'
+import { createEngine } from '../src/main/core/engine'
 import { openLibrary } from '../src/main/core/store/db'
+import { call } from '../tests/fixtures/engine'
+import { launchChromium } from '../tests/fixtures/browser'
 import { renderLines } from '../tests/fixtures/render-lines'
 import { insertSyntheticBatch, syntheticLines } from '../tests/fixtures/synthetic-batch'
 
@@ -21,12 +22,6 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const t = performance.now()
   const value = await work()
   return [value, performance.now() - t]
-}
-
-async function call(engine: Engine, name: string, input: unknown): Promise<any> {
-  const result = await engine.dispatch(name, input)
-  if (!result.ok) throw new Error(`${name}: ${result.message}`)
-  return result.value
 }
 
 export async function benchUi(args: string[]): Promise<void> {
@@ -44,12 +39,12 @@ export async function benchUi(args: string[]): Promise<void> {
     const db = openLibrary(library)
     const big = insertSyntheticBatch(db, `${engineLines} lines`, syntheticLines(engineLines, 1), image)
     const exp = insertSyntheticBatch(db, `${exportLines} lines`, syntheticLines(exportLines, 2), image)
-    const ui = insertSyntheticBatch(db, `${uiLines} lines`, syntheticLines(uiLines, 3), image)
+    insertSyntheticBatch(db, `${uiLines} lines`, syntheticLines(uiLines, 3), image)
     db.close()
     const engine = await createEngine({ libraryPath: library, host: 'bridge', providers: ['cpu'] })
     try {
       console.log(`engine, ${engineLines.toLocaleString()} lines:`)
-      const hardest = { batchId: big.batchId, order: 'hardest', limit: 100 }
+      const hardest = { batchId: big.batchId, order: 'hardest' as const, limit: 100 }
       const [, first] = await timed(() => call(engine, 'batch:lines', hardest))
       const [, again] = await timed(() => call(engine, 'batch:lines', { ...hardest, offset: 50_000 }))
       const [, search] = await timed(() => call(engine, 'batch:lines', { ...hardest, search: 'invoice 9' }))
@@ -73,7 +68,7 @@ export async function benchUi(args: string[]): Promise<void> {
       console.log(`export, ${exportLines.toLocaleString()} lines: CSV ${ms(exportMs)} (${(statSync(path).size / 1e6).toFixed(1)} MB, ${result.lines} rows, index warm-up included), JSON ${ms(jsonMs)}`)
 
       const bridge = await startBridge({ engine, staticDir: resolve('out/renderer') })
-      const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] })
+      const browser = await launchChromium({ args: ['--no-sandbox', '--disable-gpu'] })
       try {
         const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
         await page.goto(bridge.url)
@@ -88,7 +83,7 @@ export async function benchUi(args: string[]): Promise<void> {
         // Scrolls by `step` px per frame, `steps` times (0: to the bottom), and returns each frame's time.
         // A string, so this file compiles without the DOM library.
         const scroll = (step: number, steps: number) =>
-          page.evaluate(`(async () => {
+          page.evaluate<number[]>(`(async () => {
             const list = document.querySelector('[data-testid="review-list"]')
             const times = []
             let last = performance.now()
@@ -100,7 +95,7 @@ export async function benchUi(args: string[]): Promise<void> {
               last = now
             }
             return times
-          })()`) as Promise<number[]>
+          })()`)
         const report = (what: string, frames: number[]) => {
           const total = frames.reduce((a, b) => a + b, 0)
           console.log(
@@ -114,7 +109,7 @@ export async function benchUi(args: string[]): Promise<void> {
         })
         console.log(`  rows present at the bottom after the scroll: ${ms(bottomRows)} more`)
         const rows = await page.locator('[data-testid="review-row"]').count()
-        const dom = await page.evaluate(`document.querySelectorAll('*').length`)
+        const dom = await page.evaluate<number>(`document.querySelectorAll('*').length`)
         console.log(`  DOM: ${rows} row elements, ${dom} elements in all`)
         await page.getByTestId('review-list').focus()
         await page.keyboard.press('Home')

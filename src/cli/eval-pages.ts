@@ -143,6 +143,14 @@ async function lectorSystem(): Promise<System> {
   }
 }
 
+/** What is used here of ocr-common's models module (its typings are not reachable through its exports). */
+interface ReferenceModels {
+  Detection: { create(options: object): Promise<ReferenceModel & { run(path: string): Promise<ReferenceLine[]> }> }
+  Recognition: { create(options: object): Promise<ReferenceModel & { run(lines: ReferenceLine[]): Promise<Array<{ text: string }>> }> }
+}
+type ReferenceLine = { box: Polygon; image: unknown }
+type ReferenceModel = { model?: { release?: () => Promise<void> } }
+
 /**
  * @gutenye/ocr-node's detection and recognition models, used box by box. Its `Ocr.detect` merges boxes
  * on one midline into one line, which would score its detector against a different unit; so its two
@@ -153,7 +161,7 @@ async function referenceSystem(): Promise<System> {
   await import('@gutenye/ocr-node') // registers its Node backend (sharp, onnxruntime-node) with ocr-common
   const require = createRequire(import.meta.url)
   const common = dirname(require.resolve('@gutenye/ocr-common'))
-  const models = await import(pathToFileURL(join(common, 'models', 'index.js')).href)
+  const models = (await import(pathToFileURL(join(common, 'models', 'index.js')).href)) as ReferenceModels
   const det = await models.Detection.create({})
   const rec = await models.Recognition.create({})
   return {
@@ -161,9 +169,9 @@ async function referenceSystem(): Promise<System> {
     provider: 'cpu',
     async detect(path) {
       const meta = await sharp(path).metadata()
-      const W = meta.width!
-      const H = meta.height!
-      const lineImages: Array<{ box: Polygon; image: unknown }> = await det.run(path)
+      const W = meta.width
+      const H = meta.height
+      const lineImages = await det.run(path)
       const W2 = Math.max(Math.ceil(W / 32) * 32, 32)
       const H2 = Math.max(Math.ceil(H / 32) * 32, 32)
       const s = Math.min(W2 / W, H2 / H)
@@ -175,7 +183,7 @@ async function referenceSystem(): Promise<System> {
         async read() {
           const texts: string[] = []
           for (const li of lineImages) {
-            const lines: Array<{ text: string }> = await rec.run([li])
+            const lines = await rec.run([li])
             texts.push(lines.map((l) => l.text).join(' '))
           }
           return texts

@@ -9,6 +9,7 @@ import { createEngine, type Engine } from '../main/core/engine'
 import { defaultLibraryPath } from '../main/core/paths'
 import { evalPagesUsage, evaluatePages, formatPages, parseEvalPagesArgs } from './eval-pages'
 import { evalUsage, evaluateInContext, evaluateRecognition, formatContext, formatRecognition, parseEvalArgs, type Selection } from './eval'
+import { formatSuite, runSuite } from './eval-suite'
 
 const usage = `Lector — review OCR of document batches
 
@@ -94,10 +95,18 @@ async function serve(args: string[]): Promise<void> {
   })
   process.stderr.write(`${describeStatus(engine)}\n`)
   process.stdout.write(`Lector is running. Open ${bridge.url}\n(Ctrl+C to stop)\n`)
-  const stop = async () => {
-    await bridge.close()
-    await engine.close()
-    process.exit(0)
+  // A signal's listener is not awaited: a failure to close is reported here, as main's would be.
+  const stop = () => {
+    bridge
+      .close()
+      .then(() => engine.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`lector: ${err instanceof Error ? err.message : String(err)}\n`)
+          process.exit(1)
+        },
+      )
   }
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
@@ -105,21 +114,32 @@ async function serve(args: string[]): Promise<void> {
 
 async function evalCommand(args: string[]): Promise<void> {
   const values = parseEvalArgs(args)
-  if (!values.data) throw new UsageError('eval needs --data DIR (a folder with labels.tsv)')
+  if (!values.data && !values.suite) throw new UsageError('eval needs --data DIR (a folder with labels.tsv) or --suite DIR (a folder of them)')
   const correct = Number(values.correct)
   if (!(correct >= 0 && correct < 1)) throw new UsageError('--correct is a fraction of the lines, from 0 to below 1 (e.g. 0.2)')
   const select = values.select as Selection
   if (!['lowconf', 'queue', 'random'].includes(select)) throw new UsageError('--select is lowconf, queue or random')
+  const fractions = values.fractions.split(',').map(Number)
+  if (!fractions.every((f) => f > 0 && f < 1)) throw new UsageError('--fractions are fractions of the lines, above 0 and below 1 (e.g. 0.1,0.2)')
   const limit = values.limit ? Number(values.limit) : undefined
   // A throwaway library file unless one is named: evaluation must not fill the user's library. (A file,
   // not ':memory:': the in-context worker reads the batch's cached readings from it.)
   const scratch = values.db ? null : mkdtempSync(join(tmpdir(), 'lector-eval-'))
   const engine = await createEngine({ libraryPath: values.db ?? join(scratch!, 'library.db'), host: 'cli' })
   try {
+    if (values.suite) {
+      const rows = await runSuite(engine, values.suite, { fractions, group: Number(values.group), log: (line) => process.stderr.write(`${line}\n`) })
+      process.stdout.write(`${formatSuite(rows)}\n`)
+      if (values.out) {
+        writeFileSync(resolve(values.out), `${JSON.stringify(rows, null, 2)}\n`)
+        process.stderr.write(`wrote ${resolve(values.out)}\n`)
+      }
+      return
+    }
     const report =
       correct === 0
-        ? await evaluateRecognition(engine, values.data, limit)
-        : await evaluateInContext(engine, values.data, { correct, select, seed: Number(values.seed), limit })
+        ? await evaluateRecognition(engine, values.data!, limit)
+        : await evaluateInContext(engine, values.data!, { correct, select, seed: Number(values.seed), limit, labels: values.labels })
     const text = 'greedy' in report ? formatRecognition(report) : formatContext(report)
     process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${text}\n`)
   } finally {

@@ -43,7 +43,7 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(start)
 }
 
-async function start(): Promise<void> {
+function start(): void {
   lockDownSession()
   const engine = startEngine()
   const isTrustedSender = createSenderCheck({

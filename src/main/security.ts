@@ -1,22 +1,41 @@
-// The Electron window's security settings, kept free of `electron` imports so a plain Node test can
-// assert each one. index.ts applies them; nothing else should loosen them.
+// The Electron window's security settings and the renderer's Content-Security-Policy (every host's), kept
+// free of `electron` imports so a plain Node test can assert each one. index.ts applies them; nothing else
+// should loosen them.
 import { pathToFileURL } from 'node:url'
 
 /**
- * The renderer's Content-Security-Policy. No 'unsafe-eval' and no inline scripts; inline styles are
- * allowed because React sets `style` attributes. connect-src admits the loopback hosts only, for the
- * dev server's hot reload and the browser bridge; crops arrive as data: URLs.
+ * The renderer's Content-Security-Policy, the one source of all three places it is applied: the header
+ * Electron adds to pages served over http (the dev server), the <meta> in the built index.html (the policy
+ * of the page Electron loads from file://, which gets no headers; electron.vite.config.ts writes it) and
+ * the bridge's header. No 'unsafe-eval' and no inline scripts; inline styles are allowed because React
+ * sets `style` attributes. connect-src admits ourselves and the loopback hosts only, for the dev server's
+ * hot reload and the browser bridge; crops arrive as data: URLs.
  */
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self' ws://127.0.0.1:* http://127.0.0.1:*",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
+const directives: ReadonlyArray<readonly [name: string, sources: readonly string[]]> = [
+  ['default-src', ["'self'"]],
+  ['script-src', ["'self'"]],
+  ['style-src', ["'self'", "'unsafe-inline'"]],
+  ['img-src', ["'self'", 'data:', 'blob:']],
+  ['connect-src', ["'self'", 'ws://127.0.0.1:*', 'http://127.0.0.1:*']],
+  ['object-src', ["'none'"]],
+  ['base-uri', ["'none'"]],
+  ['frame-ancestors', ["'none'"]],
+]
+
+/**
+ * The policy as text. `connect`: sources a host adds to connect-src (the bridge, its own WebSocket
+ * origins). `meta`: for a <meta> tag, which must leave out frame-ancestors (browsers ignore it there and
+ * warn; the headers carry it).
+ */
+export function contentSecurityPolicyFor(options: { connect?: readonly string[]; meta?: boolean } = {}): string {
+  return directives
+    .filter(([name]) => !(options.meta && name === 'frame-ancestors'))
+    .map(([name, sources]) => [name, ...sources, ...(name === 'connect-src' ? (options.connect ?? []) : [])].join(' '))
+    .join('; ')
+}
+
+/** The header Electron sets. */
+export const contentSecurityPolicy = contentSecurityPolicyFor()
 
 /**
  * The BrowserWindow's webPreferences. The renderer gets no Node, runs in Chromium's sandbox, and sees
@@ -74,7 +93,8 @@ export function isAllowedNavigation(currentUrl: string, targetUrl: string): bool
 
 /** Native-module load failures that mean "this addon was built for another runtime (Node, not Electron)". */
 export function isAbiMismatch(err: unknown): boolean {
-  const text = err instanceof Error ? `${err.message} ${(err as { code?: unknown }).code ?? ''}` : String(err)
+  const code = (err as { code?: unknown } | null)?.code
+  const text = err instanceof Error ? `${err.message} ${typeof code === 'string' ? code : ''}` : String(err)
   return /NODE_MODULE_VERSION|compiled against a different Node\.js version|ERR_DLOPEN_FAILED|invalid ELF header|not a valid Win32 application/i.test(
     text,
   )

@@ -2,7 +2,8 @@
 // IPC event object (its `sender` would hand the page ipcRenderer back). Runs sandboxed, built as CJS.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 import { isApiName, type Result } from '../shared/api'
-import { isEventName, type EventName } from '../shared/events'
+import { createEmitter } from '../shared/emitter'
+import { isEventName, type Events } from '../shared/events'
 import {
   ipcEventChannel,
   ipcPickFolderChannel,
@@ -11,19 +12,12 @@ import {
   type PreloadApi,
 } from '../shared/preload-api'
 
-type AnyListener = (payload: unknown) => void
-
-// One IPC listener fans out to the page's listeners, so many subscribers never stack up IPC handlers.
-const listeners = new Map<EventName, Set<AnyListener>>()
-// Only contract event names are ever keys of `listeners` (see `on`), so anything else reaches no one.
+// One IPC listener fans out to the page's listeners, so many subscribers never stack up IPC handlers. A
+// page listener that throws is logged and the others still hear the event.
+const events = createEmitter<Events>({ onListenerError: (err, name) => console.error(`a listener for ${String(name)} threw`, err) })
+// Only contract event names reach the page's listeners.
 ipcRenderer.on(ipcEventChannel, (_event: IpcRendererEvent, name: unknown, payload: unknown) => {
-  for (const listener of listeners.get(name as EventName) ?? []) {
-    try {
-      listener(payload)
-    } catch (err) {
-      console.error(`a listener for ${name} threw`, err)
-    }
-  }
+  if (isEventName(name)) events.emit(name, payload as Events[typeof name])
 })
 
 const failure = (code: 'unknown-request' | 'internal', message: string): Result<never> => ({ ok: false, code, message })
@@ -41,13 +35,7 @@ const lector: PreloadApi = {
   on(event, listener) {
     if (!isEventName(event)) throw new TypeError(`Unknown event: ${String(event).slice(0, 80)}`)
     if (typeof listener !== 'function') throw new TypeError('listener must be a function')
-    let set = listeners.get(event)
-    if (!set) listeners.set(event, (set = new Set()))
-    const own = listener as AnyListener
-    set.add(own)
-    return () => {
-      set.delete(own)
-    }
+    return events.on(event, listener)
   },
   async pickFolder() {
     const path: unknown = await ipcRenderer.invoke(ipcPickFolderChannel)

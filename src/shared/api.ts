@@ -332,11 +332,12 @@ export type ErrorCode =
   | 'internal'
 export type Result<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string }
 
-/** What every host exposes to the renderer: one call per contract name, and the event stream. */
+/** What every host exposes to the renderer: one call per contract name, and the event stream. Functions,
+ *  not methods: none needs a `this`, and a caller may pass them on as they are. */
 export interface LectorClient {
-  call<K extends ApiName>(name: K, input: ApiInput<K>): Promise<Result<ApiOutput<K>>>
-  on<E extends import('./events').EventName>(
+  call: <K extends ApiName>(name: K, input: ApiInput<K>) => Promise<Result<ApiOutput<K>>>
+  on: <E extends import('./events').EventName>(
     event: E,
     listener: (payload: import('./events').EventPayload<E>) => void,
-  ): () => void
+  ) => () => void
 }

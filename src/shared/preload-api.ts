@@ -5,11 +5,11 @@ import type { LectorClient } from './api'
 
 export interface PreloadApi extends LectorClient {
   /** Opens the native folder picker; resolves to the chosen absolute path, or null when cancelled. */
-  pickFolder(): Promise<string | null>
+  pickFolder: () => Promise<string | null>
   /** Opens the native save dialog; resolves to the chosen absolute path, or null when cancelled. */
-  pickSaveFile(defaultName: string): Promise<string | null>
+  pickSaveFile: (defaultName: string) => Promise<string | null>
   /** The paths of files (or folders) dropped on the page; '' for one that has none (made in the page). */
-  pathsForFiles(files: ArrayLike<object>): string[]
+  pathsForFiles: (files: ArrayLike<object>) => string[]
 }
 
 /** IPC channel names shared by main and preload; every contract name travels as `lector:<name>`. */

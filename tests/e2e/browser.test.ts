@@ -1,19 +1,18 @@
 // The browser shell end to end: a real engine behind the real bridge, the built renderer in Chromium.
-// Needs `npm run build` first (the test script runs it) and Chromium at /usr/bin/chromium.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+// Needs `npm run build` first (the test script runs it) and a Chromium-based browser (tests/fixtures/browser.ts).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBridge, type Bridge } from '../../src/main/bridge/server'
-import { createEngine, type Engine } from '../../src/main/core/engine'
+import { launchChromium } from '../fixtures/browser'
 import { renderLines } from '../fixtures/render-lines'
+import { useEngine } from '../fixtures/use-engine'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const staticDir = join(root, 'out', 'renderer')
 const screenshotPath = join(root, 'test-results', 'browser-shell.png')
-const chromiumPath = '/usr/bin/chromium'
 
 const lines = [
   { file: 'line-01.png', text: 'Invoice number 4711' },
@@ -50,9 +49,8 @@ async function readRows(page: Page): Promise<ShownRow[]> {
 }
 
 describe('the browser shell', () => {
-  let tmp: string
+  const t = useEngine({ name: 'e2e', engine: { host: 'bridge' } })
   let folder: string
-  let engine: Engine
   let bridge: Bridge
   let browser: Browser
 
@@ -60,18 +58,12 @@ describe('the browser shell', () => {
     if (!existsSync(join(staticDir, 'index.html'))) {
       throw new Error(`${staticDir}/index.html is missing: build the renderer first (npm run build, i.e. electron-vite build).`)
     }
-    if (!existsSync(chromiumPath)) {
-      throw new Error(`Chromium is missing at ${chromiumPath}: install it (apt-get install -y chromium).`)
-    }
-    tmp = mkdtempSync(join(tmpdir(), 'lector-e2e-'))
-    folder = join(tmp, 'scans')
+    folder = join(t.dir, 'scans')
     await renderLines(folder, lines)
     writeFileSync(join(folder, corruptFile), 'this is not an image\n')
     writeFileSync(join(folder, strayFile), 'a note that sits beside the scans\n')
-    engine = await createEngine({ libraryPath: join(tmp, 'library.db'), host: 'bridge' })
-    bridge = await startBridge({ engine, staticDir })
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
+    bridge = await startBridge({ engine: t.engine, staticDir })
+    browser = await launchChromium({
       args: [
         '--no-sandbox',
         '--disable-gpu',
@@ -86,8 +78,6 @@ describe('the browser shell', () => {
   afterAll(async () => {
     await browser?.close()
     await bridge?.close()
-    await engine?.close()
-    if (tmp) rmSync(tmp, { recursive: true, force: true })
   })
 
   it('opens a folder and shows every rendered line exactly as the engine read it', async () => {
@@ -103,8 +93,8 @@ describe('the browser shell', () => {
 
     await page.goto(bridge.url)
     const status = page.getByTestId('engine-status')
-    await status.getByText(engine.status().model.name).waitFor()
-    await status.getByText(engine.status().provider.name, { exact: true }).waitFor()
+    await status.getByText(t.engine.status().model.name).waitFor()
+    await status.getByText(t.engine.status().provider.name, { exact: true }).waitFor()
     await status.getByText('Live').waitFor()
 
     await page.getByLabel('Folder or file').fill(folder)
@@ -140,12 +130,24 @@ describe('the browser shell', () => {
   it('says clearly when a folder does not exist', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     await page.goto(bridge.url)
-    const missing = join(tmp, 'no-such-folder')
+    const missing = join(t.dir, 'no-such-folder')
     await page.getByLabel('Folder or file').fill(missing)
     await page.getByRole('button', { name: 'Open', exact: true }).click()
     const error = page.getByTestId('open-error')
     await error.waitFor()
     expect(await error.textContent()).toContain(missing)
+    await page.close()
+  })
+
+  it('opens its event stream when the page is opened at localhost, under the built page\'s policy', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    const problems: string[] = []
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`)
+    })
+    await page.goto(`http://localhost:${bridge.port}/?token=${bridge.token}`)
+    await page.getByTestId('engine-status').getByText('Live').waitFor()
+    expect(problems).toEqual([])
     await page.close()
   })
 

@@ -6,50 +6,66 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'csv-parse/sync'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { LinePage, LineRow } from '../../src/shared/api'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { LineRow } from '../../src/shared/api'
 import { startBridge, type Bridge } from '../../src/main/bridge/server'
-import { createEngine, type Engine } from '../../src/main/core/engine'
+import { launchChromium } from '../fixtures/browser'
 import { textPdf } from '../fixtures/documents'
 import { renderLines } from '../fixtures/render-lines'
+import { useEngine } from '../fixtures/use-engine'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const staticDir = join(root, 'out', 'renderer')
 const results = join(root, 'test-results')
-const chromiumPath = '/usr/bin/chromium'
 
 const words = ['total', 'cash', 'change', 'rounding', 'amount', 'tax', 'invoice', 'receipt', 'date', 'time', 'cashier', 'thank']
 const printed = (i: number) => `${words[i % words.length]} ${words[(i * 7 + 3) % words.length]} ${10 + ((i * 37) % 89)}`
 const texts = Array.from({ length: 48 }, (_, i) => printed(i))
 
-let tmp: string
+// Every test gets an engine on a library of its own and a fresh page, and sets up the batch it needs
+// (openedInPage, taughtInPage): none depends on what another did before it.
+const t = useEngine({ name: 'review', each: true, engine: { host: 'bridge' } })
+
+/** The folder of line images, written once for the file. */
+let scratch: string
 let folder: string
-let engine: Engine
-let bridge: Bridge
 let browser: Browser
+let context: BrowserContext
+let bridge: Bridge
 let page: Page
 let batchId: number
 /** What was printed on each line, by line id. */
 const printedText = new Map<number, string>()
+/** Errors the page reported during the test: each test ends with none. */
 const problems: string[] = []
 
-async function engineRows(input: Record<string, unknown> = {}): Promise<LineRow[]> {
-  const result = await engine.dispatch('batch:lines', { batchId, limit: 500, ...input })
-  if (!result.ok) throw new Error(result.message)
-  return (result.value as LinePage).rows
+async function engineRows(input: { order?: 'hardest' | 'document'; filter?: 'all' | 'unreviewed' | 'corrected' | 'context' } = {}): Promise<LineRow[]> {
+  return (await t.call('batch:lines', { batchId, limit: 500, ...input })).rows
+}
+
+/** What the page functions below use of an element: this file compiles without the DOM library. */
+interface PageElement {
+  getAttribute(name: string): string | null
+  querySelector(selector: string): PageElement | null
+  parentElement: PageElement | null
+  firstChild: PageElement | null
+  ownerDocument: { activeElement: unknown }
+  textContent: string | null
+  value?: string
+  getBoundingClientRect(): { top: number }
 }
 
 /** The rows the list shows, top to bottom. */
 async function shownRows(): Promise<Array<{ id: number; source: string; confidence: number; text: string }>> {
-  return page.$$eval('[data-testid="review-row"]', (rows) =>
+  return page.$$eval('[data-testid="review-row"]', (rows: PageElement[]) =>
     rows
       .map((r) => ({
         id: Number(r.getAttribute('data-line-id')),
         source: r.getAttribute('data-source') ?? '',
         confidence: Number(r.getAttribute('data-confidence')),
-        text: (r.querySelector('[data-testid="line-text"]')?.textContent ?? (r.querySelector('input') as { value?: string } | null)?.value ?? '').trim(),
-        top: (r.parentElement as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top,
+        text: (r.querySelector('[data-testid="line-text"]')?.textContent ?? r.querySelector('input')?.value ?? '').trim(),
+        top: r.parentElement!.getBoundingClientRect().top,
       }))
       .sort((a, b) => a.top - b.top)
       .map(({ top: _top, ...rest }) => rest),
@@ -58,63 +74,110 @@ async function shownRows(): Promise<Array<{ id: number; source: string; confiden
 
 const focusedId = async () => Number(await page.locator('[data-testid="review-row"][aria-selected="true"]').getAttribute('data-line-id'))
 
+/** Notes the batch's line ids and what was printed on each, once it is read. */
+async function learnLines(id: number): Promise<void> {
+  batchId = id
+  await t.engine.batches.whenRead(batchId)
+  printedText.clear()
+  for (const row of await engineRows()) printedText.set(row.id, texts[row.index])
+}
+
+/**
+ * The folder opened from the keyboard on the start screen, as a reviewer would: its 48 lines listed
+ * hardest first as the engine orders them, their crops shown, the first line focused for typing.
+ */
+async function openedInPage(): Promise<void> {
+  await page.goto(bridge.url)
+  await page.getByLabel('Folder or file').fill(folder)
+  await page.keyboard.press('Enter')
+  await page.getByTestId('review-screen').waitFor()
+  await learnLines((await t.call('batch:list', {}))[0].id)
+  await expect.poll(() => page.getByTestId('listing-count').textContent(), { timeout: 20_000 }).toBe('48 lines')
+  const hardest = (await engineRows({ order: 'hardest' })).map((r) => r.id)
+  await expect
+    .poll(async () => {
+      const ids = (await shownRows()).map((r) => r.id)
+      return ids.length > 5 && ids.join() === hardest.slice(0, ids.length).join()
+    }, { timeout: 10_000 })
+    .toBe(true)
+  await waitForCrops()
+}
+
+/** Until the crops of the rows shown have loaded (a string, so this file compiles without the DOM library). */
+const waitForCrops = () =>
+  page.waitForFunction(
+    `[...document.querySelectorAll('[data-testid="review-row"] img')].every((img) => img.complete && img.naturalWidth > 0)`,
+    undefined,
+    { timeout: 30_000 },
+  )
+
+/**
+ * The batch after a reviewer taught it its convention: the 14 hardest lines corrected to upper case
+ * (through the engine, as another window would), then chosen from the start screen's list of batches.
+ */
+async function taughtInPage(): Promise<void> {
+  const batch = await t.call('batch:openFolder', { path: folder })
+  await learnLines(batch.id)
+  for (const row of (await engineRows({ order: 'hardest' })).slice(0, 14)) {
+    await t.call('review:correct', { lineId: row.id, text: printedText.get(row.id)!.toUpperCase() })
+  }
+  await t.call('review:decision', { batchId })
+  await page.goto(bridge.url)
+  await page.getByTestId('batch-item').first().click()
+  await page.getByTestId('review-screen').waitFor()
+  await expect.poll(() => page.getByTestId('count-reviewed').textContent(), { timeout: 20_000 }).toBe('14')
+}
+
 beforeAll(async () => {
   if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`${staticDir}/index.html is missing: run npm run build first.`)
-  if (!existsSync(chromiumPath)) throw new Error(`Chromium is missing at ${chromiumPath}.`)
-  tmp = mkdtempSync(join(tmpdir(), 'lector-review-'))
-  folder = join(tmp, 'receipts')
+  scratch = mkdtempSync(join(tmpdir(), 'lector-review-lines-'))
+  folder = join(scratch, 'receipts')
   await renderLines(folder, texts)
-  engine = await createEngine({ libraryPath: join(tmp, 'library.db'), host: 'bridge', providers: ['cpu'] })
-  bridge = await startBridge({ engine, staticDir })
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] })
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })
-  page = await context.newPage()
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`)
-  })
+  browser = await launchChromium({ args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] })
   mkdirSync(results, { recursive: true })
 })
 
 afterAll(async () => {
   await browser?.close()
+  if (scratch) rmSync(scratch, { recursive: true, force: true })
+})
+
+beforeEach(async () => {
+  bridge = await startBridge({ engine: t.engine, staticDir })
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })
+  page = await context.newPage()
+  problems.length = 0
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`)
+  })
+})
+
+afterEach(async () => {
+  await context?.close()
   await bridge?.close()
-  await engine?.close()
-  if (tmp) rmSync(tmp, { recursive: true, force: true })
+  expect(problems).toEqual([])
 })
 
 describe('the review screen', () => {
   it('opens a folder from the keyboard and lists its lines hardest first, as the engine orders them', async () => {
-    await page.goto(bridge.url)
-    await page.getByLabel('Folder or file').fill(folder)
-    await page.keyboard.press('Enter')
-    await page.getByTestId('review-screen').waitFor()
-    const batches = await engine.dispatch('batch:list', {})
-    batchId = batches.ok ? (batches.value as Array<{ id: number }>)[0].id : 0
-    await engine.batches.whenRead(batchId)
-    for (const row of await engineRows()) printedText.set(row.id, texts[row.index])
-    await expect.poll(() => page.getByTestId('listing-count').textContent(), { timeout: 20_000 }).toBe('48 lines')
-    const hardest = (await engineRows({ order: 'hardest' })).map((r) => r.id)
-    await expect
-      .poll(async () => {
-        const ids = (await shownRows()).map((r) => r.id)
-        return ids.length > 5 && ids.join() === hardest.slice(0, ids.length).join()
-      }, { timeout: 10_000 })
-      .toBe(true)
+    await openedInPage()
     const shown = await shownRows()
     expect(shown.length).toBeGreaterThan(5)
+    expect(shown.map((r) => r.id)).toEqual((await engineRows({ order: 'hardest' })).slice(0, shown.length).map((r) => r.id))
     for (let i = 1; i < shown.length; i++) expect(shown[i].confidence).toBeGreaterThanOrEqual(shown[i - 1].confidence)
     await page.screenshot({ path: join(results, 'review-opened-1280.png') })
   })
 
   it('corrects lines with the keyboard and shows other lines changing by context without a reload (key-to-screen times printed)', async () => {
+    await openedInPage()
     const timings: number[] = []
     let contextAfter = -1
     let accepted = 0
     for (let n = 0; n < 14; n++) {
       const id = await focusedId()
       const input = page.getByTestId('line-input')
-      expect(await input.evaluate((e) => e === (e.ownerDocument as unknown as { activeElement: unknown }).activeElement)).toBe(true)
+      expect(await input.evaluate((e: PageElement) => e === e.ownerDocument.activeElement)).toBe(true)
       const wanted = printedText.get(id)!.toUpperCase()
       let started: number
       if ((await input.inputValue()) === wanted) {
@@ -129,7 +192,7 @@ describe('the review screen', () => {
         await page.keyboard.press('Enter')
       }
       await expect.poll(() => page.getByTestId('count-reviewed').textContent(), { timeout: 10_000 }).toBe(String(n + 1))
-      const context = Number(await page.getByTestId('count-context').evaluate((e) => e.firstChild?.textContent ?? '0'))
+      const context = Number(await page.getByTestId('count-context').evaluate((e: PageElement) => e.firstChild?.textContent ?? '0'))
       timings.push(Date.now() - started)
       if (context > 0 && contextAfter < 0) contextAfter = n + 1
       await expect.poll(focusedId, { timeout: 10_000 }).not.toBe(id)
@@ -154,10 +217,10 @@ describe('the review screen', () => {
     for (const r of await shownRows()) expect(r.text).toBe(byId.get(r.id))
     await page.getByTestId('line-diff').first().waitFor()
     await page.screenshot({ path: join(results, 'review-context-1280.png') })
-    await page.getByTestId('line-filter').selectOption('all')
   })
 
   it('shows a changed line\'s in-context examples one key away, and its page', async () => {
+    await taughtInPage()
     // Focus a line context changed (the filter is "changed by context" here), then ask for its examples.
     await page.getByTestId('line-filter').selectOption('context')
     await page.getByTestId('review-list').focus()
@@ -175,10 +238,10 @@ describe('the review screen', () => {
     await page.keyboard.press('Alt+P')
     await page.getByTestId('page-view').locator('img').waitFor()
     await page.keyboard.press('Alt+P')
-    await page.getByTestId('line-filter').selectOption('all')
   })
 
   it('undoes the last correction with Ctrl+Z and focuses the line it gave back', async () => {
+    await taughtInPage()
     const before = (await engineRows()).filter((r) => r.source === 'human').length
     await page.getByTestId('review-list').focus()
     await page.keyboard.press('Control+Z')
@@ -190,7 +253,9 @@ describe('the review screen', () => {
   })
 
   it('moves with j and k and accepts with a, from the list, without the mouse', async () => {
-    await page.keyboard.press('Escape')
+    await openedInPage()
+    // Escape leaves the text box the screen opened with for the list.
+    await expect.poll(() => page.getByTestId('line-input').evaluate((e: PageElement) => e === e.ownerDocument.activeElement)).toBe(true)
     await page.keyboard.press('Escape')
     const first = await focusedId()
     await page.keyboard.press('j')
@@ -199,12 +264,16 @@ describe('the review screen', () => {
     await expect.poll(focusedId).toBe(first)
     const reviewed = Number(await page.getByTestId('count-reviewed').textContent())
     await page.keyboard.press('a')
-    await expect.poll(() => page.getByTestId('count-reviewed').textContent()).toBe(String(reviewed + 1))
+    // The batch's first review: its context loads first.
+    await expect.poll(() => page.getByTestId('count-reviewed').textContent(), { timeout: 10_000 }).toBe(String(reviewed + 1))
     expect((await engineRows()).find((r) => r.id === first)).toMatchObject({ source: 'human', review: 'accepted' })
   })
 
   it('keeps the keys on the line being corrected while the list re-sorts under it', async () => {
-    await page.getByTestId('review-list').focus()
+    await openedInPage()
+    // Escape leaves the text box the screen opened with for the list.
+    await expect.poll(() => page.getByTestId('line-input').evaluate((e: PageElement) => e === e.ownerDocument.activeElement)).toBe(true)
+    await page.keyboard.press('Escape')
     await page.keyboard.press('Home')
     const above = await focusedId()
     await page.keyboard.press('j')
@@ -213,7 +282,7 @@ describe('the review screen', () => {
     await page.keyboard.press('Control+A')
     await page.keyboard.type('KEEP')
     // A correction from elsewhere (another window on the same engine) sends the line above to the end.
-    await engine.dispatch('review:correct', { lineId: above, text: 'ELSEWHERE' })
+    await t.call('review:correct', { lineId: above, text: 'ELSEWHERE' })
     await expect.poll(async () => (await shownRows()).findIndex((r) => r.id === above)).not.toBe(0)
     await page.keyboard.type('ING')
     await page.keyboard.press('Enter')
@@ -222,15 +291,16 @@ describe('the review screen', () => {
   })
 
   it('exports a CSV with a byte-order mark whose rows are the batch as reviewed, and offers the same as a download', async () => {
+    await taughtInPage()
     await page.getByTestId('export-open').click()
-    const path = join(tmp, 'receipts-review.csv')
+    const path = join(t.dir, 'receipts-review.csv')
     await page.getByTestId('export-path').fill(path)
     await page.getByTestId('export-bom').check()
     await page.getByTestId('export-save').click()
     await page.getByTestId('export-done').waitFor()
     const bytes = readFileSync(path)
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
-    const csv = parse(bytes.toString('utf8').slice(1), { columns: true }) as Record<string, string>[]
+    const csv = parse<Record<string, string>>(bytes.toString('utf8').slice(1), { columns: true })
     expect(Object.keys(csv[0])).toEqual(['file', 'page', 'line', 'quad', 'text', 'status', 'confidence', 'model_text', 'error'])
     const rows = await engineRows()
     expect(csv.map((r) => r.text)).toEqual(rows.map((r) => r.text))
@@ -243,7 +313,7 @@ describe('the review screen', () => {
     await page.screenshot({ path: join(results, 'review-export-1280.png') })
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()])
-    const saved = join(tmp, 'downloaded.csv')
+    const saved = join(t.dir, 'downloaded.csv')
     await download.saveAs(saved)
     expect(readFileSync(saved, 'utf8')).toBe(bytes.toString('utf8'))
     await page.keyboard.press('Escape')
@@ -251,6 +321,7 @@ describe('the review screen', () => {
   })
 
   it('lays out readably at 1920×1080 and at 1280×800 (screenshots in test-results/)', async () => {
+    await openedInPage()
     await page.setViewportSize({ width: 1920, height: 1080 })
     await page.getByTestId('review-list').focus()
     await page.waitForTimeout(300)
@@ -262,18 +333,17 @@ describe('the review screen', () => {
     await page.screenshot({ path: join(results, 'review-1280.png') })
     // Nothing overflows the window sideways.
     expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280)
-    expect(problems).toEqual([])
   })
 
   it('opens a PDF, shows its lines in reading order with their page, and outlines a line on its page', async () => {
-    const pdf = join(tmp, 'statement.pdf')
+    const pdf = join(t.dir, 'statement.pdf')
     writeFileSync(pdf, await textPdf([['Harbour Board Statement', 'Balance due RM 12.50'], ['Thank you for your custom']]))
+    await page.goto(bridge.url)
     await page.getByLabel('Folder or file').fill(pdf)
     await page.keyboard.press('Enter')
     await expect.poll(() => page.getByTestId('review-screen').locator('h2').textContent(), { timeout: 20_000 }).toBe('statement.pdf')
-    const list = await engine.dispatch('batch:list', {})
-    const pdfBatch = list.ok ? (list.value as Array<{ id: number }>)[0].id : 0
-    await engine.batches.whenRead(pdfBatch)
+    const [pdfBatch] = await t.call('batch:list', {})
+    await t.engine.batches.whenRead(pdfBatch.id)
     await expect.poll(() => page.getByTestId('listing-count').textContent(), { timeout: 20_000 }).toBe('3 lines')
     await page.getByTestId('order-document').click()
     await expect
@@ -288,6 +358,5 @@ describe('the review screen', () => {
     expect(await view.textContent()).toContain('Page 1 of statement.pdf')
     await page.screenshot({ path: join(results, 'review-pdf-page-1280.png') })
     await page.keyboard.press('Alt+P')
-    expect(problems).toEqual([])
   })
 })

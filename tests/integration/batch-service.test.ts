@@ -1,53 +1,40 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { EventPayload } from '../../src/shared/events'
-import { createEngine, type Engine } from '../../src/main/core/engine'
 import { renderLines } from '../fixtures/render-lines'
+import { useEngine } from '../fixtures/use-engine'
 
-let engine: Engine
-let dir: string
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'lector-batch-'))
-  engine = await createEngine({ libraryPath: join(dir, 'library.db'), host: 'cli', providers: ['cpu'] })
-})
-afterAll(async () => {
-  await engine?.close()
-})
-
-async function call(name: string, input: unknown) {
-  const result = await engine.dispatch(name, input)
-  if (!result.ok) throw new Error(`${result.code}: ${result.message}`)
-  return result.value as any
-}
+// Each test opens folders of its own (a restart reopens the same library, with the others' batches in it).
+const t = useEngine({ name: 'batch' })
+const { call } = t
+const dir = () => t.dir
 
 describe('batches through the engine contract', () => {
   it('opens a folder, reports progress, and pages through the recognized lines in file order', async () => {
     const texts = ['Hello world', 'TOTAL RM 12.50', 'GST 6% 0.71']
-    await renderLines(join(dir, 'a'), texts.map((text, i) => ({ file: `${i + 1}.png`, text })))
-    writeFileSync(join(dir, 'a', '10.png'), Buffer.alloc(0))
+    await renderLines(join(dir(), 'a'), texts.map((text, i) => ({ file: `${i + 1}.png`, text })))
+    writeFileSync(join(dir(), 'a', '10.png'), Buffer.alloc(0))
     const progress: EventPayload<'job:progressed'>[] = []
-    const off = engine.events.on('job:progressed', (p) => progress.push(p))
-    const batch = await call('batch:openFolder', { path: join(dir, 'a') })
+    const off = t.engine.events.on('job:progressed', (p) => progress.push(p))
+    const batch = await call('batch:openFolder', { path: join(dir(), 'a') })
     expect(batch).toMatchObject({ name: 'a', lineCount: 4, jobId: expect.any(String) })
-    await engine.batches.whenRead(batch.id)
+    await t.engine.batches.whenRead(batch.id)
     off()
     expect(progress.at(-1)).toMatchObject({ state: 'finished', done: 4, total: 4, batchId: batch.id })
 
     const page = await call('batch:lines', { batchId: batch.id, offset: 0, limit: 2 })
     expect(page.total).toBe(4)
-    expect(page.rows.map((r: any) => [r.file, r.text, r.state])).toEqual([
+    expect(page.rows.map((r) => [r.file, r.text, r.state])).toEqual([
       ['1.png', 'Hello world', 'read'],
       ['2.png', 'TOTAL RM 12.50', 'read'],
     ])
     const rest = await call('batch:lines', { batchId: batch.id, offset: 2, limit: 10 })
-    expect(rest.rows.map((r: any) => r.file)).toEqual(['3.png', '10.png'])
+    expect(rest.rows.map((r) => r.file)).toEqual(['3.png', '10.png'])
     expect(rest.rows[1]).toMatchObject({ state: 'failed', error: 'empty file (0 bytes)' })
 
-    const summary = (await call('batch:list', {})).find((b: any) => b.id === batch.id)
+    const summary = (await call('batch:list', {})).find((b) => b.id === batch.id)!
     expect(summary).toMatchObject({ lineCount: 4, doneCount: 4, errorCount: 1, jobId: null })
 
     const crop = await call('line:crop', { lineId: page.rows[0].id })
@@ -55,78 +42,76 @@ describe('batches through the engine contract', () => {
   })
 
   it('cancels a running job and keeps what was read', async () => {
-    await renderLines(join(dir, 'many'), Array.from({ length: 200 }, (_, i) => `line number ${i}`))
-    const batch = await call('batch:openFolder', { path: join(dir, 'many') })
-    expect(await call('job:cancel', { jobId: batch.jobId })).toEqual({ cancelled: true })
-    await engine.batches.whenRead(batch.id)
-    const summary = (await call('batch:list', {})).find((b: any) => b.id === batch.id)
+    await renderLines(join(dir(), 'many'), Array.from({ length: 200 }, (_, i) => `line number ${i}`))
+    const batch = await call('batch:openFolder', { path: join(dir(), 'many') })
+    expect(await call('job:cancel', { jobId: batch.jobId! })).toEqual({ cancelled: true })
+    await t.engine.batches.whenRead(batch.id)
+    const summary = (await call('batch:list', {})).find((b) => b.id === batch.id)!
     expect(summary.doneCount).toBeLessThan(200)
     expect(summary.jobId).toBeNull()
-    expect(await call('job:cancel', { jobId: batch.jobId })).toEqual({ cancelled: false })
+    expect(await call('job:cancel', { jobId: batch.jobId! })).toEqual({ cancelled: false })
 
     // A cancel stays a cancel when the library is opened again; resume reads the rest.
-    await engine.close()
-    engine = await createEngine({ libraryPath: join(dir, 'library.db'), host: 'cli', providers: ['cpu'] })
-    const reopened = (await call('batch:list', {})).find((b: any) => b.id === batch.id)
+    await t.restart()
+    const reopened = (await call('batch:list', {})).find((b) => b.id === batch.id)!
     expect(reopened).toMatchObject({ doneCount: summary.doneCount, jobId: null })
     const resumed = await call('batch:resume', { batchId: batch.id })
     expect(resumed.jobId).toEqual(expect.any(String))
-    await engine.batches.whenRead(batch.id)
-    expect((await call('batch:list', {})).find((b: any) => b.id === batch.id)).toMatchObject({ doneCount: 200, errorCount: 0 })
+    await t.engine.batches.whenRead(batch.id)
+    expect((await call('batch:list', {})).find((b) => b.id === batch.id)).toMatchObject({ doneCount: 200, errorCount: 0 })
   })
 
   it('carries on reading a batch cut short by a quit when the library is opened again', async () => {
-    await renderLines(join(dir, 'quit'), Array.from({ length: 150 }, (_, i) => `quit line ${i}`))
-    const batch = await call('batch:openFolder', { path: join(dir, 'quit') })
+    await renderLines(join(dir(), 'quit'), Array.from({ length: 150 }, (_, i) => `quit line ${i}`))
+    const batch = await call('batch:openFolder', { path: join(dir(), 'quit') })
     // Closing the engine stops the job the way quitting the app does (not a cancel).
-    await engine.close()
-    engine = await createEngine({ libraryPath: join(dir, 'library.db'), host: 'cli', providers: ['cpu'] })
-    const reopened = (await call('batch:list', {})).find((b: any) => b.id === batch.id)
+    await t.restart()
+    const reopened = (await call('batch:list', {})).find((b) => b.id === batch.id)!
     expect(reopened.doneCount).toBeLessThan(150)
     expect(reopened.jobId).toEqual(expect.any(String))
-    await engine.batches.whenRead(batch.id)
+    await t.engine.batches.whenRead(batch.id)
     const rows = (await call('batch:lines', { batchId: batch.id, offset: 0, limit: 200 })).rows
-    expect(rows.filter((r: any) => r.state === 'read').length).toBe(150)
+    expect(rows.filter((r) => r.state === 'read').length).toBe(150)
     expect(rows[149].text).toBe('quit line 149')
   })
 
   it('writes a big batch a slice of lines at a time, and drops one whose opening a crash cut short', async () => {
     // More lines than one insert takes (5,000), none of them read: the job is cancelled at once.
-    const paths = Array.from({ length: 12_001 }, (_, i) => join(dir, 'big', `l${i}.png`))
-    const batch = await engine.batches.openFiles('big', join(dir, 'big'), paths)
-    await call('job:cancel', { jobId: batch.jobId })
-    await engine.batches.whenRead(batch.id)
+    const paths = Array.from({ length: 12_001 }, (_, i) => join(dir(), 'big', `l${i}.png`))
+    const batch = await t.engine.batches.openFiles('big', join(dir(), 'big'), paths)
+    await call('job:cancel', { jobId: batch.jobId! })
+    await t.engine.batches.whenRead(batch.id)
     expect(batch.lineCount).toBe(12_001)
     const tail = await call('batch:lines', { batchId: batch.id, offset: 4_999, limit: 3 })
-    expect(tail.rows.map((r: any) => [r.index, r.file])).toEqual([[4_999, 'l4999.png'], [5_000, 'l5000.png'], [5_001, 'l5001.png']])
-    expect((await call('batch:lines', { batchId: batch.id, offset: 12_000, limit: 3 })).rows.map((r: any) => r.file)).toEqual(['l12000.png'])
+    expect(tail.rows.map((r) => [r.index, r.file])).toEqual([[4_999, 'l4999.png'], [5_000, 'l5000.png'], [5_001, 'l5001.png']])
+    expect((await call('batch:lines', { batchId: batch.id, offset: 12_000, limit: 3 })).rows.map((r) => r.file)).toEqual(['l12000.png'])
 
     // What a kill between two of those inserts leaves: a batch not yet marked opened, with some lines.
-    await engine.close()
-    const library = new Database(join(dir, 'library.db'))
+    await t.engine.close()
+    const library = new Database(join(dir(), 'library.db'))
     const cut = Number(library.prepare("INSERT INTO batches (name, source, opened) VALUES ('cut short', 'x', 0)").run().lastInsertRowid)
     library.prepare("INSERT INTO lines (batch_id, idx, source_path) VALUES (?, 0, 'a.png'), (?, 1, 'b.png')").run(cut, cut)
     library.close()
-    engine = await createEngine({ libraryPath: join(dir, 'library.db'), host: 'cli', providers: ['cpu'] })
-    expect((await call('batch:list', {})).map((b: any) => b.id)).not.toContain(cut)
-    expect((await engine.dispatch('batch:lines', { batchId: cut })).ok).toBe(false)
-    const check = new Database(join(dir, 'library.db'), { readonly: true })
+    await t.restart()
+    expect((await call('batch:list', {})).map((b) => b.id)).not.toContain(cut)
+    expect((await t.engine.dispatch('batch:lines', { batchId: cut })).ok).toBe(false)
+    const check = new Database(join(dir(), 'library.db'), { readonly: true })
     expect(check.prepare('SELECT count(*) FROM lines WHERE batch_id = ?').pluck().get(cut)).toBe(0)
     check.close()
   })
 
   it('refuses a folder without images, and a path that is a file, with clear messages', async () => {
-    writeFileSync(join(dir, 'notes.txt'), 'x')
-    expect(await engine.dispatch('batch:openFolder', { path: join(dir, 'notes.txt') })).toMatchObject({
+    writeFileSync(join(dir(), 'notes.txt'), 'x')
+    expect(await t.engine.dispatch('batch:openFolder', { path: join(dir(), 'notes.txt') })).toMatchObject({
       ok: false,
       code: 'bad-input',
       message: expect.stringMatching(/^Not a folder/),
     })
-    await renderLines(join(dir, 'empty-dir'), [])
-    expect(await engine.dispatch('batch:openFolder', { path: join(dir, 'empty-dir') })).toMatchObject({
+    await renderLines(join(dir(), 'empty-dir'), [])
+    expect(await t.engine.dispatch('batch:openFolder', { path: join(dir(), 'empty-dir') })).toMatchObject({
       ok: false,
       message: expect.stringMatching(/^No line images, page scans or PDFs in/),
     })
-    expect(await engine.dispatch('batch:lines', { batchId: 9999 })).toMatchObject({ ok: false, code: 'not-found' })
+    expect(await t.engine.dispatch('batch:lines', { batchId: 9999 })).toMatchObject({ ok: false, code: 'not-found' })
   })
 })

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
+import type { ContextReport } from '../../src/cli/eval'
 import { textPdf } from '../fixtures/documents'
 import { renderLines } from '../fixtures/render-lines'
 
@@ -24,7 +25,7 @@ describe('lector run', () => {
     const { stderr } = await cli(['run', '--input', join(dir, 'lines'), '--out', out, '--db', join(dir, 'library.db')])
     expect(stderr).toMatch(/provider: cpu/)
     expect(stderr).toMatch(/skipped \(not an image, page scan or PDF\): labels.tsv/)
-    const rows = parse(readFileSync(out), { columns: true }) as Array<Record<string, string>>
+    const rows = parse<Record<string, string>>(readFileSync(out), { columns: true })
     expect(rows.map((r) => r.file)).toEqual(['line-000.png', 'line-001.png', 'line-002.png', 'line-003.png'])
     // A cell that a spreadsheet would run as a formula is neutralized with a leading apostrophe.
     expect(rows.map((r) => r.text)).toEqual(['TOTAL RM 12.50', "'=SUM(A1:A3) is not a formula", 'Thank you! Please come again.', ''])
@@ -34,15 +35,17 @@ describe('lector run', () => {
 
   it('fails with a clear message for a folder that does not exist', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lector-cli-'))
-    const err = await cli(['run', '--input', join(dir, 'nope'), '--out', join(dir, 'x.csv'), '--db', join(dir, 'l.db')]).catch((e) => e)
-    expect(err.code).toBe(1)
-    expect(err.stderr).toMatch(/Not found: .*nope/)
+    await expect(cli(['run', '--input', join(dir, 'nope'), '--out', join(dir, 'x.csv'), '--db', join(dir, 'l.db')])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/Not found: .*nope/),
+    })
   })
 
   it('explains its usage when an option is missing', async () => {
-    const err = await cli(['run', '--input', '/tmp']).catch((e) => e)
-    expect(err.code).toBe(2)
-    expect(err.stderr).toMatch(/run needs --input FILE_OR_DIR and --out FILE.csv/)
+    await expect(cli(['run', '--input', '/tmp'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/run needs --input FILE_OR_DIR and --out FILE.csv/),
+    })
   })
 
   it('reads a PDF given as a file: one row per line with its page, line number on the page and quad', async () => {
@@ -51,7 +54,7 @@ describe('lector run', () => {
     const out = join(dir, 'results.csv')
     const { stderr } = await cli(['run', '--input', join(dir, 'report.pdf'), '--out', out, '--db', join(dir, 'library.db')])
     expect(stderr).toMatch(/wrote 3 lines from 2 pages/)
-    const rows = parse(readFileSync(out), { columns: true }) as Array<Record<string, string>>
+    const rows = parse<Record<string, string>>(readFileSync(out), { columns: true })
     expect(rows.map((r) => [r.file, r.page, r.line, r.status])).toEqual([
       ['report.pdf', '1', '1', 'model'],
       ['report.pdf', '1', '2', 'model'],
@@ -70,9 +73,9 @@ describe('lector eval', () => {
     await renderLines(join(dir, 'images'), texts.map((text, i) => ({ file: `${i}.png`, text })))
     writeFileSync(join(dir, 'labels.tsv'), texts.map((t, i) => `images/${i}.png\t${t.toUpperCase()}`).join('\n'))
     const { stdout } = await cli(['eval', '--data', dir, '--correct', '0.3', '--select', 'queue', '--json'])
-    const report = JSON.parse(stdout)
+    const report = JSON.parse(stdout) as ContextReport
     expect(report).toMatchObject({ set: expect.any(String), lines: 10, corrected: 3, remaining: 7, selection: 'queue', incrementalMismatches: 0 })
-    for (const key of ['baseline', 'inContext']) {
+    for (const key of ['baseline', 'inContext'] as const) {
       expect(Object.keys(report[key])).toEqual(expect.arrayContaining(['exact', 'caseInsensitive', 'cer', 'cerCaseInsensitive']))
     }
     expect(report.engine).toMatchObject({ trust: expect.any(Number), correctedLines: 3 })

@@ -140,9 +140,9 @@ describe('detector in a worker thread', () => {
       expect(there.map((l) => l.quad)).toEqual(here.map((l) => l.quad))
       expect(Buffer.isBuffer(there[0].crop)).toBe(true)
       expect(there[0].crop.equals(here[0].crop)).toBe(true)
-      const error = await worker.detect({ width: 0, height: 0, channels: 3, data: Buffer.alloc(0) }).catch((e) => e)
+      const error = await worker.detect({ width: 0, height: 0, channels: 3, data: Buffer.alloc(0) }).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(LectorError)
-      expect(error.code).toBe('bad-input')
+      expect(error).toMatchObject({ code: 'bad-input' })
     } finally {
       await worker.release()
     }

@@ -1,39 +1,24 @@
 // Documents through the engine contract: page scans and PDFs are opened like folders of lines; their
 // lines are found, stored with crop and quad, read in reading order, and a damaged document fails alone.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { distance } from 'fastest-levenshtein'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BatchSummary, LineRow, PageView } from '../../src/shared/api'
-import { createEngine, type Engine } from '../../src/main/core/engine'
+import { describe, expect, it } from 'vitest'
 import { corruptPdf, encryptedPdf, hugePng, pngBomb, textPdf, zeroPagePdf } from '../fixtures/documents'
 import { renderLines } from '../fixtures/render-lines'
 import { renderPage } from '../fixtures/render-page'
+import { useEngine } from '../fixtures/use-engine'
 
-let engine: Engine
-let dir: string
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'lector-documents-'))
-  engine = await createEngine({ libraryPath: join(dir, 'library.db'), host: 'cli', providers: ['cpu'] })
-})
-afterAll(async () => {
-  await engine?.close()
-})
-
-async function call<T>(name: string, input: unknown): Promise<T> {
-  const result = await engine.dispatch(name, input)
-  if (!result.ok) throw new Error(`${result.code}: ${result.message}`)
-  return result.value as T
-}
+// Each test opens folders of its own.
+const t = useEngine({ name: 'documents' })
+const { call } = t
 
 const close = (a: string, b: string) => distance(a.toLowerCase(), b.toLowerCase()) <= Math.max(1, Math.round(b.length * 0.1))
 
 describe('documents', () => {
   it('finds and reads the lines of a page scan and a two-page PDF, in reading order, beside cut lines', async () => {
-    const folder = join(dir, 'mixed')
+    const folder = join(t.dir, 'mixed')
     mkdirSync(folder)
     const scan = await renderPage({ columns: [['Invoice No: 4471-22', 'TOTAL RM 12.50', 'Thank you! Please come again.']] })
     // On a page of scan size (the lines stay where they were drawn): a small image would be a cut line.
@@ -44,16 +29,16 @@ describe('documents', () => {
     writeFileSync(join(folder, 'notes.txt'), 'not a document')
 
     const progress: Array<{ pages?: { total: number; done: number } }> = []
-    const off = engine.events.on('job:progressed', (p) => progress.push(p))
-    const batch = await call<BatchSummary>('batch:openPaths', { paths: [folder] })
+    const off = t.engine.events.on('job:progressed', (p) => progress.push(p))
+    const batch = await call('batch:openPaths', { paths: [folder] })
     expect(batch.skippedFiles).toEqual(['notes.txt'])
-    await engine.batches.whenRead(batch.id)
+    await t.engine.batches.whenRead(batch.id)
     off()
-    const summary = (await call<BatchSummary[]>('batch:list', {})).find((b) => b.id === batch.id)!
+    const summary = (await call('batch:list', {})).find((b) => b.id === batch.id)!
     expect(summary.pages).toEqual({ total: 3, done: 3 })
     expect(progress.at(-1)).toMatchObject({ pages: { total: 3, done: 3 } })
 
-    const { rows } = await call<{ rows: LineRow[] }>('batch:lines', { batchId: batch.id, limit: 100 })
+    const { rows } = await call('batch:lines', { batchId: batch.id, limit: 100 })
     expect(rows.every((r) => r.state === 'read')).toBe(true)
     // The cut line first (it was a line already), then each document's lines, page by page, top to bottom.
     const expected = [
@@ -76,29 +61,29 @@ describe('documents', () => {
     expect(Math.min(...ys)).toBeLessThan(drawn[1] + drawn[3] / 2)
     expect(Math.max(...ys)).toBeGreaterThan(drawn[1] + drawn[3] / 2)
     expect(Math.min(...xs)).toBeLessThan(drawn[0] + 20)
-    const view = await call<PageView | null>('line:page', { lineId: total.id })
+    const view = await call('line:page', { lineId: total.id })
     expect(view).toMatchObject({ file: '1-scan.png', page: 1, width: 1000, height: 1400, quad: total.quad })
     expect(view!.dataUrl).toMatch(/^data:image\/jpeg;base64,\/9j\//)
     expect(await call('line:page', { lineId: rows[0].id })).toBeNull()
-    const crop = await call<{ dataUrl: string }>('line:crop', { lineId: total.id })
+    const crop = await call('line:crop', { lineId: total.id })
     expect(crop.dataUrl).toMatch(/^data:image\/png;base64,/)
   })
 
   it('gives a password-protected PDF one failed line with a clear message, and reads the rest', async () => {
-    const folder = join(dir, 'locked')
+    const folder = join(t.dir, 'locked')
     mkdirSync(folder)
     writeFileSync(join(folder, 'a-locked.pdf'), encryptedPdf())
     writeFileSync(join(folder, 'b-open.pdf'), await textPdf([['TOTAL RM 12.50']]))
-    const batch = await call<BatchSummary>('batch:openFolder', { path: folder })
-    await engine.batches.whenRead(batch.id)
-    const { rows } = await call<{ rows: LineRow[] }>('batch:lines', { batchId: batch.id, limit: 100 })
+    const batch = await call('batch:openFolder', { path: folder })
+    await t.engine.batches.whenRead(batch.id)
+    const { rows } = await call('batch:lines', { batchId: batch.id, limit: 100 })
     expect(rows[0]).toMatchObject({ file: 'a-locked.pdf', state: 'failed', page: 1, error: expect.stringMatching(/password-protected/) })
     expect(rows.slice(1).map((r) => [r.file, r.state])).toEqual([['b-open.pdf', 'read']])
     expect(close(rows[1].text, 'TOTAL RM 12.50')).toBe(true)
   })
 
   it('gives a corrupt PDF, a PDF without pages, a blank 20,000 × 20,000 scan and a bomb each a clear failed line, and reads the rest', async () => {
-    const folder = join(dir, 'bad')
+    const folder = join(t.dir, 'bad')
     mkdirSync(folder)
     writeFileSync(join(folder, 'a-corrupt.pdf'), corruptPdf())
     writeFileSync(join(folder, 'b-empty.pdf'), zeroPagePdf())
@@ -106,9 +91,9 @@ describe('documents', () => {
     writeFileSync(join(folder, 'd-bomb.png'), pngBomb())
     writeFileSync(join(folder, 'e-good.pdf'), await textPdf([['TOTAL RM 12.50']]))
     const rssBefore = process.memoryUsage.rss()
-    const batch = await call<BatchSummary>('batch:openFolder', { path: folder })
-    await engine.batches.whenRead(batch.id)
-    const { rows } = await call<{ rows: LineRow[] }>('batch:lines', { batchId: batch.id, limit: 100 })
+    const batch = await call('batch:openFolder', { path: folder })
+    await t.engine.batches.whenRead(batch.id)
+    const { rows } = await call('batch:lines', { batchId: batch.id, limit: 100 })
     expect(rows.map((r) => [r.file, r.state])).toEqual([
       ['a-corrupt.pdf', 'failed'],
       ['b-empty.pdf', 'failed'],
@@ -127,17 +112,17 @@ describe('documents', () => {
 
   it('reads two PDF batches opened at once, each to its last page', async () => {
     const make = async (name: string, pages: string[][]) => {
-      const folder = join(dir, name)
+      const folder = join(t.dir, name)
       mkdirSync(folder)
       writeFileSync(join(folder, `${name}.pdf`), await textPdf(pages))
       return folder
     }
     const a = await make('first', [['Alpha one'], ['Alpha two'], ['Alpha three']])
     const b = await make('second', [['Beta one'], ['Beta two'], ['Beta three']])
-    const [first, second] = await Promise.all([call<BatchSummary>('batch:openFolder', { path: a }), call<BatchSummary>('batch:openFolder', { path: b })])
-    await Promise.all([engine.batches.whenRead(first.id), engine.batches.whenRead(second.id)])
+    const [first, second] = await Promise.all([call('batch:openFolder', { path: a }), call('batch:openFolder', { path: b })])
+    await Promise.all([t.engine.batches.whenRead(first.id), t.engine.batches.whenRead(second.id)])
     for (const [batch, word] of [[first, 'alpha'], [second, 'beta']] as const) {
-      const { rows } = await call<{ rows: LineRow[] }>('batch:lines', { batchId: batch.id, limit: 10 })
+      const { rows } = await call('batch:lines', { batchId: batch.id, limit: 10 })
       expect(rows.map((r) => [r.page, r.state, r.error])).toEqual([
         [1, 'read', null],
         [2, 'read', null],

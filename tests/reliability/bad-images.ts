@@ -58,7 +58,7 @@ export function corrupted(file: Buffer): Buffer {
 /** A line `width` pixels wide and `height` high: `text` rendered and repeated end to end. */
 export async function wideLine(text: string, width: number, height: number): Promise<Buffer> {
   const tile = await sharp(await renderLine(text)).resize({ height }).png().toBuffer()
-  const tileWidth = (await sharp(tile).metadata()).width!
+  const tileWidth = (await sharp(tile).metadata()).width
   const tiles = Math.ceil(width / tileWidth)
   return sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
     .composite(Array.from({ length: tiles }, (_, i) => ({ input: tile, left: Math.min(i * tileWidth, width - tileWidth), top: 0 })))

@@ -23,8 +23,8 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import type { ApiName, BatchSummary, LineRow } from '../../src/shared/api'
-import { createEngine } from '../../src/main/core/engine'
+import type { LineRow } from '../../src/shared/api'
+import { call, openEngine } from '../fixtures/engine'
 
 const { values } = parseArgs({
   options: {
@@ -46,25 +46,19 @@ const say = (line: string) => process.stdout.write(`${line}\n`)
 // The full-disk test runs this under a file-size limit: a write past it must fail (EFBIG, which SQLite
 // reports), not kill the process with SIGXFSZ, as a full disk would.
 process.on('SIGXFSZ', () => {})
-const engine = await createEngine({ libraryPath: values.library, host: 'cli', providers: ['cpu'] })
+const engine = await openEngine(values.library)
 say('open')
-
-async function call<T>(name: ApiName, input: unknown): Promise<T> {
-  const result = await engine.dispatch(name, input)
-  if (!result.ok) throw new Error(`${name}: ${result.code}: ${result.message}`)
-  return result.value as T
-}
 
 async function allLines(batchId: number): Promise<LineRow[]> {
   const rows: LineRow[] = []
   for (let offset = 0; ; offset += 500) {
-    const page = await call<{ total: number; rows: LineRow[] }>('batch:lines', { batchId, offset, limit: 500 })
+    const page = await call(engine, 'batch:lines', { batchId, offset, limit: 500 })
     rows.push(...page.rows)
     if (rows.length >= page.total || !page.rows.length) return rows
   }
 }
 
-const list = await call<BatchSummary[]>('batch:list', {})
+const list = await call(engine, 'batch:list', {})
 say(`list ${JSON.stringify(list)}`)
 let batch = list.find((b) => b.source === folder)
 if (batch) {
@@ -73,11 +67,11 @@ if (batch) {
   if (batch.doneCount < batch.lineCount) say(batch.jobId ? `resumed ${batch.jobId}` : `stalled ${batch.lineCount - batch.doneCount}`)
 } else {
   engine.events.on('job:progressed', (p) => p.state === 'running' && p.done > 0 && say(`progress ${p.done}/${p.total}`))
-  batch = await call<BatchSummary>('batch:openFolder', { path: folder })
+  batch = await call(engine, 'batch:openFolder', { path: folder })
   say(`opened ${batch.id}`)
 }
 await engine.batches.whenRead(batch.id)
-const summary = (await call<BatchSummary[]>('batch:list', {})).find((b) => b.id === batch.id)!
+const summary = (await call(engine, 'batch:list', {})).find((b) => b.id === batch.id)!
 say(`read ${JSON.stringify(summary)}`)
 
 const rows = await allLines(batch.id)

@@ -9,12 +9,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { ApiName, BatchSummary, LineRow } from '../../src/shared/api'
-import { createEngine, type Engine } from '../../src/main/core/engine'
 import { loadRecognizer } from '../../src/main/core/recognize/recognizer'
 import { openLibrary } from '../../src/main/core/store/db'
 import { encodeFrames } from '../../src/main/core/store/frame-codec'
 import { migrations, schemaVersion } from '../../src/main/core/store/migrations'
+import { call, openEngine as open } from '../fixtures/engine'
 import { renderLines } from '../fixtures/render-lines'
 
 let dir: string
@@ -28,21 +27,13 @@ beforeAll(async () => {
   await renderLines(folder, texts)
 })
 
-const open = (libraryPath: string) => createEngine({ libraryPath, host: 'cli', providers: ['cpu'] })
-
-async function call<T>(engine: Engine, name: ApiName, input: unknown): Promise<T> {
-  const result = await engine.dispatch(name, input)
-  if (!result.ok) throw new Error(`${name}: ${result.code}: ${result.message}`)
-  return result.value as T
-}
-
 /** A library with one batch read and one line corrected, closed cleanly. */
 async function makeLibrary(path: string): Promise<void> {
   const engine = await open(path)
   try {
-    const batch = await call<BatchSummary>(engine, 'batch:openFolder', { path: folder })
+    const batch = await call(engine, 'batch:openFolder', { path: folder })
     await engine.batches.whenRead(batch.id)
-    const { rows } = await call<{ rows: LineRow[] }>(engine, 'batch:lines', { batchId: batch.id })
+    const { rows } = await call(engine, 'batch:lines', { batchId: batch.id })
     await call(engine, 'review:correct', { lineId: rows[0].id, text: 'HELLO WORLD' })
   } finally {
     await engine.close()
@@ -141,9 +132,9 @@ describe('the library file', () => {
 
     const engine = await open(path)
     try {
-      const [batch] = await call<BatchSummary[]>(engine, 'batch:list', {})
+      const [batch] = await call(engine, 'batch:list', {})
       expect(batch).toMatchObject({ id: 1, name: 'old batch', lineCount: 4, doneCount: 4, errorCount: 1, jobId: null })
-      const { rows } = await call<{ rows: LineRow[] }>(engine, 'batch:lines', { batchId: 1 })
+      const { rows } = await call(engine, 'batch:lines', { batchId: 1 })
       expect(rows.map((r) => [r.state, r.text, r.error])).toEqual([
         ['read', 'Hello world', null],
         ['read', 'TOTAL RM 12.50', null],
@@ -151,9 +142,9 @@ describe('the library file', () => {
         ['failed', '', 'empty file (0 bytes)'],
       ])
       // The new schema works on the old data: a correction is kept and the cached frames serve context.
-      const update = await call<{ decision: { poolEntries: number } }>(engine, 'review:correct', { lineId: 2, text: 'TOTAL RM 12.50' })
+      const update = await call(engine, 'review:correct', { lineId: 2, text: 'TOTAL RM 12.50' })
       expect(update.decision.poolEntries).toBeGreaterThan(0)
-      expect((await call<LineRow[]>(engine, 'line:rows', { ids: [2] }))[0]).toMatchObject({ source: 'human', text: 'TOTAL RM 12.50' })
+      expect((await call(engine, 'line:rows', { ids: [2] }))[0]).toMatchObject({ source: 'human', text: 'TOTAL RM 12.50' })
     } finally {
       await engine.close()
     }

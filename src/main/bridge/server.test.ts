@@ -7,7 +7,8 @@ import { WebSocket } from 'ws'
 import type { BatchSummary } from '../../shared/api'
 import { createDispatcher, type Handlers } from '../core/dispatch'
 import { createEventBus } from '../core/event-bus'
-import { CONTENT_SECURITY_POLICY, MAX_BODY_BYTES, startBridge, type Bridge } from './server'
+import { contentSecurityPolicyFor } from '../security'
+import { MAX_BODY_BYTES, startBridge, type Bridge } from './server'
 import { fakeHandlers } from '../../../tests/fixtures/fake-handlers'
 
 const SECRET = 'TOP-SECRET-OUTSIDE-THE-BUILD'
@@ -259,9 +260,9 @@ describe('the browser bridge', () => {
     sockets.push(result.ws)
     const received = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no event arrived within 5 s')), 5_000)
-      result.ws.once('message', (data) => {
+      result.ws.once('message', (data: Buffer) => {
         clearTimeout(timer)
-        resolve(JSON.parse(String(data)))
+        resolve(JSON.parse(data.toString('utf8')))
       })
     })
     events.emit('lines:changed', { batchId: 1, ids: [4, 5] })
@@ -272,7 +273,9 @@ describe('the browser bridge', () => {
     const reply = await send(bridge.port, '/')
     expect(reply.status).toBe(200)
     expect(reply.body).toContain('<title>Lector</title>')
-    expect(reply.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY)
+    // The renderer's policy, with connect-src naming the bridge's own WebSocket origins and no other.
+    const sockets = ['127.0.0.1', 'localhost'].map((host) => `ws://${host}:${bridge.port}`)
+    expect(reply.headers['content-security-policy']).toBe(contentSecurityPolicyFor({ connect: sockets }))
     expect(reply.headers['x-content-type-options']).toBe('nosniff')
     const script = await send(bridge.port, '/assets/app.js')
     expect(script.status).toBe(200)

@@ -12,6 +12,7 @@ import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { Result } from '../../shared/api'
 import type { Engine } from '../core/engine'
+import { contentSecurityPolicyFor } from '../security'
 
 export interface BridgeOptions {
   engine: Pick<Engine, 'dispatch' | 'events'> & Partial<Pick<Engine, 'exporter'>>
@@ -40,17 +41,6 @@ export const MAX_BODY_BYTES = 1024 * 1024
 /** A socket that falls this far behind on events is dropped; the renderer reconnects and refetches. */
 const MAX_SOCKET_BUFFER_BYTES = 16 * 1024 * 1024
 const TOKEN_HEADER = 'x-lector-token'
-
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self' ws:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -86,6 +76,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   // Filled in once the port is known (port 0 picks one).
   const allowedOrigins = new Set<string>()
+  let contentSecurityPolicy = ''
   const originAllowed = (req: IncomingMessage): boolean => {
     const origin = req.headers.origin
     // Non-browser clients (the CLI, curl) send no Origin; browsers always send it on POST and WebSocket.
@@ -200,7 +191,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     // The page URL carries the token: never hand it on as a referrer.
     res.setHeader('Referrer-Policy', 'no-referrer')
     if (type.startsWith('text/html')) {
-      res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+      res.setHeader('Content-Security-Policy', contentSecurityPolicy)
       res.setHeader('X-Frame-Options', 'DENY')
       res.setHeader('Cache-Control', 'no-store')
     } else {
@@ -251,6 +242,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
   allowedOrigins.add(`http://${urlHost}:${port}`)
   for (const origin of options.extraOrigins ?? []) allowedOrigins.add(origin)
+  contentSecurityPolicy = bridgeContentSecurityPolicy(allowedOrigins)
 
   let closing: Promise<void> | undefined
   return {
@@ -306,6 +298,16 @@ function isInside(root: string, path: string): boolean {
 function digest(value: string): Buffer {
   // Hashing first gives equal-length buffers, so the comparison leaks neither content nor length.
   return createHash('sha256').update(value, 'utf8').digest()
+}
+
+/**
+ * The renderer's policy (security.ts), with the WebSocket origins of the page's allowed origins added to
+ * connect-src: the event stream is opened at the page's own host and port. An IPv6 literal has no place in
+ * a CSP source (Chromium ignores the source and says so); a page there reaches its socket through 'self'.
+ */
+export function bridgeContentSecurityPolicy(pageOrigins: Iterable<string>): string {
+  const sockets = [...pageOrigins].flatMap((origin) => (/^https?:\/\/[^[]/.test(origin) ? [origin.replace(/^http/, 'ws')] : []))
+  return contentSecurityPolicyFor({ connect: sockets })
 }
 
 /** Splits the raw request target without URL parsing, which would read `//etc/passwd` as a host name. */

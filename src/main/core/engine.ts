@@ -1,17 +1,17 @@
 // The engine: plain Node, never imports electron. Every host (Electron IPC, the browser bridge, the CLI)
 // builds one with createEngine and talks to it only through `dispatch` and `events`.
 import type { EngineStatus } from '../../shared/api'
-import { createPoolService } from './batch/pools'
-import { createReviewService, type ReviewService } from './batch/review'
-import { createBatchService, type BatchService } from './batch/service'
-import { createSessionLog } from './batch/session-log'
+import { createPoolService } from './pools/pools'
+import { createReviewService, type ReviewService } from './review/review'
+import { createBatchService, type BatchService } from './intake/service'
+import { createSessionLog } from './review/session-log'
 import { createDispatcher, type Dispatch } from './dispatch'
 import { createEventBus, type EventBus } from './event-bus'
 import { createExporter, type Exporter } from './export/batch-export'
 import type { ContextSettings } from './incontext/settings'
 import type { Recognizer } from './recognize/recognizer'
 import { startRecognizer } from './recognize/recognizer-client'
-import { createPageReader } from './pages/reader'
+import { createPageReader } from './intake/page-reader'
 import { openLibrary } from './store/db'
 import { version } from './version'
 
@@ -69,8 +69,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     library: { path: options.libraryPath, nativeBinding: options.nativeBinding },
     onSettled: (lineId, decision, changed) => void log.settled(lineId, decision, changed).catch((err) => console.error(err)),
   })
-  const batchOf = (lineId: number) => batches.line(lineId).batchId
-  const log = createSessionLog({ index: review.index, batchOf })
+  const log = createSessionLog({ index: review.index, batchOf: (lineId) => review.batchOf(lineId) })
   const exporter = createExporter({ index: review.index, events, exists: (batchId) => batches.exists(batchId) })
   const dispatch = createDispatcher({
     'engine:status': () => status(),

@@ -2,7 +2,8 @@
 // `window.lector` when present, otherwise the browser bridge (HTTP for requests, a WebSocket for events)
 // with the token from the page URL. Every failure comes back as `{ ok: false, message }`, never a throw.
 import type { ApiInput, ApiName, ApiOutput, LectorClient, Result } from '../../shared/api'
-import { isEventName, type EventName, type EventPayload } from '../../shared/events'
+import { createEmitter } from '../../shared/emitter'
+import { isEventName, type EventName, type EventPayload, type Events } from '../../shared/events'
 import type { PreloadApi } from '../../shared/preload-api'
 
 export type ConnectionState = 'connecting' | 'open' | 'closed'
@@ -18,8 +19,8 @@ export interface Client extends LectorClient {
   /** Streams an export from the engine and hands it to the browser to save; only the browser shell. */
   download?: (batchId: number, format: 'csv' | 'json', bom: boolean) => Promise<Result<{ bytes: number }>>
   /** The event stream's state; the UI refetches after a reconnect, since events may have been missed. */
-  connection(): ConnectionState
-  onConnection(listener: (state: ConnectionState) => void): () => void
+  connection: () => ConnectionState
+  onConnection: (listener: (state: ConnectionState) => void) => () => void
 }
 
 /** How long to wait before reconnecting the event stream: doubles per failure, capped. */
@@ -58,13 +59,13 @@ function offlineClient(message: string): Client {
 
 function bridgeClient(win: Window): Client {
   const token = new URLSearchParams(win.location.search).get('token') ?? ''
-  const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
-  const stateListeners = new Set<(state: ConnectionState) => void>()
+  const events = createEmitter<Events>()
+  const stateChanges = createEmitter<{ changed: ConnectionState }>()
   let state: ConnectionState = 'connecting'
   const setState = (next: ConnectionState) => {
     if (next === state) return
     state = next
-    for (const l of stateListeners) l(next)
+    stateChanges.emit('changed', next)
   }
 
   let failures = 0
@@ -78,14 +79,15 @@ function bridgeClient(win: Window): Client {
       setState('open')
     }
     ws.onmessage = (message) => {
-      let data: { event?: unknown; payload?: unknown }
+      let data: unknown
       try {
         data = JSON.parse(String(message.data))
       } catch {
         return
       }
-      if (!isEventName(data.event)) return
-      for (const l of listeners.get(data.event) ?? []) l(data.payload)
+      if (typeof data !== 'object' || data === null) return
+      const { event, payload } = data as { event?: unknown; payload?: unknown }
+      if (isEventName(event)) events.emit(event, payload as Events[typeof event])
     }
     ws.onclose = () => {
       setState('closed')
@@ -124,18 +126,9 @@ function bridgeClient(win: Window): Client {
       }
       return { ok: false, code: 'unavailable', message: `The engine answered HTTP ${res.status}: ${text.slice(0, 200)}` }
     },
-    on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) {
-      let set = listeners.get(event)
-      if (!set) listeners.set(event, (set = new Set()))
-      const l = listener as (payload: unknown) => void
-      set.add(l)
-      return () => void set.delete(l)
-    },
+    on: <E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) => events.on(event, listener),
     connection: () => state,
-    onConnection(listener) {
-      stateListeners.add(listener)
-      return () => void stateListeners.delete(listener)
-    },
+    onConnection: (listener) => stateChanges.on('changed', listener),
     async download(batchId, format, bom) {
       const url = new URL(`download/${batchId}.${format}${bom ? '?bom=1' : ''}`, win.location.href)
       let res: Response

@@ -61,14 +61,18 @@ export function useQuery<K extends ApiName>(name: K, input: ApiInput<K> | null):
     })
   }, [client, name, key])
 
+  // On a new input or unmount: no reply of a request made before counts, and no refetch is pending. The
+  // counter is read when this runs (the newest request's number), not when the effect was set up.
+  const dropPending = useCallback(() => {
+    sequence.current++
+    clearTimeout(timer.current)
+    timer.current = undefined
+  }, [])
+
   useEffect(() => {
     run()
-    return () => {
-      sequence.current++
-      clearTimeout(timer.current)
-      timer.current = undefined
-    }
-  }, [run])
+    return dropPending
+  }, [run, dropPending])
 
   // Coalesces rather than postpones: under a steady stream of events a refetch still happens every interval.
   const refetch = useCallback(() => {

@@ -7,14 +7,14 @@ export interface LabelledLine {
   truth: string
 }
 
-/** `DIR/labels.tsv`: `relative/path<TAB>text` per line, UTF-8, no header. */
-export function readLabels(dir: string): LabelledLine[] {
-  const file = join(resolve(dir), 'labels.tsv')
+/** `DIR/labels.tsv` (or another labels file of DIR): `relative/path<TAB>text` per line, UTF-8, no header. */
+export function readLabels(dir: string, name = 'labels.tsv'): LabelledLine[] {
+  const file = resolve(dir, name)
   let text: string
   try {
     text = readFileSync(file, 'utf8')
   } catch (err) {
-    throw new LectorError('not-found', `No labels.tsv in ${resolve(dir)} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}).`)
+    throw new LectorError('not-found', `No ${name} in ${resolve(dir)} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}).`)
   }
   const lines: LabelledLine[] = []
   text.split(/\r?\n/).forEach((row, i) => {

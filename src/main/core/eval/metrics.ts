@@ -54,3 +54,26 @@ export function compare(pairs: Array<{ truth: string; before: string; after: str
 }
 
 const round = (x: number) => Math.round(x * 100) / 100
+
+/** A line's numbers: its runs of digits with the separators inside them ("80.91", "03-4021", "12/02/2018"). */
+export function numbersOf(text: string): string[] {
+  return text.match(/\p{Nd}(?:[\p{Nd}.,:/-]*\p{Nd})?/gu) ?? []
+}
+
+/**
+ * Lines with a number whose numbers a change got right where they were wrong (fixed), or wrong where they
+ * were right (broken): amounts, dates and phone numbers are what a receipt or a form is for.
+ */
+export function numbersFixed(pairs: Array<{ truth: string; before: string; after: string }>): { fixed: number; broken: number } {
+  let fixed = 0
+  let broken = 0
+  for (const { truth, before, after } of pairs) {
+    const want = numbersOf(truth).join(' ')
+    if (!want) continue
+    const was = numbersOf(before).join(' ') === want
+    const is = numbersOf(after).join(' ') === want
+    if (!was && is) fixed++
+    else if (was && !is) broken++
+  }
+  return { fixed, broken }
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
 import { insertSyntheticBatch } from '../../../../tests/fixtures/synthetic-batch'
-import { createLineIndex } from '../batch/listing'
+import { createLineIndex } from '../review/listing'
 import { createEventBus } from '../event-bus'
 import { openLibrary } from '../store/db'
 import { createExporter, EXPORT_COLUMNS } from './batch-export'
@@ -35,7 +35,7 @@ describe('batch export', () => {
     expect(result).toMatchObject({ path, lines: 4 })
     const text = readFileSync(path, 'utf8')
     expect(text.charCodeAt(0)).not.toBe(0xfeff)
-    const rows = parse(text, { columns: true }) as Record<string, string>[]
+    const rows = parse<Record<string, string>>(text, { columns: true })
     expect(Object.keys(rows[0])).toEqual(EXPORT_COLUMNS)
     expect(rows.map((r) => [r.line, r.text, r.status, r.model_text])).toEqual([
       ['1', 'TOTAL 12.40', 'corrected', 'total 12.40'],
@@ -57,7 +57,7 @@ describe('batch export', () => {
   it('writes JSON that parses to one object per line', async () => {
     const { batchId, exporter, dir } = setUp()
     await exporter.toFile({ batchId, format: 'json', path: join(dir, 'out.json'), bom: true })
-    const lines = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'))
+    const lines = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as unknown[]
     expect(lines).toHaveLength(4)
     expect(lines[0]).toMatchObject({ text: 'TOTAL 12.40', status: 'corrected', model_text: 'total 12.40', page: 1, line: 1 })
     expect(lines[3]).toMatchObject({ status: 'failed', error: 'not an image' })

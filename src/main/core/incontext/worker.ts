@@ -7,6 +7,7 @@ import { BatchContext, type ContextReading, type UpdateResult } from './context'
 import type { ContextSettings } from './settings'
 import { listsPath, readLists, writeLists } from './saved-lists'
 import { createSimilaritySearch } from './similarity'
+import { serve } from '../worker-serve'
 
 export interface WorkerInit {
   alphabetText: string
@@ -17,16 +18,23 @@ export interface WorkerInit {
   library: { path: string; nativeBinding?: string }
 }
 
-export type Request =
-  | { op: 'loadBatch'; args: [batchId: number] }
-  | { op: 'loadSavedPool'; args: Parameters<BatchContext['loadSavedPool']> }
-  | { op: 'loadCorrections'; args: Parameters<BatchContext['loadCorrections']> }
-  | { op: 'restoreDecision'; args: Parameters<BatchContext['restoreDecision']> }
-  | { op: 'recomputeAll'; args: [options: { recalibrate: boolean; useSaved?: boolean }] }
-  | { op: 'correct'; args: Parameters<BatchContext['correct']> }
-  | { op: 'settle'; args: [] }
-  | { op: 'savedPool'; args: [] }
-  | { op: 'close'; args: [] }
+/** The calls of the context worker; each runs after the one before it has finished. */
+export type ContextWorker = {
+  init: WorkerInit
+  ready: true
+  calls: {
+    /** Reads the batch's cached readings from the library; answers the line count. */
+    loadBatch: { input: [batchId: number]; output: number }
+    loadSavedPool: { input: Parameters<BatchContext['loadSavedPool']>; output: void }
+    loadCorrections: { input: Parameters<BatchContext['loadCorrections']>; output: void }
+    restoreDecision: { input: Parameters<BatchContext['restoreDecision']>; output: void }
+    recomputeAll: { input: [options: { recalibrate: boolean; useSaved?: boolean }]; output: UpdateReply }
+    correct: { input: [lineId: number, text: string | null]; output: UpdateReply }
+    settle: { input: []; output: UpdateReply }
+    savedPool: { input: []; output: ReturnType<BatchContext['savedPool']> }
+    close: { input: []; output: null }
+  }
+}
 
 /**
  * After an update: the readings that changed (null: back to the model's), and the batch's decision.
@@ -48,7 +56,7 @@ const ctx = new BatchContext(
   { similarity, alphabet: parseAlphabet(init.alphabetText, { spaceAtEnd: init.spaceAtEnd }), dim: init.dim, features: stored.read },
   init.settings,
 )
-let lineIds: number[] = []
+const lineIds: number[] = []
 let batchId: number | null = null
 
 function reply(result: UpdateResult, ids: number[], all = false): UpdateReply {
@@ -56,38 +64,36 @@ function reply(result: UpdateResult, ids: number[], all = false): UpdateReply {
   return { result, all, readings: all ? readings.filter(([, r]) => r) : readings, decision: ctx.decided }
 }
 
-async function handle(request: Request): Promise<unknown> {
-  switch (request.op) {
-    case 'loadBatch':
-      batchId = request.args[0]
-      for (const chunk of batchLines(init.library, request.args[0])) {
+serve<ContextWorker>(
+  port,
+  true,
+  {
+    loadBatch(id) {
+      batchId = id
+      for (const chunk of batchLines(init.library, id)) {
         ctx.addLines(chunk)
         for (const line of chunk) lineIds.push(line.id)
       }
       ctx.linesLoaded()
       return lineIds.length
-    case 'loadSavedPool':
-      return ctx.loadSavedPool(...request.args)
-    case 'loadCorrections':
-      return ctx.loadCorrections(...request.args)
-    case 'restoreDecision':
-      return ctx.restoreDecision(...request.args)
-    case 'recomputeAll': {
-      const { recalibrate, useSaved } = request.args[0]
+    },
+    loadSavedPool: (pool) => ctx.loadSavedPool(pool),
+    loadCorrections: (corrections) => ctx.loadCorrections(corrections),
+    restoreDecision: (decision) => ctx.restoreDecision(decision),
+    async recomputeAll({ recalibrate, useSaved }) {
       const lists = useSaved && batchId !== null ? readLists(listsPath(init.library.path, batchId)) : null
       return reply(await ctx.recomputeAll({ recalibrate, lists: lists ?? undefined }), lineIds, true)
-    }
-    case 'correct': {
-      const result = await ctx.correct(...request.args)
-      return reply(result, [request.args[0], ...result.changed])
-    }
-    case 'settle': {
+    },
+    async correct(lineId, text) {
+      const result = await ctx.correct(lineId, text)
+      return reply(result, [lineId, ...result.changed])
+    },
+    async settle() {
       const result = await ctx.settle()
       return reply(result, result.changed)
-    }
-    case 'savedPool':
-      return ctx.savedPool()
-    case 'close':
+    },
+    savedPool: () => ctx.savedPool(),
+    async close() {
       // The lists as they stand, for the next time the batch is opened (a cache: a failure loses nothing).
       if (batchId !== null && lineIds.length) {
         try {
@@ -99,20 +105,9 @@ async function handle(request: Request): Promise<unknown> {
       stored.close()
       await similarity.release()
       return null
-    default:
-      throw new Error(`unknown request ${(request as { op: string }).op}`)
-  }
-}
-
-// Requests are handled one at a time, in order: the context's state is never touched concurrently.
-let queue = Promise.resolve()
-port.on('message', ({ id, request }: { id: number; request: Request }) => {
-  queue = queue.then(async () => {
-    try {
-      port.postMessage({ id, ok: true, value: await handle(request) })
-    } catch (err) {
-      port.postMessage({ id, ok: false, message: err instanceof Error ? err.message : String(err) })
-    }
-  })
-})
-port.postMessage({ ready: true })
+    },
+  },
+  // One at a time, in order: the context's state is never touched concurrently. A failure crosses as its
+  // message (as it always has: a SQLite code from here would change how the host words it).
+  { serial: true, messageOnly: true },
+)

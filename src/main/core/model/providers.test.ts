@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { loadRecognizer } from '../recognize/recognizer'
 import { defaultProviders, openWithFallback } from './providers'
 
 describe('openWithFallback', () => {
@@ -26,22 +25,6 @@ describe('openWithFallback', () => {
       const list = defaultProviders(platform)
       expect(list.at(-1)).toBe('cpu')
       expect(list.length).toBeGreaterThan(1)
-    }
-  })
-})
-
-describe('loadRecognizer', () => {
-  it('falls back past an execution provider ONNX Runtime does not have, and says why', async () => {
-    const recognizer = await loadRecognizer({ providers: ['no-such-provider', 'cpu'] })
-    try {
-      expect(recognizer.provider).toBe('cpu')
-      expect(recognizer.skippedProviders).toHaveLength(1)
-      expect(recognizer.skippedProviders[0].name).toBe('no-such-provider')
-      expect(recognizer.skippedProviders[0].reason).toMatch(/no-such-provider/)
-      expect(recognizer.model.id).toMatch(/^ppocrv4-rec:[0-9a-f]{12}$/)
-      expect(recognizer.alphabet.size).toBe(6625)
-    } finally {
-      await recognizer.release()
     }
   })
 })

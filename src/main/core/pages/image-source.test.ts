@@ -72,7 +72,7 @@ describe('an image page source', () => {
       const page = await (await openPageSource(await files.write(name, file))).render(0)
       expect([page.width, page.height, page.channels], name).toEqual([30, 10, 3])
       const [r, g, b] = pixel(page, 15, 5)
-      expect(r > 200 && g < 60 && b < 60, `${name}: ${[r, g, b]}`).toBe(true)
+      expect(r > 200 && g < 60 && b < 60, `${name}: ${[r, g, b].join(', ')}`).toBe(true)
     }
   })
 

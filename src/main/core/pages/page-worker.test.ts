@@ -29,7 +29,7 @@ describe('the page worker', () => {
 
   it('hands errors back as the same LectorError', async () => {
     const path = await files.write('secret.pdf', encryptedPdf())
-    const failure = await worker.open(path).catch((err) => err)
+    const failure = await worker.open(path).catch((err: unknown) => err)
     expect(failure).toBeInstanceOf(LectorError)
     expect(failure).toMatchObject({ code: 'bad-input', message: `${path}: This PDF is password-protected; Lector cannot open it.` })
   })

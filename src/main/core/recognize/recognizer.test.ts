@@ -58,7 +58,7 @@ describe('recognizer', () => {
       'png gray': await sharp(plain).toColourspace('b-w').png().toBuffer(),
       'png 16-bit': await sharp(plain).toColourspace('rgb16').png().toBuffer(),
       'png palette': await sharp(plain).png({ palette: true, colours: 16 }).toBuffer(),
-      'png alpha': await sharp({ create: { width: width!, height: height!, channels: 3, background: '#000' } })
+      'png alpha': await sharp({ create: { width, height, channels: 3, background: '#000' } })
         .joinChannel(inkOnly)
         .png()
         .toBuffer(),
@@ -109,5 +109,21 @@ describe('recognizer', () => {
     expect(errors[1]).toMatch(/not an image/)
     expect(errors[2]).toMatch(/damaged|truncated/i)
     expect(errors[3]).toMatch(/not found/)
+  })
+})
+
+describe('loadRecognizer', () => {
+  it('falls back past an execution provider ONNX Runtime does not have, and says why', async () => {
+    const recognizer = await loadRecognizer({ providers: ['no-such-provider', 'cpu'] })
+    try {
+      expect(recognizer.provider).toBe('cpu')
+      expect(recognizer.skippedProviders).toHaveLength(1)
+      expect(recognizer.skippedProviders[0].name).toBe('no-such-provider')
+      expect(recognizer.skippedProviders[0].reason).toMatch(/no-such-provider/)
+      expect(recognizer.model.id).toMatch(/^ppocrv4-rec:[0-9a-f]{12}$/)
+      expect(recognizer.alphabet.size).toBe(6625)
+    } finally {
+      await recognizer.release()
+    }
   })
 })

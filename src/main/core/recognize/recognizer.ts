@@ -104,7 +104,7 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
   }
 
   async function readChunk(prepared: Array<PreparedLine | Error>, signal: AbortSignal | undefined, progress: (n: number) => void) {
-    const results: ReadResult[] = new Array(prepared.length)
+    const results = new Array<ReadResult>(prepared.length)
     const pieces: Array<{ owner: number; piece: Piece; frames?: LineFrames }> = []
     prepared.forEach((p, i) => {
       if (p instanceof Error) results[i] = { ok: false, error: p.message }

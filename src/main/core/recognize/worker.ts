@@ -2,10 +2,20 @@
 // thread. onnxruntime-node runs a session synchronously on the calling thread (its `run` only defers to
 // setImmediate), so on the main thread each batch would stall IPC and the bridge for 50–250 ms.
 import { parentPort, workerData } from 'node:worker_threads'
-import { serveModel, type ControlRequest } from '../model-worker'
+import { refuseStart, serve } from '../worker-serve'
 import { loadRecognizer, type ReadResult, type Recognizer, type RecognizerOptions } from './recognizer'
 
-export type RecognizeRequest = { op: 'read'; token: number; inputs: Array<string | Uint8Array> } | ControlRequest
+/** Reads run concurrently with the message loop, so that a cancel reaches a running one. */
+export type RecognizeWorker = {
+  init: RecognizerOptions
+  ready: WorkerReady
+  calls: {
+    /** Image paths or encoded bytes; a result per input, in order. */
+    read: { input: [inputs: Array<string | Uint8Array>]; output: ReadResult[] }
+    /** Frees the model. */
+    release: { input: []; output: void }
+  }
+}
 
 export interface WorkerReady {
   model: Recognizer['model']
@@ -17,7 +27,7 @@ export interface WorkerReady {
 
 const port = parentPort!
 const recognizer = await loadRecognizer(workerData as RecognizerOptions).catch((err: Error) => {
-  port.postMessage({ initError: err.message })
+  refuseStart(port, err)
   return null
 })
 
@@ -29,11 +39,12 @@ if (recognizer) {
     batchSize: recognizer.batchSize,
     alphabetSource: recognizer.alphabetSource,
   }
-  serveModel<Extract<RecognizeRequest, { op: 'read' }>>(port, ready, {
-    async work(request, signal, progress) {
-      const inputs = request.inputs.map((i) => (typeof i === 'string' ? i : Buffer.from(i.buffer, i.byteOffset, i.byteLength)))
-      const results = await recognizer.read(inputs, { signal, onProgress: progress })
-      return { value: results, transfer: transferables(results) }
+  serve<RecognizeWorker>(port, ready, {
+    async read(inputs, { signal, progress, transfer }) {
+      const buffers = inputs.map((i) => (typeof i === 'string' ? i : Buffer.from(i.buffer, i.byteOffset, i.byteLength)))
+      const results = await recognizer.read(buffers, { signal, onProgress: progress })
+      transfer(transferables(results))
+      return results
     },
     release: () => recognizer.release(),
   })

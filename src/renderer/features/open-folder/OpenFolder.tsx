@@ -81,7 +81,7 @@ export function OpenFolder({ onOpened }: { onOpened: (batch: BatchSummary) => vo
       onDrop={drop}
     >
       <h2 id="open-folder-title">Open a batch</h2>
-      <form onSubmit={submit}>
+      <form onSubmit={(e) => void submit(e)}>
         <label htmlFor="folder-path">Folder or file: line images, page scans, PDFs (on the engine&apos;s machine)</label>
         <div className="folder-row">
           <input
@@ -95,7 +95,7 @@ export function OpenFolder({ onOpened }: { onOpened: (batch: BatchSummary) => vo
             autoComplete="off"
           />
           {client.pickFolder && (
-            <button type="button" onClick={browse} disabled={pending}>
+            <button type="button" onClick={() => void browse()} disabled={pending}>
               Browse…
             </button>
           )}
@@ -114,7 +114,7 @@ export function OpenFolder({ onOpened }: { onOpened: (batch: BatchSummary) => vo
           {error}
         </p>
       )}
-      {job && <JobProgress job={job} onCancel={() => cancel(job.jobId)} />}
+      {job && <JobProgress job={job} onCancel={() => void cancel(job.jobId)} />}
     </section>
   )
 }

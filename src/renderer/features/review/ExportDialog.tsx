@@ -1,10 +1,12 @@
 // Export the batch as the reviewer left it: CSV (optionally with a byte-order mark for spreadsheet
 // apps) or JSON, to a file on the engine's machine (Electron: the save dialog), or — in the browser
-// shell — downloaded through the bridge. Shows the engine's progress.
+// shell — downloaded through the bridge. Shows the engine's progress. Modal: the keyboard stays in it
+// while it is open (Tab cycles, Esc closes) and goes back to where it was when it closes.
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import type { BatchSummary, ExportFormat } from '../../../shared/api'
 import type { EventPayload } from '../../../shared/events'
 import { useClient, useEvent } from '../../lib/client'
+import { useFocusTrap } from '../../lib/focus-trap'
 
 export function ExportDialog({ batch, onClose }: { batch: BatchSummary; onClose: () => void }) {
   const client = useClient()
@@ -16,6 +18,8 @@ export function ExportDialog({ batch, onClose }: { batch: BatchSummary; onClose:
   const [error, setError] = useState<string | null>(null)
   const [progress, setProgress] = useState<EventPayload<'job:progressed'> | null>(null)
   const jobId = useRef('')
+  const dialog = useRef<HTMLFormElement>(null)
+  useFocusTrap(dialog)
 
   useEvent('job:progressed', (p) => {
     if (p.jobId === jobId.current || (busy && p.batchId === batch.id && p.jobId.startsWith('export-'))) setProgress(p)
@@ -65,7 +69,7 @@ export function ExportDialog({ batch, onClose }: { batch: BatchSummary; onClose:
 
   return (
     <div className="dialog-backdrop">
-      <form className="dialog" role="dialog" aria-modal="true" aria-labelledby="export-title" onSubmit={save} data-testid="export-dialog">
+      <form ref={dialog} className="dialog" role="dialog" aria-modal="true" aria-labelledby="export-title" onSubmit={(e) => void save(e)} data-testid="export-dialog">
         <h2 id="export-title">Export “{batch.name}”</h2>
         <p className="muted small">
           One row per line: file, page, line, text, status, confidence and the model&apos;s own text. Cells that would start a formula are
@@ -88,7 +92,7 @@ export function ExportDialog({ batch, onClose }: { batch: BatchSummary; onClose:
         <div className="folder-row">
           <input id="export-path" value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} autoFocus data-testid="export-path" />
           {client.pickSaveFile && (
-            <button type="button" onClick={saveAs} disabled={busy}>
+            <button type="button" onClick={() => void saveAs()} disabled={busy}>
               Choose…
             </button>
           )}
@@ -113,7 +117,7 @@ export function ExportDialog({ batch, onClose }: { batch: BatchSummary; onClose:
         )}
         <div className="dialog-actions">
           {client.download && (
-            <button type="button" onClick={download} disabled={busy} data-testid="export-download">
+            <button type="button" onClick={() => void download()} disabled={busy} data-testid="export-download">
               Download
             </button>
           )}

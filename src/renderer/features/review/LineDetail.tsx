@@ -4,12 +4,12 @@ import type { LineRow } from '../../../shared/api'
 import { useQuery } from '../../lib/client'
 import { ChangeDiff, ConfidenceText } from './LineText'
 import type { Review } from './use-review'
-import { useCrop } from './use-crop'
+import { useCrop, type CropCache } from './use-crop'
 
 /** Examples shown at once: the most influential first. */
 const EXAMPLES_SHOWN = 6
 
-export function LineDetail({ line, review, crops }: { line: LineRow | undefined; review: Review; crops: Map<number, string> }) {
+export function LineDetail({ line, review, crops }: { line: LineRow | undefined; review: Review; crops: CropCache }) {
   return (
     <section className="detail" aria-label="The focused line" data-testid="line-detail">
       {review.message && (
@@ -18,7 +18,7 @@ export function LineDetail({ line, review, crops }: { line: LineRow | undefined;
         </p>
       )}
       {line ? <Focused line={line} review={review} crops={crops} /> : <p className="muted">No line focused.</p>}
-      <p className="keys" data-testid="keys">
+      <p className="keys" id="review-keys" data-testid="keys">
         <kbd>Enter</kbd> save &amp; next · <kbd>Ctrl</kbd>+<kbd>Enter</kbd> accept as correct · <kbd>↑</kbd>/<kbd>↓</kbd> move ·{' '}
         <kbd>Esc</kbd> cancel, then <kbd>j</kbd>/<kbd>k</kbd> <kbd>a</kbd> accept · <kbd>Ctrl</kbd>+<kbd>Z</kbd> undo · <kbd>Alt</kbd>+
         <kbd>E</kbd> examples · <kbd>Alt</kbd>+<kbd>P</kbd> page · <kbd>/</kbd> search
@@ -27,7 +27,7 @@ export function LineDetail({ line, review, crops }: { line: LineRow | undefined;
   )
 }
 
-function Focused({ line, review, crops }: { line: LineRow; review: Review; crops: Map<number, string> }) {
+function Focused({ line, review, crops }: { line: LineRow; review: Review; crops: CropCache }) {
   const update = review.lastUpdate
   return (
     <div className="detail-body">
@@ -69,7 +69,7 @@ function Focused({ line, review, crops }: { line: LineRow; review: Review; crops
   )
 }
 
-function Examples({ ids, crops }: { ids: number[]; crops: Map<number, string> }) {
+function Examples({ ids, crops }: { ids: number[]; crops: CropCache }) {
   const shown = ids.slice(0, EXAMPLES_SHOWN)
   const { result } = useQuery('line:rows', shown.length ? { ids: shown } : null)
   if (!shown.length) return <p className="muted" data-testid="examples">Context did not change this line, so it has no in-context examples.</p>
@@ -88,12 +88,12 @@ function Examples({ ids, crops }: { ids: number[]; crops: Map<number, string> })
   )
 }
 
-function ExampleCrop({ id, crops }: { id: number; crops: Map<number, string> }) {
+function ExampleCrop({ id, crops }: { id: number; crops: CropCache }) {
   const crop = useCrop(id, true, crops)
   return crop.src ? <img src={crop.src} alt="" /> : <span className="crop-placeholder" />
 }
 
-function PageView({ line, crops }: { line: LineRow; crops: Map<number, string> }) {
+function PageView({ line, crops }: { line: LineRow; crops: CropCache }) {
   const crop = useCrop(line.id, true, crops)
   const { result } = useQuery('line:page', { lineId: line.id })
   if (result?.ok === false) return <p className="form-error">{result.message}</p>

@@ -1,19 +1,27 @@
 // The virtualised list: only the rows near the viewport exist in the DOM (fixed height, key = line id),
-// and only their pages are fetched. Keyboard: see use-review.ts; the focused row is kept in view.
+// and only their pages are fetched. Keyboard: see keys.ts; the focused row is kept in view.
+// For a screen reader it is a listbox whose keyboard focus stays on the list itself: the focused row is
+// its active descendant (aria-activedescendant, the row's id `line-<id>`), always rendered (see the range
+// extractor), and each row says its place in the whole listing (aria-posinset/setsize), since only a
+// screenful of them exists.
 import { defaultRangeExtractor, useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useRef, type KeyboardEvent } from 'react'
 import { ReviewRow } from './ReviewRow'
+import { rowId } from './row-label'
+import type { CropCache } from './use-crop'
 import type { Review } from './use-review'
 import type { RowPages } from './use-row-pages'
 
 /** Matches .review-row's height in styles.css. */
 export const ROW_HEIGHT = 68
 
-export function ReviewList({ pages, review, crops }: { pages: RowPages; review: Review; crops: Map<number, string> }) {
+export function ReviewList({ pages, review, crops }: { pages: RowPages; review: Review; crops: CropCache }) {
   const scroller = useRef<HTMLDivElement>(null)
   const total = pages.total ?? 0
   // The rows in and near the viewport, which are the pages to fetch.
   const viewed = useRef<[number, number]>([0, 0])
+  // None served yet: the first focused line that can be edited takes the keyboard.
+  const servedEdit = useRef(-1)
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => scroller.current,
@@ -35,7 +43,7 @@ export function ReviewList({ pages, review, crops }: { pages: RowPages; review: 
 
   useEffect(() => {
     pages.want(first, last)
-  }, [pages, first, last, pages.version])
+  }, [pages, first, last])
 
   useEffect(() => {
     if (total > 0) virtualizer.scrollToIndex(Math.min(review.focusedIndex, total - 1), { align: 'auto' })
@@ -65,21 +73,25 @@ export function ReviewList({ pages, review, crops }: { pages: RowPages; review: 
       tabIndex={0}
       role="listbox"
       aria-label="Lines to review"
+      aria-describedby="review-keys"
+      aria-activedescendant={review.focusedRow ? rowId(review.focusedRow.id) : undefined}
       data-testid="review-list"
       onKeyDown={(e: KeyboardEvent<HTMLDivElement>) => review.onListKey(e)}
     >
-      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+      <div role="presentation" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {items.map((item) => {
           const line = pages.rowAt(item.index)
           const focused = line !== undefined && line === review.focusedRow
           return (
-            <div key={item.key} className="review-slot" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
+            <div key={item.key} role="presentation" className="review-slot" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
               <ReviewRow
                 line={line}
                 position={item.index + 1}
+                total={total}
                 focused={focused}
                 editing={review.editing}
                 editRequest={review.editRequest}
+                servedEdit={servedEdit}
                 draft={line ? review.drafts.get(line.id) : undefined}
                 flashing={line ? review.flashing.has(line.id) : false}
                 crops={crops}

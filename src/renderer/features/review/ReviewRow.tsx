@@ -1,22 +1,24 @@
 // One line of the review list: position, crop, the text (doubtful characters marked; the focused line
 // editable), where the text comes from, and for a line context changed what the model had read.
-import { useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react'
+import { useEffect, useLayoutEffect, useRef, type KeyboardEvent, type RefObject } from 'react'
 import type { LineRow } from '../../../shared/api'
 import { ChangeDiff, ConfidenceText } from './LineText'
-import { useCrop } from './use-crop'
-
-/** Below this a line's confidence is shown as low: the lines worth a look first. */
-export const LOW_LINE = 0.8
+import { LOW_LINE, rowId, rowLabel } from './row-label'
+import { useCrop, type CropCache } from './use-crop'
 
 export interface RowProps {
   line: LineRow | undefined
+  /** 1-based place in the listing, of `total` lines. */
   position: number
+  total: number
   focused: boolean
   editing: boolean
   editRequest: number
+  /** The last request to edit that a row's text box served, shared by the list's rows. */
+  servedEdit: RefObject<number>
   draft: string | undefined
   flashing: boolean
-  crops: Map<number, string>
+  crops: CropCache
   onFocusRow: () => void
   onDraft: (text: string) => void
   onInputKey: (event: KeyboardEvent<HTMLInputElement>) => void
@@ -26,9 +28,21 @@ export function ReviewRow(props: RowProps) {
   const { line, position, focused, editing, draft, flashing, crops } = props
   const crop = useCrop(line?.id, line !== undefined && line.state !== 'failed', crops)
   const input = useRef<HTMLInputElement>(null)
+  const editable = line?.state === 'read'
+  const { editRequest, servedEdit } = props
+  // The focused line's text box takes the keyboard on a request to edit not yet served (Enter or a
+  // character on the list, a click, opening the batch, even when its line is still being read then),
+  // or when the keyboard is on the list or nowhere (a move, a re-sort); never from another control the
+  // reviewer is typing in: a search that changes the listing keeps the search box.
   useEffect(() => {
-    if (focused && editing) input.current?.focus()
-  }, [focused, editing, props.editRequest])
+    const box = input.current
+    if (!focused || !editing || !box) return
+    const active = document.activeElement
+    const free = active === null || active === document.body || (box.closest('[role="listbox"]')?.contains(active) ?? false)
+    if (editRequest === servedEdit.current && !free) return
+    servedEdit.current = editRequest
+    box.focus()
+  }, [focused, editing, editable, editRequest, servedEdit])
   // A re-sort may move the focused row's element within the list, and a moved element loses the keyboard
   // to the page's body: it takes it back before the next key lands, unless the reviewer moved it elsewhere.
   useLayoutEffect(() => {
@@ -36,27 +50,30 @@ export function ReviewRow(props: RowProps) {
   })
   if (!line) {
     return (
-      <div className="review-row loading" aria-busy="true">
+      <div className="review-row loading" role="option" aria-selected={false} aria-busy="true" aria-posinset={position} aria-setsize={props.total} aria-label="loading">
         <span className="line-position">{position}</span>
         <span className="muted">Loading…</span>
       </div>
     )
   }
-  const editable = line.state === 'read'
   const classes = ['review-row', `source-${line.source}`, `state-${line.state}`]
   if (focused) classes.push('focused')
   if (flashing) classes.push('flash')
   if (draft !== undefined && draft !== line.text) classes.push('has-draft')
   return (
     <div
+      id={rowId(line.id)}
       className={classes.join(' ')}
       data-testid="review-row"
       data-line-id={line.id}
       data-source={line.source}
       data-state={line.state}
       data-confidence={line.confidence.toFixed(4)}
-      aria-selected={focused}
       role="option"
+      aria-selected={focused}
+      aria-posinset={position}
+      aria-setsize={props.total}
+      aria-label={rowLabel(line, draft)}
       onMouseDown={props.onFocusRow}
     >
       <span className="line-position">{position}</span>

@@ -1,6 +1,6 @@
 // The review screen of one batch: what the batch has learnt on top, the list (hardest first by default)
 // in the middle, the focused line up close below. Keyboard-first: see use-review.ts.
-import { useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { BatchSummary, LineFilter, LineOrder } from '../../../shared/api'
 import { useEvent, useQuery } from '../../lib/client'
 import { ExportDialog } from './ExportDialog'
@@ -9,6 +9,7 @@ import { LineDetail } from './LineDetail'
 import { ReviewList } from './ReviewList'
 import { Toolbar } from './Toolbar'
 import { UnreadNotice } from './UnreadNotice'
+import { createCropCache } from './use-crop'
 import { useReview } from './use-review'
 import { useRowPages } from './use-row-pages'
 
@@ -25,12 +26,15 @@ export function ReviewScreen({ batch }: { batch: BatchSummary }) {
     return () => clearTimeout(timer)
   }, [typed])
   const [exporting, setExporting] = useState(false)
+  const closeExport = useCallback(() => setExporting(false), [])
   const searchRef = useRef<HTMLInputElement>(null)
-  const listing = { batchId: batch.id, order, filter, search }
+  // Memoised: the hooks below treat a new listing object as a new listing.
+  const listing = useMemo(() => ({ batchId: batch.id, order, filter, search }), [batch.id, order, filter, search])
   const pages = useRowPages(listing)
-  const review = useReview(listing, pages, () => searchRef.current?.focus())
-  // Crops never change once cut: kept for this batch while the reviewer moves around.
-  const [crops] = useState(() => new Map<number, string>())
+  const focusSearch = useCallback(() => searchRef.current?.focus(), [])
+  const review = useReview(listing, pages, focusSearch)
+  // Crops never change once cut: the recently shown ones are kept for this batch while the reviewer moves around.
+  const [crops] = useState(createCropCache)
   const stats = useQuery('review:stats', { batchId: batch.id })
   useEvent('lines:changed', (c) => c.batchId === batch.id && stats.refetch())
   useEvent('job:progressed', (p) => p.batchId === batch.id && pages.refresh())
@@ -63,6 +67,7 @@ export function ReviewScreen({ batch }: { batch: BatchSummary }) {
         onOrder={setOrder}
         onFilter={setFilter}
         onSearch={setTyped}
+        onSearchDone={review.edit}
         onExport={() => setExporting(true)}
       />
       {pages.error && (
@@ -73,7 +78,7 @@ export function ReviewScreen({ batch }: { batch: BatchSummary }) {
       {pages.total === 0 && <p className="muted pad">{search || filter !== 'all' ? 'No line matches.' : 'No lines yet.'}</p>}
       <ReviewList pages={pages} review={review} crops={crops} />
       <LineDetail line={review.focusedRow} review={review} crops={crops} />
-      {exporting && <ExportDialog batch={batch} onClose={() => setExporting(false)} />}
+      {exporting && <ExportDialog batch={batch} onClose={closeExport} />}
     </div>
   )
 }

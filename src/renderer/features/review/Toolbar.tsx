@@ -18,6 +18,8 @@ export function Toolbar(props: {
   onOrder: (order: LineOrder) => void
   onFilter: (filter: LineFilter) => void
   onSearch: (search: string) => void
+  /** Enter in the search box: back to the lines. */
+  onSearchDone: () => void
   onExport: () => void
 }) {
   return (
@@ -48,6 +50,11 @@ export function Toolbar(props: {
         aria-label="Search the text of the lines"
         value={props.search}
         onChange={(e) => props.onSearch(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key !== 'Enter') return
+          e.preventDefault()
+          props.onSearchDone()
+        }}
         data-testid="line-search"
       />
       <span className="muted listing-count" data-testid="listing-count">

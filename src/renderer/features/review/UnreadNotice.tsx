@@ -15,10 +15,7 @@ export function UnreadNotice({ batch }: { batch: BatchSummary }) {
       <button
         type="button"
         className="link"
-        onClick={async () => {
-          const result = await client.call('batch:resume', { batchId: batch.id })
-          setError(result.ok ? null : result.message)
-        }}
+        onClick={() => void client.call('batch:resume', { batchId: batch.id }).then((result) => setError(result.ok ? null : result.message))}
       >
         Read {unread === 1 ? 'it' : 'them'} now
       </button>

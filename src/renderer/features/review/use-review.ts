@@ -1,23 +1,25 @@
-// The review screen's keyboard flow and its calls to the engine. The focused line is followed by id
-// (the list re-sorts as the batch learns), by position while its id is unknown; what the screen shows
-// focused and what a key acts on is always that line (focus.ts).
+// The review screen's keyboard flow (keys.ts) and its calls to the engine; its state, and what every
+// key and reply does to it, live in review-state.ts. The focused line is followed by id (the list
+// re-sorts as the batch learns), by position while its id is unknown; what the screen shows focused and
+// what a key acts on is always that line (focus.ts).
 //
-// Text box (the focused line, default): type to correct · Enter save and next · Ctrl+Enter accept and
-// next · ↑/↓ move (an unsaved edit is kept as a draft) · Esc drop the edit, again to leave the box ·
-// Ctrl+Z undo the last correction · Alt+E examples · Alt+P page.
-// List (after Esc): j/↓ k/↑ move · PageUp/PageDown/Home/End · Enter or i edit · a accept · u or Ctrl+Z
-// undo · e examples · p page · / search · any other character starts an edit with it.
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react'
-import type { ApiName, LineRow, ReviewUpdate, Result } from '../../../shared/api'
+// Effects here depend on values that change only when what they stand for changes: `listing` is
+// memoised by the screen, `pages` is a new object only when rows arrive (use-row-pages.ts), the focus
+// only when the reducer moves it. (Depending on objects rebuilt at every render, the search for a lost
+// focused line sent `batch:position` on every render.)
+import { useCallback, useEffect, useReducer, useRef, type KeyboardEvent } from 'react'
+import type { LineRow, ReviewUpdate, Result } from '../../../shared/api'
 import { useClient } from '../../lib/client'
-import { focusedRow, type Focus } from './focus'
+import { unreachable } from '../../lib/unreachable'
+import { follow, focusedRow, lostLine } from './focus'
+import { inputKey, listKey, type KeyCommand } from './keys'
+import { initialReviewState, reviewReducer, type Panel } from './review-state'
 import type { Listing, RowPages } from './use-row-pages'
 
 /** How long changed lines stay highlighted after a correction. */
 const FLASH_MS = 2_500
 
 export interface Review {
-  focus: Focus
   /** The focused line as shown now: the row of the focused id where the reviewer chose it (undefined while
    *  it is not among the loaded rows), else the row at the focused position. */
   focusedRow: LineRow | undefined
@@ -26,72 +28,56 @@ export interface Review {
   editing: boolean
   /** Bumps on every request to edit, so the focused row's text box takes the keyboard again. */
   editRequest: number
-  drafts: Map<number, string>
-  flashing: Set<number>
+  drafts: ReadonlyMap<number, string>
+  flashing: ReadonlySet<number>
   lastUpdate: ReviewUpdate | null
   message: string | null
-  panel: 'none' | 'examples' | 'page'
-  setPanel(panel: Review['panel']): void
-  focusAt(index: number, edit?: boolean): void
-  setDraft(lineId: number, text: string): void
-  setPageSize(rows: number): void
-  onInputKey(e: KeyboardEvent<HTMLInputElement>): void
-  onListKey(e: KeyboardEvent<HTMLElement>): void
-  save(): Promise<void>
-  accept(): Promise<void>
-  undo(): Promise<void>
+  panel: Panel
+  // Callbacks, passed to rows and effects as they are: function properties, not methods (no `this`).
+  focusAt: (index: number, edit?: boolean) => void
+  /** Gives the focused line's text box the keyboard. */
+  edit: () => void
+  setDraft: (lineId: number, text: string) => void
+  setPageSize: (rows: number) => void
+  onInputKey: (e: KeyboardEvent<HTMLInputElement>) => void
+  onListKey: (e: KeyboardEvent<HTMLElement>) => void
 }
 
 export function useReview(listing: Listing, pages: RowPages, focusSearch: () => void): Review {
   const client = useClient()
-  const [focus, setFocus] = useState<Focus>({ index: 0, id: null, sticky: false })
-  const [editing, setEditingState] = useState(true)
-  const [editRequest, setEditRequest] = useState(0)
-  const setEditing = (on: boolean) => {
-    setEditingState(on)
-    if (on) setEditRequest((n) => n + 1)
-  }
-  const [drafts, setDrafts] = useState(() => new Map<number, string>())
-  const [flashing, setFlashing] = useState(() => new Set<number>())
-  const [lastUpdate, setLastUpdate] = useState<ReviewUpdate | null>(null)
-  const [message, setMessage] = useState<string | null>(null)
-  const [panel, setPanel] = useState<Review['panel']>('none')
+  const [state, dispatch] = useReducer(reviewReducer, initialReviewState)
+  const { focus, generation, drafts } = state
   const pageSize = useRef(8)
   const flashTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   const total = pages.total ?? 0
   const setPageSize = useCallback((rows: number) => void (pageSize.current = rows), [])
+  useEffect(() => () => clearTimeout(flashTimer.current), [])
 
   // A new listing (order, filter, search) starts at its top.
-  const listingKey = JSON.stringify(listing)
-  useEffect(() => setFocus({ index: 0, id: null, sticky: false }), [listingKey])
+  useEffect(() => dispatch({ type: 'listing-changed' }), [listing])
 
   // Keep following the focused line as rows arrive and re-sort.
   useEffect(() => {
-    const row = pages.rowAt(focus.index)
-    if (focus.id === null || !focus.sticky) {
-      if (row && row.id !== focus.id) setFocus({ index: focus.index, id: row.id, sticky: false })
-      else if (total > 0 && focus.index >= total) setFocus({ index: total - 1, id: null, sticky: false })
-      return
-    }
-    if (row?.id === focus.id) return
-    const at = pages.indexOf(focus.id)
-    if (at >= 0) {
-      setFocus({ index: at, id: focus.id, sticky: true })
-      return
-    }
-    if (!row) return
-    // Not among the loaded pages: ask where it went (it may have left the listing, e.g. "unreviewed").
-    let live = true
-    void client.call('batch:position', { ...listing, lineId: focus.id }).then((r) => {
-      if (!live) return
-      setFocus((f) =>
-        f.id !== focus.id ? f : r.ok && r.value.index !== null ? { index: r.value.index, id: focus.id, sticky: true } : { index: f.index, id: null, sticky: false },
-      )
+    const step = follow(focus, pages, pages.total)
+    if (step.kind === 'move') dispatch({ type: 'rows-followed', from: focus, to: step.focus })
+  }, [focus, pages])
+
+  // The chosen line is not among the loaded rows: ask the engine where it went (it may have left the
+  // listing, e.g. "unreviewed"). Asked again only when rows arrive or the focus moves and it is still
+  // lost; rows arriving while a question is out do not cancel it (during recognition they arrive every
+  // ~50 ms, and a reply would never land).
+  const lost = lostLine(focus, pages, pages.total)
+  const asking = useRef<string | null>(null)
+  useEffect(() => {
+    if (lost === null) return
+    const question = `${generation}:${lost}`
+    if (asking.current === question) return
+    asking.current = question
+    void client.call('batch:position', { ...listing, lineId: lost }).then((r) => {
+      if (asking.current === question) asking.current = null
+      dispatch({ type: 'position-found', generation, lineId: lost, index: r.ok ? r.value.index : null })
     })
-    return () => {
-      live = false
-    }
-  }, [pages, pages.version, focus, total, client, listing])
+  }, [client, listing, generation, lost, focus.index, pages.version])
 
   const { row: focused, index: focusedIndex } = focusedRow(focus, pages)
 
@@ -100,188 +86,120 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
       if (total === 0) return
       const i = Math.max(0, Math.min(total - 1, index))
       const id = pages.rowAt(i)?.id ?? null
-      setFocus({ index: i, id, sticky: id !== null })
-      if (edit !== undefined) setEditing(edit)
+      dispatch({ type: 'focused', focus: { index: i, id, sticky: id !== null }, edit })
     },
     [pages, total],
   )
 
-  const setDraft = useCallback((lineId: number, text: string) => {
-    setDrafts((d) => new Map(d).set(lineId, text))
-    // Typing chooses the line: from now on the focus follows it through re-sorts.
-    setFocus((f) => (f.id === lineId && !f.sticky ? { ...f, sticky: true } : f))
-  }, [])
-  const dropDraft = (lineId: number) =>
-    setDrafts((d) => {
-      if (!d.has(lineId)) return d
-      const next = new Map(d)
-      next.delete(lineId)
-      return next
-    })
+  const setDraft = useCallback((lineId: number, text: string) => dispatch({ type: 'draft-set', lineId, text }), [])
+  const edit = useCallback(() => dispatch({ type: 'edit-requested' }), [])
 
-  function showUpdate(update: ReviewUpdate) {
-    setLastUpdate(update)
-    setFlashing(new Set(update.changed))
+  function applied(result: Result<ReviewUpdate>): void {
+    if (!result.ok) return dispatch({ type: 'message-shown', message: result.message })
+    dispatch({ type: 'updated', update: result.value })
     clearTimeout(flashTimer.current)
-    flashTimer.current = setTimeout(() => setFlashing(new Set()), FLASH_MS)
+    flashTimer.current = setTimeout(() => dispatch({ type: 'flash-ended' }), FLASH_MS)
   }
 
-  async function send<K extends 'review:correct' | 'review:accept'>(name: K, input: K extends 'review:correct' ? { lineId: number; text: string } : { lineId: number }) {
-    const result = (await client.call(name as ApiName, input as never)) as Result<ReviewUpdate>
-    if (result.ok) {
-      setMessage(null)
-      showUpdate(result.value)
-    } else setMessage(result.message)
-  }
-
-  const current = () => focused
   const next = () => focusAt(focusedIndex + 1)
 
   async function save() {
-    const row = current()
+    const row = focused
     if (!row || row.state !== 'read') return next()
     const text = drafts.get(row.id) ?? row.text
-    dropDraft(row.id)
+    dispatch({ type: 'draft-dropped', lineId: row.id })
     next()
     if (text === row.text) return
-    await send('review:correct', { lineId: row.id, text })
+    applied(await client.call('review:correct', { lineId: row.id, text }))
   }
 
   async function accept() {
-    const row = current()
+    const row = focused
     if (!row || row.state !== 'read') return next()
     const draft = drafts.get(row.id)
-    dropDraft(row.id)
+    dispatch({ type: 'draft-dropped', lineId: row.id })
     next()
-    if (draft !== undefined && draft !== row.text) await send('review:correct', { lineId: row.id, text: draft })
-    else await send('review:accept', { lineId: row.id })
+    if (draft !== undefined && draft !== row.text) applied(await client.call('review:correct', { lineId: row.id, text: draft }))
+    else applied(await client.call('review:accept', { lineId: row.id }))
   }
 
   async function undo() {
     const result = await client.call('review:undo', { batchId: listing.batchId })
-    if (!result.ok) return setMessage(result.message)
-    if (!result.value) return setMessage('Nothing to undo.')
-    setMessage(null)
-    showUpdate(result.value)
+    if (!result.ok) return dispatch({ type: 'message-shown', message: result.message })
+    if (!result.value) return dispatch({ type: 'message-shown', message: 'Nothing to undo.' })
+    applied({ ok: true, value: result.value })
     const lineId = result.value.lineId
-    dropDraft(lineId)
+    dispatch({ type: 'draft-dropped', lineId })
     const position = await client.call('batch:position', { ...listing, lineId })
-    if (position.ok && position.value.index !== null) setFocus({ index: position.value.index, id: lineId, sticky: true })
+    if (position.ok && position.value.index !== null) dispatch({ type: 'undo-placed', generation, lineId, index: position.value.index })
   }
 
-  function move(e: KeyboardEvent<HTMLElement>, by: number | 'first' | 'last') {
-    e.preventDefault()
-    focusAt(by === 'first' ? 0 : by === 'last' ? total - 1 : focusedIndex + by)
+  function run(command: KeyCommand, row: LineRow | undefined): void {
+    switch (command.kind) {
+      case 'save':
+        return void save()
+      case 'accept':
+        return void accept()
+      case 'undo':
+        return void undo()
+      case 'move':
+        return focusAt(focusedIndex + command.by)
+      case 'move-to':
+        return focusAt(command.place === 'first' ? 0 : total - 1)
+      case 'drop-draft':
+        if (row) dispatch({ type: 'draft-dropped', lineId: row.id })
+        return
+      case 'leave-text':
+        return dispatch({ type: 'edit-left' })
+      case 'edit':
+        return dispatch({ type: 'edit-requested' })
+      case 'panel':
+        return dispatch({ type: 'panel-toggled', panel: command.panel })
+      case 'close-panel':
+        return dispatch({ type: 'panel-closed' })
+      case 'search':
+        return focusSearch()
+      case 'type':
+        if (!row) return
+        dispatch({ type: 'draft-set', lineId: row.id, text: (drafts.get(row.id) ?? row.text) + command.char })
+        return dispatch({ type: 'edit-requested' })
+      default:
+        throw unreachable(command)
+    }
   }
 
   function onInputKey(e: KeyboardEvent<HTMLInputElement>) {
-    const row = current()
-    const mod = e.ctrlKey || e.metaKey
-    if (e.key === 'Enter' && mod) return void (e.preventDefault(), accept())
-    if (e.key === 'Enter') return void (e.preventDefault(), save())
-    if (e.key === 'ArrowDown') return move(e, 1)
-    if (e.key === 'ArrowUp') return move(e, -1)
-    if (e.key === 'PageDown') return move(e, pageSize.current)
-    if (e.key === 'PageUp') return move(e, -pageSize.current)
-    if (e.key === 'Escape') {
-      e.preventDefault()
-      if (row && drafts.has(row.id)) dropDraft(row.id)
-      else setEditing(false)
-      return
-    }
-    if (mod && e.key.toLowerCase() === 'z' && !(row && drafts.has(row.id) && drafts.get(row.id) !== row.text)) {
-      e.preventDefault()
-      return void undo()
-    }
-    if (panelKey(e)) return
-  }
-
-  /** Alt+E examples, Alt+P page: from the text box and from the list alike. */
-  function panelKey(e: KeyboardEvent<HTMLElement>): boolean {
-    if (!e.altKey || e.ctrlKey || e.metaKey) return false
-    const which = e.code === 'KeyE' ? 'examples' : e.code === 'KeyP' ? 'page' : null
-    if (!which) return false
+    const row = focused
+    const draft = row === undefined || !drafts.has(row.id) ? 'none' : drafts.get(row.id) !== row.text ? 'changed' : 'unchanged'
+    const command = inputKey(e, { draft, pageSize: pageSize.current })
+    if (!command) return
     e.preventDefault()
-    togglePanel(which)
-    return true
-  }
-
-  function togglePanel(which: 'examples' | 'page') {
-    setPanel((p) => (p === which ? 'none' : which))
+    run(command, row)
   }
 
   function onListKey(e: KeyboardEvent<HTMLElement>) {
     if (e.target instanceof HTMLInputElement) return
-    if (panelKey(e)) return
-    const mod = e.ctrlKey || e.metaKey
-    switch (e.key) {
-      case 'ArrowDown':
-      case 'j':
-        return move(e, 1)
-      case 'ArrowUp':
-      case 'k':
-        return move(e, -1)
-      case 'PageDown':
-        return move(e, pageSize.current)
-      case 'PageUp':
-        return move(e, -pageSize.current)
-      case 'Home':
-        return move(e, 'first')
-      case 'End':
-        return move(e, 'last')
-      case 'Enter':
-      case 'F2':
-      case 'i':
-        e.preventDefault()
-        return setEditing(true)
-      case 'a':
-        e.preventDefault()
-        return void accept()
-      case 'u':
-        e.preventDefault()
-        return void undo()
-      case 'e':
-        e.preventDefault()
-        return togglePanel('examples')
-      case 'p':
-        e.preventDefault()
-        return togglePanel('page')
-      case '/':
-        e.preventDefault()
-        return focusSearch()
-      case 'Escape':
-        e.preventDefault()
-        return setPanel('none')
-    }
-    if (mod && e.key.toLowerCase() === 'z') return void (e.preventDefault(), undo())
-    // Any other character starts correcting the focused line with it.
-    const row = current()
-    if (e.key.length === 1 && !mod && !e.altKey && row?.state === 'read') {
-      e.preventDefault()
-      setDraft(row.id, (drafts.get(row.id) ?? row.text) + e.key)
-      setEditing(true)
-    }
+    const command = listKey(e, { canType: focused?.state === 'read', pageSize: pageSize.current })
+    if (!command) return
+    e.preventDefault()
+    run(command, focused)
   }
 
   return {
-    focus,
     focusedRow: focused,
     focusedIndex,
-    editing,
-    editRequest,
+    editing: state.editing,
+    editRequest: state.editRequest,
     drafts,
-    flashing,
-    lastUpdate,
-    message,
-    panel,
-    setPanel,
+    flashing: state.flashing,
+    lastUpdate: state.lastUpdate,
+    message: state.message,
+    panel: state.panel,
     focusAt,
+    edit,
     setDraft,
     setPageSize,
     onInputKey,
     onListKey,
-    save,
-    accept,
-    undo,
   }
 }

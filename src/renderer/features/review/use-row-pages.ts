@@ -1,7 +1,7 @@
 // The rows of one listing (batch × order × filter × search), fetched a page at a time as the virtual
 // list asks for them; the renderer never holds more than the pages near the viewport. When lines change
 // (a correction, context, recognition) the pages in view are fetched again, coalesced, stale replies dropped.
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { LineFilter, LineOrder, LineRow } from '../../../shared/api'
 import { useClient, useEvent } from '../../lib/client'
 
@@ -17,6 +17,8 @@ export interface Listing {
   search: string
 }
 
+/** One listing's rows as the screen sees them: a new object only when rows arrive (or the total or the
+ *  error change), so hooks may depend on it; `rowAt`, `indexOf`, `want` and `refresh` never change. */
 export interface RowPages {
   /** Lines in the listing; null until the first page arrives. */
   total: number | null
@@ -111,19 +113,14 @@ export function useRowPages(listing: Listing): RowPages {
     if (change.batchId === listing.batchId) refresh()
   })
 
-  return {
-    total,
-    error,
-    version,
-    want,
-    refresh,
-    rowAt: (index) => pages.current.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE],
-    indexOf(lineId) {
-      for (const [page, rows] of pages.current) {
-        const at = rows.findIndex((r) => r.id === lineId)
-        if (at >= 0) return page * PAGE_SIZE + at
-      }
-      return -1
-    },
-  }
+  const rowAt = useCallback((index: number) => pages.current.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE], [])
+  const indexOf = useCallback((lineId: number) => {
+    for (const [page, rows] of pages.current) {
+      const at = rows.findIndex((r) => r.id === lineId)
+      if (at >= 0) return page * PAGE_SIZE + at
+    }
+    return -1
+  }, [])
+
+  return useMemo(() => ({ total, error, version, want, refresh, rowAt, indexOf }), [total, error, version, want, refresh, rowAt, indexOf])
 }

@@ -1,7 +1,7 @@
-import type { PageReader } from '../batch/page-import'
+import type { PageReader } from './page-import'
 import { startDetector } from '../detect/detector-client'
-import { startPageWorker, type PageWorker } from './page-worker'
-import type { Detector } from './types'
+import { startPageWorker, type PageWorker } from '../pages/page-worker'
+import type { Detector } from '../pages/types'
 
 /**
  * The engine's way to documents: the page worker (pdf.js, sharp) and the detector (PP-OCRv4 det + cls),

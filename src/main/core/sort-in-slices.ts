@@ -1,4 +1,4 @@
-import { breathe } from '../slices'
+import { breathe } from './slices'
 
 /**
  * Sorts like `Array.prototype.sort` (stable, by `compare`) without holding the thread: slices of `slice`
@@ -25,7 +25,7 @@ export async function sortInSlices<T>(items: readonly T[], compare: (a: T, b: T)
  * which keeps the sort stable.
  */
 async function merge<T>(left: T[], right: T[], compare: (a: T, b: T) => number, slice: number): Promise<T[]> {
-  const out: T[] = new Array(left.length + right.length)
+  const out = new Array<T>(left.length + right.length)
   let a = 0
   let b = 0
   let n = 0

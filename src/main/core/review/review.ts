@@ -3,11 +3,13 @@ import { LectorError } from '../errors'
 import type { EventBus } from '../event-bus'
 import { createContextClient, type ContextClient } from '../incontext/context-client'
 import type { ContextSettings } from '../incontext/settings'
+import type { BatchService } from '../intake/service'
+import type { PoolService } from '../pools/pools'
 import type { Recognizer } from '../recognize/recognizer'
 import type { Db } from '../store/db'
+import { lineRow } from '../store/line-view'
+import { createLineQueries, type RowRecord } from '../store/lines'
 import { createLineIndex, type LineIndex } from './listing'
-import type { PoolService } from './pools'
-import type { BatchService } from './service'
 
 export interface ReviewService {
   correct(lineId: number, text: string, kind?: 'typed' | 'accepted'): Promise<ReviewUpdate>
@@ -36,6 +38,8 @@ export interface ReviewService {
   context(batchId: number): Promise<ContextClient>
   /** Forgets a batch's loaded context (its named pool changed); the next use loads it again. */
   reset(batchId: number): Promise<void>
+  /** The batch a line belongs to; throws not-found when there is no such line. */
+  batchOf(lineId: number): number
 }
 
 /**
@@ -65,14 +69,13 @@ export function createReviewService(deps: {
   const queues = new Map<number, Promise<unknown>>()
   const settling = new Map<number, Promise<void>>()
   const index = createLineIndex({ db, events, contextOf: (batchId) => ready.get(batchId) })
+  const lines = createLineQueries(db)
 
   const q = {
-    line: db.prepare('SELECT batch_id AS batchId FROM lines WHERE id = ?'),
     latest: db.prepare(`
       SELECT c.id, c.line_id AS lineId, c.text FROM corrections c
       WHERE c.id IN (SELECT max(c2.id) FROM corrections c2 JOIN lines l ON l.id = c2.line_id WHERE l.batch_id = ? GROUP BY c2.line_id)
       ORDER BY c.id`),
-    latestFor: db.prepare('SELECT text, kind FROM corrections WHERE line_id = ? ORDER BY id DESC LIMIT 1'),
     insert: db.prepare('INSERT INTO corrections (line_id, text, kind, undoes) VALUES (@lineId, @text, @kind, @undoes)'),
     hasCorrections: db.prepare('SELECT 1 FROM corrections c JOIN lines l ON l.id = c.line_id WHERE l.batch_id = ? LIMIT 1').pluck(),
     lastUndoable: db.prepare(`
@@ -94,9 +97,9 @@ export function createReviewService(deps: {
   }
 
   function batchOf(lineId: number): number {
-    const row = q.line.get(lineId) as { batchId: number } | undefined
-    if (!row) throw new LectorError('not-found', `There is no line ${lineId}.`)
-    return row.batchId
+    const batchId = lines.batchOf(lineId)
+    if (batchId === undefined) throw new LectorError('not-found', `There is no line ${lineId}.`)
+    return batchId
   }
 
   async function load(batchId: number): Promise<ContextClient> {
@@ -194,9 +197,11 @@ export function createReviewService(deps: {
     reset,
     correct: (lineId, text, kind = 'typed') => apply(lineId, text, kind, null),
     async accept(lineId) {
-      const row = batches.line(lineId)
-      await context(row.batchId)
-      await overlay(row.batchId, [row])
+      const line = lines.one(lineId)
+      if (!line) throw new LectorError('not-found', `There is no line ${lineId}.`)
+      await context(line.batchId)
+      // The line as it is shown once its batch's context is loaded: what the reviewer accepts.
+      const [row] = shown(line.batchId, [line])
       if (row.state !== 'read') throw new LectorError('bad-input', 'Only a line that was read can be accepted.')
       return apply(lineId, row.text, 'accepted', null)
     },
@@ -214,22 +219,23 @@ export function createReviewService(deps: {
     },
     settled,
     async lines(input) {
+      const { batchId, offset, limit } = input
       if (input.order === 'document' && input.filter === 'all' && !input.search.trim()) {
-        const page = batches.lines(input)
-        await overlay(input.batchId, page.rows)
-        return page
+        const total = lines.count(batchId)
+        if (!total) batches.exists(batchId)
+        return { total, rows: shown(batchId, lines.page({ batchId, offset, limit })) }
       }
-      batches.exists(input.batchId)
+      batches.exists(batchId)
       const ids = await index.ids(input)
-      const rows = batches.rows(ids.subarray(input.offset, input.offset + input.limit))
-      await overlay(input.batchId, rows)
-      return { total: ids.length, rows }
+      return { total: ids.length, rows: shown(batchId, byIds(ids.subarray(offset, offset + limit))) }
     },
     async rows(ids) {
-      const rows = batches.rows(ids)
-      for (const batchId of new Set(rows.map((r) => r.batchId))) await overlay(batchId, rows.filter((r) => r.batchId === batchId))
+      // Lines of any batches: each shown with its own batch's context.
+      const rows = byIds(ids).map((r) => lineRow(r, ready.get(r.batchId)))
+      for (const batchId of new Set(rows.map((r) => r.batchId))) warm(batchId, rows.filter((r) => r.batchId === batchId))
       return rows
     },
+    batchOf,
     async position(input) {
       batches.exists(input.batchId)
       const at = (await index.ids(input)).indexOf(input.lineId)
@@ -244,7 +250,7 @@ export function createReviewService(deps: {
     async close() {
       index.close()
       const loaded = await Promise.allSettled(contexts.values())
-      await Promise.all(loaded.map((c) => (c.status === 'fulfilled' ? c.value.close() : undefined)))
+      await Promise.all(loaded.flatMap((c) => (c.status === 'fulfilled' ? [c.value.close()] : [])))
     },
   }
 
@@ -258,30 +264,21 @@ export function createReviewService(deps: {
   }
 
   /**
-   * Puts the reviewer's text, else the in-context reading, over the model's reading of each row. A batch
-   * with corrections whose context is not loaded yet (after a restart) starts loading it and says so with
-   * `lines:changed` when ready; until then its rows show the model's readings.
+   * Lines as the reviewer sees them (see store/line-view.ts): their own text, else the in-context reading,
+   * else the model's. A batch with corrections whose context is not loaded yet (after a restart) starts
+   * loading it and says so with `lines:changed` when ready; until then its rows show the model's readings.
    */
-  async function overlay(batchId: number, rows: LineRow[]) {
+  function shown(batchId: number, records: RowRecord[]): LineRow[] {
     const ctx = ready.get(batchId)
+    const rows = records.map((r) => lineRow(r, ctx))
     warm(batchId, rows)
-    for (const row of rows) {
-      const human = q.latestFor.get(row.id) as { text: string | null; kind: string } | undefined
-      if (human && human.text !== null) {
-        row.text = human.text
-        row.source = 'human'
-        row.review = human.kind === 'accepted' ? 'accepted' : 'typed'
-        row.charConfidences = []
-        continue
-      }
-      const reading = ctx?.reading(row.id)
-      if (reading) {
-        row.text = reading.text
-        row.confidence = reading.confidence
-        row.charConfidences = reading.charConfidences
-        row.source = 'context'
-        row.examples = reading.examples
-      }
-    }
+    return rows
+  }
+
+  /** Lines by id, in the order given (ids that do not exist are left out). */
+  function byIds(ids: ArrayLike<number>): RowRecord[] {
+    const list = Array.from(ids)
+    const found = new Map(lines.byIds(list).map((r) => [r.id, r]))
+    return list.flatMap((id) => found.get(id) ?? [])
   }
 }

@@ -58,7 +58,7 @@ export function createPageImporter(deps: { db: Db; reader: PageReader }) {
         ids.push(Number(info.lastInsertRowid))
       }
       if (result.error) {
-        const info = q.insertLine.run({ batchId: page.batchId, idx: idx++, path: page.path, crop: null, pageId: page.id, quad: null })
+        const info = q.insertLine.run({ batchId: page.batchId, idx, path: page.path, crop: null, pageId: page.id, quad: null })
         q.failLine.run(info.lastInsertRowid, result.error)
         ids.push(Number(info.lastInsertRowid))
       }

@@ -4,51 +4,23 @@
 // few); a kept order takes its changed entries out and merges them back in where they now rank, rather
 // than sorting the batch again (a 50,000-line sort held the main thread ~80 ms after every correction).
 // A newly loaded context re-reads the whole batch. Building, refreshing and sorting run in slices (see
-// bringUpToDate), so the index's API is asynchronous.
-import { basename } from 'node:path'
-import type { LineFilter, LineOrder, LineRow } from '../../../shared/api'
-import { hardness } from '../../../shared/review-order'
+// bringUpToDate), so the index's API is asynchronous. Entries, and how listings are made of them, are
+// list-entries.ts.
+import type { LineFilter, LineOrder } from '../../../shared/api'
 import type { EventBus } from '../event-bus'
 import type { ContextView } from '../incontext/context-client'
 import { breathe } from '../slices'
 import type { Db } from '../store/db'
-import { sortInSlices } from './sort-in-slices'
+import { createLineQueries } from '../store/lines'
+import { matches, merged, overlayContext, sorted, toEntry, totalsOf, type BatchTotals, type ListEntry } from './list-entries'
 
-export interface ListEntry {
-  id: number
-  index: number
-  file: string
-  state: LineRow['state']
-  source: LineRow['source']
-  review: LineRow['review']
-  text: string
-  modelText: string
-  confidence: number
-  modelConfidence: number
-  error: string | null
-  /** For a line found on a page: its page (1-based), its number on that page, its quad there. */
-  page: number | null
-  lineOnPage: number | null
-  quad: string | null
-  /** The search key: the shown text, lower case. */
-  key: string
-  rank: number
-}
+export type { BatchTotals, ListEntry } from './list-entries'
 
 export interface ListQuery {
   batchId: number
   order: LineOrder
   filter: LineFilter
   search: string
-}
-
-export interface BatchTotals {
-  lines: number
-  read: number
-  failed: number
-  reviewed: number
-  context: number
-  unreviewedConfidence: number
 }
 
 export interface LineIndex {
@@ -67,10 +39,6 @@ export interface LineIndex {
   close(): void
 }
 
-// Lines that cannot be reviewed yet (or at all) wait after every readable unreviewed line but before
-// the reviewed ones (hardness 2): a failed line needs a look, not a correction.
-const FAILED_RANK = 1.5
-const PENDING_RANK = 1.75
 /** Orders kept per batch: the listings a screen switches between (order × filter × a search or two). */
 const KEPT_ORDERS = 8
 /** Past this many changed lines at once a full re-read is cheaper than one lookup per id. */
@@ -117,17 +85,7 @@ export function createLineIndex(deps: {
 }): LineIndex {
   const { db, events, contextOf } = deps
   const SLICE = deps.sliceRows ?? SLICE_ROWS
-  const select = `
-    SELECT l.id, l.idx AS "index", l.source_path AS path, r.text, r.confidence, r.error,
-           r.line_id IS NOT NULL AS hasReading, c.text AS humanText, c.kind AS kind, p.page_no AS pageNo, l.quad,
-           CASE WHEN l.page_id IS NULL THEN NULL
-                ELSE (SELECT count(*) FROM lines l2 WHERE l2.page_id = l.page_id AND l2.idx < l.idx) + 1 END AS lineOnPage
-    FROM lines l LEFT JOIN readings r ON r.line_id = l.id LEFT JOIN pages p ON p.id = l.page_id
-    LEFT JOIN corrections c ON c.id = (SELECT max(c2.id) FROM corrections c2 WHERE c2.line_id = l.id)`
-  const q = {
-    slice: db.prepare(`${select} WHERE l.batch_id = ? AND l.idx > ? ORDER BY l.idx LIMIT ${SLICE}`),
-    some: db.prepare(`${select} WHERE l.id IN (SELECT value FROM json_each(?))`),
-  }
+  const lines = createLineQueries(db)
   const cache = new Map<number, Cached>()
   /** A batch's index being built, which changes meanwhile must reach too. */
   const building = new Map<number, Cached>()
@@ -141,39 +99,6 @@ export function createLineIndex(deps: {
       if (c.dirty.size > FULL_REFRESH) c.full = true
     }
   })
-
-  function toEntry(r: any, ctx: ContextView | undefined): ListEntry {
-    const state: ListEntry['state'] = !r.hasReading ? 'pending' : r.error ? 'failed' : 'read'
-    const modelText = r.text ?? ''
-    const modelConfidence = r.confidence ?? 0
-    const e: ListEntry = {
-      id: r.id,
-      index: r.index,
-      file: r.path ? basename(r.path) : `line ${r.index + 1}`,
-      state,
-      source: 'model',
-      review: null,
-      text: modelText,
-      modelText,
-      confidence: modelConfidence,
-      modelConfidence,
-      error: r.error ?? null,
-      page: r.pageNo === null || r.pageNo === undefined ? null : r.pageNo + 1,
-      lineOnPage: r.lineOnPage ?? null,
-      quad: r.quad ?? null,
-      key: '',
-      rank: 0,
-    }
-    if (r.humanText !== null && r.humanText !== undefined) {
-      e.text = r.humanText
-      e.source = 'human'
-      e.review = r.kind === 'accepted' ? 'accepted' : 'typed'
-    }
-    e.key = e.text.toLowerCase()
-    e.rank = state === 'read' || e.source === 'human' ? hardness(e) : state === 'failed' ? FAILED_RANK : PENDING_RANK
-    overlayContext(e, ctx)
-    return e
-  }
 
   const newCache = (context: ContextView | undefined): Cached => ({
     entries: [],
@@ -193,7 +118,7 @@ export function createLineIndex(deps: {
     building.set(batchId, c)
     try {
       for (let after = -1; ; ) {
-        const rows = q.slice.all(batchId, after) as any[]
+        const rows = lines.entries({ batchId, after, limit: SLICE })
         for (const r of rows) {
           c.byId.set(r.id, c.entries.length)
           c.entries.push(toEntry(r, c.context))
@@ -205,17 +130,6 @@ export function createLineIndex(deps: {
     } finally {
       building.delete(batchId)
     }
-  }
-
-  /** The context's reading over an entry the reviewer has not reviewed (nothing from the library). */
-  function overlayContext(e: ListEntry, ctx: ContextView | undefined) {
-    if (e.source === 'human' || e.state !== 'read') return
-    const reading = ctx?.reading(e.id)
-    e.text = reading ? reading.text : e.modelText
-    e.confidence = reading ? reading.confidence : e.modelConfidence
-    e.source = reading ? 'context' : 'model'
-    e.key = e.text.toLowerCase()
-    e.rank = hardness(e)
   }
 
   /** Takes in what changed since the last read, until nothing is left. */
@@ -243,7 +157,7 @@ export function createLineIndex(deps: {
         const ids = [...c.dirty]
         c.dirty.clear()
         for (let i = 0; i < ids.length; i += SLICE) {
-          for (const r of q.some.all(JSON.stringify(ids.slice(i, i + SLICE))) as any[]) {
+          for (const r of lines.entriesByIds(ids.slice(i, i + SLICE))) {
             const at = c.byId.get(r.id)
             // A line the batch did not have (a page's lines just found): read the batch again.
             if (at === undefined) c.full = true
@@ -291,6 +205,11 @@ export function createLineIndex(deps: {
     }
   }
 
+  function entryOf(c: Cached, id: number): ListEntry | undefined {
+    const at = c.byId.get(id)
+    return at === undefined ? undefined : c.entries[at]
+  }
+
   /** Kept orders will merge these entries back in where they now belong. */
   function changedEntries(c: Cached, ids: Iterable<number>) {
     for (const [key, kept] of c.orders) {
@@ -298,63 +217,6 @@ export function createLineIndex(deps: {
       if (kept.changed.size > c.entries.length * RESORT_SHARE) c.orders.delete(key)
     }
     c.totals = null
-  }
-
-  const before = (order: LineOrder) =>
-    order === 'hardest' ? (a: ListEntry, b: ListEntry) => a.rank - b.rank || a.index - b.index : (a: ListEntry, b: ListEntry) => a.index - b.index
-
-  /**
-   * A kept order brought up to date: entries that did not change keep their places relative to each
-   * other (nothing they are ordered by changed); the changed ones that still belong are sorted and
-   * merged in. The same as sorting afresh (tested), in one pass over the order.
-   */
-  function merged(c: Cached, ids: Int32Array, changed: Set<number>, keep: (e: ListEntry) => boolean, order: LineOrder): Int32Array {
-    const cmp = before(order)
-    const entry = (id: number) => c.entries[c.byId.get(id)!]
-    const moved = [...changed].map((id) => c.byId.get(id)).filter((at) => at !== undefined).map((at) => c.entries[at!]).filter(keep).sort(cmp)
-    const out = new Int32Array(ids.length + moved.length)
-    let n = 0
-    let m = 0
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]
-      if (changed.has(id)) continue
-      if (m < moved.length) {
-        const e = entry(id)
-        while (m < moved.length && cmp(moved[m], e) < 0) out[n++] = moved[m++].id
-      }
-      out[n++] = id
-    }
-    while (m < moved.length) out[n++] = moved[m++].id
-    return out.slice(0, n)
-  }
-
-  /**
-   * A listing sorted afresh. The ranks are copied first: entries may change while the sort runs in slices,
-   * and such changes reach the kept order as changed ids, merged in at its next use.
-   */
-  async function sorted(chosen: ListEntry[], order: LineOrder): Promise<Int32Array> {
-    if (order !== 'hardest') return Int32Array.from(chosen, (e) => e.id)
-    // `chosen` is in document order, so a position breaks a tie of ranks as the document index does.
-    const rank = Float64Array.from(chosen, (e) => e.rank)
-    const id = Int32Array.from(chosen, (e) => e.id)
-    const positions = Array.from({ length: chosen.length }, (_, i) => i)
-    const byRank = await sortInSlices(positions, (a, b) => rank[a] - rank[b] || a - b, 4 * SLICE)
-    return Int32Array.from(byRank, (p) => id[p])
-  }
-
-  function matches(e: ListEntry, filter: LineFilter): boolean {
-    switch (filter) {
-      case 'all':
-        return true
-      case 'unreviewed':
-        return e.source !== 'human'
-      case 'corrected':
-        return e.source === 'human'
-      case 'context':
-        return e.source === 'context'
-      default:
-        throw new Error(`unknown filter: ${String(filter satisfies never)}`)
-    }
   }
 
   return {
@@ -369,7 +231,7 @@ export function createLineIndex(deps: {
         let kept = c.orders.get(key)
         if (!kept) {
           if (c.orders.size >= KEPT_ORDERS) c.orders.delete(c.orders.keys().next().value!)
-          const made: KeptOrder = { ids: null, sorted: sorted(c.entries.filter(keep), order), changed: new Set() }
+          const made: KeptOrder = { ids: null, sorted: sorted(c.entries.filter(keep), order, 4 * SLICE), changed: new Set() }
           c.orders.set(key, made)
           made.sorted!.then(
             (ids) => ((made.ids = ids), (made.sorted = null)),
@@ -384,7 +246,7 @@ export function createLineIndex(deps: {
           continue
         }
         if (kept.changed.size) {
-          kept.ids = merged(c, kept.ids, kept.changed, keep, order)
+          kept.ids = merged((id) => entryOf(c, id), kept.ids, kept.changed, keep, order)
           kept.changed.clear()
         }
         return kept.ids
@@ -393,23 +255,7 @@ export function createLineIndex(deps: {
 
     async totals(batchId) {
       const c = await current(batchId)
-      if (c.totals) return c.totals
-      const t: BatchTotals = { lines: c.entries.length, read: 0, failed: 0, reviewed: 0, context: 0, unreviewedConfidence: 0 }
-      let sum = 0
-      let open = 0
-      for (const e of c.entries) {
-        if (e.state === 'read') t.read++
-        if (e.state === 'failed') t.failed++
-        if (e.source === 'human') t.reviewed++
-        else if (e.source === 'context') t.context++
-        if (e.source !== 'human' && e.state === 'read') {
-          sum += e.confidence
-          open++
-        }
-      }
-      t.unreviewedConfidence = open ? sum / open : 0
-      c.totals = t
-      return t
+      return (c.totals ??= totalsOf(c.entries))
     },
 
     contextChanged(batchId, ids) {

@@ -24,7 +24,7 @@ function setUp(count = 200) {
   return { db, events, lines, batchId, ids, index, correct, readings, context }
 }
 
-describe('the line index', async () => {
+describe('the line index', () => {
   it('orders hardest first by the shared hardness, ties in document order', async () => {
     const { batchId, ids, lines, index } = setUp()
     const order = Array.from(await index.ids({ batchId, order: 'hardest', filter: 'all', search: '' }))

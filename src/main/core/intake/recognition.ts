@@ -1,0 +1,197 @@
+// Reading a batch: one job per batch, in the background. Page by page, a page's lines are found first,
+// then every line still unread is read, STEP lines at a time, each step committed and announced. A batch
+// the reviewer cancelled stays stopped until resumed; one a crash or a quit cut short carries on at the
+// next start.
+import { randomUUID } from 'node:crypto'
+import type { EventBus } from '../event-bus'
+import type { ReadResult, Recognizer } from '../recognize/recognizer'
+import type { Db } from '../store/db'
+import { encodeFrames } from '../store/frame-codec'
+import { createPageImporter, type PageReader, type PendingPage } from './page-import'
+
+// Lines per recognition step: each step's readings are committed in one transaction and announced,
+// so a crash loses at most one step and the list fills in steadily.
+const STEP = 64
+
+interface Job {
+  id: string
+  batchId: number
+  controller: AbortController
+  done: Promise<void>
+}
+
+export interface RecognitionJobs {
+  /** The id of the job reading a batch, null when none is. */
+  jobOf(batchId: number): string | null
+  start(batchId: number): void
+  /** Cancels a job; a cancelled batch stays stopped (not resumed on the next start) until `resume`. */
+  cancel(jobId: string): boolean
+  /** Reads a batch's unread lines (again wanted); no-op when a job is already reading it. */
+  resume(batchId: number): void
+  /** At start: resumes every batch whose reading was cut short (a crash, a quit), not those cancelled. */
+  resumeUnread(): number[]
+  /** Stops every job for shutdown; the batches are resumed on the next start. */
+  cancelAll(): void
+  /** Resolves when the batch's recognition job (if any) has ended. */
+  whenRead(batchId: number): Promise<void>
+  idle(): Promise<void>
+}
+
+export function createRecognitionJobs(deps: { db: Db; recognizer: Recognizer; events: EventBus; pages: PageReader }): RecognitionJobs {
+  const { db, recognizer, events } = deps
+  const jobs = new Map<string, Job>()
+
+  const q = {
+    // One recognition step's unread lines after `after` (keyset paging: a 50,000-line batch is never
+    // fetched at once on the main thread).
+    pending: db.prepare(`
+      SELECT l.id, l.idx, l.source_path AS path, l.crop FROM lines l LEFT JOIN readings r ON r.line_id = l.id
+      WHERE l.batch_id = @batchId AND l.idx > @after AND r.line_id IS NULL ORDER BY l.idx LIMIT @limit`),
+    pendingCount: db.prepare(`
+      SELECT count(*) FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.batch_id = @batchId AND r.line_id IS NULL`).pluck(),
+    nextPage: db.prepare(`
+      SELECT id, batch_id AS batchId, seq, source_path AS path, page_no AS pageNo FROM pages
+      WHERE batch_id = @batchId AND detected_at IS NULL ORDER BY seq LIMIT 1`),
+    pageCounts: db.prepare(`
+      SELECT count(*) AS total, count(detected_at) AS done FROM pages WHERE batch_id = @batchId`),
+    insertReading: db.prepare(`
+      INSERT OR REPLACE INTO readings (line_id, model_id, text, confidence, char_confidences, greedy_text, greedy_confidence, error)
+      VALUES (@lineId, @modelId, @text, @confidence, @charConfidences, @greedyText, @greedyConfidence, @error)`),
+    // The frames a reading keeps for in-context review, in a table of their own (migration 0007).
+    insertFrames: db.prepare(`
+      INSERT OR REPLACE INTO reading_frames (line_id, frames, k, dim, features, top_index, top_prob, blank)
+      VALUES (@lineId, @frames, @k, @dim, @features, @topIndex, @topProb, @blank)`),
+    dropFrames: db.prepare('DELETE FROM reading_frames WHERE line_id = @lineId'),
+    setReading: db.prepare('UPDATE batches SET reading = @reading WHERE id = @batchId'),
+    unread: db.prepare(`
+      SELECT b.id FROM batches b WHERE b.opened = 1 AND b.reading = 'wanted' AND (
+        EXISTS (SELECT 1 FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.batch_id = b.id AND r.line_id IS NULL)
+        OR EXISTS (SELECT 1 FROM pages p WHERE p.batch_id = b.id AND p.detected_at IS NULL)) ORDER BY b.id`).pluck(),
+  }
+
+  const writeReadings = db.transaction((lineIds: number[], results: ReadResult[]) => {
+    results.forEach((r, i) => {
+      const lineId = lineIds[i]
+      const modelId = recognizer.model.id
+      if (!r.ok) {
+        q.insertReading.run({ lineId, modelId, text: '', confidence: 0, charConfidences: null, greedyText: null, greedyConfidence: null, error: r.error })
+        q.dropFrames.run({ lineId })
+        return
+      }
+      q.insertReading.run({
+        lineId,
+        modelId,
+        text: r.reading.text,
+        confidence: r.reading.confidence,
+        charConfidences: Buffer.from(new Float32Array(r.reading.charConfidences).buffer),
+        greedyText: r.reading.greedy.text,
+        greedyConfidence: r.reading.greedy.confidence,
+        error: null,
+      })
+      q.insertFrames.run({ lineId, ...encodeFrames(r.reading.cache) })
+    })
+  })
+
+  function jobFor(batchId: number): Job | undefined {
+    for (const job of jobs.values()) if (job.batchId === batchId) return job
+    return undefined
+  }
+
+  function startJob(batchId: number): Job {
+    const controller = new AbortController()
+    const job: Job = { id: randomUUID(), batchId, controller, done: Promise.resolve() }
+    jobs.set(job.id, job)
+    job.done = runJob(job).finally(() => {
+      jobs.delete(job.id)
+      events.emit('batches:changed', { ids: [batchId] })
+    })
+    return job
+  }
+
+  async function runJob(job: Job): Promise<void> {
+    // Each job its own importer: it keeps its current document open, and two batches read at once must
+    // not close each other's.
+    const importer = createPageImporter({ db, reader: deps.pages })
+    const started = performance.now()
+    let done = 0
+    let total = q.pendingCount.get({ batchId: job.batchId }) as number
+    const progress = (state: 'running' | 'finished' | 'cancelled' | 'failed', message?: string) => {
+      const seconds = (performance.now() - started) / 1000
+      const pages = q.pageCounts.get({ batchId: job.batchId }) as { total: number; done: number }
+      events.emit('job:progressed', {
+        jobId: job.id,
+        batchId: job.batchId,
+        done,
+        total,
+        linesPerSecond: seconds > 0 ? done / seconds : 0,
+        state,
+        ...(pages.total ? { pages } : {}),
+        ...(message ? { message } : {}),
+      })
+    }
+    progress('running')
+    try {
+      // Page by page: find a page's lines, then read every line still unread (that page's), so the list
+      // fills in page by page. A batch of cut lines has no pages: it is one round of reading.
+      for (;;) {
+        const page = q.nextPage.get({ batchId: job.batchId }) as PendingPage | undefined
+        if (page) {
+          const ids = await importer.detect(page, job.controller.signal)
+          total += ids.length
+          events.emit('lines:changed', { batchId: job.batchId, ids })
+          events.emit('batches:changed', { ids: [job.batchId] })
+        }
+        for (let after = -1; ; ) {
+          const step = q.pending.all({ batchId: job.batchId, after, limit: STEP }) as Array<{ id: number; idx: number; path: string | null; crop: Buffer | null }>
+          if (!step.length) break
+          after = step[step.length - 1].idx
+          const results = await recognizer.read(
+            step.map((l) => l.crop ?? l.path ?? ''),
+            { signal: job.controller.signal },
+          )
+          writeReadings(step.map((l) => l.id), results)
+          done += step.length
+          events.emit('lines:changed', { batchId: job.batchId, ids: step.map((l) => l.id) })
+          progress('running')
+        }
+        if (!page) break
+      }
+      await importer.release()
+      progress('finished')
+    } catch (err) {
+      await importer.release()
+      if (job.controller.signal.aborted) progress('cancelled', 'Cancelled; lines read so far are kept.')
+      else progress('failed', err instanceof Error ? err.message : String(err))
+    }
+  }
+
+  return {
+    jobOf: (batchId) => jobFor(batchId)?.id ?? null,
+    start: (batchId) => void startJob(batchId),
+    cancel(jobId) {
+      const job = jobs.get(jobId)
+      if (!job) return false
+      q.setReading.run({ batchId: job.batchId, reading: 'stopped' })
+      job.controller.abort()
+      return true
+    },
+    resume(batchId) {
+      q.setReading.run({ batchId, reading: 'wanted' })
+      if (!jobFor(batchId) && (q.pendingCount.get({ batchId }) || q.nextPage.get({ batchId }))) startJob(batchId)
+    },
+    resumeUnread() {
+      const ids = q.unread.all() as number[]
+      for (const batchId of ids) if (!jobFor(batchId)) startJob(batchId)
+      return ids
+    },
+    cancelAll() {
+      for (const job of jobs.values()) job.controller.abort()
+    },
+    async whenRead(batchId) {
+      await jobFor(batchId)?.done
+    },
+    async idle() {
+      await Promise.all([...jobs.values()].map((j) => j.done))
+    },
+  }
+}

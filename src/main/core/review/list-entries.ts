@@ -1,0 +1,132 @@
+// What a batch's listing holds of each line (its view, search key and rank), and how listings are made of
+// those entries: filtered, ordered, merged again after a change, and counted. Pure functions; the index
+// that keeps entries current is listing.ts.
+import type { LineFilter, LineOrder } from '../../../shared/api'
+import { hardness } from '../../../shared/review-order'
+import { sortInSlices } from '../sort-in-slices'
+import { lineView, takeContext, type InContextReadings, type LineView } from '../store/line-view'
+import type { EntryRecord } from '../store/lines'
+
+export interface ListEntry extends LineView {
+  /** For a line found on a page: its number on that page, its quad there (JSON). */
+  lineOnPage: number | null
+  quad: string | null
+  /** The search key: the shown text, lower case. */
+  key: string
+  rank: number
+}
+
+export interface BatchTotals {
+  lines: number
+  read: number
+  failed: number
+  reviewed: number
+  context: number
+  unreviewedConfidence: number
+}
+
+// Lines that cannot be reviewed yet (or at all) wait after every readable unreviewed line but before
+// the reviewed ones (hardness 2): a failed line needs a look, not a correction.
+const FAILED_RANK = 1.5
+const PENDING_RANK = 1.75
+
+export function toEntry(r: EntryRecord, ctx: InContextReadings | undefined): ListEntry {
+  // The view becomes the entry, its fields added rather than copied: spreading a view into a new object
+  // per line made building a 50,000-line index several times slower.
+  const e = lineView(r, ctx?.reading(r.id)) as ListEntry
+  e.lineOnPage = r.lineOnPage ?? null
+  e.quad = r.quad ?? null
+  rankEntry(e)
+  return e
+}
+
+/** The context's reading over an entry the reviewer has not reviewed (nothing from the library). */
+export function overlayContext(e: ListEntry, ctx: InContextReadings | undefined) {
+  if (takeContext(e, ctx?.reading(e.id))) rankEntry(e)
+}
+
+/** The search key and the hardest-first rank of an entry's current text. */
+function rankEntry(e: ListEntry) {
+  e.key = e.text.toLowerCase()
+  e.rank = e.state === 'read' || e.source === 'human' ? hardness(e) : e.state === 'failed' ? FAILED_RANK : PENDING_RANK
+}
+
+export function matches(e: ListEntry, filter: LineFilter): boolean {
+  switch (filter) {
+    case 'all':
+      return true
+    case 'unreviewed':
+      return e.source !== 'human'
+    case 'corrected':
+      return e.source === 'human'
+    case 'context':
+      return e.source === 'context'
+    default:
+      throw new Error(`unknown filter: ${String(filter satisfies never)}`)
+  }
+}
+
+const before = (order: LineOrder) =>
+  order === 'hardest' ? (a: ListEntry, b: ListEntry) => a.rank - b.rank || a.index - b.index : (a: ListEntry, b: ListEntry) => a.index - b.index
+
+/**
+ * A listing sorted afresh, `slice` entries at a time. The ranks are copied first: entries may change while
+ * the sort runs in slices, and such changes reach the kept order as changed ids, merged in at its next use.
+ */
+export async function sorted(chosen: ListEntry[], order: LineOrder, slice: number): Promise<Int32Array> {
+  if (order !== 'hardest') return Int32Array.from(chosen, (e) => e.id)
+  // `chosen` is in document order, so a position breaks a tie of ranks as the document index does.
+  const rank = Float64Array.from(chosen, (e) => e.rank)
+  const id = Int32Array.from(chosen, (e) => e.id)
+  const positions = Array.from({ length: chosen.length }, (_, i) => i)
+  const byRank = await sortInSlices(positions, (a, b) => rank[a] - rank[b] || a - b, slice)
+  return Int32Array.from(byRank, (p) => id[p])
+}
+
+/**
+ * A kept order brought up to date: entries that did not change keep their places relative to each
+ * other (nothing they are ordered by changed); the changed ones that still belong are sorted and
+ * merged in. The same as sorting afresh (tested), in one pass over the order.
+ */
+export function merged(
+  entryOf: (id: number) => ListEntry | undefined,
+  ids: Int32Array,
+  changed: Set<number>,
+  keep: (e: ListEntry) => boolean,
+  order: LineOrder,
+): Int32Array {
+  const cmp = before(order)
+  const moved = [...changed].map(entryOf).filter((e): e is ListEntry => e !== undefined).filter(keep).sort(cmp)
+  const out = new Int32Array(ids.length + moved.length)
+  let n = 0
+  let m = 0
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]
+    if (changed.has(id)) continue
+    if (m < moved.length) {
+      const e = entryOf(id)!
+      while (m < moved.length && cmp(moved[m], e) < 0) out[n++] = moved[m++].id
+    }
+    out[n++] = id
+  }
+  while (m < moved.length) out[n++] = moved[m++].id
+  return out.slice(0, n)
+}
+
+export function totalsOf(entries: ListEntry[]): BatchTotals {
+  const t: BatchTotals = { lines: entries.length, read: 0, failed: 0, reviewed: 0, context: 0, unreviewedConfidence: 0 }
+  let sum = 0
+  let open = 0
+  for (const e of entries) {
+    if (e.state === 'read') t.read++
+    if (e.state === 'failed') t.failed++
+    if (e.source === 'human') t.reviewed++
+    else if (e.source === 'context') t.context++
+    if (e.source !== 'human' && e.state === 'read') {
+      sum += e.confidence
+      open++
+    }
+  }
+  t.unreviewedConfidence = open ? sum / open : 0
+  return t
+}
