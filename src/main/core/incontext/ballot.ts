@@ -4,7 +4,7 @@ import type { FramePool } from './pool'
 /** Distinct labels a ballot holds; more are only counted in the total. */
 const MAX_LABELS = 64
 /** Distinct source lines counted per label: past this many, more lines add nothing to the evidence. */
-const MAX_LINES = 8
+const MAX_LINES = 32
 
 /**
  * The neighbours of one fusion unit (a character's run of frames, or a gap frame), tallied per label:
@@ -52,7 +52,8 @@ export class Ballot {
       }
       this.weight[at] += w
       if (sim > this.best[at]) this.best[at] = sim
-      const line = pool.lineOf(id)
+      // A saved pool's entries belong to no line here (0): each stands for a line of its own batch.
+      const line = pool.lineOf(id) || -(id + 1)
       const count = this.lineCount[at]
       if (count < MAX_LINES) {
         let seen = false

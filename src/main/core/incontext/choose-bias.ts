@@ -1,6 +1,9 @@
-/** A sign test: clearly more lines better than worse (about 95 % one-sided), and at least two more. */
-export function clearlyAhead(better: number, worse: number): boolean {
-  return better - worse >= 2 * Math.sqrt(better + worse) && better - worse >= 2
+/**
+ * A sign test: clearly more better than worse — by `z` standard deviations of a fair coin (2: about 95 %
+ * one-sided) — and by at least `least`.
+ */
+export function clearlyAhead(better: number, worse: number, z = 2, least = 2): boolean {
+  return better - worse >= z * Math.sqrt(better + worse) && better - worse >= least
 }
 
 /** The sign test over replayed lines: `d` has fewer edits than `base` on clearly more lines than more. */

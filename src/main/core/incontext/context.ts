@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein'
 import { noContextDecision, type ContextDecision, type ContextGate } from '../../../shared/api'
 import type { Alphabet } from '../recognize/alphabet'
 import { calibrate, counts } from './calibrate'
@@ -69,7 +70,7 @@ export class BatchContext {
       gate: { on: false, weights: gatePrior, kinds: new ClassKinds(deps.alphabet), spacing: noSpacing },
       snapshots: new Map(),
       prior: { chars: isotropic(gatePrior.chars, gatePrecision), gaps: isotropic(gatePrior.gaps, gatePrecision) },
-      base: { lines: 0, better: 0, worse: 0, modelEdits: 0, contextEdits: 0 },
+      base: { lines: 0, better: 0, worse: 0, modelEdits: 0, contextEdits: 0, fixed: 0, broken: 0 },
       spacing: new SpacingCounts(),
     }
     this.reader = new Reader(this.state)
@@ -108,6 +109,7 @@ export class BatchContext {
     // A line that could not be read has no frames: its correction is kept (by the caller), nothing to learn.
     if (!line) return { changed: [], redecoded: 0 }
     const started = performance.now()
+    const effort = text === null ? undefined : { shown: distance(line.corrected ?? line.reading?.text ?? line.model.text, text), model: distance(line.model.text, text) }
     const alignment = text === null ? null : state.stores.align(line, text)
     // The evidence: the line as context reads it now, before its own frames join the pool (a line
     // corrected again keeps what it read before its first correction, labelled anew).
@@ -139,13 +141,13 @@ export class BatchContext {
     const result = reader.redecode(state.gate.on ? reader.unitsToFuse(touched, reweighted) : touched)
     const relexed = reader.relex(again)
     const changed = [...new Set([...result.changed, ...relexed])]
-    return { changed, redecoded: result.redecoded, ms: { search: searched - started, calibrate: 0, decode: performance.now() - searched } }
+    return { changed, redecoded: result.redecoded, ms: { search: searched - started, calibrate: 0, decode: performance.now() - searched }, effort }
   }
 
   /**
-   * The leave-one-out calibration due after the corrections applied since the last call (after every one
-   * at first, then every few); a change of trust re-reads every line whose rows it moves, a change of
-   * bias re-reads every line with the vocabulary; nothing to do when none is due. The worker runs it
+   * The calibration due after the corrections applied since the last call (after every one at first,
+   * then every few; calibrate.ts): a new gate, or context going on or off, re-reads every line whose rows
+   * it moves, a change of bias re-reads every line with the vocabulary; nothing to do when none is due. The worker runs it
    * straight after `correct` has replied, so the correction's own effect is on screen first; what this
    * changes follows moments later (the review screen keeps its focus on the line the reviewer is on).
    */
@@ -160,7 +162,9 @@ export class BatchContext {
     // What the lexicon kept of any line may predate words that came while it was off: all are read again.
     const again = state.decision.lexiconBias !== biasBefore ? state.order : []
     state.book.forget(again)
-    const moved = state.gate.on !== gateBefore.on || (state.gate.on && state.gate.weights !== gateBefore.weights)
+    const moved =
+      state.gate.on !== gateBefore.on ||
+      (state.gate.on && (state.gate.weights.chars !== gateBefore.weights.chars || state.gate.spacing !== gateBefore.spacing))
     const result = moved ? reader.redecodeAll(true) : { changed: [], redecoded: 0 }
     const relexed = reader.relex(again)
     const changed = [...new Set([...result.changed, ...relexed])]
@@ -211,7 +215,15 @@ export class BatchContext {
     if (gate) {
       this.startFrom(gate)
       const edits = decision.errorsByTrust
-      this.state.base = { lines: decision.calibrationLines, better: gate.better, worse: gate.worse, modelEdits: edits['0'] ?? 0, contextEdits: edits['1'] ?? 0 }
+      this.state.base = {
+        lines: decision.calibrationLines,
+        better: gate.better,
+        worse: gate.worse,
+        modelEdits: edits['0'] ?? 0,
+        contextEdits: edits['1'] ?? 0,
+        fixed: gate.fixed ?? 0,
+        broken: gate.broken ?? 0,
+      }
     }
     this.useDecision()
     this.state.gate = { ...this.state.gate, spacing: this.state.spacing.freeze(this.state.alphabet) }
@@ -223,10 +235,11 @@ export class BatchContext {
     this.state.gate = { ...this.state.gate, weights: { chars: gate.chars, gaps: gate.gaps } }
   }
 
-  /** Fusion follows the decision: on with its gate when it trusts context. */
+  /** Fusion follows the decision: on with its gate when it trusts context (the same weights object while they stand). */
   private useDecision() {
     const { decision, gate } = this.state
-    const weights = decision.gate ? { chars: decision.gate.chars, gaps: decision.gate.gaps } : gate.weights
+    const same = decision.gate && decision.gate.chars === gate.weights.chars && decision.gate.gaps === gate.weights.gaps
+    const weights = decision.gate && !same ? { chars: decision.gate.chars, gaps: decision.gate.gaps } : gate.weights
     this.state.gate = { ...gate, on: decision.trust > 0, weights }
   }
 
@@ -261,9 +274,11 @@ export class BatchContext {
 
   private calibrate() {
     this.calibrationDue = false
+    const before = this.state.decision.gate
     this.state.decision = calibrate(this.state, this.reader, this.prior)
+    const refitted = this.state.decision.gate?.chars !== before?.chars
     this.useDecision()
-    // The batch's spacing moves with its calibrations, not with every correction: a change reads every gap again.
-    this.state.gate = { ...this.state.gate, spacing: this.state.spacing.freeze(this.state.alphabet) }
+    // The batch's spacing moves with its gate, not with every correction: a change reads every gap again.
+    if (refitted || this.state.gate.spacing === noSpacing) this.state.gate = { ...this.state.gate, spacing: this.state.spacing.freeze(this.state.alphabet) }
   }
 }

@@ -7,6 +7,7 @@ import type { ReadLine } from './lexicon-reading'
 import { unfused, type LineState } from './line-state'
 import type { Reader } from './reread'
 import type { ContextState } from './state'
+import { coherentCase } from './word-case'
 
 /** A contested unit of a line: where its frames are, the labels of the vote and of the model, its features. */
 interface Unit {
@@ -47,7 +48,7 @@ export function takeSnapshot(state: ContextState, reader: Reader, line: LineStat
   )
   const frames = { ...line.frames, topIndex: fused.index, topProb: fused.prob }
   const segments = decodeSegments(frames, state.alphabet)
-  const reading = joinSegments(segments, state.alphabet)
+  const reading = coherentCase(joinSegments(segments, state.alphabet), line.model)
   const snapshot: Snapshot = { units, examples: [], modelEdits: 0, contextEdits: 0, read: { frames, reading, segments } }
   relabel(state, line, snapshot, text, alignment)
   return snapshot

@@ -44,6 +44,14 @@ function charsAround(f: LineFrames, t: number, isChar: (u: number) => boolean): 
   return [u >= 0 ? charAt(f, u) : -1, a, b, w < f.frames ? charAt(f, w) : -1, before, after]
 }
 
+/** Whether the model's nearest character from frame t in direction `step` (skipping blanks and its own run) is a digit. */
+function nearestDigit(f: LineFrames, t: number, step: 1 | -1, isChar: (u: number) => boolean, kinds: ClassKinds): boolean {
+  const own = charAt(f, t)
+  let u = t + step
+  while (u >= 0 && u < f.frames && (!isChar(u) || charAt(f, u) === own)) u += step
+  return u >= 0 && u < f.frames && kinds.digit[charAt(f, u)] === 1
+}
+
 /** Writes the model's own row for frame t: what stays where context does not act. */
 function modelRow(f: LineFrames, t: number, outIndex: Uint16Array, outProb: Float32Array) {
   for (let j = t * f.k; j < (t + 1) * f.k; j++) (outIndex[j] = f.topIndex[j]), (outProb[j] = f.topProb[j])
@@ -143,7 +151,19 @@ export function fuseRun(
   const beside = (t: number) => t >= 0 && t < f.frames && 1 - f.blank[t] >= s.minCharMass && charAt(f, t) === v
   const collapse = beside(queried[q0] - 1) || beside(queried[q1 - 1] + 1)
   charFeatures(x, ballot, m, { pm, pv, collapse }, gate.kinds)
-  const g = gateProbability(gate.weights.chars, x)
+  // Where a digit or a sign is at stake, the gate never believes the vote more than the vote does itself:
+  // its share of the weight, times what n agreeing corrected lines can claim against imagined lines that
+  // disagree — one for a sign, n / (n + 1), so that one look-alike (1/2) never overrules a frame; two for a
+  // digit (a split vote between two other digits never changes one, nor two lines' word: "63.80" became
+  // "83.80"); three for a letter read for a digit or back (O/0, S/5), and eight for a digit read as a
+  // letter beside another digit — a number's own digit ("75M" became "7SM", "43800" "438OO" beside a pool
+  // of "SELANGOR"s). Letters between themselves are left to the gate: in a Fraktur batch of 45 books a
+  // book's print shows in a few corrected lines only.
+  const lines = ballot.lineCount[ballot.topAt]
+  const isChar = charFrames(f, gate.kinds.space, s.minCharMass)
+  const digitBeside = x[11] === 1 && gate.kinds.digit[m] === 1 && (nearestDigit(f, queried[q0], -1, isChar, gate.kinds) || nearestDigit(f, queried[q1 - 1], 1, isChar, gate.kinds))
+  const doubters = digitBeside ? 8 : x[11] ? 3 : x[10] ? 2 : 1
+  const g = Math.min(gateProbability(gate.weights.chars, x), x[13] ? (ballot.weight[ballot.topAt] / ballot.total) * (lines / (lines + doubters)) : 1)
   sink?.({ gap: false, q0, q1, x, vote: v, model: m, p: g })
   if (!gate.on) return
   for (let q = q0; q < q1; q++) decided[q] = shareRow(f, queried[q], m, v, g, outIndex, outProb, scratch) ? v : -1
@@ -238,17 +258,23 @@ export function fuseGap(
   const around = charsAround(f, t, isChar)
   const [a, b] = [around[1], around[2]]
   const digit = (c: number) => c > 0 && !!gate.kinds.digit[c]
-  const sideDigit = (near: number, far: number) => digit(near) || (near > 0 && !!gate.kinds.separator[near] && digit(far))
+  const separator = (c: number) => c > 0 && !!gate.kinds.separator[c]
+  // Inside a number: digits on both sides, or beyond a separator ("0.|34", "16:|58", "0|0").
+  const sideDigit = (near: number, far: number) => digit(near) || (separator(near) && digit(far))
+  const inNumber = sideDigit(a, around[0]) && sideDigit(b, around[3])
   gapFeatures(x, {
     pSpace,
     run: (around[5] - around[4] - 1) / pitch,
     vote,
     nearest: n.count ? n.sims[n.at] : -1,
     spacing: a > 0 && b > 0 ? gate.spacing.logit(a, b) : 0,
-    numberInside: sideDigit(a, around[0]) && sideDigit(b, around[3]),
+    numberInside: inNumber,
     modelSpace: m === space,
   })
-  const g = gateProbability(gate.weights.gaps, x)
+  // A space goes inside a number ("0.34" → "0. 34", "000164" → "0 0 0164") only where the batch itself
+  // spaces these two characters more often than not.
+  const held = x[6] === 1 && m !== space && x[5] <= 0
+  const g = held ? Math.min(0.5, gateProbability(gate.weights.gaps, x)) : gateProbability(gate.weights.gaps, x)
   sink?.({ gap: true, q0: q, q1: q + 1, x, vote: space, model: m, p: g })
   if (!gate.on || g > 0.5 === (m === space)) return -1
   const both = pSpace + f.blank[t]

@@ -9,9 +9,11 @@ import type { Ballot } from './ballot'
  * every frame treated a close, unanimous neighbourhood of five corrected lines like one far look-alike.
  *
  * Char units' features, in order (`charFeatures`):
- *   bias; case (the vote's label is the model's letter in the other case); the model's own odds against
- *   the vote's label, log p(vote) − log p(model) floored at 1e-3, for a case change and for any other
- *   change apart (a batch's case convention overrules a sure model all the time — receipts transcribed
+ *   bias; case (the vote's label is the model's letter in the other case); case of a shape (the same, for
+ *   a letter whose two cases differ only in size — c o p s u v w x z — which the frames of a 48-pixel line
+ *   hardly tell apart: forms lost "Plug" to "plug" and "ORIGINAL" to "oRIGINaL"); the model's own odds against
+ *   the vote's label, log p(vote) − log p(model) floored at 1e-3, for a case change, a letter read for a
+ *   digit or back, and any other change apart (a batch's case convention overrules a sure model all the time — receipts transcribed
  *   in capitals — while a sure "0.75" read as "0,75" on the word of a few look-alikes is the harm small
  *   batches showed: with one shared weight, hundreds of case changes taught the gate to ignore the odds);
  *   log p(model); the distance of the vote's closest neighbour and of the model label's closest (in units
@@ -26,10 +28,10 @@ import type { Ballot } from './ballot'
  * (`gapFeatures`): bias; log p(space) at the frame (floored at 1e-5); the blank run's length in characters'
  * widths; the neighbours' vote (share for space minus share for a plain gap, 0 with none); the nearest
  * neighbour's distance; the batch's spacing between the two characters around (spacing.ts, log-odds);
- * inside a number (a digit on both sides, or beyond one separator: "27407" must not become "27 407", nor
- * "0.34" "0. 34"); whether the model reads a space here.
+ * inside a number (digits on both sides, or beyond a separator: "0.34" must not become "0. 34", nor
+ * "27407" "27 407"); whether the model reads a space here.
  */
-export const CHAR_FEATURES = 13
+export const CHAR_FEATURES = 15
 export const GAP_FEATURES = 8
 
 export interface GateWeights {
@@ -51,15 +53,22 @@ export class ClassKinds {
   readonly folded: Int32Array
   /** What may stand inside a number: "0.34", "16:58", "03-4021", "12/02", "1,250". */
   readonly separator: Uint8Array
+  /** Letters whose two cases share a shape and differ only in size. */
+  readonly sizeCase: Uint8Array
+  /** The space's class. */
+  readonly space: number
 
   constructor(alphabet: Alphabet) {
     this.digit = new Uint8Array(alphabet.size)
     this.letter = new Uint8Array(alphabet.size)
     this.folded = new Int32Array(alphabet.size)
     this.separator = new Uint8Array(alphabet.size)
+    this.sizeCase = new Uint8Array(alphabet.size)
+    this.space = alphabet.space
     for (let c = 0; c < alphabet.size; c++) {
       const ch = alphabet.char(c)
       this.separator[c] = '.,:/-'.includes(ch) && ch.length === 1 ? 1 : 0
+      this.sizeCase[c] = ch.length === 1 && 'copsuvwxzCOPSUVWXZ'.includes(ch) ? 1 : 0
       this.digit[c] = /^\p{Nd}$/u.test(ch) ? 1 : 0
       this.letter[c] = /^\p{L}$/u.test(ch) ? 1 : 0
       const lower = alphabet.indexOf(ch.toLowerCase())
@@ -91,17 +100,21 @@ export function charFeatures(x: Float64Array, ballot: Ballot, m: number, e: Unit
   const odds = Math.log(pv) - Math.log(pm)
   x[0] = 1
   x[1] = caseChange
-  x[2] = caseChange ? 0 : odds
-  x[3] = caseChange ? odds : 0
-  x[4] = Math.log(pm)
-  x[5] = distanceOf(ballot.best[ballot.topAt])
-  x[6] = mAt < 0 ? NO_NEIGHBOUR : distanceOf(ballot.best[mAt])
-  x[7] = ballot.weight[ballot.topAt] / ballot.total
-  x[8] = Math.log(Math.max(1, ballot.lineCount[ballot.topAt]))
-  x[9] = kinds.digit[v] && kinds.digit[m] ? 1 : 0
-  x[10] = (kinds.digit[v] && kinds.letter[m]) || (kinds.letter[v] && kinds.digit[m]) ? 1 : 0
-  x[11] = e.collapse ? 1 : 0
-  x[12] = kinds.letter[v] && kinds.letter[m] ? 0 : 1
+  x[2] = caseChange && kinds.sizeCase[m] ? 1 : 0
+  x[3] = caseChange ? 0 : odds
+  x[4] = caseChange ? odds : 0
+  x[5] = Math.log(pm)
+  x[6] = distanceOf(ballot.best[ballot.topAt])
+  x[7] = mAt < 0 ? NO_NEIGHBOUR : distanceOf(ballot.best[mAt])
+  x[8] = ballot.weight[ballot.topAt] / ballot.total
+  x[9] = Math.log(Math.max(1, ballot.lineCount[ballot.topAt]))
+  x[10] = kinds.digit[v] && kinds.digit[m] ? 1 : 0
+  x[11] = (kinds.digit[v] && kinds.letter[m]) || (kinds.letter[v] && kinds.digit[m]) ? 1 : 0
+  x[12] = e.collapse ? 1 : 0
+  x[13] = kinds.letter[v] && kinds.letter[m] ? 0 : 1
+  // The look-alikes' odds apart: the model reads "75M" with its neighbours in view.
+  x[14] = x[11] ? odds : 0
+  if (x[11]) x[3] = 0
 }
 
 /** What a gap unit's question is asked from (see `gapFeatures`). */

@@ -32,6 +32,8 @@ export interface UpdateResult {
   redecoded: number
   /** Where a correction's time went: neighbour lists (search and merge), calibration, re-fusing and decoding. */
   ms?: { search: number; calibrate: number; decode: number }
+  /** For a correction: the characters the reviewer changed in what they were shown, and in the model's reading. */
+  effort?: { shown: number; model: number }
 }
 
 /** One line of a batch as the context keeps it, from its model reading to what it shows. */

@@ -6,6 +6,7 @@ import { applySteps, readWithLexicon } from './lexicon-reading'
 import { fusedFrames, sameUnit, type Fused, type LineState, type UpdateResult } from './line-state'
 import type { ContextState } from './state'
 import type { Touched } from './stores'
+import { coherentCase } from './word-case'
 
 /**
  * Reading lines in context from cached frames alone: each queried frame's neighbours are fused with the
@@ -113,7 +114,7 @@ export class Reader {
       if (moved && line.lexicon && touches(line.lexicon.windows, dirty)) line.lexicon = null
       if (!moved && (which || (keepUnmoved && gate.on && line.segments))) continue
       redecoded++
-      const next = gate.on ? this.decodeFused(line, dirty) : null
+      const next = gate.on ? coherentCase(this.decodeFused(line, dirty), line.model) : null
       if (!next) line.segments = null
       line.knn = next && next.text !== line.model.text ? { ...next, examples: this.examples.examplesOf(line, neighbour, pools) } : null
       if (this.show(line)) changed.push(id)

@@ -21,6 +21,9 @@ export interface EvidenceBase {
   worse: number
   modelEdits: number
   contextEdits: number
+  /** Characters context would have fixed / broken on those lines (per line, the difference of edits). */
+  fixed: number
+  broken: number
 }
 
 /**
