@@ -83,6 +83,10 @@ export class FuseScratch {
   readonly ballot = new Ballot()
   readonly charX = new Float64Array(CHAR_FEATURES)
   readonly gapX = new Float64Array(GAP_FEATURES)
+  /** A run judged whole, and its two parts where it may hold two characters (fuseRun). */
+  readonly whole = new Judged()
+  readonly first = new Judged()
+  readonly second = new Judged()
   /** A line's new rows, each at its own offset, compared with the old before they are copied. */
   rowIndex = new Uint16Array(0)
   rowProb = new Float32Array(0)
@@ -130,26 +134,95 @@ export function fuseRun(
   for (let q = q0; q < q1; q++) modelRow(f, queried[q], outIndex, outProb)
   decided.fill(-1, q0, q1)
   if (!gate.on && !sink) return
+  const m = charAt(f, queried[q0])
+  if (m < 0) return
+  const whole = scratch.whole
+  judgeSpan(f, queried, q0, q1, m, neighbour, pool, gate, s, scratch, whole, !!sink)
+  if (whole.vote < 0) return
+  // Two characters the model read as one ("ch" in Fraktur, read "d"): the run's first frames vote for one
+  // label and its last for another. Each part is judged alone, and the split stands only when the gate
+  // settles both (a part left to the model would add its character: "cd"). A unanimous run has none.
+  if (scratch.ballot.size > 1 && q1 - q0 > 1) {
+    const split = splitAt(queried, q0, q1, neighbour, pool, s)
+    if (split > 0) {
+      const { first, second } = scratch
+      judgeSpan(f, queried, q0, split, m, neighbour, pool, gate, s, scratch, first, !!sink)
+      judgeSpan(f, queried, split, q1, m, neighbour, pool, gate, s, scratch, second, !!sink)
+      const settled = (j: Judged) => j.vote === m || j.p > 0.5
+      if (first.vote >= 0 && second.vote >= 0 && first.vote !== second.vote && settled(first) && settled(second)) {
+        apply(f, queried, q0, split, m, first, gate, outIndex, outProb, decided, scratch, sink)
+        apply(f, queried, split, q1, m, second, gate, outIndex, outProb, decided, scratch, sink)
+        return
+      }
+    }
+  }
+  apply(f, queried, q0, q1, m, whole, gate, outIndex, outProb, decided, scratch, sink)
+}
+
+/** Writes a judged span's rows (nothing where its vote is the model's own). */
+function apply(
+  f: LineFrames,
+  queried: Int32Array,
+  a: number,
+  b: number,
+  m: number,
+  j: Judged,
+  gate: FuseGate,
+  outIndex: Uint16Array,
+  outProb: Float32Array,
+  decided: Int32Array,
+  scratch: FuseScratch,
+  sink?: UnitSink,
+) {
+  if (j.vote === m) return
+  sink?.({ gap: false, q0: a, q1: b, x: j.x, vote: j.vote, model: m, p: j.p })
+  if (!gate.on) return
+  for (let q = a; q < b; q++) decided[q] = shareRow(f, queried[q], m, j.vote, j.p, outIndex, outProb, scratch) ? j.vote : -1
+}
+
+/** A span's vote and how far the gate believes it (vote: the model's own, or -1 for none). */
+export class Judged {
+  vote = -1
+  p = 0
+  /** Its features (copied from the scratch only for a corrected line's evidence). */
+  x = new Float64Array(CHAR_FEATURES)
+}
+
+/** Judges the vote on frames queried[a..b) of a character the model reads as m, into `out`. */
+function judgeSpan(
+  f: LineFrames,
+  queried: Int32Array,
+  a: number,
+  b: number,
+  m: number,
+  neighbour: (q: number) => FrameNeighbours,
+  pool: FramePool,
+  gate: FuseGate,
+  s: ContextSettings,
+  scratch: FuseScratch,
+  out: Judged,
+  keep: boolean,
+): void {
   const { ballot, charX: x } = scratch
   ballot.clear()
-  for (let q = q0; q < q1; q++) ballot.add(neighbour(q), pool, s.voteWindow, s.temperature)
+  for (let q = a; q < b; q++) ballot.add(neighbour(q), pool, s.voteWindow, s.temperature)
   ballot.decide()
   const v = ballot.top
-  const m = charAt(f, queried[q0])
-  if (v < 0 || v === m || m < 0) return
+  out.p = 0
+  out.vote = v < 0 ? -1 : v
+  if (v < 0 || v === m) return
   let pm = 0
   let pv = 0
-  for (let q = q0; q < q1; q++) {
+  for (let q = a; q < b; q++) {
     const t = queried[q]
     const mass = Math.max(1e-6, 1 - f.blank[t])
     pm += probOf(f, t, m) / mass
     pv += probOf(f, t, v) / mass
   }
-  pm /= q1 - q0
-  pv /= q1 - q0
-  // The vote's label on a character frame right beside the run: the two would read as one character.
-  const beside = (t: number) => t >= 0 && t < f.frames && 1 - f.blank[t] >= s.minCharMass && charAt(f, t) === v
-  const collapse = beside(queried[q0] - 1) || beside(queried[q1 - 1] + 1)
+  pm /= b - a
+  pv /= b - a
+  // The vote's label on a character frame right beside the span: the two would read as one character.
+  const collapse = besideIs(f, queried[a] - 1, v, s) || besideIs(f, queried[b - 1] + 1, v, s)
   charFeatures(x, ballot, m, { pm, pv, collapse }, gate.kinds)
   // Where a digit or a sign is at stake, the gate never believes the vote more than the vote does itself:
   // its share of the weight, times what n agreeing corrected lines can claim against imagined lines that
@@ -159,14 +232,57 @@ export function fuseRun(
   // letter beside another digit — a number's own digit ("75M" became "7SM", "43800" "438OO" beside a pool
   // of "SELANGOR"s). Letters between themselves are left to the gate: in a Fraktur batch of 45 books a
   // book's print shows in a few corrected lines only.
-  const lines = ballot.lineCount[ballot.topAt]
-  const isChar = charFrames(f, gate.kinds.space, s.minCharMass)
-  const digitBeside = x[11] === 1 && gate.kinds.digit[m] === 1 && (nearestDigit(f, queried[q0], -1, isChar, gate.kinds) || nearestDigit(f, queried[q1 - 1], 1, isChar, gate.kinds))
-  const doubters = digitBeside ? 8 : x[11] ? 3 : x[10] ? 2 : 1
-  const g = Math.min(gateProbability(gate.weights.chars, x), x[13] ? (ballot.weight[ballot.topAt] / ballot.total) * (lines / (lines + doubters)) : 1)
-  sink?.({ gap: false, q0, q1, x, vote: v, model: m, p: g })
-  if (!gate.on) return
-  for (let q = q0; q < q1; q++) decided[q] = shareRow(f, queried[q], m, v, g, outIndex, outProb, scratch) ? v : -1
+  let p = gateProbability(gate.weights.chars, x)
+  if (x[13]) {
+    const lines = ballot.lineCount[ballot.topAt]
+    let doubters = x[11] ? 3 : x[10] ? 2 : 1
+    if (x[11] && gate.kinds.digit[m]) {
+      const isChar = charFrames(f, gate.kinds.space, s.minCharMass)
+      if (nearestDigit(f, queried[a], -1, isChar, gate.kinds) || nearestDigit(f, queried[b - 1], 1, isChar, gate.kinds)) doubters = 8
+    }
+    p = Math.min(p, (ballot.weight[ballot.topAt] / ballot.total) * (lines / (lines + doubters)))
+  }
+  out.p = p
+  if (keep) out.x.set(x)
+}
+
+/** Whether frame t is a character frame the model reads as v. */
+function besideIs(f: LineFrames, t: number, v: number, s: ContextSettings): boolean {
+  return t >= 0 && t < f.frames && 1 - f.blank[t] >= s.minCharMass && charAt(f, t) === v
+}
+
+/**
+ * Where a run's frames change from voting for one label to another (each frame's own vote, frames with no
+ * neighbour skipped), when they do so once: the first frame of the second label; else -1.
+ */
+function splitAt(queried: Int32Array, q0: number, q1: number, neighbour: (q: number) => FrameNeighbours, pool: FramePool, s: ContextSettings): number {
+  if (q1 - q0 < 2) return -1
+  let first = -1
+  let second = -1
+  let at = -1
+  for (let q = q0; q < q1; q++) {
+    const top = frameVote(neighbour(q), pool, s)
+    if (top < 0) continue
+    if (first < 0) first = top
+    else if (second < 0 && top !== first) (second = top), (at = q)
+    else if (second >= 0 && top !== second) return -1
+  }
+  return at
+}
+
+/** A frame's own vote: the label with the most weight among its neighbours within the vote window (-1: none). */
+function frameVote(n: FrameNeighbours, pool: FramePool, s: ContextSettings): number {
+  let best = -1
+  let bestW = 0
+  for (let i = 0; i < n.count && n.sims[n.at] - n.sims[n.at + i] <= s.voteWindow; i++) {
+    const label = pool.label(n.ids[n.at + i])
+    let w = 0
+    for (let j = 0; j < n.count && n.sims[n.at] - n.sims[n.at + j] <= s.voteWindow; j++) {
+      if (pool.label(n.ids[n.at + j]) === label) w += Math.exp(-(1 - n.sims[n.at + j]) / s.temperature)
+    }
+    if (w > bestW) (bestW = w), (best = label)
+  }
+  return best
 }
 
 /**
