@@ -1,6 +1,7 @@
 // The command-line shell: `npm run lector -- <command>`. It drives the same engine, through the same
 // contract, as the Electron app and the browser shell.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { lstat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -16,9 +17,10 @@ const usage = `Lector — review OCR of document batches
 Usage: npm run lector -- <command> [options]
 
 Commands:
-  run    --input FILE_OR_DIR --out FILE.csv [--db FILE] [--bom]
+  run    --input FILE_OR_DIR --out FILE.csv [--db FILE] [--bom] [--force]
          Read line images, page scans (PNG, JPEG, TIFF…) and PDFs — a file or a folder's files — and write
          one CSV row per line: file, page, line, quad, text, status, confidence, model_text, error.
+         An existing FILE.csv is replaced only with --force.
   serve  [--port N] [--host 127.0.0.1] [--db FILE]
          Start the engine with the browser shell and print the URL to open.
 ${evalUsage}
@@ -47,9 +49,14 @@ function describeStatus(engine: Engine): string {
 async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { input: { type: 'string' }, out: { type: 'string' }, db: { type: 'string' }, bom: { type: 'boolean' } },
+    options: { input: { type: 'string' }, out: { type: 'string' }, db: { type: 'string' }, bom: { type: 'boolean' }, force: { type: 'boolean' } },
   })
   if (!values.input || !values.out) throw new UsageError('run needs --input FILE_OR_DIR and --out FILE.csv')
+  // Relative to where the command was given (the engine takes only full paths), and checked before the
+  // batch is read rather than after.
+  const out = resolve(values.out)
+  const force = values.force ?? false
+  if (!force && (await lstat(out).catch(() => null))) throw new Error(`${out} already exists: give --force to replace it, or another --out`)
   const engine = await createEngine({ libraryPath: values.db ?? defaultLibraryPath(), host: 'cli' })
   try {
     process.stderr.write(`${describeStatus(engine)}\n`)
@@ -67,8 +74,7 @@ async function run(args: string[]): Promise<void> {
     await engine.batches.whenRead(batch.id)
     process.off('SIGINT', stop)
     // The same CSV the app exports: file, page, line, quad, text, status, confidence, model_text, error.
-    const out = resolve(values.out)
-    const written = await call(engine, 'batch:export', { batchId: batch.id, format: 'csv', path: out, bom: values.bom ?? false })
+    const written = await call(engine, 'batch:export', { batchId: batch.id, format: 'csv', path: out, bom: values.bom ?? false, overwrite: force })
     const summary = await call(engine, 'batch:list', {}).then((list) => list.find((b) => b.id === batch.id)!)
     const pages = summary.pages.total ? ` from ${summary.pages.total} page${summary.pages.total === 1 ? '' : 's'}` : ''
     const failed = summary.errorCount ? ` (${summary.errorCount} could not be read; see the error column)` : ''

@@ -261,6 +261,8 @@ export const apiInputs = {
       format: z.enum(['csv', 'json']),
       path: FsPath,
       bom: z.boolean().default(false),
+      /** Replace a file that is there already (only when the user said so: the app asks, the CLI needs --force). */
+      overwrite: z.boolean().default(false),
       /** Names the export's `job:progressed` events, so the screen that asked can follow them. */
       jobId: z.string().regex(/^export-[\w-]{1,64}$/, 'an export job id starts with export-').optional(),
     })
@@ -279,7 +281,8 @@ export const apiInputs = {
   'pool:save': z.object({ batchId: Id, name: z.string().trim().min(1, 'a pool needs a name').max(200) }).strict(),
   'pool:list': z.object({}).strict(),
   'pool:use': z.object({ batchId: Id, poolId: Id.nullable() }).strict(),
-  'pool:export': z.object({ poolId: Id, path: FsPath }).strict(),
+  /** `overwrite`: replace a file that is there already (only when the user said so). */
+  'pool:export': z.object({ poolId: Id, path: FsPath, overwrite: z.boolean().default(false) }).strict(),
   'pool:import': z.object({ path: FsPath }).strict(),
 } as const
 
@@ -326,6 +329,8 @@ export type ErrorCode =
   | 'bad-input'
   | 'unknown-request'
   | 'not-found'
+  /** The file to write exists, and the caller did not say it may be replaced (`overwrite`). */
+  | 'exists'
   | 'unreadable'
   | 'cancelled'
   | 'unavailable'

@@ -104,7 +104,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       events.emit('lines:changed', { batchId: input.batchId, ids: [] })
       return ctx.decided
     },
-    'pool:export': (input) => pools.exportTo(input.poolId, input.path),
+    'pool:export': (input) => pools.exportTo(input.poolId, input.path, input.overwrite),
     'pool:import': (input) => pools.importFrom(input.path),
     'review:stats': async (input) => {
       batches.exists(input.batchId)
