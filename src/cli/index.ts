@@ -79,7 +79,7 @@ async function run(args: string[]): Promise<void> {
     const pages = summary.pages.total ? ` from ${summary.pages.total} page${summary.pages.total === 1 ? '' : 's'}` : ''
     const failed = summary.errorCount ? ` (${summary.errorCount} could not be read; see the error column)` : ''
     process.stderr.write(`wrote ${written.lines} lines${pages} to ${out}${failed}\n`)
-    for (const f of batch.skippedFiles) process.stderr.write(`skipped (not an image, page scan or PDF): ${f}\n`)
+    for (const f of batch.skipped) process.stderr.write(`skipped (${f.reason}): ${f.name}\n`)
   } finally {
     await engine.close()
   }

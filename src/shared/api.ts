@@ -29,12 +29,20 @@ export interface BatchSummary {
   /** Lines read so far (including failures), and lines that could not be read. */
   doneCount: number
   errorCount: number
-  /** Files in the source folder that are not images and were left out, by name. */
+  /** Files in the source folder that are not images and were left out, by name (those of `skipped`). */
   skippedFiles: string[]
+  /** The files left out, each with the reason (not an image, a named pipe, a symbolic link, too large…). */
+  skipped: SkippedFile[]
   /** Pages of documents (scans, PDFs) in the batch, and how many have had their lines found. */
   pages: { total: number; done: number }
   /** The recognition job still running for this batch, if any (cancel it with job:cancel). */
   jobId: string | null
+}
+
+/** A file left out of a batch, and why, in words. */
+export interface SkippedFile {
+  name: string
+  reason: string
 }
 
 export interface LineRow {

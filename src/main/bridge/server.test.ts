@@ -21,6 +21,7 @@ const batch: BatchSummary = {
   doneCount: 3,
   errorCount: 0,
   skippedFiles: [],
+  skipped: [],
   pages: { total: 0, done: 0 },
   jobId: null,
 }

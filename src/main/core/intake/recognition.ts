@@ -3,7 +3,10 @@
 // the reviewer cancelled stays stopped until resumed; one a crash or a quit cut short carries on at the
 // next start.
 import { randomUUID } from 'node:crypto'
+import { stat } from 'node:fs/promises'
 import type { EventBus } from '../event-bus'
+import { pageLimits } from '../pages/limits'
+import { formatBytes, notRegularFile } from '../safe-files'
 import type { ReadResult, Recognizer } from '../recognize/recognizer'
 import type { Db } from '../store/db'
 import { encodeFrames } from '../store/frame-codec'
@@ -35,6 +38,16 @@ export interface RecognitionJobs {
   /** Resolves when the batch's recognition job (if any) has ended. */
   whenRead(batchId: number): Promise<void>
   idle(): Promise<void>
+}
+
+/** Why a line image file is not read at all, or null (a file that is gone fails in the decoder, in its words). */
+async function fileRefused(path: string): Promise<string | null> {
+  const info = await stat(path).catch(() => null)
+  if (!info) return null
+  const why = notRegularFile(info)
+  if (why) return `${path} is ${why}: Lector opens only regular files.`
+  if (info.size > pageLimits.maxFileBytes) return `${path} is too large (${formatBytes(info.size)}; Lector opens files of at most ${formatBytes(pageLimits.maxFileBytes)}).`
+  return null
 }
 
 export function createRecognitionJobs(deps: { db: Db; recognizer: Recognizer; events: EventBus; pages: PageReader }): RecognitionJobs {
@@ -92,6 +105,18 @@ export function createRecognitionJobs(deps: { db: Db; recognizer: Recognizer; ev
     })
   })
 
+  /**
+   * A step's lines read. A line image file must still be a regular file of bounded size: one replaced by a
+   * FIFO since the batch was opened would hold a decoder thread forever. It fails alone, with its reason.
+   */
+  async function readStep(step: Array<{ path: string | null; crop: Buffer | null }>, signal: AbortSignal): Promise<ReadResult[]> {
+    const refused = await Promise.all(step.map((l) => (l.crop || !l.path ? Promise.resolve(null) : fileRefused(l.path))))
+    const readable = step.flatMap((l, i) => (refused[i] === null ? [l.crop ?? l.path ?? ''] : []))
+    const read = await recognizer.read(readable, { signal })
+    let next = 0
+    return refused.map((why) => (why === null ? read[next++] : { ok: false, error: why }))
+  }
+
   function jobFor(batchId: number): Job | undefined {
     for (const job of jobs.values()) if (job.batchId === batchId) return job
     return undefined
@@ -145,10 +170,7 @@ export function createRecognitionJobs(deps: { db: Db; recognizer: Recognizer; ev
           const step = q.pending.all({ batchId: job.batchId, after, limit: STEP }) as Array<{ id: number; idx: number; path: string | null; crop: Buffer | null }>
           if (!step.length) break
           after = step[step.length - 1].idx
-          const results = await recognizer.read(
-            step.map((l) => l.crop ?? l.path ?? ''),
-            { signal: job.controller.signal },
-          )
+          const results = await readStep(step, job.controller.signal)
           writeReadings(step.map((l) => l.id), results)
           done += step.length
           events.emit('lines:changed', { batchId: job.batchId, ids: step.map((l) => l.id) })
