@@ -37,6 +37,11 @@ export interface BatchSummary {
   pages: { total: number; done: number }
   /** The recognition job still running for this batch, if any (cancel it with job:cancel). */
   jobId: string | null
+  /**
+   * Why reading stopped before the batch's end (the library's disk is full, or write-protected), in words,
+   * while the engine waits to carry on by itself; null otherwise.
+   */
+  readingStopped: string | null
 }
 
 /** A file left out of a batch, and why, in words. */

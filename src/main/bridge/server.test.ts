@@ -24,6 +24,7 @@ const batch: BatchSummary = {
   skipped: [],
   pages: { total: 0, done: 0 },
   jobId: null,
+  readingStopped: null,
 }
 
 function handlersFor(calls: string[]): Handlers {

@@ -4,6 +4,7 @@
 import { stat } from 'node:fs/promises'
 import { basename, dirname, resolve } from 'node:path'
 import type { ApiParsedInput, BatchSummary, CropImage, PageView, SkippedFile } from '../../../shared/api'
+import type { BackgroundWrites } from '../background-writes'
 import { LectorError } from '../errors'
 import { notRegularFile } from '../safe-files'
 import type { EventBus } from '../event-bus'
@@ -66,14 +67,21 @@ export interface BatchService {
 }
 
 /** A batch as the summaries query returns it; skipped is the JSON of the files left out. */
-type SummaryRow = Omit<BatchSummary, 'skippedFiles' | 'skipped' | 'pages' | 'jobId'> & { skipped: string; pageCount: number; pagesDone: number }
+type SummaryRow = Omit<BatchSummary, 'skippedFiles' | 'skipped' | 'pages' | 'jobId' | 'readingStopped'> & { skipped: string; pageCount: number; pagesDone: number }
 
 /** The files left out as kept in the library: names alone (before reasons were kept), or with their reason. */
 function skippedOf(json: string): SkippedFile[] {
   return (JSON.parse(json) as Array<string | SkippedFile>).map((s) => (typeof s === 'string' ? { name: s, reason: NOT_A_DOCUMENT } : s))
 }
 
-export function createBatchService(deps: { db: Db; recognizer: Recognizer; events: EventBus; pages: PageReader }): BatchService {
+export function createBatchService(deps: {
+  db: Db
+  recognizer: Recognizer
+  events: EventBus
+  pages: PageReader
+  /** Where a recognition step that could not be saved is told and tried again. */
+  writes?: BackgroundWrites
+}): BatchService {
   const { db, events } = deps
   const jobs = createRecognitionJobs(deps)
   const lines = createLineQueries(db)
@@ -128,6 +136,7 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       skipped,
       pages: { total: row.pageCount, done: row.pagesDone },
       jobId: jobs.jobOf(row.id),
+      readingStopped: jobs.stoppedBecause(row.id),
     }
   }
 
@@ -167,7 +176,12 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       }
       q.markOpened.run({ batchId })
     } catch (err) {
-      q.dropBatch.run({ batchId })
+      // Never shown (opened = 0): if even dropping it fails (a full disk), the next start drops it.
+      try {
+        q.dropBatch.run({ batchId })
+      } catch (dropErr) {
+        console.error(`could not drop the unopened batch ${batchId}:`, dropErr)
+      }
       throw err
     }
     jobs.start(batchId)
