@@ -8,11 +8,12 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import type { Engine } from '../../src/main/core/engine'
-import { libraryWriteProblem, type Db, type DiskProbe } from '../../src/main/core/store/db'
+import { libraryWriteProblem, type DiskProbe } from '../../src/main/core/store/db'
 import type { LineRow, Result } from '../../src/shared/api'
 import type { EventPayload } from '../../src/shared/events'
 import { renderLines } from '../fixtures/render-lines'
 import { useEngine } from '../fixtures/use-engine'
+import { fillLibrary, roomAgain } from './fill-library'
 
 const root = join(import.meta.dirname, '..', '..')
 const script = join(import.meta.dirname, 'engine-child.ts')
@@ -86,22 +87,6 @@ describe('a library that fills up or is write-protected while the engine runs', 
     return seen
   }
 
-  /** Fills the library: no more pages than it has, and its free pages taken by a table of filler. */
-  function fill(library: Db) {
-    library.exec('CREATE TABLE IF NOT EXISTS filler (x BLOB)')
-    library.pragma(`max_page_count = ${library.pragma('page_count', { simple: true }) as number}`)
-    const insert = library.prepare('INSERT INTO filler VALUES (zeroblob(3000))')
-    for (;;) {
-      try {
-        insert.run()
-      } catch (err) {
-        expect((err as { code?: string }).code).toBe('SQLITE_FULL')
-        return
-      }
-    }
-  }
-  const room = (library: Db) => library.pragma('max_page_count = 1073741823')
-
   async function readBatch(name: string, count = texts.length) {
     const folder = join(t.dir, name)
     await renderLines(folder, texts.slice(0, count))
@@ -116,7 +101,7 @@ describe('a library that fills up or is write-protected while the engine runs', 
     t.engine.events.on('job:progressed', (p) => {
       if (!filled && p.state === 'running' && p.done > 0) {
         filled = true
-        fill(t.engine.library)
+        fillLibrary(t.engine.library)
       }
     })
     const batch = await t.call('batch:openFolder', { path: folder })
@@ -135,7 +120,7 @@ describe('a library that fills up or is write-protected while the engine runs', 
     expect(rows.filter((r) => r.state === 'read')).toHaveLength(stopped.doneCount)
     expect(await t.call('engine:status', {})).toMatchObject({ host: 'cli' })
 
-    room(t.engine.library)
+    roomAgain(t.engine.library)
     await vi.waitFor(async () => expect((await t.call('batch:list', {})).find((b) => b.id === batch.id)).toMatchObject({ doneCount: texts.length, jobId: null }), {
       timeout: 60_000,
       interval: 500,
@@ -155,7 +140,7 @@ describe('a library that fills up or is write-protected while the engine runs', 
       await t.call('review:correct', { lineId: row.id, text })
       acked.push({ id: row.id, text })
     }
-    fill(t.engine.library)
+    fillLibrary(t.engine.library)
     // A correction that needs a page more is refused; one that fits a page already there may still go in.
     let refused: Result<unknown> | undefined
     for (const row of rows.slice(6)) {
@@ -175,7 +160,7 @@ describe('a library that fills up or is write-protected while the engine runs', 
     expect(await t.call('engine:status', {})).toMatchObject({ host: 'cli' })
     await t.engine.review.settled(batch.id)
 
-    room(t.engine.library)
+    roomAgain(t.engine.library)
     const next = rows[rows.length - 1]
     await t.call('review:correct', { lineId: next.id, text: 'ROOM AGAIN' })
     acked.push({ id: next.id, text: 'ROOM AGAIN' })
