@@ -29,12 +29,25 @@ export interface BatchSummary {
   /** Lines read so far (including failures), and lines that could not be read. */
   doneCount: number
   errorCount: number
-  /** Files in the source folder that are not images and were left out, by name. */
+  /** Files in the source folder that are not images and were left out, by name (those of `skipped`). */
   skippedFiles: string[]
+  /** The files left out, each with the reason (not an image, a named pipe, a symbolic link, too large…). */
+  skipped: SkippedFile[]
   /** Pages of documents (scans, PDFs) in the batch, and how many have had their lines found. */
   pages: { total: number; done: number }
   /** The recognition job still running for this batch, if any (cancel it with job:cancel). */
   jobId: string | null
+  /**
+   * Why reading stopped before the batch's end (the library's disk is full, or write-protected), in words,
+   * while the engine waits to carry on by itself; null otherwise.
+   */
+  readingStopped: string | null
+}
+
+/** A file left out of a batch, and why, in words. */
+export interface SkippedFile {
+  name: string
+  reason: string
 }
 
 export interface LineRow {
@@ -269,6 +282,8 @@ export const apiInputs = {
       format: z.enum(['csv', 'json']),
       path: FsPath,
       bom: z.boolean().default(false),
+      /** Replace a file that is there already (only when the user said so: the app asks, the CLI needs --force). */
+      overwrite: z.boolean().default(false),
       /** Names the export's `job:progressed` events, so the screen that asked can follow them. */
       jobId: z.string().regex(/^export-[\w-]{1,64}$/, 'an export job id starts with export-').optional(),
     })
@@ -287,7 +302,8 @@ export const apiInputs = {
   'pool:save': z.object({ batchId: Id, name: z.string().trim().min(1, 'a pool needs a name').max(200) }).strict(),
   'pool:list': z.object({}).strict(),
   'pool:use': z.object({ batchId: Id, poolId: Id.nullable() }).strict(),
-  'pool:export': z.object({ poolId: Id, path: FsPath }).strict(),
+  /** `overwrite`: replace a file that is there already (only when the user said so). */
+  'pool:export': z.object({ poolId: Id, path: FsPath, overwrite: z.boolean().default(false) }).strict(),
   'pool:import': z.object({ path: FsPath }).strict(),
 } as const
 
@@ -334,6 +350,8 @@ export type ErrorCode =
   | 'bad-input'
   | 'unknown-request'
   | 'not-found'
+  /** The file to write exists, and the caller did not say it may be replaced (`overwrite`). */
+  | 'exists'
   | 'unreadable'
   | 'cancelled'
   | 'unavailable'

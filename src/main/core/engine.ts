@@ -1,6 +1,7 @@
 // The engine: plain Node, never imports electron. Every host (Electron IPC, the browser bridge, the CLI)
 // builds one with createEngine and talks to it only through `dispatch` and `events`.
 import type { EngineStatus } from '../../shared/api'
+import { createBackgroundWrites, type BackgroundWrites } from './background-writes'
 import { createPoolService } from './pools/pools'
 import { createReviewService, type ReviewService } from './review/review'
 import { createBatchService, type BatchService } from './intake/service'
@@ -12,7 +13,7 @@ import type { ContextSettings } from './incontext/settings'
 import type { Recognizer } from './recognize/recognizer'
 import { startRecognizer } from './recognize/recognizer-client'
 import { createPageReader } from './intake/page-reader'
-import { openLibrary } from './store/db'
+import { openLibrary, type Db } from './store/db'
 import { version } from './version'
 
 export interface EngineOptions {
@@ -35,6 +36,10 @@ export interface Engine {
   batches: BatchService
   review: ReviewService
   exporter: Exporter
+  /** Writes nobody waits on that failed, told and tried again (see background-writes.ts). */
+  writes: BackgroundWrites
+  /** The library's connection: tests fill it up (PRAGMA max_page_count) or write-protect it (query_only). */
+  library: Db
   close(): Promise<void>
 }
 
@@ -48,6 +53,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     throw err
   }
   const events = createEventBus()
+  const writes = createBackgroundWrites({ events })
   const pageReader = createPageReader({ providers: options.providers })
   const status = (): EngineStatus => ({
     version,
@@ -57,7 +63,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     libraryPath: options.libraryPath,
     host: options.host,
   })
-  const batches = createBatchService({ db, recognizer, events, pages: pageReader })
+  const batches = createBatchService({ db, recognizer, events, pages: pageReader, writes })
   const pools = createPoolService({ db, modelId: recognizer.model.id, dim: 120 })
   const review = createReviewService({
     db,
@@ -67,6 +73,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     pools,
     settings: options.context,
     library: { path: options.libraryPath, nativeBinding: options.nativeBinding },
+    writes,
     onSettled: (lineId, decision, changed) => void log.settled(lineId, decision, changed).catch((err) => console.error(err)),
   })
   const log = createSessionLog({ index: review.index, batchOf: (lineId) => review.batchOf(lineId) })
@@ -84,11 +91,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'line:rows': (input) => review.rows(input.ids),
     'job:cancel': (input) => ({ cancelled: batches.cancel(input.jobId) }),
     'batch:resume': (input) => batches.resume(input.batchId),
-    'review:correct': async (input) => log.record(await review.correct(input.lineId, input.text), 'typed'),
-    'review:accept': async (input) => log.record(await review.accept(input.lineId), 'accepted'),
+    // A correction saved means the library takes writes again: what is waiting to be saved is tried now.
+    'review:correct': async (input) => log.record(saved(await review.correct(input.lineId, input.text)), 'typed'),
+    'review:accept': async (input) => log.record(saved(await review.accept(input.lineId)), 'accepted'),
     'review:undo': async (input) => {
       const update = await review.undo(input.batchId)
-      return update && log.record(update, 'undo')
+      return update && log.record(saved(update), 'undo')
     },
     'review:decision': (input) => review.decision(input.batchId),
     'pool:save': async (input) => {
@@ -104,13 +112,17 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       events.emit('lines:changed', { batchId: input.batchId, ids: [] })
       return ctx.decided
     },
-    'pool:export': (input) => pools.exportTo(input.poolId, input.path),
+    'pool:export': (input) => pools.exportTo(input.poolId, input.path, input.overwrite),
     'pool:import': (input) => pools.importFrom(input.path),
     'review:stats': async (input) => {
       batches.exists(input.batchId)
       return log.stats(input.batchId, review.loadedDecision(input.batchId), review.contextLoading(input.batchId))
     },
-  })
+  }, console.error, options.libraryPath)
+  function saved<T>(update: T): T {
+    writes.succeeded()
+    return update
+  }
   // Recognition cut short by a crash or a quit carries on; a batch the reviewer cancelled stays stopped.
   batches.resumeUnread()
   return {
@@ -121,7 +133,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     batches,
     review,
     exporter,
+    writes,
+    library: db,
     async close() {
+      writes.close()
       batches.cancelAll()
       await batches.idle()
       await review.close()

@@ -1,12 +1,17 @@
-import { open } from 'node:fs/promises'
 import sharp from 'sharp'
+import { pageLimits } from '../pages/limits'
 import { SNIFF_BYTES, sniffFormat } from '../pages/sniff'
+import { formatBytes, notRegularFile, openForReading } from '../safe-files'
 
 /**
  * What a dropped file is to a batch: a line image (already cut: read as it is), a document (a page scan,
  * a multi-page TIFF, a PDF: its lines are found first), or neither. Decided by content, not by name.
  */
 export type FileKind = 'line' | 'document' | 'unknown'
+/** A file that is not opened at all, and why: not a regular file (a FIFO, a device, a socket), or too large. */
+export interface Refused {
+  refused: string
+}
 
 // A page scan is large in both directions; cut lines and word crops are not (the largest crop of the
 // evaluation sets is 1,017 × 267 px; a receipt page is ~1,000 × 2,000 px; a 100,000-px-wide line is still
@@ -16,16 +21,22 @@ export type FileKind = 'line' | 'document' | 'unknown'
 const PAGE_MIN_SHORT_SIDE = 300
 const PAGE_MIN_PIXELS = 400_000
 
-export async function classifyFile(path: string): Promise<FileKind> {
+export async function classifyFile(path: string): Promise<FileKind | Refused> {
   let head: Uint8Array
   try {
-    const file = await open(path, 'r')
+    // Opened without blocking, and only a regular file read: a FIFO here held an I/O thread forever.
+    const { handle, stats } = await openForReading(path)
     try {
+      const special = notRegularFile(stats)
+      if (special) return { refused: special }
+      if (stats.size > pageLimits.maxFileBytes) {
+        return { refused: `too large (${formatBytes(stats.size)}; Lector opens files of at most ${formatBytes(pageLimits.maxFileBytes)})` }
+      }
       const buffer = Buffer.alloc(SNIFF_BYTES)
-      const { bytesRead } = await file.read(buffer, 0, SNIFF_BYTES, 0)
+      const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0)
       head = buffer.subarray(0, bytesRead)
     } finally {
-      await file.close()
+      await handle.close()
     }
   } catch {
     return 'unknown'

@@ -38,6 +38,12 @@ export function BatchList({
                     ? `${batch.doneCount} of ${batch.lineCount} lines read`
                     : `${batch.lineCount} lines`}
                   {batch.errorCount > 0 && <span className="batch-errors"> · {batch.errorCount} unreadable</span>}
+                  {batch.readingStopped && (
+                    <span className="batch-errors" title={batch.readingStopped}>
+                      {' '}
+                      · reading stopped (it could not be saved)
+                    </span>
+                  )}
                   {' · '}
                   {formatDate(batch.createdAt)}
                 </span>
