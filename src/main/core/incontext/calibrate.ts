@@ -56,7 +56,7 @@ export function calibrate(state: ContextState, reader: Reader, prior: { trust: n
     gaps: gaps?.mean ?? current!.gaps,
     charsPrecision: chars?.precision ?? current!.charsPrecision,
     gapsPrecision: gaps?.precision ?? current!.gapsPrecision,
-    examples: due ? examples.length : current!.examples,
+    examples: due ? examples.length : current.examples,
     better,
     worse,
     fixed,
