@@ -66,3 +66,18 @@ describe('forceAlign', () => {
     expect(collapse(forceAlign(f, short)!.labels)).toEqual(short)
   })
 })
+
+describe('forceAlign with classes the model cannot write', () => {
+  it("gives a new class the frames the model reads as another character, and the text's known characters theirs", () => {
+    // The model reads "fa" (3 then 1); the text is "ſa" with ſ a new class (20).
+    const f = framesFor([0, 3, 3, 0, 1, 1, 0])
+    const a = forceAlign(f, [20, 1], 20)!
+    expect([...a.labels]).toEqual([0, 20, 20, 0, 1, 1, 0])
+  })
+
+  it('leaves a frame the next known character is read on to that character', () => {
+    // "ſ" then "a" with no blank between: the wildcard must not take the a's frames.
+    const f = framesFor([3, 3, 1, 1])
+    expect([...forceAlign(f, [20, 1], 20)!.labels]).toEqual([20, 20, 1, 1])
+  })
+})

@@ -16,17 +16,28 @@ export function floorProb(f: LineFrames, t: number): number {
 }
 
 /**
- * A character of a corrected text that the model cannot output (ß, ö, „ on a model without them): it
- * aligns to frames as any character the model reads there would, so the text's other characters find
- * their frames, and its own frames are left out of the stores.
+ * A character of a corrected text that the model cannot output and the batch has no room to learn (see
+ * batch-alphabet.ts): it aligns as a wildcard, so the text's other characters find their frames, and its
+ * own frames are left out of the stores.
  */
 export const UNKNOWN = -1
 
-/** Frame t's probability of class c (0 = blank; UNKNOWN: the best non-blank), from its cached top-k. */
-export function classProb(f: LineFrames, t: number, c: number): number {
+/**
+ * A class the model cannot output (a batch's new character, or UNKNOWN) aligns as a wildcard: on each
+ * frame it is worth what the model's best character there is worth, times this. ſ then takes the frames
+ * the model reads as f or s, whatever it reads there; the discount leaves a frame the model gives to the
+ * next character of the text (a known one) to that character, where the two would otherwise tie.
+ */
+export const WILDCARD_SHARE = 0.9
+
+/**
+ * Frame t's probability of class c (0 = blank; from `wildFrom` on, and UNKNOWN: the wildcard), from its
+ * cached top-k.
+ */
+export function classProb(f: LineFrames, t: number, c: number, wildFrom = Infinity): number {
   if (c === 0) return Math.max(f.blank[t], 1e-12)
-  if (c === UNKNOWN) {
-    for (let j = t * f.k; j < (t + 1) * f.k; j++) if (f.topIndex[j] !== 0) return Math.max(f.topProb[j], 1e-12)
+  if (c === UNKNOWN || c >= wildFrom) {
+    for (let j = t * f.k; j < (t + 1) * f.k; j++) if (f.topIndex[j] !== 0) return Math.max(WILDCARD_SHARE * f.topProb[j], 1e-12)
     return floorProb(f, t)
   }
   const base = t * f.k
@@ -34,15 +45,17 @@ export function classProb(f: LineFrames, t: number, c: number): number {
   return floorProb(f, t)
 }
 
-const logProb = (f: LineFrames, t: number, c: number) => Math.log(classProb(f, t, c))
 
 /**
  * Viterbi forced alignment of a label sequence (class indices or UNKNOWN, no blanks) to a line's cached CTC
  * posteriors: the most probable frame-by-frame path that collapses to exactly that label. A character the
  * model never ranked in a frame's top-k still aligns (at a floor probability below every kept class), so
- * any corrected text in the alphabet can be aligned. Returns null when the line has too few frames, or is too long to align (see MAX_CELLS).
+ * any corrected text in the alphabet can be aligned; classes from `wildFrom` on (those the model cannot
+ * write) align as wildcards (classProb). Returns null when the line has too few frames, or is too long to
+ * align (see MAX_CELLS).
  */
-export function forceAlign(f: LineFrames, label: number[]): Alignment | null {
+export function forceAlign(f: LineFrames, label: number[], wildFrom = Infinity): Alignment | null {
+  const logProb = (f: LineFrames, t: number, c: number) => Math.log(classProb(f, t, c, wildFrom))
   const n = label.length
   const T = f.frames
   // Repeated neighbours need a blank between them, so they need one more frame each.
