@@ -213,11 +213,16 @@ function judgeSpan(
   if (v < 0 || v === m) return
   let pm = 0
   let pv = 0
+  // A class the batch added (ſ where the model reads f) has no probability of the model's to weigh: the
+  // model has no opinion between it and its own reading, and the odds stand even. The neighbours decide,
+  // as for any other change, through the rest of the gate's evidence.
+  const unwritten = v >= gate.kinds.modelSize
   for (let q = a; q < b; q++) {
     const t = queried[q]
     const mass = Math.max(1e-6, 1 - f.blank[t])
-    pm += probOf(f, t, m) / mass
-    pv += probOf(f, t, v) / mass
+    const p = probOf(f, t, m) / mass
+    pm += p
+    pv += unwritten ? p : probOf(f, t, v) / mass
   }
   pm /= b - a
   pv /= b - a

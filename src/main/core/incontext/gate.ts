@@ -45,7 +45,12 @@ const NO_NEIGHBOUR = 6
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z))
 
-/** What the gate knows of the alphabet: which classes are digits and letters, and each letter's other case. */
+/**
+ * What the gate knows of the alphabet: which classes are digits and letters, and each letter's other case.
+ * A batch's alphabet grows with its corrections (batch-alphabet.ts): `sync` takes in the classes it gained
+ * (room for `capacity` in all). What a class is depends on its grapheme alone, so a class is known the same
+ * from its first vote to its last.
+ */
 export class ClassKinds {
   readonly digit: Uint8Array
   readonly letter: Uint8Array
@@ -57,23 +62,40 @@ export class ClassKinds {
   readonly sizeCase: Uint8Array
   /** The space's class. */
   readonly space: number
+  /** Classes from here on are the batch's own: the model cannot write them. */
+  readonly modelSize: number
+  private known = 0
 
-  constructor(alphabet: Alphabet) {
-    this.digit = new Uint8Array(alphabet.size)
-    this.letter = new Uint8Array(alphabet.size)
-    this.folded = new Int32Array(alphabet.size)
-    this.separator = new Uint8Array(alphabet.size)
-    this.sizeCase = new Uint8Array(alphabet.size)
+  constructor(
+    private readonly alphabet: Alphabet,
+    options: { modelSize?: number; capacity?: number } = {},
+  ) {
+    const capacity = Math.max(options.capacity ?? alphabet.size, alphabet.size)
+    this.modelSize = options.modelSize ?? alphabet.size
+    this.digit = new Uint8Array(capacity)
+    this.letter = new Uint8Array(capacity)
+    this.folded = new Int32Array(capacity)
+    this.separator = new Uint8Array(capacity)
+    this.sizeCase = new Uint8Array(capacity)
     this.space = alphabet.space
-    for (let c = 0; c < alphabet.size; c++) {
+    this.sync()
+  }
+
+  /** Takes in the classes the alphabet gained since the last call. */
+  sync() {
+    const { alphabet } = this
+    const end = Math.min(alphabet.size, this.digit.length)
+    for (let c = this.known; c < end; c++) {
       const ch = alphabet.char(c)
       this.separator[c] = '.,:/-'.includes(ch) && ch.length === 1 ? 1 : 0
       this.sizeCase[c] = ch.length === 1 && 'copsuvwxzCOPSUVWXZ'.includes(ch) ? 1 : 0
       this.digit[c] = /^\p{Nd}$/u.test(ch) ? 1 : 0
-      this.letter[c] = /^\p{L}$/u.test(ch) ? 1 : 0
+      // A letter with its marks is one ("aͤ": a with a combining e above, a class of its own in a batch).
+      this.letter[c] = /^\p{L}\p{M}*$/u.test(ch) ? 1 : 0
       const lower = alphabet.indexOf(ch.toLowerCase())
       this.folded[c] = this.letter[c] && lower > 0 ? lower : c
     }
+    this.known = end
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Alphabet } from '../recognize/alphabet'
+import { classesOf, type Alphabet } from '../recognize/alphabet'
 import type { Decoded, Segments } from '../recognize/ctc'
 import type { LineFrames } from '../recognize/frames'
 import { ctcLogLikelihood, type ScoreScratch } from './ctc-score'
@@ -190,15 +190,10 @@ function window(f: LineFrames, from: number, to: number): LineFrames {
   }
 }
 
-/** The text as output classes, or null when a character is not in the alphabet. */
+/** The text as output classes (grapheme by grapheme: a batch's "aͤ" is one), or null when one is not in the alphabet. */
 function encode(text: string, alphabet: Alphabet): number[] | null {
-  const out: number[] = []
-  for (const ch of text) {
-    const c = alphabet.indexOf(ch)
-    if (c < 0) return null
-    out.push(c)
-  }
-  return out
+  const out = classesOf(text, alphabet)
+  return out.includes(-1) ? null : out
 }
 
 /**

@@ -6,7 +6,9 @@ import { distance } from 'fastest-levenshtein'
  * "DESCRIPT ION" "DESCRIPTION"). Digits and punctuation are never entries: they are a document's data
  * (prices, dates, IDs), and pulling them toward strings seen elsewhere was the prototype's lexicon harm.
  */
-export function lexiconEntries(text: string): string[] {
+export function lexiconEntries(typed: string): string[] {
+  // As the batch reads it: NFC, so "ö" typed as o + U+0308 is the word a reading spells.
+  const text = typed.normalize('NFC')
   const out = new Set<string>()
   for (const s of letterSpans(text)) {
     const entry = text.slice(s.from, s.to)
@@ -22,7 +24,8 @@ export interface Span {
   words: 1 | 2
 }
 
-const RUN = /\p{L}+/gu
+// A letter and what follows it of letters and marks: "waͤre" (a with a combining e above) is one word.
+const RUN = /\p{L}[\p{L}\p{M}]*/gu
 const WHITE = /^\s*$/u
 
 /** The places a reading can take an entry: each letter run, and each two runs with at most white space between. */

@@ -1,14 +1,16 @@
-import type { Alphabet } from '../recognize/alphabet'
+import { graphemes, type Alphabet } from '../recognize/alphabet'
 
 /** Pseudo-counts pulling a pair's rate toward its classes', and the classes' toward the batch's. */
 const SMOOTH = 2
 const CLAMP = 6
+/** More classes than any alphabet has (fused rows keep classes in 16 bits). */
+const STRIDE = 65536
 
 /** A character's class for spacing: digit, upper- or lower-case letter, else the character itself. */
 function classOf(ch: string): string {
   if (/^\p{Nd}$/u.test(ch)) return '9'
   if (/^\p{Lu}$/u.test(ch)) return 'A'
-  if (/^\p{L}$/u.test(ch)) return 'a'
+  if (/^\p{L}\p{M}*$/u.test(ch)) return 'a'
   return ch
 }
 
@@ -29,7 +31,8 @@ export class SpacingCounts {
   add(text: string, sign = 1) {
     let previous: string | null = null
     let spaced = false
-    for (const ch of text) {
+    // By grapheme, as the batch's classes are ("aͤ" is one).
+    for (const ch of graphemes(text)) {
       if (ch === ' ') {
         spaced = true
         continue
@@ -53,12 +56,13 @@ export class SpacingCounts {
     const classRate = new Map<string, number>()
     for (const [key, c] of this.classes) classRate.set(key, rate(c, overall))
     const pairLogit = new Map<number, number>()
+    // Pairs are keyed a · STRIDE + b: the batch's alphabet may grow after this freezes.
     for (const [key, c] of this.pairs) {
       const [a, b] = key.split('\u0000')
       const ia = alphabet.indexOf(a)
       const ib = alphabet.indexOf(b)
       if (ia < 0 || ib < 0) continue
-      pairLogit.set(ia * alphabet.size + ib, logit(rate(c, classRate.get(classOf(a) + '\u0000' + classOf(b)) ?? overall)))
+      pairLogit.set(ia * STRIDE + ib, logit(rate(c, classRate.get(classOf(a) + '\u0000' + classOf(b)) ?? overall)))
     }
     const classLogit = new Map<string, number>()
     for (const [key, p] of classRate) classLogit.set(key, logit(p))
@@ -66,7 +70,7 @@ export class SpacingCounts {
     return {
       logit(a, b) {
         if (!known || a <= 0 || b <= 0) return 0
-        const exact = pairLogit.get(a * alphabet.size + b)
+        const exact = pairLogit.get(a * STRIDE + b)
         if (exact !== undefined) return exact
         return classLogit.get(classOf(alphabet.char(a)) + '\u0000' + classOf(alphabet.char(b))) ?? logit(overall)
       },

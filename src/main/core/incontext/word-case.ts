@@ -1,6 +1,7 @@
 import type { Decoded } from '../recognize/ctc'
 
-const WORD = /\p{L}+/gu
+// A word's letters and their marks ("waͤre"); a mark has no case and keeps its place.
+const WORD = /\p{L}[\p{L}\p{M}]*/gu
 const isUpper = (ch: string) => ch !== ch.toLowerCase() && ch === ch.toUpperCase()
 const isLower = (ch: string) => ch !== ch.toUpperCase() && ch === ch.toLowerCase()
 

@@ -263,12 +263,17 @@ function finish(chars: ArrayLike<number>, conf: ArrayLike<number>, n: number, al
   while (end > start && chars[end - 1] === alphabet.space) end--
   let text = ''
   let sum = 0
-  const charConfidences = new Array<number>(end - start)
+  const charConfidences: number[] = []
   for (let i = start; i < end; i++) {
-    text += alphabet.char(chars[i])
-    sum += charConfidences[i - start] = conf[i]
+    const ch = alphabet.char(chars[i])
+    text += ch
+    sum += conf[i]
+    charConfidences.push(conf[i])
+    // A batch's class may be a letter with its marks ("aͤ"): confidences stay one per code point, as the
+    // rest of the text's are.
+    if (ch.length > 1) for (let extra = [...ch].length - 1; extra > 0; extra--) charConfidences.push(conf[i])
   }
-  return { text, charConfidences, confidence: charConfidences.length ? sum / charConfidences.length : 0 }
+  return { text, charConfidences, confidence: end > start ? sum / (end - start) : 0 }
 }
 
 /**
