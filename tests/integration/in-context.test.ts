@@ -118,7 +118,7 @@ describe('in-context reading', () => {
     const { batchId, lines } = await taughtBatch()
     const before = await t.call('review:decision', { batchId })
     const update = await t.call('review:correct', { lineId: lines[20].id, text: odd })
-    // "TOTAL" and "12" are frames the model can write: they join the pool; the two others do not.
+    // "TOTAL" and "12" are frames the model can write; the two others become classes of the batch: all join the pool.
     expect(update.decision.poolEntries).toBeGreaterThan(before.poolEntries)
     expect(update.decision.unaligned).toBe(before.unaligned)
     const row = (await rows(batchId))[20]

@@ -1,6 +1,7 @@
 import { distance } from 'fastest-levenshtein'
 import { noContextDecision, type ContextDecision, type ContextGate } from '../../../shared/api'
 import type { Alphabet } from '../recognize/alphabet'
+import { BatchAlphabet, MAX_NEW_CLASSES } from './batch-alphabet'
 import { calibrate, counts } from './calibrate'
 import { relabel, takeSnapshot } from './evidence'
 import { ClassKinds, isotropic } from './gate'
@@ -58,16 +59,18 @@ export class BatchContext {
     this.settings = { ...defaultContextSettings, ...settings }
     const lines = new Map<number, LineState>()
     const { gatePrior, gatePrecision } = this.settings
+    const alphabet = new BatchAlphabet(deps.alphabet)
+    const kinds = new ClassKinds(alphabet, { modelSize: deps.alphabet.size, capacity: deps.alphabet.size + MAX_NEW_CLASSES })
     this.state = {
       settings: this.settings,
-      alphabet: deps.alphabet,
-      stores: new FrameStores(deps, this.settings),
+      alphabet,
+      stores: new FrameStores({ ...deps, alphabet }, this.settings),
       book: new LexiconBook(lines),
       lines,
       order: [],
       corrections: [],
       decision: noContextDecision,
-      gate: { on: false, weights: gatePrior, kinds: new ClassKinds(deps.alphabet), spacing: noSpacing },
+      gate: { on: false, weights: gatePrior, kinds, spacing: noSpacing },
       snapshots: new Map(),
       prior: { chars: isotropic(gatePrior.chars, gatePrecision), gaps: isotropic(gatePrior.gaps, gatePrecision) },
       base: { lines: 0, better: 0, worse: 0, modelEdits: 0, contextEdits: 0, fixed: 0, broken: 0 },
@@ -111,6 +114,8 @@ export class BatchContext {
     const started = performance.now()
     const effort = text === null ? undefined : { shown: distance(line.corrected ?? line.reading?.text ?? line.model.text, text), model: distance(line.model.text, text) }
     const alignment = text === null ? null : state.stores.align(line, text)
+    // The classes the correction brought (if any) are known to the gate before anything votes for them.
+    state.gate.kinds.sync()
     // The evidence: the line as context reads it now, before its own frames join the pool (a line
     // corrected again keeps what it read before its first correction, labelled anew).
     const snapshot = state.snapshots.get(lineId)
@@ -189,6 +194,7 @@ export class BatchContext {
       state.corrections.push(lineId)
       state.stores.load(line, text)
     }
+    state.gate.kinds.sync()
   }
 
   /**

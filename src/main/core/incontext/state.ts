@@ -1,5 +1,5 @@
 import type { ContextDecision } from '../../../shared/api'
-import type { Alphabet } from '../recognize/alphabet'
+import type { BatchAlphabet } from './batch-alphabet'
 import type { Snapshot } from './evidence'
 import type { FuseGate } from './fuse'
 import type { LexiconBook } from './lexicon-book'
@@ -32,7 +32,8 @@ export interface EvidenceBase {
  */
 export interface ContextState {
   readonly settings: ContextSettings
-  readonly alphabet: Alphabet
+  /** The model's classes and those the batch's corrections added. */
+  readonly alphabet: BatchAlphabet
   readonly stores: FrameStores
   readonly book: LexiconBook
   readonly lines: Map<number, LineState>

@@ -1,7 +1,7 @@
-import type { Alphabet } from '../recognize/alphabet'
 import type { LineFrames } from '../recognize/frames'
 import { fromHalfBits, toHalfBits } from '../store/half'
 import { forceAlign, UNKNOWN, type Alignment } from './align'
+import type { BatchAlphabet } from './batch-alphabet'
 import type { FrameNeighbours } from './fuse'
 import { unfused, type LineInput, type LineState } from './line-state'
 import { NeighbourIndex, type Merged, type SavedLists } from './neighbour-index'
@@ -84,7 +84,7 @@ export class FrameStores {
   constructor(
     private readonly deps: {
       similarity: SimilaritySearch
-      alphabet: Alphabet
+      alphabet: BatchAlphabet
       dim: number
       /** A line's stored features (frames × dim), for aligning its correction: kept out of memory. */
       features?: (lineId: number) => Float32Array | null
@@ -207,15 +207,17 @@ export class FrameStores {
   }
 
   /**
-   * Forced alignment of a corrected text on the line's frames: a label per frame. A character the model
-   * cannot output aligns as UNKNOWN (align.ts): the rest of the text still teaches — a third of the
-   * Fraktur lines hold a ß, an ö or a „, and taught nothing at all. Null when it cannot be aligned.
+   * Forced alignment of a corrected text on the line's frames: a label per frame, grapheme by grapheme.
+   * A grapheme the model cannot output becomes a class of the batch (batch-alphabet.ts) and aligns as a
+   * wildcard over what the model reads there (align.ts): its frames are stored under the new class, and
+   * the rest of the text teaches as any — a third of the Fraktur lines hold a ß, an ö or a „, and 82 % a
+   * ſ in a diplomatic transcription. Null when it cannot be aligned.
    */
   align(line: LineState, text: string): Alignment | null {
-    const label: number[] = []
-    for (const ch of text) label.push(this.deps.alphabet.indexOf(ch) < 0 ? UNKNOWN : this.deps.alphabet.indexOf(ch))
+    const { alphabet } = this.deps
+    const label = alphabet.learn(text).map((c) => (c < 0 ? UNKNOWN : c))
     if (label.every((c) => c === UNKNOWN)) return null
-    return forceAlign(line.frames, label)
+    return forceAlign(line.frames, label, alphabet.base.size)
   }
 
   /** An aligned correction's character frames and gaps join the stores. */
