@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { LineRow } from '../../src/shared/api'
 import type { Engine } from '../../src/main/core/engine'
-import { call } from '../fixtures/engine'
+import { call, openEngine } from '../fixtures/engine'
 import { renderLines } from '../fixtures/render-lines'
 import { useEngine } from '../fixtures/use-engine'
 
@@ -115,5 +115,22 @@ describe('new characters', () => {
     const shown = await rows(t.engine, batchId)
     expect(exported.map((r) => r.text)).toEqual(shown.map((l) => l.text))
     expect(exported.slice(0, 12).map((r) => r.text)).toEqual(taught.slice(0, 12))
+  })
+
+  it('travel with a named pool, through its file, to a batch in another library', async () => {
+    const { batchId } = await taughtBatch()
+    const saved = await t.call('pool:save', { batchId, name: 'Fraktur' })
+    const file = join(t.dir, 'fraktur.lectorpool')
+    await t.call('pool:export', { poolId: saved.id, path: file })
+    const other = await openEngine(join(t.dir, 'other.db'))
+    try {
+      const imported = await call(other, 'pool:import', { path: file })
+      const second2 = await open(other, 'second')
+      expect((await rows(other, second2)).some((l) => NEW.test(l.text))).toBe(false)
+      await call(other, 'pool:use', { batchId: second2, poolId: imported.id })
+      expect(newCharRecall(await rows(other, second2), second)).toBeGreaterThanOrEqual(0.8)
+    } finally {
+      await other.close()
+    }
   })
 })

@@ -26,6 +26,11 @@ export interface SavedPool {
   lexiconBias: number
   /** The gate the batch decided, to start another batch of the same kind from. */
   gate?: ContextGate
+  /**
+   * The characters the batch learnt that the model cannot write (batch-alphabet.ts): an entry's label
+   * model size + i is `classes[i]`. A batch started from the pool numbers them its own way.
+   */
+  classes?: string[]
 }
 
 /**
@@ -204,7 +209,18 @@ export class BatchContext {
    * in leave-one-out, nor offered as examples.
    */
   loadSavedPool(pool: Omit<SavedPool, 'trust' | 'lexiconBias'> & Partial<SavedPool>) {
-    this.state.stores.addSaved(pool.entries)
+    const { alphabet } = this.state
+    const modelSize = alphabet.base.size
+    // The pool's new characters become this batch's (the same grapheme, the same class); an entry whose
+    // class the pool does not name, or that finds no room, is left out.
+    const ours = (pool.classes ?? []).map((g) => alphabet.add(g))
+    const entries = pool.entries.flatMap((e) => {
+      if (e.label < modelSize) return [e]
+      const label = ours[e.label - modelSize] ?? -1
+      return label < 0 ? [] : [{ ...e, label }]
+    })
+    this.state.gate.kinds.sync()
+    this.state.stores.addSaved(entries)
     this.state.book.update(0, pool.words)
     this.prior = { trust: pool.trust ?? 0, bias: pool.lexiconBias ?? 0 }
     if (pool.gate) this.startFrom(pool.gate)
@@ -251,7 +267,8 @@ export class BatchContext {
 
   /** Every live frame of both stores and every word of the lexicon, to save as a named pool. */
   savedPool(): Omit<SavedPool, 'trust' | 'lexiconBias'> {
-    return { entries: this.state.stores.savedEntries(), words: this.state.book.lexicon.entries() }
+    const classes = [...this.state.alphabet.newClasses]
+    return { entries: this.state.stores.savedEntries(), words: this.state.book.lexicon.entries(), ...(classes.length ? { classes } : {}) }
   }
 
   /**

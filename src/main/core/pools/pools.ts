@@ -3,6 +3,7 @@ import { gunzip, gzip } from 'node:zlib'
 import { z } from 'zod'
 import type { PoolSummary } from '../../../shared/api'
 import { LectorError } from '../errors'
+import { MAX_NEW_CLASSES } from '../incontext/batch-alphabet'
 import type { SavedPool } from '../incontext/context'
 import { createFileSafely, formatBytes, readRegularFile } from '../safe-files'
 import type { Db } from '../store/db'
@@ -20,6 +21,8 @@ const gzipAsync = promisify(gzip)
 // The exchange file: gzip'd JSON; features as base64 fp16, 120 values per entry, in entry order.
 // Version 2 adds the vocabulary and its bias; a version 1 file has neither (read as none, bias 0).
 // Version 3 adds the gate the batch decided; an older file has none (its batch starts from the prior).
+// Version 4 adds the characters the batch learnt that the model cannot write (`classes`: an entry labelled
+// model size + i is `classes[i]`); an older file has none.
 const Gate = z.object({
   chars: z.array(z.number().finite()),
   gaps: z.array(z.number().finite()),
@@ -33,7 +36,7 @@ const Gate = z.object({
 })
 const PoolFile = z.object({
   format: z.literal(FILE_FORMAT),
-  version: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  version: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
   name: z.string().min(1).max(200),
   modelId: z.string(),
   trust: z.number().min(0).max(1),
@@ -43,7 +46,15 @@ const PoolFile = z.object({
   words: z.array(z.string().min(1).max(10_000)).default([]),
   lexiconBias: z.number().min(0).max(100).default(0),
   gate: Gate.optional(),
+  classes: z.array(z.string().min(1).max(64)).max(MAX_NEW_CLASSES).default([]),
 })
+const Classes = z.array(z.string())
+
+/** A pool's new characters as stored (JSON), or none. */
+function classesOf(json: string | null | undefined): string[] {
+  const parsed = json ? Classes.safeParse(JSON.parse(json)) : null
+  return parsed?.success ? parsed.data : []
+}
 
 export interface PoolService {
   save(name: string, pool: SavedPool): PoolSummary
@@ -60,7 +71,7 @@ export interface PoolService {
 export function createPoolService(deps: { db: Db; modelId: string; dim: number }): PoolService {
   const { db, modelId, dim } = deps
   const q = {
-    insert: db.prepare('INSERT INTO pools (name, model_id, trust, lexicon_bias, gate) VALUES (?, ?, ?, ?, ?)'),
+    insert: db.prepare('INSERT INTO pools (name, model_id, trust, lexicon_bias, gate, classes) VALUES (?, ?, ?, ?, ?, ?)'),
     insertEntry: db.prepare('INSERT INTO pool_entries (pool_id, store, label, features) VALUES (?, ?, ?, ?)'),
     insertWord: db.prepare('INSERT OR IGNORE INTO pool_words (pool_id, word) VALUES (?, ?)'),
     summaries: db.prepare(`
@@ -71,12 +82,13 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
     entries: db.prepare('SELECT store, label, features FROM pool_entries WHERE pool_id = ? ORDER BY id'),
     words: db.prepare('SELECT word FROM pool_words WHERE pool_id = ? ORDER BY word').pluck(),
     forBatch: db.prepare(
-      'SELECT p.id, p.trust, p.lexicon_bias AS lexiconBias, p.model_id AS modelId, p.gate FROM batch_pools b JOIN pools p ON p.id = b.pool_id WHERE b.batch_id = ?',
+      'SELECT p.id, p.trust, p.lexicon_bias AS lexiconBias, p.model_id AS modelId, p.gate, p.classes FROM batch_pools b JOIN pools p ON p.id = b.pool_id WHERE b.batch_id = ?',
     ),
     use: db.prepare('INSERT OR REPLACE INTO batch_pools (batch_id, pool_id) VALUES (?, ?)'),
     unuse: db.prepare('DELETE FROM batch_pools WHERE batch_id = ?'),
     nameTaken: db.prepare('SELECT 1 FROM pools WHERE name = ?').pluck(),
     gate: db.prepare('SELECT gate FROM pools WHERE id = ?').pluck(),
+    classes: db.prepare('SELECT classes FROM pools WHERE id = ?').pluck(),
   }
 
   function summary(id: number): PoolSummary {
@@ -86,7 +98,8 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
   }
 
   const insertPool = db.transaction((name: string, model: string, pool: SavedPool) => {
-    const id = Number(q.insert.run(name, model, pool.trust, pool.lexiconBias, pool.gate ? JSON.stringify(pool.gate) : null).lastInsertRowid)
+    const classes = pool.classes?.length ? JSON.stringify(pool.classes) : null
+    const id = Number(q.insert.run(name, model, pool.trust, pool.lexiconBias, pool.gate ? JSON.stringify(pool.gate) : null, classes).lastInsertRowid)
     for (const e of pool.entries) q.insertEntry.run(id, e.store, e.label, encodeHalf(e.features))
     for (const w of pool.words) q.insertWord.run(id, w)
     return id
@@ -111,7 +124,7 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
     },
     list: () => q.summaries.all({ id: null }) as PoolSummary[],
     forBatch(batchId) {
-      const pool = q.forBatch.get(batchId) as { id: number; trust: number; lexiconBias: number; modelId: string; gate: string | null } | undefined
+      const pool = q.forBatch.get(batchId) as { id: number; trust: number; lexiconBias: number; modelId: string; gate: string | null; classes: string | null } | undefined
       // A pool saved with other weights has features in another space: it cannot help here.
       if (!pool || pool.modelId !== modelId) return null
       const entries = (q.entries.all(pool.id) as Array<{ store: 'chars' | 'gaps'; label: number; features: Buffer }>).map((e) => ({
@@ -120,7 +133,15 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
         features: decodeHalf(e.features),
       }))
       const gate = pool.gate ? Gate.safeParse(JSON.parse(pool.gate)) : null
-      return { entries, words: q.words.all(pool.id) as string[], trust: pool.trust, lexiconBias: pool.lexiconBias, gate: gate?.success ? gate.data : undefined }
+      const classes = classesOf(pool.classes)
+      return {
+        entries,
+        words: q.words.all(pool.id) as string[],
+        trust: pool.trust,
+        lexiconBias: pool.lexiconBias,
+        gate: gate?.success ? gate.data : undefined,
+        ...(classes.length ? { classes } : {}),
+      }
     },
     use(batchId, poolId) {
       if (poolId === null) q.unuse.run(batchId)
@@ -135,7 +156,7 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
       const rows = q.entries.all(poolId) as Array<{ store: 'chars' | 'gaps'; label: number; features: Buffer }>
       const file = {
         format: FILE_FORMAT,
-        version: 3,
+        version: 4,
         name: pool.name,
         modelId: pool.modelId,
         trust: pool.trust,
@@ -145,6 +166,7 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
         words: q.words.all(poolId),
         lexiconBias: pool.lexiconBias,
         gate: gateOf(poolId),
+        classes: classesOf(q.classes.get(poolId) as string | null | undefined),
       }
       const bytes = await gzipAsync(JSON.stringify(file))
       // Beside the target, then renamed: never half a pool file, never through a link (see safe-files.ts).
@@ -187,7 +209,7 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
       const features = decodeHalf(Buffer.from(parsed.features, 'base64'))
       if (features.length !== parsed.entries.length * dim) throw new LectorError('unreadable', `${path} is damaged (feature count does not match).`)
       const entries = parsed.entries.map(([store, label], i) => ({ store, label, features: features.subarray(i * dim, (i + 1) * dim) }))
-      const pool = { entries, words: parsed.words, trust: parsed.trust, lexiconBias: parsed.lexiconBias, gate: parsed.gate }
+      const pool = { entries, words: parsed.words, trust: parsed.trust, lexiconBias: parsed.lexiconBias, gate: parsed.gate, classes: parsed.classes }
       return summary(insertPool(freeName(parsed.name), modelId, pool))
     },
   }

@@ -9,6 +9,7 @@ import * as m0007 from './0007-reading-frames'
 import * as m0008 from './0008-batch-opening'
 import * as m0009 from './0009-batch-decisions'
 import * as m0010 from './0010-pool-gate'
+import * as m0015 from './0015-pool-classes'
 
 export interface Migration {
   version: number
@@ -28,6 +29,7 @@ export const migrations: Migration[] = [
   { version: 8, name: 'batch-opening', up: m0008.up },
   { version: 9, name: 'batch-decisions', up: m0009.up },
   { version: 10, name: 'pool-gate', up: m0010.up },
+  { version: 15, name: 'pool-classes', up: m0015.up },
 ]
 
 export const schemaVersion = migrations[migrations.length - 1].version
