@@ -5,7 +5,7 @@ import { distance } from 'fastest-levenshtein'
 import type { ContextDecision } from '../shared/api'
 import { hardness } from '../shared/review-order'
 import type { Engine } from '../main/core/engine'
-import { compare, numbersFixed, score, type Scores } from '../main/core/eval/metrics'
+import { characterRecall, compare, numbersFixed, score, type CharacterRecall, type Scores } from '../main/core/eval/metrics'
 
 export type Selection = 'lowconf' | 'queue' | 'random'
 
@@ -37,6 +37,8 @@ export interface ReviewerRun {
   worse: number
   /** Lines whose numbers (digit runs with their separators) the reading got right / wrong that the model had not. */
   numbers: { fixed: number; broken: number }
+  /** Per character of the lines left that the model cannot write (ſ, ß, aͤ): how many there are, and how many context reads. */
+  newCharacters: CharacterRecall[]
   /** CER % of the lines left, before the first correction and after each tenth of them. */
   curve: number[]
   /** Times a line not yet corrected went back to a reading it had shown before (A → B → A) as the pool grew. */
@@ -170,6 +172,10 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
     inContext: score(pairs.map((a) => ({ truth: a.truth, read: a.after }))),
     ...compare(pairs),
     numbers: numbersFixed(pairs),
+    newCharacters: characterRecall(
+      pairs.map((p) => ({ truth: p.truth, read: p.after })),
+      (g) => g !== ' ' && engine.recognizer.alphabet.indexOf(g) < 0,
+    ),
     curve,
     flips,
     updateMs: percentiles(updateMs),

@@ -111,6 +111,12 @@ export function describeDecision(e: ContextReport['engine']): string {
   return `context ${e.trust > 0 ? 'on' : 'off'}${evidence} (edits of the corrected lines before correction: model ${e.errorsByTrust['0'] ?? '–'}, context ${e.errorsByTrust['1'] ?? '–'})`
 }
 
+/** "ſ 1094/1261 (86.8 %), ß …", or "none in the lines left". */
+function formatRecall(recall: ContextReport['newCharacters']): string {
+  if (!recall.length) return 'none in the lines left'
+  return recall.map((c) => `${c.char} ${c.read}/${c.count} (${((100 * c.read) / c.count).toFixed(1)} %)`).join(', ')
+}
+
 export function formatContext(r: ContextReport): string {
   const e = r.engine
   return [
@@ -119,6 +125,7 @@ export function formatContext(r: ContextReport): string {
     row('model alone', r.baseline),
     row('in context', r.inContext),
     `lines better ${r.better}, worse ${r.worse}; lines with numbers fixed ${r.numbers.fixed}, broken ${r.numbers.broken}`,
+    `characters the model cannot write, read in context: ${formatRecall(r.newCharacters)}`,
     `learning curve (CER % of the rest, after each tenth of the corrections): ${r.curve.join(' ')}; lines that went back to an earlier reading: ${r.flips}`,
     `engine decided: ${describeDecision(e)}; pool ${e.poolEntries} frames from ${e.correctedLines} corrections (${e.unaligned} not aligned)`,
     `lexicon: bias ${e.lexiconBias} nats (leave-one-out edits by bias ${JSON.stringify(e.errorsByBias)} over ${e.lexiconCalibrationLines} lines), ${e.lexiconEntries} words`,

@@ -1,4 +1,5 @@
 import { distance } from 'fastest-levenshtein'
+import { graphemes } from '../recognize/alphabet'
 
 export interface Scores {
   /** Lines read exactly, %. */
@@ -21,7 +22,10 @@ export function score(pairs: Array<{ truth: string; read: string }>): Scores {
   let edits = 0
   let editsCi = 0
   let chars = 0
-  for (const { truth, read } of pairs) {
+  for (const pair of pairs) {
+    // NFC on both sides: "ö" typed as o + U+0308 is the reading's "ö", never an error.
+    const truth = pair.truth.normalize('NFC')
+    const read = pair.read.normalize('NFC')
     if (truth === read) exact++
     if (truth.toLowerCase() === read.toLowerCase()) ci++
     if (alnum(truth) === alnum(read)) an++
@@ -76,4 +80,47 @@ export function numbersFixed(pairs: Array<{ truth: string; before: string; after
     else if (was && !is) broken++
   }
   return { fixed, broken }
+}
+
+/** Per character (grapheme) of the truth that `isNew` picks: how often the truth holds it, and how often the reading reads it. */
+export interface CharacterRecall {
+  char: string
+  count: number
+  read: number
+}
+
+/**
+ * Recall of the characters `isNew` picks (those the model cannot write): an occurrence in the truth is read
+ * when a longest common subsequence of the truth and the reading, grapheme by grapheme (NFC), pairs it
+ * with the same grapheme. Most frequent first.
+ */
+export function characterRecall(pairs: Array<{ truth: string; read: string }>, isNew: (g: string) => boolean): CharacterRecall[] {
+  const found = new Map<string, CharacterRecall>()
+  for (const { truth, read } of pairs) {
+    const a = graphemes(truth)
+    if (!a.some(isNew)) continue
+    const b = graphemes(read)
+    // lcs[i][j]: the longest common subsequence of a[i..] and b[j..].
+    const lcs = Array.from({ length: a.length + 1 }, () => new Int32Array(b.length + 1))
+    for (let i = a.length - 1; i >= 0; i--) {
+      for (let j = b.length - 1; j >= 0; j--) lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1])
+    }
+    const paired = new Set<number>()
+    for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+      if (a[i] === b[j]) {
+        paired.add(i)
+        i++
+        j++
+      } else if (lcs[i + 1][j] >= lcs[i][j + 1]) i++
+      else j++
+    }
+    a.forEach((g, i) => {
+      if (!isNew(g)) return
+      const r = found.get(g) ?? { char: g, count: 0, read: 0 }
+      r.count++
+      if (paired.has(i)) r.read++
+      found.set(g, r)
+    })
+  }
+  return [...found.values()].sort((x, y) => y.count - x.count || (x.char < y.char ? -1 : 1))
 }
