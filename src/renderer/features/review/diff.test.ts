@@ -16,4 +16,14 @@ describe('diffChars', () => {
     expect(parts.filter((p) => p.kind !== 'added').map((p) => p.text).join('')).toBe('Invoice 4711')
     expect(parts.filter((p) => p.kind !== 'removed').map((p) => p.text).join('')).toBe('lnvoice 47l1 EUR')
   })
+
+  it('changes a letter with its combining mark whole, and sees no change between composed and decomposed forms', () => {
+    expect(diffChars('fur', 'fu\u0364r')).toEqual([
+      { kind: 'same', text: 'f' },
+      { kind: 'removed', text: 'u' },
+      { kind: 'added', text: 'u\u0364' },
+      { kind: 'same', text: 'r' },
+    ])
+    expect(diffChars('scho\u0308n', 'schön')).toEqual([{ kind: 'same', text: 'schön' }])
+  })
 })

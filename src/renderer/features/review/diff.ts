@@ -6,9 +6,14 @@ export interface DiffPart {
   text: string
 }
 
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+
+/** A text as a reader sees its characters: NFC, by grapheme ("aͤ", a with a combining e above, is one). */
+const graphemes = (s: string) => Array.from(segmenter.segment(s.normalize('NFC')), (g) => g.segment)
+
 export function diffChars(before: string, after: string): DiffPart[] {
-  const a = Array.from(before)
-  const b = Array.from(after)
+  const a = graphemes(before)
+  const b = graphemes(after)
   // Lines past this size are not worth a per-character view: show them replaced whole.
   if (a.length * b.length > 250_000) return [{ kind: 'removed', text: before }, { kind: 'added', text: after }]
   const n = a.length
