@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { asciiAlphabet, DIM, framesFor } from '../../../../tests/fixtures/synthetic-frames'
+import { seeded } from '../../../../tests/fixtures/synthetic-batch'
+import { decode } from '../recognize/ctc'
+import { BatchContext, type LineInput } from './context'
+import { createSimilaritySearch, type SimilaritySearch } from './similarity'
+
+let similarity: SimilaritySearch
+beforeAll(async () => {
+  similarity = await createSimilaritySearch(DIM)
+})
+afterAll(async () => {
+  await similarity.release()
+})
+
+// The model (ASCII) reads the printed ſ as f, ß as B and ö as o. Each printed glyph has a look of its own:
+// its frames' features are one vector per glyph, a little noise apart, so like glyphs are neighbours.
+const reads: Record<string, string> = { ſ: 'f', ß: 'B', ö: 'o' }
+const looks = new Map<string, Float32Array>()
+function look(glyph: string): Float32Array {
+  let v = looks.get(glyph)
+  if (!v) {
+    const random = seeded(glyph.codePointAt(0)! * 7919)
+    v = Float32Array.from({ length: DIM }, () => random() - 0.5)
+    looks.set(glyph, v)
+  }
+  return v
+}
+
+/** A line printed as `printed`: the model reads it with its own characters; features follow the print. */
+function line(id: number, printed: string): LineInput {
+  const glyphs = [...printed]
+  const frames = framesFor(glyphs.map((g) => reads[g] ?? g).join(''), { seed: id })
+  const random = seeded(id * 31)
+  glyphs.forEach((g, i) => {
+    // framesFor gives each character two frames, then a blank frame.
+    for (const t of [3 * i, 3 * i + 1]) {
+      const base = look(g)
+      let norm = 0
+      for (let d = 0; d < DIM; d++) norm += (frames.features[t * DIM + d] = base[d] + 0.02 * (random() - 0.5)) ** 2
+      for (let d = 0; d < DIM; d++) frames.features[t * DIM + d] /= Math.sqrt(norm)
+    }
+  })
+  return { id, frames, model: decode(frames, asciiAlphabet) }
+}
+
+const words = ['aſt', 'ſa', 'Baß', 'ſot', 'Waſ', 'aßo']
+const printed = Array.from({ length: 36 }, (_, i) => `${words[i % words.length]} ${words[(i * 5 + 2) % words.length]}`)
+
+async function taught(n: number) {
+  const ctx = new BatchContext({ similarity, alphabet: asciiAlphabet, dim: DIM })
+  ctx.addLines(printed.map((p, i) => line(i + 1, p)))
+  ctx.linesLoaded()
+  await ctx.recomputeAll()
+  for (let i = 0; i < n; i++) {
+    await ctx.correct(i + 1, printed[i])
+    await ctx.settle()
+  }
+  return ctx
+}
+
+const shown = (ctx: BatchContext) => printed.map((p, i) => ctx.reading(i + 1)?.text ?? null)
+
+describe('classes a batch adds to the model’s', () => {
+  it('read the glyphs the corrections taught in lines no one corrected', async () => {
+    const ctx = await taught(12)
+    expect(ctx.decided.trust).toBeGreaterThan(0)
+    const now = shown(ctx)
+    for (let i = 12; i < printed.length; i++) expect(now[i]).toBe(printed[i])
+  })
+
+  it('go when the corrections that brought them are taken back', async () => {
+    const ctx = await taught(12)
+    for (let i = 0; i < 12; i++) await ctx.correct(i + 1, null)
+    await ctx.settle()
+    for (const text of shown(ctx)) expect(text ?? '').not.toMatch(/[ſß]/u)
+  })
+
+  it("come with a saved pool, renumbered in the batch that loads it (its own new classes first)", async () => {
+    const pool = (await taught(12)).savedPool()
+    expect(pool.classes).toEqual(['ſ', 'ß'])
+    const ctx = new BatchContext({ similarity, alphabet: asciiAlphabet, dim: DIM })
+    ctx.addLines([line(100, 'öa'), ...printed.map((p, i) => line(i + 1, p))])
+    ctx.linesLoaded()
+    // This batch's first new class is ö: the pool's ſ and ß come after it.
+    await ctx.correct(100, 'öa')
+    ctx.loadSavedPool({ ...pool, trust: 1, lexiconBias: 0 })
+    await ctx.recomputeAll()
+    const now = shown(ctx)
+    for (let i = 12; i < printed.length; i++) expect(now[i]).toBe(printed[i])
+    expect(ctx.savedPool().classes).toEqual(['ö', 'ſ', 'ß'])
+  })
+})
