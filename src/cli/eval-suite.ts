@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import type { Engine } from '../main/core/engine'
 import { readLabels } from '../main/core/eval/labels'
-import { compare, numbersFixed, score, type Scores } from '../main/core/eval/metrics'
+import { compare, numbersFixed, score, type CharacterRecall, type Scores } from '../main/core/eval/metrics'
 import { percentiles, reviewBatch, type EvalLine, type Percentiles, type ReviewerRun } from './eval-reviewer'
 import { describeDecision, recognize } from './eval'
 
@@ -23,6 +23,8 @@ export interface SuiteRow {
   better: number
   worse: number
   numbers: { fixed: number; broken: number }
+  /** Per character of the lines left that the model cannot write: how many, and how many context reads. */
+  newCharacters: CharacterRecall[]
   /** Batches whose CER (exact or ignoring case) in context is above the model's. */
   worseBatches: number
   /** Batches where context ended on. */
@@ -83,6 +85,7 @@ function pool(set: string, labels: string, run: string, runs: ReviewerRun[]): Su
     inContext: score(pairs.map((p) => ({ truth: p.truth, read: p.after }))),
     ...compare(pairs),
     numbers: numbersFixed(pairs),
+    newCharacters: pooledRecall(runs.map((r) => r.newCharacters)),
     worseBatches,
     contextOn: runs.filter((r) => r.engine.trust > 0).length,
     flips: runs.reduce((n, r) => n + r.flips, 0),
@@ -92,6 +95,18 @@ function pool(set: string, labels: string, run: string, runs: ReviewerRun[]): Su
     settleMs: percentiles(runs.flatMap((r) => r.times.settle)),
     incrementalMismatches: runs.reduce((n, r) => n + r.incrementalMismatches, 0),
   }
+}
+
+/** Runs' character recall summed per character, most frequent first. */
+function pooledRecall(runs: CharacterRecall[][]): CharacterRecall[] {
+  const all = new Map<string, CharacterRecall>()
+  for (const r of runs.flat()) {
+    const c = all.get(r.char) ?? { char: r.char, count: 0, read: 0 }
+    c.count += r.count
+    c.read += r.read
+    all.set(r.char, c)
+  }
+  return [...all.values()].sort((x, y) => y.count - x.count || (x.char < y.char ? -1 : 1))
 }
 
 export async function runSuite(
@@ -141,7 +156,7 @@ export async function runSuite(
 }
 
 export function formatSuite(rows: SuiteRow[]): string {
-  const cols = ['set', 'run', 'lines', 'fixed', 'model CER', 'context CER', 'no case', 'better/worse', 'numbers +/-', 'flips', 'worse batches', 'upd p50/p95 ms', 'learning curve']
+  const cols = ['set', 'run', 'lines', 'fixed', 'model CER', 'context CER', 'no case', 'better/worse', 'numbers +/-', 'flips', 'worse batches', 'upd p50/p95 ms', 'new characters read', 'learning curve']
   const table = rows.map((r) => [
     r.labels === 'labels.tsv' ? r.set : `${r.set} (normalised)`,
     r.run,
@@ -155,6 +170,8 @@ export function formatSuite(rows: SuiteRow[]): string {
     String(r.flips),
     `${r.worseBatches}/${r.batches}`,
     `${r.updateMs.p50}/${r.updateMs.p95}`,
+    // The three most frequent characters the model cannot write, and the share of them context reads.
+    r.newCharacters.length ? r.newCharacters.slice(0, 3).map((c) => `${c.char} ${Math.round((100 * c.read) / c.count)} %`).join(', ') : '–',
     r.curve.map((c) => c.toFixed(1)).join(' '),
   ])
   const widths = cols.map((c, i) => Math.max(c.length, ...table.map((t) => t[i].length)))

@@ -81,6 +81,8 @@ describe('lector eval', () => {
     expect(report.engine).toMatchObject({ trust: expect.any(Number), correctedLines: 3 })
     expect(report.better + report.worse).toBeLessThanOrEqual(7)
     expect(report.updateMs.p95).toBeGreaterThan(0)
+    // Every character of these labels is one the model can write.
+    expect(report.newCharacters).toEqual([])
     // Case-insensitively the model reads these rendered lines right; only case is the batch's own.
     expect(report.baseline.cerCaseInsensitive).toBeLessThan(5)
   })
