@@ -29,6 +29,15 @@ describe('a batch alphabet', () => {
     expect(a.newClasses).toEqual(['u\u0364'])
   })
 
+  it('adds no class for what is not one grapheme in NFC (a pool file may name anything)', () => {
+    const a = new BatchAlphabet(model)
+    expect(a.add('ab')).toBe(-1)
+    expect(a.add('o\u0308')).toBe(-1)
+    expect(a.add('')).toBe(-1)
+    expect(a.add('ö')).toBe(model.size)
+    expect(a.newClasses).toEqual(['ö'])
+  })
+
   it('learns no white space but the space', () => {
     const a = new BatchAlphabet(model)
     expect(a.learn('a\tb')).toEqual([1, -1, model.size])

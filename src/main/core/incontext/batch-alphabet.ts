@@ -48,12 +48,17 @@ export class BatchAlphabet implements Alphabet {
     return c >= 0 ? c : (this.index.get(g) ?? -1)
   }
 
-  /** The class of grapheme g, added when the batch has none yet (-1: no room left). */
+  /**
+   * The class of grapheme g, added when the batch has none yet; -1 when there is no room left, or g is no
+   * one grapheme in NFC (a saved pool's file names its classes: one that names "ab" teaches nothing).
+   */
   add(g: string): number {
     const known = this.indexOf(g)
     if (known >= 0) return known
     // White space other than the space (a tab pasted into a correction) is no character to read.
     if (this.added.length >= MAX_NEW_CLASSES || /^\s+$/u.test(g)) return -1
+    const parts = graphemes(g)
+    if (parts.length !== 1 || parts[0] !== g) return -1
     const c = this.base.size + this.added.length
     this.added.push(g)
     this.index.set(g, c)
