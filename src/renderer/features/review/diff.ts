@@ -8,8 +8,16 @@ export interface DiffPart {
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
 
-/** A text as a reader sees its characters: NFC, by grapheme ("aͤ", a with a combining e above, is one). */
-const graphemes = (s: string) => Array.from(segmenter.segment(s.normalize('NFC')), (g) => g.segment)
+/**
+ * A text as a reader sees its characters: NFC, by grapheme ("aͤ", a with a combining e above, is one).
+ * Most texts have no mark or joiner: their code points are their graphemes, and the segmenter (slow, and
+ * run for every changed row the list renders) is left out.
+ */
+function graphemes(text: string): string[] {
+  const nfc = text.normalize('NFC')
+  if (!/[\p{M}\p{Emoji_Modifier}\p{Regional_Indicator}\u200d]|\r\n/u.test(nfc)) return Array.from(nfc)
+  return Array.from(segmenter.segment(nfc), (g) => g.segment)
+}
 
 export function diffChars(before: string, after: string): DiffPart[] {
   const a = graphemes(before)
