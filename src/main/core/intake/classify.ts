@@ -1,20 +1,65 @@
 import { open } from 'node:fs/promises'
 import sharp from 'sharp'
+import type { Quad } from '../pages/types'
 import { SNIFF_BYTES, sniffFormat } from '../pages/sniff'
 
 /**
  * What a dropped file is to a batch: a line image (already cut: read as it is), a document (a page scan,
- * a multi-page TIFF, a PDF: its lines are found first), or neither. Decided by content, not by name.
+ * a multi-page TIFF, a PDF: its lines are found first), an image whose size does not tell (its lines are
+ * found, and it is a line after all when they are one line filling it: see isOneLine), or neither.
+ * Decided by content, not by name.
  */
-export type FileKind = 'line' | 'document' | 'unknown'
+export type FileKind = 'line' | 'document' | 'page-or-line' | 'unknown'
 
-// A page scan is large in both directions; cut lines and word crops are not (the largest crop of the
-// evaluation sets is 1,017 × 267 px; a receipt page is ~1,000 × 2,000 px; a 100,000-px-wide line is still
-// 20 px high). Orientation does not matter: a line cut from a page turned 90° is still a line. A headline
-// crop taken for a page costs little (detection finds its one line); a page taken for a line would be
-// read as one garbled line, so the bar is set low.
+// A page scan is large in both directions; cut lines and word crops are not. The evaluation sets' crops
+// have a short side of at most 267 px (iiit5k's scene words; sroie's and forms' at most 123), their pages
+// at least 584 px; but a phone photo or a small scan of a receipt (463 × 605 px) is a page too, smaller than
+// some crops. So size decides only at the ends: under LINE_MAX_SHORT_SIDE an image holds one line of text
+// at most (the recognizer reads a line 48 px high), at PAGE_MIN_SHORT_SIDE and PAGE_MIN_PIXELS it is a
+// page; in between, detection decides (a few milliseconds on an image that small).
+const LINE_MAX_SHORT_SIDE = 64
 const PAGE_MIN_SHORT_SIDE = 300
 const PAGE_MIN_PIXELS = 400_000
+
+/** By its size alone: a line, a page, or either. Orientation does not matter: a line turned 90° is a line. */
+export function kindBySize(width: number, height: number): FileKind {
+  const short = Math.min(width, height)
+  if (short < LINE_MAX_SHORT_SIDE) return 'line'
+  return short >= PAGE_MIN_SHORT_SIDE && width * height >= PAGE_MIN_PIXELS ? 'document' : 'page-or-line'
+}
+
+// A cut line is its line and a margin: the text spans most of it both ways (the evaluation sets pad a
+// crop by 2 px and 10 % of the line's height). A page's lines stack, or leave most of it blank.
+const LINE_FILLS_WIDTH = 0.5
+const LINE_FILLS_HEIGHT = 0.4
+/** Boxes side by side (a word gap DB split at) share most of their height. */
+const SAME_ROW = 0.5
+
+/**
+ * Whether the lines detection found in an image of `width` × `height` make it a cut line: none (nothing
+ * to find lines in: read it whole), or boxes in one row that together fill most of it, either way round
+ * (a line turned 90° fills it the other way).
+ */
+export function isOneLine(quads: Quad[], width: number, height: number): boolean {
+  if (!quads.length) return true
+  const boxes = quads.map((q) => {
+    const xs = q.map((p) => p[0])
+    const ys = q.map((p) => p[1])
+    return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) }
+  })
+  const x0 = Math.min(...boxes.map((b) => b.x0))
+  const y0 = Math.min(...boxes.map((b) => b.y0))
+  const x1 = Math.max(...boxes.map((b) => b.x1))
+  const y1 = Math.max(...boxes.map((b) => b.y1))
+  const fills = (along: number, across: number, W: number, H: number) => along >= LINE_FILLS_WIDTH * W && across >= LINE_FILLS_HEIGHT * H
+  const oneRow = (lo: (b: (typeof boxes)[0]) => number, hi: (b: (typeof boxes)[0]) => number) => {
+    const shared = Math.min(...boxes.map(hi)) - Math.max(...boxes.map(lo))
+    return shared >= SAME_ROW * Math.min(...boxes.map((b) => hi(b) - lo(b)))
+  }
+  const across = oneRow((b) => b.y0, (b) => b.y1) && fills(x1 - x0, y1 - y0, width, height)
+  const down = oneRow((b) => b.x0, (b) => b.x1) && fills(y1 - y0, x1 - x0, height, width)
+  return across || down
+}
 
 export async function classifyFile(path: string): Promise<FileKind> {
   let head: Uint8Array
@@ -41,10 +86,10 @@ export async function classifyFile(path: string): Promise<FileKind> {
         ? { width: Buffer.from(head).readUInt32BE(16), height: Buffer.from(head).readUInt32BE(20), pages: 1 }
         : await sharp(path, { limitInputPixels: false }).metadata().then((m) => ({ width: m.width ?? 0, height: m.height ?? 0, pages: m.pages ?? 1 }))
     if (pages > 1) return 'document'
-    return Math.min(width, height) >= PAGE_MIN_SHORT_SIDE && width * height >= PAGE_MIN_PIXELS ? 'document' : 'line'
+    return kindBySize(width, height)
   } catch {
-    // A damaged image (or a BMP, which sharp cannot read): read as a line, whose reading fails with the
-    // decoder's own message, or a document whose page source explains it. A line is the smaller loss.
-    return format === 'bmp' ? 'document' : 'line'
+    // A damaged image: read as a line, whose reading fails with the decoder's own message (the smaller
+    // loss). A BMP, which sharp cannot read: its page source reads it, and its lines decide what it is.
+    return format === 'bmp' ? 'page-or-line' : 'line'
   }
 }

@@ -25,13 +25,23 @@ export async function folderFiles(folder: string): Promise<string[]> {
   return (await sortInSlices(names, naturalOrder.compare)).map((f) => prefix + f)
 }
 
+/** A batch's files by what they are: see sortFiles. */
+export interface SortedFiles {
+  lines: string[]
+  /** Documents, in order; those in `undecided` too (images that are a line or a page, by their lines). */
+  documents: string[]
+  undecided: Set<string>
+  skipped: string[]
+}
+
 /**
- * Line images, documents (pages to detect first) and the files left out, by content (see classify.ts). A
- * file whose content is unreadable but whose name says image or PDF is kept, so it fails with its
- * decoder's own message where the reviewer sees it; other unknown files are left out by name.
+ * Line images, documents (pages to detect first; an image whose size does not tell is one of them, and
+ * its lines decide) and the files left out, by content (see classify.ts). A file whose content is
+ * unreadable but whose name says image or PDF is kept, so it fails with its decoder's own message where
+ * the reviewer sees it; other unknown files are left out by name.
  */
-export async function sortFiles(files: string[]): Promise<{ lines: string[]; documents: string[]; skipped: string[] }> {
-  const out = { lines: [] as string[], documents: [] as string[], skipped: [] as string[] }
+export async function sortFiles(files: string[]): Promise<SortedFiles> {
+  const out: SortedFiles = { lines: [], documents: [], undecided: new Set(), skipped: [] }
   const CONCURRENT = 64
   for (let i = 0; i < files.length; i += CONCURRENT) {
     const slice = files.slice(i, i + CONCURRENT)
@@ -41,6 +51,10 @@ export async function sortFiles(files: string[]): Promise<{ lines: string[]; doc
       const kind = kinds[j] !== 'unknown' ? kinds[j] : ext === PDF_EXTENSION ? 'document' : IMAGE_EXTENSIONS.includes(ext) ? 'line' : 'unknown'
       if (kind === 'line') out.lines.push(path)
       else if (kind === 'document') out.documents.push(path)
+      else if (kind === 'page-or-line') {
+        out.documents.push(path)
+        out.undecided.add(path)
+      }
       else out.skipped.push(basename(path))
     })
   }

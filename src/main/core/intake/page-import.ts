@@ -2,6 +2,7 @@ import sharp from 'sharp'
 import type { Db } from '../store/db'
 import type { Detector, PageSource } from '../pages/types'
 import { LectorError } from '../errors'
+import { isOneLine } from './classify'
 
 /** What page import needs from the engine: documents opened and lines found, both off the main thread. */
 export interface PageReader {
@@ -17,6 +18,8 @@ export interface PendingPage {
   seq: number
   path: string
   pageNo: number
+  /** An image whose size did not tell a page from a cut line: its lines decide (classify.ts). */
+  maybeLine: number
 }
 
 /** The longest side of a page's stored preview: enough to see where a line sits, ~100–200 KB as JPEG. */
@@ -36,6 +39,7 @@ export function createPageImporter(deps: { db: Db; reader: PageReader }) {
     ),
     queuePage: db.prepare('INSERT OR IGNORE INTO pages (batch_id, seq, source_path, page_no) VALUES (@batchId, @seq, @path, @pageNo)'),
     failLine: db.prepare(`INSERT INTO readings (line_id, model_id, text, confidence, error) VALUES (?, '', '', 0, ?)`),
+    dropPage: db.prepare('DELETE FROM pages WHERE id = @id'),
     done: db.prepare(
       `UPDATE pages SET width = @width, height = @height, preview = @preview, error = @error,
          detected_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = @id`,
@@ -66,6 +70,14 @@ export function createPageImporter(deps: { db: Db; reader: PageReader }) {
       return ids
     },
   )
+
+  /** An image found to be one line: a cut line of the batch from now on, read whole; its page row goes. */
+  const storeAsLine = db.transaction((page: PendingPage) => {
+    const idx = q.nextIdx.get(page.batchId) as number
+    const info = q.insertLine.run({ batchId: page.batchId, idx, path: page.path, crop: null, pageId: null, quad: null })
+    q.dropPage.run({ id: page.id })
+    return [Number(info.lastInsertRowid)]
+  })
 
   let openDoc: { path: string; source: Promise<PageSource> } | null = null
   async function sourceFor(path: string): Promise<PageSource> {
@@ -99,6 +111,7 @@ export function createPageImporter(deps: { db: Db; reader: PageReader }) {
         const detector = await reader.detector()
         const lines = await detector.detect(raster, { signal })
         if (signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' })
+        if (page.maybeLine && isOneLine(lines.map((l) => l.quad), width, height)) return storeAsLine(page)
         // A page without text still shows up, as a line that says so: a blank or unreadable scan must not
         // vanish from the batch unnoticed.
         const error = lines.length ? null : `No text lines found on page ${page.pageNo + 1} of ${page.path}.`

@@ -50,7 +50,7 @@ export function createRecognitionJobs(deps: { db: Db; recognizer: Recognizer; ev
     pendingCount: db.prepare(`
       SELECT count(*) FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.batch_id = @batchId AND r.line_id IS NULL`).pluck(),
     nextPage: db.prepare(`
-      SELECT id, batch_id AS batchId, seq, source_path AS path, page_no AS pageNo FROM pages
+      SELECT id, batch_id AS batchId, seq, source_path AS path, page_no AS pageNo, maybe_line AS maybeLine FROM pages
       WHERE batch_id = @batchId AND detected_at IS NULL ORDER BY seq LIMIT 1`),
     pageCounts: db.prepare(`
       SELECT count(*) AS total, count(detected_at) AS done FROM pages WHERE batch_id = @batchId`),

@@ -32,7 +32,7 @@ export interface BatchService {
    * A batch from line images and documents (page scans, multi-page TIFFs, PDFs, whose lines are found
    * first); reading starts at once, in the background.
    */
-  openFiles(name: string, source: string, paths: string[], skipped?: string[], documents?: string[]): Promise<BatchSummary>
+  openFiles(name: string, source: string, paths: string[], more?: { skipped?: string[]; documents?: string[]; undecided?: ReadonlySet<string> }): Promise<BatchSummary>
   /**
    * A new batch of copies of these lines (in this order) with their readings and frames, read already and
    * with no corrections: the same lines reviewed afresh without reading them again (`lector eval --suite`
@@ -74,7 +74,7 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
     markOpened: db.prepare('UPDATE batches SET opened = 1 WHERE id = @batchId'),
     dropBatch: db.prepare('DELETE FROM batches WHERE id = @batchId'),
     dropUnopened: db.prepare('DELETE FROM batches WHERE opened = 0'),
-    insertPage: db.prepare('INSERT INTO pages (batch_id, seq, source_path, page_no) VALUES (@batchId, @seq, @path, 0)'),
+    insertPage: db.prepare('INSERT INTO pages (batch_id, seq, source_path, page_no, maybe_line) VALUES (@batchId, @seq, @path, 0, @maybeLine)'),
     summaries: db.prepare<{ id: number | null }, SummaryRow>(`
       SELECT b.id, b.name, b.source, b.created_at AS createdAt, b.skipped_files AS skipped,
              count(l.id) AS lineCount, count(r.line_id) AS doneCount, count(r.error) AS errorCount,
@@ -138,11 +138,17 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
     return summary(batchId)
   }
 
-  async function openFiles(name: string, source: string, paths: string[], skipped: string[] = [], documents: string[] = []): Promise<BatchSummary> {
+  async function openFiles(
+    name: string,
+    source: string,
+    paths: string[],
+    more: { skipped?: string[]; documents?: string[]; undecided?: ReadonlySet<string> } = {},
+  ): Promise<BatchSummary> {
+    const { skipped = [], documents = [], undecided } = more
     const batchId = db.transaction(() => {
       const id = Number(q.insertBatch.run({ name, source, skipped: JSON.stringify(skipped) }).lastInsertRowid)
       // A document's first page stands for it until it is opened; its other pages are queued then.
-      documents.forEach((path, d) => q.insertPage.run({ batchId: id, seq: d * PAGES_PER_DOCUMENT, path }))
+      documents.forEach((path, d) => q.insertPage.run({ batchId: id, seq: d * PAGES_PER_DOCUMENT, path, maybeLine: undecided?.has(path) ? 1 : 0 }))
       return id
     })()
     try {
@@ -179,7 +185,7 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
           `No line images, page scans or PDFs in ${folder}${found.skipped.length ? ` (found only ${found.skipped.slice(0, 5).join(', ')})` : ''}.`,
         )
       }
-      return openFiles(name ?? basename(folder), folder, found.lines, found.skipped, found.documents)
+      return openFiles(name ?? basename(folder), folder, found.lines, found)
     },
 
     async openPaths({ paths, name }) {
@@ -200,7 +206,7 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       }
       const first = resolve(paths[0])
       const source = paths.length === 1 ? first : `${paths.length} items from ${dirname(first)}`
-      return openFiles(name ?? (paths.length === 1 ? basename(first) : basename(dirname(first))), source, found.lines, found.skipped, found.documents)
+      return openFiles(name ?? (paths.length === 1 ? basename(first) : basename(dirname(first))), source, found.lines, found)
     },
 
     openFiles,
