@@ -61,6 +61,9 @@ export interface LineRow {
   /** For a line found on a page: the page number in its document (1-based) and its quad there (page pixels). */
   page: number | null
   quad: Array<[number, number]> | null
+  /** The reviewer marked it not text (a speck, a logo, a stamp): out of the review order, the counts, the
+   *  pool, and exported with status `not-text`. `review:notText` marks it and takes the mark back. */
+  notText: boolean
 }
 
 /** The page a line was found on: a preview of it, with the line's quad in the page's own pixels. */
@@ -157,14 +160,15 @@ export interface ReviewUpdate {
 
 /** The orders the review list offers: hardest first (see review-order.ts) or as the batch was read. */
 export type LineOrder = 'hardest' | 'document'
-/** unreviewed: not corrected nor accepted; corrected: reviewed (typed or accepted); context: changed by context. */
-export type LineFilter = 'all' | 'unreviewed' | 'corrected' | 'context'
+/** unreviewed: not corrected nor accepted; corrected: reviewed (typed or accepted); context: changed by context;
+ *  not-text: marked not text (the other filters leave those out). */
+export type LineFilter = 'all' | 'unreviewed' | 'corrected' | 'context' | 'not-text'
 
 /** One correction of this session and what it did to the batch (the learning chart). */
 export interface CorrectionEffect {
   at: string
   lineId: number
-  kind: 'typed' | 'accepted' | 'undo'
+  kind: 'typed' | 'accepted' | 'undo' | 'not-text' | 'is-text'
   /** Other lines whose reading changed. */
   changed: number
   updateMs: number
@@ -175,12 +179,15 @@ export interface CorrectionEffect {
 
 /** The batch's counts and the engine's current view of context, for the review screen's learning panel. */
 export interface ReviewStats {
+  /** Lines of the batch, less those marked not text (counted in `notText`). */
   lines: number
   read: number
   failed: number
   reviewed: number
   /** Lines whose shown text comes from context now. */
   context: number
+  /** Lines marked not text: left out of every other count. */
+  notText: number
   /** Lines the last correction changed (0 before any). */
   lastChanged: number
   unreviewedConfidence: number
@@ -239,7 +246,7 @@ export const apiInputs = {
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(500).default(100),
       order: z.enum(['hardest', 'document']).default('document'),
-      filter: z.enum(['all', 'unreviewed', 'corrected', 'context']).default('all'),
+      filter: z.enum(['all', 'unreviewed', 'corrected', 'context', 'not-text']).default('all'),
       search: z.string().max(200).default(''),
     })
     .strict(),
@@ -248,7 +255,7 @@ export const apiInputs = {
       batchId: Id,
       lineId: Id,
       order: z.enum(['hardest', 'document']).default('document'),
-      filter: z.enum(['all', 'unreviewed', 'corrected', 'context']).default('all'),
+      filter: z.enum(['all', 'unreviewed', 'corrected', 'context', 'not-text']).default('all'),
       search: z.string().max(200).default(''),
     })
     .strict(),
@@ -275,6 +282,8 @@ export const apiInputs = {
   'review:correct': z.object({ lineId: Id, text: LineText }).strict(),
   'review:accept': z.object({ lineId: Id }).strict(),
   'review:undo': z.object({ batchId: Id }).strict(),
+  /** Marks a line not text (true), or takes the mark back: it is text after all (false); undone as a correction. */
+  'review:notText': z.object({ lineId: Id, notText: z.boolean() }).strict(),
   'review:decision': z.object({ batchId: Id }).strict(),
   'pool:save': z.object({ batchId: Id, name: z.string().trim().min(1, 'a pool needs a name').max(200) }).strict(),
   'pool:list': z.object({}).strict(),
@@ -303,6 +312,7 @@ export interface ApiOutputs {
   'review:correct': ReviewUpdate
   'review:accept': ReviewUpdate
   'review:undo': ReviewUpdate | null
+  'review:notText': ReviewUpdate
   'review:decision': ContextDecision
   'pool:save': PoolSummary
   'pool:list': PoolSummary[]

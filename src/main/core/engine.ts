@@ -90,6 +90,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       const update = await review.undo(input.batchId)
       return update && log.record(update, 'undo')
     },
+    'review:notText': async (input) => log.record(await review.notText(input.lineId, input.notText), input.notText ? 'not-text' : 'is-text'),
     'review:decision': (input) => review.decision(input.batchId),
     'pool:save': async (input) => {
       const ctx = await review.context(input.batchId)

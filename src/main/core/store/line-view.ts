@@ -30,6 +30,8 @@ export interface LineView {
   error: string | null
   /** For a line found on a page: the page number in its document (1-based). */
   page: number | null
+  /** The reviewer said it is not text: out of the review order, the counts, the pool and the export's text. */
+  notText: boolean
 }
 
 export function lineView(r: LineRecord, reading: InContextReading | null | undefined): LineView {
@@ -48,7 +50,9 @@ export function lineView(r: LineRecord, reading: InContextReading | null | undef
     modelConfidence,
     error: r.error ?? null,
     page: r.pageNo === null || r.pageNo === undefined ? null : r.pageNo + 1,
+    notText: r.notText === 1,
   }
+  if (view.notText) return view
   if (r.humanText !== null && r.humanText !== undefined) {
     view.text = r.humanText
     view.source = 'human'
@@ -64,7 +68,7 @@ export function lineView(r: LineRecord, reading: InContextReading | null | undef
  * a pending or failed line.)
  */
 export function takeContext(view: LineView, reading: InContextReading | null | undefined): boolean {
-  if (view.source === 'human' || view.state !== 'read') return false
+  if (view.source === 'human' || view.state !== 'read' || view.notText) return false
   view.text = reading ? reading.text : view.modelText
   view.confidence = reading ? reading.confidence : view.modelConfidence
   view.source = reading ? 'context' : 'model'
@@ -92,6 +96,7 @@ export function lineRow(r: RowRecord, context: InContextReadings | undefined): L
     review: v.review,
     page: v.page,
     quad: r.quad ? (JSON.parse(r.quad) as Array<[number, number]>) : null,
+    notText: v.notText,
   }
 }
 

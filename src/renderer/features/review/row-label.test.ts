@@ -18,6 +18,7 @@ const line = (over: Partial<LineRow> = {}): LineRow => ({
   review: null,
   page: null,
   quad: null,
+  notText: false,
   ...over,
 })
 
