@@ -20,8 +20,8 @@ export function LineDetail({ line, review, crops }: { line: LineRow | undefined;
       {line ? <Focused line={line} review={review} crops={crops} /> : <p className="muted">No line focused.</p>}
       <p className="keys" id="review-keys" data-testid="keys">
         <kbd>Enter</kbd> save &amp; next · <kbd>Ctrl</kbd>+<kbd>Enter</kbd> accept as correct · <kbd>↑</kbd>/<kbd>↓</kbd> move ·{' '}
-        <kbd>Esc</kbd> cancel, then <kbd>j</kbd>/<kbd>k</kbd> <kbd>a</kbd> accept · <kbd>Ctrl</kbd>+<kbd>Z</kbd> undo · <kbd>Alt</kbd>+
-        <kbd>E</kbd> examples · <kbd>Alt</kbd>+<kbd>P</kbd> page · <kbd>/</kbd> search
+        <kbd>Esc</kbd> cancel, then <kbd>j</kbd>/<kbd>k</kbd> <kbd>a</kbd> accept <kbd>x</kbd> not text · <kbd>Alt</kbd>+<kbd>X</kbd> not text ·{' '}
+        <kbd>Ctrl</kbd>+<kbd>Z</kbd> undo · <kbd>Alt</kbd>+<kbd>E</kbd> examples · <kbd>Alt</kbd>+<kbd>P</kbd> page · <kbd>/</kbd> search
       </p>
     </section>
   )
@@ -38,6 +38,12 @@ function Focused({ line, review, crops }: { line: LineRow; review: Review; crops
           · {line.file}
           {line.page !== null && <> · page {line.page}</>}
         </span>
+        {line.state !== 'pending' && (
+          <button type="button" className="link detail-mark" onClick={() => review.toggleNotText(line)} data-testid="detail-not-text">
+            {line.notText ? 'It is text (Alt+X)' : 'Not text (Alt+X)'}
+          </button>
+        )}
+        {line.notText && <span className="muted"> · marked not text: out of the review, the counts and the pool</span>}
         {line.source === 'context' && (
           <span className="detail-change">
             {' '}

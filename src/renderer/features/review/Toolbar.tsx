@@ -7,6 +7,7 @@ const FILTERS: Array<{ value: LineFilter; label: string }> = [
   { value: 'unreviewed', label: 'Unreviewed' },
   { value: 'corrected', label: 'Reviewed' },
   { value: 'context', label: 'Changed by context' },
+  { value: 'not-text', label: 'Not text' },
 ]
 
 export function Toolbar(props: {

@@ -14,6 +14,7 @@ export function rowLabel(line: LineRow, draft: string | undefined): string {
   const text = line.text.trim() === '' ? 'no text' : line.text
   const where = `${line.file}${line.page === null ? '' : `, page ${line.page}`}`
   const edit = draft !== undefined && draft !== line.text ? `; unsaved edit: ${draft}` : ''
+  if (line.notText) return `marked not text (the model read ${text})${edit}; ${where}`
   if (line.source === 'human') return `${text}; ${line.review === 'accepted' ? 'accepted as read' : 'corrected by you'}${edit}; ${where}`
   switch (line.state) {
     case 'pending':

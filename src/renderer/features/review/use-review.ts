@@ -39,6 +39,8 @@ export interface Review {
   edit: () => void
   setDraft: (lineId: number, text: string) => void
   setPageSize: (rows: number) => void
+  /** Marks a line not text, or takes its mark back (the mouse's way to what x and Alt+X do). */
+  toggleNotText: (row: LineRow) => void
   onInputKey: (e: KeyboardEvent<HTMLInputElement>) => void
   onListKey: (e: KeyboardEvent<HTMLElement>) => void
 }
@@ -123,6 +125,15 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
     else applied(await client.call('review:accept', { lineId: row.id }))
   }
 
+  /** Marks the line not text and goes on, or takes its mark back (it stays focused: it moves back in). */
+  async function notText(row: LineRow | undefined) {
+    if (!row || row.state === 'pending') return
+    const mark = !row.notText
+    dispatch({ type: 'draft-dropped', lineId: row.id })
+    if (mark) next()
+    applied(await client.call('review:notText', { lineId: row.id, notText: mark }))
+  }
+
   async function undo() {
     const result = await client.call('review:undo', { batchId: listing.batchId })
     if (!result.ok) return dispatch({ type: 'message-shown', message: result.message })
@@ -142,6 +153,8 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
         return void accept()
       case 'undo':
         return void undo()
+      case 'not-text':
+        return void notText(row)
       case 'move':
         return focusAt(focusedIndex + command.by)
       case 'move-to':
@@ -199,6 +212,7 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
     edit,
     setDraft,
     setPageSize,
+    toggleNotText: (row) => void notText(row),
     onInputKey,
     onListKey,
   }
