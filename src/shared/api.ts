@@ -16,6 +16,9 @@ export interface EngineStatus {
   /** Where text detection (pages, PDFs) runs, once a document has been opened; null before. */
   detection: { provider: string } | null
   libraryPath: string
+  /** Where exports go unless the reviewer picks another folder: `exports` beside the library (made on the
+   *  first export there), never the scanned folder. */
+  exportFolder?: string
   /** Which host runs the engine: the Electron main process, the browser bridge or the CLI. */
   host: 'electron' | 'bridge' | 'cli'
 }
@@ -35,6 +38,11 @@ export interface BatchSummary {
   pages: { total: number; done: number }
   /** The recognition job still running for this batch, if any (cancel it with job:cancel). */
   jobId: string | null
+  /** In the reply to opening a folder or file that is a batch already: that batch was opened again. */
+  reopened?: boolean
+  /** With `reopened`: the folder's images and documents that are not in the batch yet, by name
+   *  (`batch:readNew` adds them). */
+  newFiles?: string[]
 }
 
 export interface LineRow {
@@ -239,7 +247,8 @@ const LineText = z
 export const apiInputs = {
   'engine:status': z.object({}).strict(),
   'batch:list': z.object({}).strict(),
-  'batch:openFolder': z.object({ path: FsPath, name: z.string().max(200).optional() }).strict(),
+  /** A folder that is a batch already opens that batch (`fresh`: a new batch of it all the same). */
+  'batch:openFolder': z.object({ path: FsPath, name: z.string().max(200).optional(), fresh: z.boolean().optional() }).strict(),
   'batch:lines': z
     .object({
       batchId: Id,
@@ -259,9 +268,16 @@ export const apiInputs = {
       search: z.string().max(200).default(''),
     })
     .strict(),
+  /** One folder or file that is a batch already opens that batch (`fresh`: a new batch all the same). */
   'batch:openPaths': z
-    .object({ paths: z.array(FsPath).min(1, 'at least one path is required').max(10_000), name: z.string().max(200).optional() })
+    .object({
+      paths: z.array(FsPath).min(1, 'at least one path is required').max(10_000),
+      name: z.string().max(200).optional(),
+      fresh: z.boolean().optional(),
+    })
     .strict(),
+  /** Adds the files of a batch's folder that are not in it yet (see BatchSummary.newFiles), and reads them. */
+  'batch:readNew': z.object({ batchId: Id }).strict(),
   'batch:export': z
     .object({
       batchId: Id,
@@ -300,6 +316,7 @@ export interface ApiOutputs {
   /** Where a line stands in a listing (null when the filter or search leaves it out). */
   'batch:position': { index: number | null }
   'batch:openPaths': BatchSummary
+  'batch:readNew': BatchSummary
   'batch:export': ExportResult
   'review:stats': ReviewStats
   /** Lines by id as the reviewer sees them (a line's in-context examples), in the order asked. */

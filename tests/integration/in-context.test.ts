@@ -26,7 +26,7 @@ beforeAll(async () => {
 })
 
 async function openBatch(name: 'upper' | 'misleading') {
-  const batch = await t.call('batch:openFolder', { path: join(t.dir, name) })
+  const batch = await t.call('batch:openFolder', { path: join(t.dir, name), fresh: true })
   await t.engine.batches.whenRead(batch.id)
   return { batchId: batch.id, rows: await rows(batch.id) }
 }

@@ -1,5 +1,7 @@
 // The engine: plain Node, never imports electron. Every host (Electron IPC, the browser bridge, the CLI)
 // builds one with createEngine and talks to it only through `dispatch` and `events`.
+import { mkdir } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
 import type { EngineStatus } from '../../shared/api'
 import { createPoolService } from './pools/pools'
 import { createReviewService, type ReviewService } from './review/review'
@@ -13,6 +15,7 @@ import type { Recognizer } from './recognize/recognizer'
 import { startRecognizer } from './recognize/recognizer-client'
 import { createPageReader } from './intake/page-reader'
 import { openLibrary } from './store/db'
+import { exportFolderOf } from './paths'
 import { version } from './version'
 
 export interface EngineOptions {
@@ -49,12 +52,14 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   }
   const events = createEventBus()
   const pageReader = createPageReader({ providers: options.providers })
+  const exportFolder = exportFolderOf(options.libraryPath)
   const status = (): EngineStatus => ({
     version,
     model: { id: recognizer.model.id, name: recognizer.model.name, alphabetSize: recognizer.alphabet.size },
     provider: { name: recognizer.provider, skipped: recognizer.skippedProviders },
     detection: pageReader.detectorIfStarted() ? { provider: pageReader.detectorIfStarted()!.provider } : null,
     libraryPath: options.libraryPath,
+    exportFolder,
     host: options.host,
   })
   const batches = createBatchService({ db, recognizer, events, pages: pageReader })
@@ -76,9 +81,14 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'batch:list': () => batches.list(),
     'batch:openFolder': (input) => batches.openFolder(input),
     'batch:openPaths': (input) => batches.openPaths(input),
+    'batch:readNew': (input) => batches.readNew(input.batchId),
     'batch:lines': (input) => review.lines(input),
     'batch:position': (input) => review.position(input),
-    'batch:export': (input) => exporter.toFile(input),
+    'batch:export': async (input) => {
+      // The default folder is made on its first use; any other must exist (the exporter says so).
+      if (dirname(resolve(input.path)) === exportFolder) await mkdir(exportFolder, { recursive: true })
+      return exporter.toFile(input)
+    },
     'line:crop': (input) => batches.crop(input.lineId),
     'line:page': (input) => batches.pageView(input.lineId),
     'line:rows': (input) => review.rows(input.ids),

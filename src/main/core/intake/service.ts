@@ -10,7 +10,7 @@ import type { Recognizer } from '../recognize/recognizer'
 import { breathe } from '../slices'
 import type { Db } from '../store/db'
 import { createLineQueries, type StoredReading } from '../store/lines'
-import { folderFiles, KNOWN_FORMATS, sortFiles } from './files'
+import { folderFiles, KNOWN_FORMATS, sortFiles, type SortedFiles } from './files'
 import { createLineImages } from './line-images'
 import type { PageReader } from './page-import'
 import { createRecognitionJobs } from './recognition'
@@ -25,9 +25,12 @@ export interface BatchService {
   summary(batchId: number): BatchSummary
   /** Throws not-found unless the batch exists (cheap: no counting, unlike summary). */
   exists(batchId: number): void
+  /** A folder that is a batch already opens that batch, with the files it does not have yet (unless `fresh`). */
   openFolder(input: ApiParsedInput<'batch:openFolder'>): Promise<BatchSummary>
   /** A batch from image files and folders of images (a dropped selection); folders are read one level deep. */
   openPaths(input: ApiParsedInput<'batch:openPaths'>): Promise<BatchSummary>
+  /** Adds the files of the batch's folder (or its one file) that it does not have yet, and reads them. */
+  readNew(batchId: number): Promise<BatchSummary>
   /**
    * A batch from line images and documents (page scans, multi-page TIFFs, PDFs, whose lines are found
    * first); reading starts at once, in the background.
@@ -84,6 +87,15 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       WHERE b.opened = 1 AND (@id IS NULL OR b.id = @id)
       GROUP BY b.id ORDER BY b.id DESC`),
     exists: db.prepare('SELECT 1 FROM batches WHERE id = @batchId AND opened = 1').pluck(),
+    bySource: db.prepare('SELECT id FROM batches WHERE source = @source AND opened = 1 ORDER BY id DESC LIMIT 1').pluck(),
+    source: db.prepare('SELECT source FROM batches WHERE id = @batchId AND opened = 1').pluck(),
+    // Every file the batch was made of: its cut lines' and its documents' (a page row per document at least;
+    // a line found on a page keeps its document's path too).
+    filesOf: db.prepare(`
+      SELECT source_path FROM lines WHERE batch_id = @batchId AND source_path IS NOT NULL
+      UNION SELECT source_path FROM pages WHERE batch_id = @batchId`).pluck(),
+    lastIdx: db.prepare('SELECT coalesce(max(idx), -1) FROM lines WHERE batch_id = @batchId').pluck(),
+    lastSeq: db.prepare('SELECT coalesce(max(seq), -1) FROM pages WHERE batch_id = @batchId').pluck(),
     copyBatch: db.prepare(`INSERT INTO batches (name, source, opened) SELECT @name, source, 1 FROM batches b JOIN lines l ON l.batch_id = b.id WHERE l.id = @first`),
     copyLines: db.prepare(`
       INSERT INTO lines (batch_id, idx, source_path, crop) SELECT @batchId, j.key, l.source_path, l.crop
@@ -166,6 +178,42 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
     return summary(batchId)
   }
 
+  /** The files of `source` (a folder, or one file) that are not in batch `batchId`, sorted as a batch's are. */
+  async function newFilesOf(batchId: number, source: string): Promise<SortedFiles> {
+    const info = await stat(source).catch(() => null)
+    if (!info) throw new LectorError('not-found', `${source} is not there any more.`)
+    const have = new Set(q.filesOf.all({ batchId }) as string[])
+    const files = (info.isDirectory() ? await folderFiles(source) : [source]).filter((f) => !have.has(f))
+    const found = await sortFiles(files)
+    // Only what would be read: a file left out (an export, notes) is no news.
+    return { ...found, skipped: [] }
+  }
+
+  /** The batch already made of `source`, opened again, with the files it does not have; null when there is none. */
+  async function reopen(source: string): Promise<BatchSummary | null> {
+    const batchId = q.bySource.get({ source }) as number | undefined
+    if (batchId === undefined) return null
+    const found = await newFilesOf(batchId, source)
+    return { ...summary(batchId), reopened: true, newFiles: [...found.lines, ...found.documents].map((f) => basename(f)) }
+  }
+
+  /** Appends files to a batch, after its lines and pages, and reads them. */
+  async function append(batchId: number, found: SortedFiles): Promise<void> {
+    const first = (q.lastIdx.get({ batchId }) as number) + 1
+    // A document's pages are numbered from the next free document slot on.
+    const firstDoc = Math.floor((q.lastSeq.get({ batchId }) as number) / PAGES_PER_DOCUMENT) + 1
+    db.transaction(() => {
+      found.documents.forEach((path, d) =>
+        q.insertPage.run({ batchId, seq: (firstDoc + d) * PAGES_PER_DOCUMENT, path, maybeLine: found.undecided.has(path) ? 1 : 0 }),
+      )
+      q.insertLines.run({ batchId, first, paths: JSON.stringify(found.lines) })
+    })()
+    jobs.resume(batchId)
+    // A job still reading the batch takes the new lines in, unless it was ending just now: then the next does.
+    void jobs.whenRead(batchId).then(() => jobs.resume(batchId))
+    events.emit('batches:changed', { ids: [batchId] })
+  }
+
   return {
     list: () => q.summaries.all({ id: null }).map(toSummary),
     summary,
@@ -173,11 +221,13 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       if (!q.exists.get({ batchId })) throw new LectorError('not-found', `There is no batch ${batchId}.`)
     },
 
-    async openFolder({ path, name }) {
+    async openFolder({ path, name, fresh }) {
       const folder = resolve(path)
       const info = await stat(folder).catch(() => null)
       if (!info) throw new LectorError('not-found', `Folder not found: ${folder}`)
       if (!info.isDirectory()) throw new LectorError('bad-input', `Not a folder: ${folder}`)
+      const again = fresh ? null : await reopen(folder)
+      if (again) return again
       const found = await sortFiles(await folderFiles(folder))
       if (!found.lines.length && !found.documents.length) {
         throw new LectorError(
@@ -188,7 +238,11 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       return openFiles(name ?? basename(folder), folder, found.lines, found)
     },
 
-    async openPaths({ paths, name }) {
+    async openPaths({ paths, name, fresh }) {
+      if (paths.length === 1 && !fresh) {
+        const again = await reopen(resolve(paths[0]))
+        if (again) return again
+      }
       const files: string[] = []
       for (const raw of paths) {
         const path = resolve(raw)
@@ -207,6 +261,14 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
       const first = resolve(paths[0])
       const source = paths.length === 1 ? first : `${paths.length} items from ${dirname(first)}`
       return openFiles(name ?? (paths.length === 1 ? basename(first) : basename(dirname(first))), source, found.lines, found)
+    },
+
+    async readNew(batchId) {
+      const source = q.source.get({ batchId }) as string | undefined
+      if (source === undefined) throw new LectorError('not-found', `There is no batch ${batchId}.`)
+      const found = await newFilesOf(batchId, source)
+      if (found.lines.length || found.documents.length) await append(batchId, found)
+      return summary(batchId)
     },
 
     openFiles,
