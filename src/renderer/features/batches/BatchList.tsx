@@ -1,5 +1,6 @@
 // The library's batches, newest first as the engine returns them (the App refetches on `batches:changed`).
 import type { BatchSummary, Result } from '../../../shared/api'
+import { count } from '../../lib/plural'
 
 export function BatchList({
   result,
@@ -35,8 +36,8 @@ export function BatchList({
                 <span className="batch-name">{batch.name}</span>
                 <span className="batch-meta">
                   {batch.doneCount < batch.lineCount
-                    ? `${batch.doneCount} of ${batch.lineCount} lines read`
-                    : `${batch.lineCount} lines`}
+                    ? `${batch.doneCount.toLocaleString()} of ${count(batch.lineCount, 'line')} read`
+                    : count(batch.lineCount, 'line')}
                   {batch.errorCount > 0 && <span className="batch-errors"> · {batch.errorCount} unreadable</span>}
                   {' · '}
                   {formatDate(batch.createdAt)}

@@ -8,6 +8,7 @@ import type { BatchSummary, ExportFormat } from '../../../shared/api'
 import type { EventPayload } from '../../../shared/events'
 import { useClient, useEvent, useQuery } from '../../lib/client'
 import { useFocusTrap } from '../../lib/focus-trap'
+import { count } from '../../lib/plural'
 import { amongScans, defaultPath, rememberFolder } from './export-path'
 
 export function ExportDialog({ batch, onClose }: { batch: BatchSummary; onClose: () => void }) {
@@ -55,7 +56,7 @@ export function ExportDialog({ batch, onClose }: { batch: BatchSummary; onClose:
     const result = await client.call('batch:export', { batchId: batch.id, format, path: path.trim(), bom, jobId: jobId.current })
     setBusy(false)
     if (result.ok) {
-      setDone(`Wrote ${result.value.lines.toLocaleString()} lines (${kb(result.value.bytes)}) to ${result.value.path} in ${(result.value.ms / 1000).toFixed(1)} s.`)
+      setDone(`Wrote ${count(result.value.lines, 'line')} (${kb(result.value.bytes)}) to ${result.value.path} in ${(result.value.ms / 1000).toFixed(1)} s.`)
       rememberFolder(result.value.path)
     } else setError(result.message)
   }
@@ -114,7 +115,7 @@ export function ExportDialog({ batch, onClose }: { batch: BatchSummary; onClose:
           <div className="job" data-testid="export-progress">
             <progress max={Math.max(1, progress.total)} value={progress.done} />
             <span className="small">
-              {progress.done.toLocaleString()} / {progress.total.toLocaleString()} lines
+              {progress.done.toLocaleString()} / {count(progress.total, 'line')}
             </span>
           </div>
         )}

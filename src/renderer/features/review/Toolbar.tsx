@@ -1,6 +1,7 @@
 // Order, filter and search of the review list, and the export button.
 import type { RefObject } from 'react'
 import type { LineFilter, LineOrder } from '../../../shared/api'
+import { count } from '../../lib/plural'
 
 const FILTERS: Array<{ value: LineFilter; label: string }> = [
   { value: 'all', label: 'All lines' },
@@ -59,7 +60,7 @@ export function Toolbar(props: {
         data-testid="line-search"
       />
       <span className="muted listing-count" data-testid="listing-count">
-        {props.total === null ? '' : `${props.total.toLocaleString()} line${props.total === 1 ? '' : 's'}`}
+        {props.total === null ? '' : count(props.total, 'line')}
       </span>
       <button type="button" onClick={props.onExport} data-testid="export-open">
         Export…
