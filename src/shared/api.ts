@@ -45,6 +45,18 @@ export interface BatchSummary {
   newFiles?: string[]
 }
 
+/** A script of the alphabet (see src/main/core/recognize/scripts.ts). */
+export type ScriptName = 'latin' | 'cjk' | 'greek' | 'cyrillic'
+
+/** The scripts a batch is read in: its lines are decoded with those characters only. */
+export interface BatchScripts {
+  /** Null until proposed from the batch's first readings (until then every script is read). */
+  scripts: ScriptName[] | null
+  /** True once the reviewer chose them (a proposal never overrides a choice). */
+  chosen: boolean
+  available: ScriptName[]
+}
+
 export interface LineRow {
   id: number
   batchId: number
@@ -276,6 +288,11 @@ export const apiInputs = {
       fresh: z.boolean().optional(),
     })
     .strict(),
+  'batch:scripts': z.object({ batchId: Id }).strict(),
+  /** The reviewer's choice of scripts for a batch: every reading is decoded again in them (no model run). */
+  'batch:setScripts': z
+    .object({ batchId: Id, scripts: z.array(z.enum(['latin', 'cjk', 'greek', 'cyrillic'])).min(1, 'choose at least one script').max(4) })
+    .strict(),
   /** Adds the files of a batch's folder that are not in it yet (see BatchSummary.newFiles), and reads them. */
   'batch:readNew': z.object({ batchId: Id }).strict(),
   'batch:export': z
@@ -317,6 +334,8 @@ export interface ApiOutputs {
   'batch:position': { index: number | null }
   'batch:openPaths': BatchSummary
   'batch:readNew': BatchSummary
+  'batch:scripts': BatchScripts
+  'batch:setScripts': BatchScripts
   'batch:export': ExportResult
   'review:stats': ReviewStats
   /** Lines by id as the reviewer sees them (a line's in-context examples), in the order asked. */

@@ -62,7 +62,14 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     exportFolder,
     host: options.host,
   })
-  const batches = createBatchService({ db, recognizer, events, pages: pageReader })
+  const batches = createBatchService({
+    db,
+    recognizer,
+    events,
+    pages: pageReader,
+    // A batch's readings changed with its scripts: a loaded context reads them again.
+    scriptsChanged: (batchId) => review.reset(batchId).then(() => events.emit('lines:changed', { batchId, ids: [] })),
+  })
   const pools = createPoolService({ db, modelId: recognizer.model.id, dim: 120 })
   const review = createReviewService({
     db,
@@ -82,6 +89,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'batch:openFolder': (input) => batches.openFolder(input),
     'batch:openPaths': (input) => batches.openPaths(input),
     'batch:readNew': (input) => batches.readNew(input.batchId),
+    'batch:scripts': (input) => {
+      batches.exists(input.batchId)
+      return batches.scripts.get(input.batchId)
+    },
+    'batch:setScripts': async (input) => {
+      batches.exists(input.batchId)
+      await batches.scripts.set(input.batchId, input.scripts, true)
+      return batches.scripts.get(input.batchId)
+    },
     'batch:lines': (input) => review.lines(input),
     'batch:position': (input) => review.position(input),
     'batch:export': async (input) => {
@@ -94,7 +110,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'line:rows': (input) => review.rows(input.ids),
     'job:cancel': (input) => ({ cancelled: batches.cancel(input.jobId) }),
     'batch:resume': (input) => batches.resume(input.batchId),
-    'review:correct': async (input) => log.record(await review.correct(input.lineId, input.text), 'typed'),
+    'review:correct': async (input) => {
+      const update = await log.record(await review.correct(input.lineId, input.text), 'typed')
+      // A correction in a script the batch was not given (unless the reviewer chose them) adds it.
+      void batches.scripts.takeCorrection(review.batchOf(input.lineId), input.text).catch((err) => console.error(err))
+      return update
+    },
     'review:accept': async (input) => log.record(await review.accept(input.lineId), 'accepted'),
     'review:undo': async (input) => {
       const update = await review.undo(input.batchId)

@@ -8,6 +8,7 @@ import type { ReadResult, Recognizer } from '../recognize/recognizer'
 import type { Db } from '../store/db'
 import { encodeFrames } from '../store/frame-codec'
 import { createPageImporter, type PageReader, type PendingPage } from './page-import'
+import { PROPOSE_AFTER, type ScriptKeeper } from './scripts'
 
 // Lines per recognition step: each step's readings are committed in one transaction and announced,
 // so a crash loses at most one step and the list fills in steadily.
@@ -37,7 +38,7 @@ export interface RecognitionJobs {
   idle(): Promise<void>
 }
 
-export function createRecognitionJobs(deps: { db: Db; recognizer: Recognizer; events: EventBus; pages: PageReader }): RecognitionJobs {
+export function createRecognitionJobs(deps: { db: Db; recognizer: Recognizer; events: EventBus; pages: PageReader; scripts: ScriptKeeper }): RecognitionJobs {
   const { db, recognizer, events } = deps
   const jobs = new Map<string, Job>()
 
@@ -47,6 +48,7 @@ export function createRecognitionJobs(deps: { db: Db; recognizer: Recognizer; ev
     pending: db.prepare(`
       SELECT l.id, l.idx, l.source_path AS path, l.crop FROM lines l LEFT JOIN readings r ON r.line_id = l.id
       WHERE l.batch_id = @batchId AND l.idx > @after AND r.line_id IS NULL ORDER BY l.idx LIMIT @limit`),
+    readCount: db.prepare('SELECT count(*) FROM lines l JOIN readings r ON r.line_id = l.id WHERE l.batch_id = @batchId').pluck(),
     pendingCount: db.prepare(`
       SELECT count(*) FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.batch_id = @batchId AND r.line_id IS NULL`).pluck(),
     nextPage: db.prepare(`
@@ -115,6 +117,7 @@ export function createRecognitionJobs(deps: { db: Db; recognizer: Recognizer; ev
     const started = performance.now()
     let done = 0
     let total = q.pendingCount.get({ batchId: job.batchId }) as number
+    let readSoFar = q.readCount.get({ batchId: job.batchId }) as number
     const progress = (state: 'running' | 'finished' | 'cancelled' | 'failed', message?: string) => {
       const seconds = (performance.now() - started) / 1000
       const pages = q.pageCounts.get({ batchId: job.batchId }) as { total: number; done: number }
@@ -145,17 +148,25 @@ export function createRecognitionJobs(deps: { db: Db; recognizer: Recognizer; ev
           const step = q.pending.all({ batchId: job.batchId, after, limit: STEP }) as Array<{ id: number; idx: number; path: string | null; crop: Buffer | null }>
           if (!step.length) break
           after = step[step.length - 1].idx
+          // In the batch's scripts once they are known (proposed after its first readings, or chosen).
+          const scripts = deps.scripts.readIn(job.batchId)
           const results = await recognizer.read(
             step.map((l) => l.crop ?? l.path ?? ''),
-            { signal: job.controller.signal },
+            { signal: job.controller.signal, scripts },
           )
           writeReadings(step.map((l) => l.id), results)
+          // The scripts changed while the step was read (the reviewer chose): its lines follow them too.
+          if (String(deps.scripts.readIn(job.batchId)) !== String(scripts)) await deps.scripts.redecode(job.batchId, step.map((l) => l.id))
           done += step.length
+          readSoFar += step.length
+          if (!scripts && readSoFar >= PROPOSE_AFTER) await deps.scripts.propose(job.batchId)
           events.emit('lines:changed', { batchId: job.batchId, ids: step.map((l) => l.id) })
           progress('running')
         }
         if (!page) break
       }
+      // A batch smaller than a proposal's share of lines gets its scripts once it is read.
+      if (!deps.scripts.readIn(job.batchId)) await deps.scripts.propose(job.batchId)
       await importer.release()
       progress('finished')
     } catch (err) {

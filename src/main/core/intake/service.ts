@@ -14,6 +14,7 @@ import { folderFiles, KNOWN_FORMATS, sortFiles, type SortedFiles } from './files
 import { createLineImages } from './line-images'
 import type { PageReader } from './page-import'
 import { createRecognitionJobs } from './recognition'
+import { createScriptKeeper, type ScriptKeeper } from './scripts'
 
 /** Pages of one document are numbered seq = document × this + page, so pages sort in document order. */
 const PAGES_PER_DOCUMENT = 100_000
@@ -42,6 +43,8 @@ export interface BatchService {
    * replays one recognition many ways). The copies keep their crops and source files, not their pages.
    */
   copyLines(name: string, lineIds: number[]): BatchSummary
+  /** The batch's scripts: proposed from its first readings, chosen by the reviewer (see intake/scripts.ts). */
+  scripts: ScriptKeeper
   /** Every line's reading (engine text and greedy text), in batch order. */
   readings(batchId: number): StoredReading[]
   /** The page a line was found on, as a preview image with the line's quad on it; null for a cut line. */
@@ -63,9 +66,17 @@ export interface BatchService {
 /** A batch as the summaries query returns it; skipped is the JSON of the files left out. */
 type SummaryRow = Omit<BatchSummary, 'skippedFiles' | 'pages' | 'jobId'> & { skipped: string; pageCount: number; pagesDone: number }
 
-export function createBatchService(deps: { db: Db; recognizer: Recognizer; events: EventBus; pages: PageReader }): BatchService {
+export function createBatchService(deps: {
+  db: Db
+  recognizer: Recognizer
+  events: EventBus
+  pages: PageReader
+  /** Told when a batch's readings changed with its scripts (its context must read them again). */
+  scriptsChanged?: (batchId: number) => Promise<void>
+}): BatchService {
   const { db, events } = deps
-  const jobs = createRecognitionJobs(deps)
+  const scripts = createScriptKeeper({ db, recognizer: deps.recognizer, events, changed: deps.scriptsChanged })
+  const jobs = createRecognitionJobs({ ...deps, scripts })
   const lines = createLineQueries(db)
   const images = createLineImages(lines)
 
@@ -273,6 +284,7 @@ export function createBatchService(deps: { db: Db; recognizer: Recognizer; event
 
     openFiles,
     copyLines,
+    scripts,
     readings: (batchId) => lines.readings(batchId),
     pageView: (lineId) => images.pageView(lineId),
     crop: (lineId) => images.crop(lineId),

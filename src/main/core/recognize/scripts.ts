@@ -4,9 +4,10 @@
 // a speck reads as 开 or ￥, and Latin text now and then as full-width （s）. A batch that says which
 // scripts it uses decodes with only those classes (the others are not candidates at all), and a batch
 // without CJK reads full-width forms as the ASCII they stand for.
+import type { ScriptName } from '../../../shared/api'
 import type { Alphabet } from './alphabet'
 
-export type Script = 'latin' | 'cjk' | 'greek' | 'cyrillic'
+export type Script = ScriptName
 export const SCRIPTS: readonly Script[] = ['latin', 'cjk', 'greek', 'cyrillic']
 
 // Characters of the CJK world that Unicode files as Common: CJK symbols and punctuation (、。「」〒), vertical

@@ -135,15 +135,19 @@ export function createReviewService(deps: {
   }
 
   /** Drops a batch's loaded context (its pool changed); the next use loads it again, and calibrates afresh. */
-  async function reset(batchId: number): Promise<void> {
-    await (queues.get(batchId) ?? Promise.resolve()).catch(() => undefined)
-    await settling.get(batchId)
-    settling.delete(batchId)
-    q.dropDecision.run(batchId)
-    const old = contexts.get(batchId)
-    contexts.delete(batchId)
-    ready.delete(batchId)
-    await old?.then((ctx) => ctx.close()).catch(() => undefined)
+  // In the batch's queue of updates: a correction that arrives meanwhile waits for it, and then reads with
+  // the new context (its scripts changed its readings underneath: closing the old one under a correction
+  // stopped its worker mid-update).
+  function reset(batchId: number): Promise<void> {
+    return serialize(batchId, async () => {
+      await settling.get(batchId)
+      settling.delete(batchId)
+      q.dropDecision.run(batchId)
+      const old = contexts.get(batchId)
+      contexts.delete(batchId)
+      ready.delete(batchId)
+      await old?.then((ctx) => ctx.close()).catch(() => undefined)
+    })
   }
 
   function context(batchId: number): Promise<ContextClient> {
@@ -176,8 +180,11 @@ export function createReviewService(deps: {
    */
   async function apply(lineId: number, text: string | null, kind: Kind, undoes: number | null, notText = false): Promise<ReviewUpdate> {
     const batchId = batchOf(lineId)
-    const ctx = await context(batchId)
+    // Loaded first (its load takes seconds, the queue needn't wait), and taken again in the queue: a reset
+    // queued before this update replaces it.
+    await context(batchId)
     return serialize(batchId, async () => {
+      const ctx = await context(batchId)
       const started = performance.now()
       // Committed before anything else: an acknowledged correction survives a crash.
       const correctionId = Number(q.insert.run({ lineId, text, kind, undoes, notText: notText ? 1 : 0 }).lastInsertRowid)
