@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import sharp from 'sharp'
 import { loadDetector } from '../main/core/detect/detector'
+import { settleOrientation } from '../main/core/detect/settle'
 import { detectionScores, matchLines, type Polygon } from '../main/core/eval/match-lines'
 import { score, type Scores } from '../main/core/eval/metrics'
 import type { RasterPage } from '../main/core/pages/types'
@@ -184,7 +185,9 @@ async function lectorSystem(): Promise<System> {
     async detect(path) {
       const { data, info } = await sharp(path).rotate().toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true })
       const page: RasterPage = { width: info.width, height: info.height, channels: 3, data }
-      const lines = await detector.detect(page)
+      const lines = await settleOrientation(await detector.detect(page), async (crops) =>
+        (await recognizer.read(crops)).map((r) => (r.ok ? r.reading.confidence : 0)),
+      )
       return {
         quads: lines.map((l) => l.quad),
         async read() {

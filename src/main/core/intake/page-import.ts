@@ -2,6 +2,7 @@ import sharp from 'sharp'
 import type { Db } from '../store/db'
 import type { Detector, PageSource } from '../pages/types'
 import { LectorError } from '../errors'
+import { settleOrientation, type ReadConfidence } from '../detect/settle'
 import { isOneLine } from './classify'
 
 /** What page import needs from the engine: documents opened and lines found, both off the main thread. */
@@ -30,7 +31,12 @@ const PREVIEW_SIDE = 1600
  * order, so a 300-page PDF is parsed once. Every page ends in one transaction: its lines (crop, quad) and
  * its preview, or its error as a failed line of its own, so the reviewer sees what went wrong where.
  */
-export function createPageImporter(deps: { db: Db; reader: PageReader }) {
+export function createPageImporter(deps: {
+  db: Db
+  reader: PageReader
+  /** Reads crops for their confidence: which way up a doubtful line is (detect/settle.ts). */
+  readConfidence: ReadConfidence
+}) {
   const { db, reader } = deps
   const q = {
     nextIdx: db.prepare('SELECT coalesce(max(idx), -1) + 1 FROM lines WHERE batch_id = ?').pluck(),
@@ -109,9 +115,11 @@ export function createPageImporter(deps: { db: Db; reader: PageReader }) {
           .jpeg({ quality: 80 })
           .toBuffer()
         const detector = await reader.detector()
-        const lines = await detector.detect(raster, { signal })
+        const found = await detector.detect(raster, { signal })
         if (signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' })
-        if (page.maybeLine && isOneLine(lines.map((l) => l.quad), width, height)) return storeAsLine(page)
+        if (page.maybeLine && isOneLine(found.map((l) => l.quad), width, height)) return storeAsLine(page)
+        const lines = await settleOrientation(found, deps.readConfidence)
+        if (signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' })
         // A page without text still shows up, as a line that says so: a blank or unreadable scan must not
         // vanish from the batch unnoticed.
         const error = lines.length ? null : `No text lines found on page ${page.pageNo + 1} of ${page.path}.`

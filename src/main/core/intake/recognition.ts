@@ -113,7 +113,14 @@ export function createRecognitionJobs(deps: { db: Db; recognizer: Recognizer; ev
   async function runJob(job: Job): Promise<void> {
     // Each job its own importer: it keeps its current document open, and two batches read at once must
     // not close each other's.
-    const importer = createPageImporter({ db, reader: deps.pages })
+    const importer = createPageImporter({
+      db,
+      reader: deps.pages,
+      readConfidence: async (crops) =>
+        (await recognizer.read(crops, { signal: job.controller.signal, scripts: deps.scripts.readIn(job.batchId) })).map((r) =>
+          r.ok ? r.reading.confidence : 0,
+        ),
+    })
     const started = performance.now()
     let done = 0
     let total = q.pendingCount.get({ batchId: job.batchId }) as number
