@@ -13,7 +13,9 @@ import { settleOrientation } from '../main/core/detect/settle'
 import { detectionScores, matchLines, type Polygon } from '../main/core/eval/match-lines'
 import { score, type Scores } from '../main/core/eval/metrics'
 import type { RasterPage } from '../main/core/pages/types'
-import { loadRecognizer } from '../main/core/recognize/recognizer'
+import { PROPOSE_AFTER } from '../main/core/intake/scripts'
+import { loadRecognizer, type Reading } from '../main/core/recognize/recognizer'
+import { proposeScripts, type Script } from '../main/core/recognize/scripts'
 
 export const evalPagesUsage = `  eval-pages --data DIR [--limit N] [--json] [--no-reference]
          Detect lines on labelled pages (DIR/pages/pages.jsonl: {page, lines: [{quad or box, text}]}, a
@@ -63,6 +65,8 @@ export interface SystemScores {
    * the opposite corner (read upside down) or a neighbouring one (read turned 90°).
    */
   orientation: { upsideDown: number; sideways: number }
+  /** The scripts the lines were read in (lector: proposed from its first readings). */
+  scripts?: string[]
   pagesPerSecond: { detection: number; endToEnd: number }
 }
 
@@ -78,6 +82,7 @@ interface System {
   provider?: string
   detect(path: string): Promise<{ quads: Polygon[]; read(): Promise<string[]> }>
   release(): Promise<void>
+  scripts?(): string[] | undefined
 }
 
 export async function evaluatePages(dir: string, options: { limit?: number; reference?: boolean } = {}): Promise<PagesReport> {
@@ -135,7 +140,9 @@ async function scoreSystem(system: System, dir: string, pages: Array<{ page: str
   let readMs = 0
   let truthLines = 0
   let foundLines = 0
-  const pairs: Array<{ truth: string; read: string }> = []
+  // Texts are taken when the run is over: a system may read its first pages again (lector: in the scripts
+  // proposed from them, as a batch does).
+  const pairs: Array<{ truth: string; texts: string[]; at: number }> = []
   const orientation = { upsideDown: 0, sideways: 0 }
   try {
     for (const labelled of pages) {
@@ -152,7 +159,7 @@ async function scoreSystem(system: System, dir: string, pages: Array<{ page: str
       truthLines += labelled.lines.length
       foundLines += found.quads.length
       for (const m of matches) {
-        pairs.push({ truth: labelled.lines[m.truth].text, read: texts[m.found] ?? '' })
+        pairs.push({ truth: labelled.lines[m.truth].text, texts, at: m.found })
         const turns = quarterTurns(labelled.lines[m.truth].quad, found.quads[m.found])
         if (turns === 2) orientation.upsideDown++
         else if (turns) orientation.sideways++
@@ -170,15 +177,22 @@ async function scoreSystem(system: System, dir: string, pages: Array<{ page: str
     foundLines,
     matched: pairs.length,
     detection: detectionScores(pairs.length, truthLines, foundLines),
-    endToEnd: score(pairs),
+    endToEnd: score(pairs.map((p) => ({ truth: p.truth, read: p.texts[p.at] ?? '' }))),
     orientation,
+    scripts: system.scripts?.(),
     pagesPerSecond: { detection: rate(detectMs), endToEnd: rate(detectMs + readMs) },
   }
 }
 
-/** Lector: decode with sharp (EXIF applied), detect, then read every crop with the recognizer. */
+/**
+ * Lector: decode with sharp (EXIF applied), detect, settle doubtful orientations, then read every crop with
+ * the recognizer, as a batch of these pages would: in every script until PROPOSE_AFTER lines are read,
+ * then in the scripts proposed from them, the lines read before decoded again in those.
+ */
 async function lectorSystem(): Promise<System> {
   const [detector, recognizer] = await Promise.all([loadDetector(), loadRecognizer()])
+  let scripts: Script[] | undefined
+  const early: Array<{ texts: string[]; caches: Array<Reading | null> }> = []
   return {
     name: 'lector',
     provider: detector.provider,
@@ -191,8 +205,20 @@ async function lectorSystem(): Promise<System> {
       return {
         quads: lines.map((l) => l.quad),
         async read() {
-          const results = await recognizer.read(lines.map((l) => l.crop))
-          return results.map((r) => (r.ok ? r.reading.text : ''))
+          const results = await recognizer.read(
+            lines.map((l) => l.crop),
+            { scripts },
+          )
+          const texts = results.map((r) => (r.ok ? r.reading.text : ''))
+          if (scripts) return texts
+          early.push({ texts, caches: results.map((r) => (r.ok ? r.reading : null)) })
+          const readings = early.flatMap((e) => e.caches.filter((c) => c !== null))
+          if (readings.length >= PROPOSE_AFTER) {
+            const proposed = proposeScripts(readings.slice(0, PROPOSE_AFTER * 4))
+            for (const page of early) page.caches.forEach((c, i) => c && (page.texts[i] = recognizer.decode(c.cache, proposed).text))
+            scripts = proposed
+          }
+          return texts
         },
       }
     },
@@ -200,6 +226,7 @@ async function lectorSystem(): Promise<System> {
       await detector.release()
       await recognizer.release()
     },
+    scripts: () => scripts,
   }
 }
 
@@ -269,7 +296,7 @@ export function formatPages(r: PagesReport): string {
   const counts = systems.map(
     (s) =>
       `${s.name}: ${s.foundLines} found, ${s.matched} matched of ${s.truthLines} labelled lines${s.provider ? ` (${s.provider})` : ''}; ` +
-      `matched lines upside down ${s.orientation.upsideDown}, turned 90° ${s.orientation.sideways}`,
+      `matched lines upside down ${s.orientation.upsideDown}, turned 90° ${s.orientation.sideways}${s.scripts ? `; read in ${s.scripts.join(', ')}` : ''}`,
   )
   const timing = 'p/s: pages per second; detection includes decoding the page file (the reference decodes inside its detector)'
   return [`${r.set}: ${r.ours.pages} pages; detection at IoU ≥ 0.5; text scores on matched lines`, head, ...rows, ...counts, timing].join('\n')
