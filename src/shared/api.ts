@@ -84,6 +84,10 @@ export interface LineRow {
   /** The reviewer marked it not text (a speck, a logo, a stamp): out of the review order, the counts, the
    *  pool, and exported with status `not-text`. `review:notText` marks it and takes the mark back. */
   notText: boolean
+  /** Probably not text (a speck, a rule, a smudge: no letters, tiny, nearly blank, a faint box read unsure),
+   *  and nobody said otherwise: grouped at the end of the hardest-first order. `review:notText` with false
+   *  says it is text (back into the order); with true marks it not text. */
+  likelyJunk: boolean
 }
 
 /** The page a line was found on: a preview of it, with the line's quad in the page's own pixels. */

@@ -5,7 +5,7 @@ import { defaultProviders, openWithFallback } from '../model/providers'
 import { openProbedSession } from '../model/session'
 import type { DetectedLine, Detector, LineCut, Quad, RasterPage } from '../pages/types'
 import { classify } from './classify'
-import { cropQuad, encodePng, rotate180 } from './crop'
+import { contrast, cropQuad, encodePng, rotate180 } from './crop'
 import { dbBoxes, type DbBox, type Point } from './db-postprocess'
 import { normalize, resizeForDet, rotateImage, type Image } from './det-input'
 import { frameSize, toFrame, toPage, uprightRotation, type Quarters } from './frames'
@@ -124,7 +124,7 @@ export async function loadDetector(options: DetectorOptions = {}): Promise<Local
     })
     return Promise.all(
       order.map(async (i): Promise<DetectedLine> => {
-        const line: DetectedLine = { ...(await cut(finalQuads[i], crops[i])), score: boxes[i].score }
+        const line: DetectedLine = { ...(await cut(finalQuads[i], crops[i])), score: boxes[i].score, contrast: contrast(crops[i]) }
         if (alternatives[i].length) line.alternatives = await Promise.all(alternatives[i].map((a) => cut(a.quad, a.image)))
         return line
       }),

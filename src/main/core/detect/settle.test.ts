@@ -9,7 +9,7 @@ const quad: Quad = [
   [0, 5],
 ]
 const cut = (name: string, rotation: LineCut['rotation'] = 0): LineCut => ({ quad, crop: Buffer.from(name), width: 10, height: 5, rotation })
-const line = (name: string, alternatives?: LineCut[]): DetectedLine => ({ ...cut(name), score: 0.9, ...(alternatives ? { alternatives } : {}) })
+const line = (name: string, alternatives?: LineCut[]): DetectedLine => ({ ...cut(name), score: 0.9, contrast: 200, ...(alternatives ? { alternatives } : {}) })
 
 describe('which way up a doubtful line is', () => {
   it('keeps the detector’s cut unless another reads clearly more confidently, and reads only doubtful lines', async () => {

@@ -33,7 +33,7 @@ export async function settleOrientation(lines: DetectedLine[], read: ReadConfide
     })
     at += cuts.length
     const { quad, crop, width, height, rotation } = cuts[best]
-    chosen.set(line, { quad, crop, width, height, rotation, score: line.score })
+    chosen.set(line, { quad, crop, width, height, rotation, score: line.score, contrast: line.contrast })
   }
   return lines.map((l) => chosen.get(l) ?? withoutAlternatives(l))
 }

@@ -1,6 +1,7 @@
 import sharp from 'sharp'
 import type { Db } from '../store/db'
-import type { Detector, PageSource } from '../pages/types'
+import type { DetectedLine, Detector, PageSource, Quad } from '../pages/types'
+import { detectionJunk } from '../store/line-junk'
 import { LectorError } from '../errors'
 import { settleOrientation, type ReadConfidence } from '../detect/settle'
 import { isOneLine } from './classify'
@@ -41,7 +42,8 @@ export function createPageImporter(deps: {
   const q = {
     nextIdx: db.prepare('SELECT coalesce(max(idx), -1) + 1 FROM lines WHERE batch_id = ?').pluck(),
     insertLine: db.prepare(
-      'INSERT INTO lines (batch_id, idx, source_path, crop, page_id, quad) VALUES (@batchId, @idx, @path, @crop, @pageId, @quad)',
+      `INSERT INTO lines (batch_id, idx, source_path, crop, page_id, quad, det_score, det_junk)
+       VALUES (@batchId, @idx, @path, @crop, @pageId, @quad, @detScore, @detJunk)`,
     ),
     queuePage: db.prepare('INSERT OR IGNORE INTO pages (batch_id, seq, source_path, page_no) VALUES (@batchId, @seq, @path, @pageNo)'),
     failLine: db.prepare(`INSERT INTO readings (line_id, model_id, text, confidence, error) VALUES (?, '', '', 0, ?)`),
@@ -55,7 +57,7 @@ export function createPageImporter(deps: {
   const store = db.transaction(
     (
       page: PendingPage,
-      result: { pageCount: number; width: number; height: number; preview: Buffer | null; lines: Array<{ crop: Buffer; quad: number[][] }>; error: string | null },
+      result: { pageCount: number; width: number; height: number; preview: Buffer | null; lines: DetectedLine[]; error: string | null },
     ) => {
       // A document's first page queues the others, now that its page count is known.
       if (page.pageNo === 0) {
@@ -64,11 +66,20 @@ export function createPageImporter(deps: {
       let idx = q.nextIdx.get(page.batchId) as number
       const ids: number[] = []
       for (const line of result.lines) {
-        const info = q.insertLine.run({ batchId: page.batchId, idx: idx++, path: page.path, crop: line.crop, pageId: page.id, quad: JSON.stringify(line.quad) })
+        const info = q.insertLine.run({
+          batchId: page.batchId,
+          idx: idx++,
+          path: page.path,
+          crop: line.crop,
+          pageId: page.id,
+          quad: JSON.stringify(line.quad),
+          detScore: line.score,
+          detJunk: detectionJunk(quadSize(line.quad), line.contrast) ? 1 : 0,
+        })
         ids.push(Number(info.lastInsertRowid))
       }
       if (result.error) {
-        const info = q.insertLine.run({ batchId: page.batchId, idx, path: page.path, crop: null, pageId: page.id, quad: null })
+        const info = q.insertLine.run({ batchId: page.batchId, idx, path: page.path, crop: null, pageId: page.id, quad: null, detScore: null, detJunk: 0 })
         q.failLine.run(info.lastInsertRowid, result.error)
         ids.push(Number(info.lastInsertRowid))
       }
@@ -80,7 +91,7 @@ export function createPageImporter(deps: {
   /** An image found to be one line: a cut line of the batch from now on, read whole; its page row goes. */
   const storeAsLine = db.transaction((page: PendingPage) => {
     const idx = q.nextIdx.get(page.batchId) as number
-    const info = q.insertLine.run({ batchId: page.batchId, idx, path: page.path, crop: null, pageId: null, quad: null })
+    const info = q.insertLine.run({ batchId: page.batchId, idx, path: page.path, crop: null, pageId: null, quad: null, detScore: null, detJunk: 0 })
     q.dropPage.run({ id: page.id })
     return [Number(info.lastInsertRowid)]
   })
@@ -133,4 +144,10 @@ export function createPageImporter(deps: {
     },
     release,
   }
+}
+
+/** A quad's size on its page: its longer pairs of opposite sides. */
+function quadSize(quad: Quad): { width: number; height: number } {
+  const d = (a: [number, number], b: [number, number]) => Math.hypot(b[0] - a[0], b[1] - a[1])
+  return { width: Math.max(d(quad[0], quad[1]), d(quad[3], quad[2])), height: Math.max(d(quad[0], quad[3]), d(quad[1], quad[2])) }
 }

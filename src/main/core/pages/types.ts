@@ -27,6 +27,8 @@ export interface LineCut {
 export interface DetectedLine extends LineCut {
   /** The DB box score (mean probability inside the box). */
   score: number
+  /** The crop's contrast: its 95th less its 5th luminance percentile (0–255); a nearly blank crop has little. */
+  contrast: number
   /**
    * Other ways up the detector could not rule out (a line whose direction classifier disagrees with its
    * page, a box taller than wide): reading each tells which is upright (detect/settle.ts). Absent when

@@ -33,6 +33,9 @@ const FAILED_RANK = 1.5
 const PENDING_RANK = 1.75
 // A line marked not text is out of the review: after everything, reviewed lines included.
 const NOT_TEXT_RANK = 3
+// Likely junk waits in a group of its own after every line worth reading, failed and pending ones too,
+// before the reviewed ones; the surest of it last.
+const JUNK_RANK = 1.8
 
 export function toEntry(r: EntryRecord, ctx: InContextReadings | undefined): ListEntry {
   // The view becomes the entry, its fields added rather than copied: spreading a view into a new object
@@ -52,7 +55,15 @@ export function overlayContext(e: ListEntry, ctx: InContextReadings | undefined)
 /** The search key and the hardest-first rank of an entry's current text. */
 function rankEntry(e: ListEntry) {
   e.key = e.text.toLowerCase()
-  e.rank = e.notText ? NOT_TEXT_RANK : e.state === 'read' || e.source === 'human' ? hardness(e) : e.state === 'failed' ? FAILED_RANK : PENDING_RANK
+  e.rank = e.notText
+    ? NOT_TEXT_RANK
+    : e.likelyJunk
+      ? JUNK_RANK + 0.1 * e.confidence
+      : e.state === 'read' || e.source === 'human'
+        ? hardness(e)
+        : e.state === 'failed'
+          ? FAILED_RANK
+          : PENDING_RANK
 }
 
 export function matches(e: ListEntry, filter: LineFilter): boolean {

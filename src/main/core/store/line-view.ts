@@ -4,6 +4,7 @@
 // through them the export all take a line's text, source and confidence from lineView.
 import { basename } from 'node:path'
 import type { LineRow } from '../../../shared/api'
+import { likelyJunk } from './line-junk'
 import type { LineRecord, RowRecord } from './lines'
 
 /** An in-context reading as a view takes it (the in-context engine's readings are such). */
@@ -32,6 +33,8 @@ export interface LineView {
   page: number | null
   /** The reviewer said it is not text: out of the review order, the counts, the pool and the export's text. */
   notText: boolean
+  /** Probably not text (store/line-junk.ts), and nobody said otherwise: grouped at the end of the order. */
+  likelyJunk: boolean
 }
 
 export function lineView(r: LineRecord, reading: InContextReading | null | undefined): LineView {
@@ -51,6 +54,7 @@ export function lineView(r: LineRecord, reading: InContextReading | null | undef
     error: r.error ?? null,
     page: r.pageNo === null || r.pageNo === undefined ? null : r.pageNo + 1,
     notText: r.notText === 1,
+    likelyJunk: false,
   }
   if (view.notText) return view
   if (r.humanText !== null && r.humanText !== undefined) {
@@ -58,6 +62,12 @@ export function lineView(r: LineRecord, reading: InContextReading | null | undef
     view.source = 'human'
     view.review = r.kind === 'accepted' ? 'accepted' : 'typed'
   } else takeContext(view, reading)
+  // Only a line nobody has decided on: one reviewed, or said to be text, is not junk.
+  view.likelyJunk =
+    view.source !== 'human' &&
+    view.state === 'read' &&
+    r.kind !== 'is-text' &&
+    likelyJunk({ text: modelText, confidence: modelConfidence, detScore: r.detScore ?? null, detJunk: r.detJunk ?? 0 })
   return view
 }
 
@@ -97,6 +107,7 @@ export function lineRow(r: RowRecord, context: InContextReadings | undefined): L
     page: v.page,
     quad: r.quad ? (JSON.parse(r.quad) as Array<[number, number]>) : null,
     notText: v.notText,
+    likelyJunk: v.likelyJunk,
   }
 }
 

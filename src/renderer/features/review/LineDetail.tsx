@@ -44,6 +44,14 @@ function Focused({ line, review, crops }: { line: LineRow; review: Review; crops
           </button>
         )}
         {line.notText && <span className="muted"> · marked not text: out of the review, the counts and the pool</span>}
+        {line.likelyJunk && (
+          <>
+            <span className="muted"> · likely not text, so at the end of the order · </span>
+            <button type="button" className="link" onClick={() => review.sayText(line)} data-testid="detail-text">
+              It is text
+            </button>
+          </>
+        )}
         {line.source === 'context' && (
           <span className="detail-change">
             {' '}

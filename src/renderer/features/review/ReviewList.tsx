@@ -99,6 +99,7 @@ export function ReviewList({ pages, review, crops }: { pages: RowPages; review: 
                 onDraft={(text) => line && review.setDraft(line.id, text)}
                 onInputKey={review.onInputKey}
                 onNotText={() => line && review.toggleNotText(line)}
+                onText={() => line && review.sayText(line)}
               />
             </div>
           )

@@ -24,6 +24,8 @@ export interface RowProps {
   onInputKey: (event: KeyboardEvent<HTMLInputElement>) => void
   /** Marks the line not text, or takes the mark back. */
   onNotText: () => void
+  /** Likely junk is text after all. */
+  onText: () => void
 }
 
 export function ReviewRow(props: RowProps) {
@@ -62,6 +64,7 @@ export function ReviewRow(props: RowProps) {
   if (focused) classes.push('focused')
   if (flashing) classes.push('flash')
   if (line.notText) classes.push('not-text')
+  if (line.likelyJunk) classes.push('likely-junk')
   if (draft !== undefined && draft !== line.text) classes.push('has-draft')
   return (
     <div
@@ -118,6 +121,16 @@ export function ReviewRow(props: RowProps) {
               <span className="tag tag-not-text">not text</span>
               <span className="muted"> model read “{line.modelText}”</span>
             </>
+          ) : line.likelyJunk ? (
+            <>
+              <span className="tag tag-junk" title="No letters, tiny, nearly blank or read unsure: grouped at the end. ✕ if it is not text, “text” if it is.">
+                likely not text
+              </span>
+              <span className="muted">
+                {line.file}
+                {line.page !== null && ` · p. ${line.page}`}
+              </span>
+            </>
           ) : line.source === 'context' ? (
             <>
               <span className="tag tag-context">context</span> model read <ChangeDiff before={line.modelText} after={line.text} />
@@ -149,6 +162,20 @@ export function ReviewRow(props: RowProps) {
             onClick={props.onNotText}
           >
             {line.notText ? 'text' : '✕'}
+          </button>
+        )}
+        {line.likelyJunk && (
+          <button
+            type="button"
+            className="row-mark"
+            tabIndex={-1}
+            title="It is text: back into the review order"
+            aria-label="It is text"
+            data-testid="row-text"
+            onMouseDown={(e) => e.stopPropagation()}
+            onClick={props.onText}
+          >
+            text
           </button>
         )}
       </span>

@@ -19,6 +19,7 @@ const line = (over: Partial<LineRow> = {}): LineRow => ({
   page: null,
   quad: null,
   notText: false,
+  likelyJunk: false,
   ...over,
 })
 

@@ -41,6 +41,8 @@ export interface Review {
   setPageSize: (rows: number) => void
   /** Marks a line not text, or takes its mark back (the mouse's way to what x and Alt+X do). */
   toggleNotText: (row: LineRow) => void
+  /** Likely junk is text after all: back into the order. */
+  sayText: (row: LineRow) => void
   onInputKey: (e: KeyboardEvent<HTMLInputElement>) => void
   onListKey: (e: KeyboardEvent<HTMLElement>) => void
 }
@@ -125,10 +127,10 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
     else applied(await client.call('review:accept', { lineId: row.id }))
   }
 
-  /** Marks the line not text and goes on, or takes its mark back (it stays focused: it moves back in). */
-  async function notText(row: LineRow | undefined) {
+  /** Marks the line not text and goes on, or takes its mark back (it stays focused: it moves back in).
+   *  `mark` false on likely junk: it is text, back into the order. */
+  async function notText(row: LineRow | undefined, mark = !row?.notText) {
     if (!row || row.state === 'pending') return
-    const mark = !row.notText
     dispatch({ type: 'draft-dropped', lineId: row.id })
     if (mark) next()
     applied(await client.call('review:notText', { lineId: row.id, notText: mark }))
@@ -213,6 +215,7 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
     setDraft,
     setPageSize,
     toggleNotText: (row) => void notText(row),
+    sayText: (row) => void notText(row, false),
     onInputKey,
     onListKey,
   }

@@ -11,6 +11,7 @@ import * as m0009 from './0009-batch-decisions'
 import * as m0010 from './0010-page-or-line'
 import * as m0011 from './0011-not-text'
 import * as m0012 from './0012-batch-scripts'
+import * as m0013 from './0013-line-evidence'
 
 export interface Migration {
   version: number
@@ -32,6 +33,7 @@ export const migrations: Migration[] = [
   { version: 10, name: 'page-or-line', up: m0010.up },
   { version: 11, name: 'not-text', up: m0011.up },
   { version: 12, name: 'batch-scripts', up: m0012.up },
+  { version: 13, name: 'line-evidence', up: m0013.up },
 ]
 
 export const schemaVersion = migrations[migrations.length - 1].version

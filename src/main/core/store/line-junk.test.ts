@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest'
+import { detectionJunk, likelyJunk } from './line-junk'
+
+const read = (text: string, confidence = 0.95, detScore: number | null = 0.85, detJunk = 0) => likelyJunk({ text, confidence, detScore, detJunk })
+
+describe('likely junk', () => {
+  it('is a reading without a letter or digit, a short unsure one, or a faint box read unsure', () => {
+    expect(read('')).toBe(true)
+    expect(read('· :')).toBe(true)
+    expect(read('开', 0.3)).toBe(true)
+    expect(read('TOTAL', 0.7, 0.62)).toBe(true)
+    expect(read('TOTAL 12.50')).toBe(false)
+    expect(read('5', 0.99)).toBe(false)
+    expect(read('TOTAL', 0.7, null)).toBe(false)
+  })
+
+  it('is a tiny box or a nearly blank crop, whatever it reads', () => {
+    expect(detectionJunk({ width: 40, height: 6 }, 200)).toBe(true)
+    expect(detectionJunk({ width: 10, height: 10 }, 200)).toBe(true)
+    expect(detectionJunk({ width: 120, height: 20 }, 30)).toBe(true)
+    expect(detectionJunk({ width: 120, height: 20 }, 200)).toBe(false)
+    expect(read('TOTAL', 0.99, 0.9, 1)).toBe(true)
+  })
+})
