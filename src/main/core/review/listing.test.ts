@@ -48,10 +48,12 @@ describe('the line index', () => {
 
   it('groups likely junk after the lines worth reading, and takes a line said to be text back into the order', async () => {
     const { db, batchId, ids, index, correct } = setUp(20)
-    // A line read as punctuation only (sure of itself), and a detection called tiny: both junk.
+    // Lines found on pages: one read as punctuation only (sure of itself), one detection called tiny: both
+    // junk. A cut line read unsure is the hardest line, not junk.
     db.prepare("UPDATE readings SET text = '·:', confidence = 0.99 WHERE line_id = ?").run(ids[3])
     db.prepare("UPDATE readings SET text = 'TOTAL', confidence = 0.51 WHERE line_id = ?").run(ids[7])
-    db.prepare('UPDATE lines SET det_junk = 1 WHERE id = ?').run(ids[7])
+    db.prepare('UPDATE lines SET det_junk = 1, det_score = 0.8 WHERE id = ?').run(ids[7])
+    db.prepare('UPDATE lines SET det_score = 0.8 WHERE id = ?').run(ids[3])
     db.prepare("UPDATE readings SET confidence = 0.1 WHERE line_id = ?").run(ids[5])
     const hardest = async () => Array.from(await index.ids({ batchId, order: 'hardest', filter: 'all', search: '' }))
     const order = await hardest()
