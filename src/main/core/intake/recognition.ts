@@ -150,6 +150,8 @@ export function createRecognitionJobs(deps: { db: Db; recognizer: Recognizer; ev
           total += ids.length
           events.emit('lines:changed', { batchId: job.batchId, ids })
           events.emit('batches:changed', { ids: [job.batchId] })
+          // The page's lines count at once, as the list and the batch's summary count them.
+          progress('running')
         }
         for (let after = -1; ; ) {
           const step = q.pending.all({ batchId: job.batchId, after, limit: STEP }) as Array<{ id: number; idx: number; path: string | null; crop: Buffer | null }>
