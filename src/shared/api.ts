@@ -32,6 +32,8 @@ export interface BatchSummary {
   /** Lines read so far (including failures), and lines that could not be read. */
   doneCount: number
   errorCount: number
+  /** Lines marked not text (counted in lineCount: the batch list shows lineCount less these). */
+  notTextCount?: number
   /** Files in the source folder that are not images and were left out, by name. */
   skippedFiles: string[]
   /** Pages of documents (scans, PDFs) in the batch, and how many have had their lines found. */

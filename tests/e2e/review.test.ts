@@ -92,7 +92,7 @@ async function openedInPage(): Promise<void> {
   await page.keyboard.press('Enter')
   await page.getByTestId('review-screen').waitFor()
   await learnLines((await t.call('batch:list', {}))[0].id)
-  await expect.poll(() => page.getByTestId('listing-count').textContent(), { timeout: 20_000 }).toBe('48 lines')
+  await expect.poll(() => page.getByTestId('count-lines').textContent(), { timeout: 20_000 }).toBe('48')
   const hardest = (await engineRows({ order: 'hardest' })).map((r) => r.id)
   await expect
     .poll(async () => {
@@ -344,7 +344,7 @@ describe('the review screen', () => {
     await expect.poll(() => page.getByTestId('review-screen').locator('h2').textContent(), { timeout: 20_000 }).toBe('statement.pdf')
     const [pdfBatch] = await t.call('batch:list', {})
     await t.engine.batches.whenRead(pdfBatch.id)
-    await expect.poll(() => page.getByTestId('listing-count').textContent(), { timeout: 20_000 }).toBe('3 lines')
+    await expect.poll(() => page.getByTestId('count-lines').textContent(), { timeout: 20_000 }).toBe('3')
     await page.getByTestId('order-document').click()
     await expect
       .poll(async () => (await shownRows()).map((r) => r.text.toLowerCase()), { timeout: 10_000 })

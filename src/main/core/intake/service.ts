@@ -64,7 +64,7 @@ export interface BatchService {
 }
 
 /** A batch as the summaries query returns it; skipped is the JSON of the files left out. */
-type SummaryRow = Omit<BatchSummary, 'skippedFiles' | 'pages' | 'jobId'> & { skipped: string; pageCount: number; pagesDone: number }
+type SummaryRow = Omit<BatchSummary, 'skippedFiles' | 'pages' | 'jobId'> & { skipped: string; pageCount: number; pagesDone: number; notTextCount: number }
 
 export function createBatchService(deps: {
   db: Db
@@ -93,7 +93,9 @@ export function createBatchService(deps: {
       SELECT b.id, b.name, b.source, b.created_at AS createdAt, b.skipped_files AS skipped,
              count(l.id) AS lineCount, count(r.line_id) AS doneCount, count(r.error) AS errorCount,
              (SELECT count(*) FROM pages p WHERE p.batch_id = b.id) AS pageCount,
-             (SELECT count(*) FROM pages p WHERE p.batch_id = b.id AND p.detected_at IS NOT NULL) AS pagesDone
+             (SELECT count(*) FROM pages p WHERE p.batch_id = b.id AND p.detected_at IS NOT NULL) AS pagesDone,
+             (SELECT count(*) FROM corrections c JOIN lines m ON m.id = c.line_id WHERE m.batch_id = b.id AND c.not_text = 1
+                AND c.id = (SELECT max(c2.id) FROM corrections c2 WHERE c2.line_id = c.line_id)) AS notTextCount
       FROM batches b LEFT JOIN lines l ON l.batch_id = b.id LEFT JOIN readings r ON r.line_id = l.id
       WHERE b.opened = 1 AND (@id IS NULL OR b.id = @id)
       GROUP BY b.id ORDER BY b.id DESC`),
@@ -133,6 +135,7 @@ export function createBatchService(deps: {
       lineCount: row.lineCount,
       doneCount: row.doneCount,
       errorCount: row.errorCount,
+      notTextCount: row.notTextCount,
       skippedFiles: JSON.parse(row.skipped) as string[],
       pages: { total: row.pageCount, done: row.pagesDone },
       jobId: jobs.jobOf(row.id),

@@ -35,9 +35,10 @@ export function BatchList({
               >
                 <span className="batch-name">{batch.name}</span>
                 <span className="batch-meta">
+                  {/* The same count as the review screen's header: lines less those marked not text. */}
                   {batch.doneCount < batch.lineCount
                     ? `${batch.doneCount.toLocaleString()} of ${count(batch.lineCount, 'line')} read`
-                    : count(batch.lineCount, 'line')}
+                    : count(batch.lineCount - (batch.notTextCount ?? 0), 'line')}
                   {batch.errorCount > 0 && <span className="batch-errors"> · {batch.errorCount} unreadable</span>}
                   {' · '}
                   {formatDate(batch.createdAt)}

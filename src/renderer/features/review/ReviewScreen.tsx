@@ -65,6 +65,7 @@ export function ReviewScreen({ batch }: { batch: BatchSummary }) {
         filter={filter}
         search={typed}
         total={pages.total}
+        narrowed={filter !== 'all' || search.trim() !== ''}
         searchRef={searchRef}
         onOrder={setOrder}
         onFilter={setFilter}

@@ -16,6 +16,8 @@ export function Toolbar(props: {
   filter: LineFilter
   search: string
   total: number | null
+  /** Whether a filter or a search narrows the listing: its count is shown then (the header counts the batch). */
+  narrowed: boolean
   searchRef: RefObject<HTMLInputElement | null>
   onOrder: (order: LineOrder) => void
   onFilter: (filter: LineFilter) => void
@@ -60,7 +62,7 @@ export function Toolbar(props: {
         data-testid="line-search"
       />
       <span className="muted listing-count" data-testid="listing-count">
-        {props.total === null ? '' : count(props.total, 'line')}
+        {props.total === null || !props.narrowed ? '' : `${count(props.total, 'line')} shown`}
       </span>
       <button type="button" onClick={props.onExport} data-testid="export-open">
         Export…
