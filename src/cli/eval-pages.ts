@@ -67,6 +67,8 @@ export interface SystemScores {
   orientation: { upsideDown: number; sideways: number }
   /** The scripts the lines were read in (lector: proposed from its first readings). */
   scripts?: string[]
+  /** Every matched line: its page, label and reading (in the JSON report only). */
+  lines?: Array<{ page: string; truth: string; read: string }>
   pagesPerSecond: { detection: number; endToEnd: number }
 }
 
@@ -142,7 +144,7 @@ async function scoreSystem(system: System, dir: string, pages: Array<{ page: str
   let foundLines = 0
   // Texts are taken when the run is over: a system may read its first pages again (lector: in the scripts
   // proposed from them, as a batch does).
-  const pairs: Array<{ truth: string; texts: string[]; at: number }> = []
+  const pairs: Array<{ page: string; truth: string; texts: string[]; at: number }> = []
   const orientation = { upsideDown: 0, sideways: 0 }
   try {
     for (const labelled of pages) {
@@ -159,7 +161,7 @@ async function scoreSystem(system: System, dir: string, pages: Array<{ page: str
       truthLines += labelled.lines.length
       foundLines += found.quads.length
       for (const m of matches) {
-        pairs.push({ truth: labelled.lines[m.truth].text, texts, at: m.found })
+        pairs.push({ page: labelled.page, truth: labelled.lines[m.truth].text, texts, at: m.found })
         const turns = quarterTurns(labelled.lines[m.truth].quad, found.quads[m.found])
         if (turns === 2) orientation.upsideDown++
         else if (turns) orientation.sideways++
@@ -180,6 +182,7 @@ async function scoreSystem(system: System, dir: string, pages: Array<{ page: str
     endToEnd: score(pairs.map((p) => ({ truth: p.truth, read: p.texts[p.at] ?? '' }))),
     orientation,
     scripts: system.scripts?.(),
+    lines: pairs.map((p) => ({ page: p.page, truth: p.truth, read: p.texts[p.at] ?? '' })),
     pagesPerSecond: { detection: rate(detectMs), endToEnd: rate(detectMs + readMs) },
   }
 }

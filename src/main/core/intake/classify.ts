@@ -28,37 +28,54 @@ export function kindBySize(width: number, height: number): FileKind {
   return short >= PAGE_MIN_SHORT_SIDE && width * height >= PAGE_MIN_PIXELS ? 'document' : 'page-or-line'
 }
 
-// A cut line is its line and a margin: the text spans most of it both ways (the evaluation sets pad a
-// crop by 2 px and 10 % of the line's height). A page's lines stack, or leave most of it blank.
-const LINE_FILLS_WIDTH = 0.5
-const LINE_FILLS_HEIGHT = 0.4
-/** Boxes side by side (a word gap DB split at) share most of their height. */
+// A cut line is its line and a margin: its text stands in one row, and that row is a good part of the
+// image's height (a crop's padding is a fraction of its line; sroie-dev's crops: the row is 28 % of the
+// crop's height at the least). A page's lines stack, or leave most of it blank: one line on a page is a few
+// percent of its height.
+const LINE_FILLS_HEIGHT = 0.25
+/** Boxes side by side (a word gap DB split at, a line bending across a page) share most of their height. */
 const SAME_ROW = 0.5
+
+interface Box {
+  x0: number
+  y0: number
+  x1: number
+  y1: number
+}
+
+/**
+ * The height of the one row the boxes stand in, left to right (each overlapping the next by half the
+ * smaller's height, so a bending line is one row), or null when they stand in several.
+ */
+function rowHeight(boxes: Box[]): number | null {
+  const sorted = [...boxes].sort((a, b) => a.x0 - b.x0)
+  for (let i = 1; i < sorted.length; i++) {
+    const a = sorted[i - 1]
+    const b = sorted[i]
+    const shared = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0)
+    if (shared < SAME_ROW * Math.min(a.y1 - a.y0, b.y1 - b.y0)) return null
+  }
+  return Math.max(...boxes.map((b) => b.y1)) - Math.min(...boxes.map((b) => b.y0))
+}
 
 /**
  * Whether the lines detection found in an image of `width` × `height` make it a cut line: none (nothing
- * to find lines in: read it whole), or boxes in one row that together fill most of it, either way round
- * (a line turned 90° fills it the other way).
+ * to find lines in: read it whole), or boxes in one row a good part of its height — either way round (a
+ * line turned 90° stands in one column).
  */
 export function isOneLine(quads: Quad[], width: number, height: number): boolean {
   if (!quads.length) return true
-  const boxes = quads.map((q) => {
+  const boxes: Box[] = quads.map((q) => {
     const xs = q.map((p) => p[0])
     const ys = q.map((p) => p[1])
     return { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) }
   })
-  const x0 = Math.min(...boxes.map((b) => b.x0))
-  const y0 = Math.min(...boxes.map((b) => b.y0))
-  const x1 = Math.max(...boxes.map((b) => b.x1))
-  const y1 = Math.max(...boxes.map((b) => b.y1))
-  const fills = (along: number, across: number, W: number, H: number) => along >= LINE_FILLS_WIDTH * W && across >= LINE_FILLS_HEIGHT * H
-  const oneRow = (lo: (b: (typeof boxes)[0]) => number, hi: (b: (typeof boxes)[0]) => number) => {
-    const shared = Math.min(...boxes.map(hi)) - Math.max(...boxes.map(lo))
-    return shared >= SAME_ROW * Math.min(...boxes.map((b) => hi(b) - lo(b)))
-  }
-  const across = oneRow((b) => b.y0, (b) => b.y1) && fills(x1 - x0, y1 - y0, width, height)
-  const down = oneRow((b) => b.x0, (b) => b.x1) && fills(y1 - y0, x1 - x0, height, width)
-  return across || down
+  const across = rowHeight(boxes)
+  if (across !== null && across >= LINE_FILLS_HEIGHT * height) return true
+  // Stacked lines also stand in one column: a line turned 90° is one of tall boxes.
+  if (!boxes.every((b) => b.y1 - b.y0 > b.x1 - b.x0)) return false
+  const down = rowHeight(boxes.map((b) => ({ x0: b.y0, y0: b.x0, x1: b.y1, y1: b.x1 })))
+  return down !== null && down >= LINE_FILLS_HEIGHT * width
 }
 
 export async function classifyFile(path: string): Promise<FileKind> {
