@@ -1,6 +1,7 @@
 // The command-line shell: `npm run lector -- <command>`. It drives the same engine, through the same
 // contract, as the Electron app and the browser shell.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { lstat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -16,11 +17,14 @@ const usage = `Lector — review OCR of document batches
 Usage: npm run lector -- <command> [options]
 
 Commands:
-  run    --input FILE_OR_DIR --out FILE.csv [--db FILE] [--bom]
+  run    --input FILE_OR_DIR --out FILE.csv [--db FILE] [--bom] [--force]
          Read line images, page scans (PNG, JPEG, TIFF…) and PDFs — a file or a folder's files — and write
          one CSV row per line: file, page, line, quad, text, status, confidence, model_text, error.
-  serve  [--port N] [--host 127.0.0.1] [--db FILE]
-         Start the engine with the browser shell and print the URL to open.
+         An existing FILE.csv is replaced only with --force.
+  serve  [--port N] [--host 127.0.0.1] [--allow-host NAME]... [--db FILE]
+         Start the engine with the browser shell and print the URL to open. --port 0 (the default) picks a
+         free port; --host 0.0.0.0 serves every interface (pages opened at this machine's addresses or host
+         name); --allow-host accepts another name it is reached by (a DNS name, a proxy's).
 ${evalUsage}
 ${evalPagesUsage}
   status [--db FILE]
@@ -47,9 +51,14 @@ function describeStatus(engine: Engine): string {
 async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { input: { type: 'string' }, out: { type: 'string' }, db: { type: 'string' }, bom: { type: 'boolean' } },
+    options: { input: { type: 'string' }, out: { type: 'string' }, db: { type: 'string' }, bom: { type: 'boolean' }, force: { type: 'boolean' } },
   })
   if (!values.input || !values.out) throw new UsageError('run needs --input FILE_OR_DIR and --out FILE.csv')
+  // Relative to where the command was given (the engine takes only full paths), and checked before the
+  // batch is read rather than after.
+  const out = resolve(values.out)
+  const force = values.force ?? false
+  if (!force && (await lstat(out).catch(() => null))) throw new Error(`${out} already exists: give --force to replace it, or another --out`)
   const engine = await createEngine({ libraryPath: values.db ?? defaultLibraryPath(), host: 'cli' })
   try {
     process.stderr.write(`${describeStatus(engine)}\n`)
@@ -69,13 +78,12 @@ async function run(args: string[]): Promise<void> {
     await engine.batches.whenRead(batch.id)
     process.off('SIGINT', stop)
     // The same CSV the app exports: file, page, line, quad, text, status, confidence, model_text, error.
-    const out = resolve(values.out)
-    const written = await call(engine, 'batch:export', { batchId: batch.id, format: 'csv', path: out, bom: values.bom ?? false })
+    const written = await call(engine, 'batch:export', { batchId: batch.id, format: 'csv', path: out, bom: values.bom ?? false, overwrite: force })
     const summary = await call(engine, 'batch:list', {}).then((list) => list.find((b) => b.id === batch.id)!)
     const pages = summary.pages.total ? ` from ${summary.pages.total} page${summary.pages.total === 1 ? '' : 's'}` : ''
     const failed = summary.errorCount ? ` (${summary.errorCount} could not be read; see the error column)` : ''
     process.stderr.write(`wrote ${written.lines} lines${pages} to ${out}${failed}\n`)
-    for (const f of batch.skippedFiles) process.stderr.write(`skipped (not an image, page scan or PDF): ${f}\n`)
+    for (const f of batch.skipped) process.stderr.write(`skipped (${f.reason}): ${f.name}\n`)
   } finally {
     await engine.close()
   }
@@ -84,19 +92,31 @@ async function run(args: string[]): Promise<void> {
 async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' } },
+    options: { port: { type: 'string' }, host: { type: 'string' }, 'allow-host': { type: 'string', multiple: true }, db: { type: 'string' } },
   })
+  // Checked before the engine starts: a bad port must end the command, not leave an engine running.
+  const port = values.port === undefined ? 0 : Number(values.port)
+  if (!/^\d{1,5}$/.test(values.port ?? '0') || port > 65535) throw new UsageError(`--port is a number from 0 to 65535 (0: any free port), not "${values.port}"`)
+  const host = values.host ?? '127.0.0.1'
   const { startBridge } = await import('../main/bridge/server')
   const engine = await createEngine({ libraryPath: values.db ?? defaultLibraryPath(), host: 'bridge' })
   const staticDir = resolve(import.meta.dirname, '../../out/renderer')
-  const bridge = await startBridge({
-    engine,
-    port: values.port ? Number(values.port) : 0,
-    host: values.host ?? '127.0.0.1',
-    staticDir,
-  })
+  let bridge: Awaited<ReturnType<typeof startBridge>>
+  try {
+    bridge = await startBridge({ engine, port, host, staticDir, hosts: values['allow-host'] })
+  } catch (err) {
+    // The engine's threads would keep the process alive after the error was printed.
+    await engine.close()
+    const code = (err as NodeJS.ErrnoException).code
+    const cause = { cause: err }
+    if (code === 'EADDRINUSE') throw new Error(`port ${port} is in use on ${host}: choose another with --port, or --port 0 for any free one`, cause)
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new Error(`cannot serve on ${host}: it is not an address of this machine`, cause)
+    if (code === 'EACCES') throw new Error(`port ${port} on ${host} needs privileges: choose a port above 1023`, cause)
+    throw err
+  }
   process.stderr.write(`${describeStatus(engine)}\n`)
-  process.stdout.write(`Lector is running. Open ${bridge.url}\n(Ctrl+C to stop)\n`)
+  const elsewhere = bridge.urls.slice(1).map((u) => `\n  or from another machine: ${u}`).join('')
+  process.stdout.write(`Lector is running. Open ${bridge.url}${elsewhere}\n(Ctrl+C to stop)\n`)
   // A signal's listener is not awaited: a failure to close is reported here, as main's would be.
   const stop = () => {
     bridge

@@ -188,6 +188,9 @@ async function pickSaveFile(defaultName: string): Promise<string | null> {
       { name: 'CSV', extensions: ['csv'] },
       { name: 'JSON', extensions: ['json'] },
     ],
+    // The export replaces a file chosen here without asking again: the dialog asks (macOS and Windows do by
+    // themselves; Linux only when told).
+    properties: ['showOverwriteConfirmation' as const],
   }
   const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options)
   return result.canceled ? null : (result.filePath ?? null)

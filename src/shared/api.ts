@@ -34,17 +34,30 @@ export interface BatchSummary {
   errorCount: number
   /** Lines marked not text (counted in lineCount: the batch list shows lineCount less these). */
   notTextCount?: number
-  /** Files in the source folder that are not images and were left out, by name. */
+  /** Files in the source folder that are not images and were left out, by name (those of `skipped`). */
   skippedFiles: string[]
+  /** The files left out, each with the reason (not an image, a named pipe, a symbolic link, too large…). */
+  skipped: SkippedFile[]
   /** Pages of documents (scans, PDFs) in the batch, and how many have had their lines found. */
   pages: { total: number; done: number }
   /** The recognition job still running for this batch, if any (cancel it with job:cancel). */
   jobId: string | null
+  /**
+   * Why reading stopped before the batch's end (the library's disk is full, or write-protected), in words,
+   * while the engine waits to carry on by itself; null otherwise.
+   */
+  readingStopped: string | null
   /** In the reply to opening a folder or file that is a batch already: that batch was opened again. */
   reopened?: boolean
   /** With `reopened`: the folder's images and documents that are not in the batch yet, by name
    *  (`batch:readNew` adds them). */
   newFiles?: string[]
+}
+
+/** A file left out of a batch, and why, in words. */
+export interface SkippedFile {
+  name: string
+  reason: string
 }
 
 /** A script of the alphabet (see src/main/core/recognize/scripts.ts). */
@@ -307,6 +320,8 @@ export const apiInputs = {
       format: z.enum(['csv', 'json']),
       path: FsPath,
       bom: z.boolean().default(false),
+      /** Replace a file that is there already (only when the user said so: the app asks, the CLI needs --force). */
+      overwrite: z.boolean().default(false),
       /** Names the export's `job:progressed` events, so the screen that asked can follow them. */
       jobId: z.string().regex(/^export-[\w-]{1,64}$/, 'an export job id starts with export-').optional(),
     })
@@ -327,7 +342,8 @@ export const apiInputs = {
   'pool:save': z.object({ batchId: Id, name: z.string().trim().min(1, 'a pool needs a name').max(200) }).strict(),
   'pool:list': z.object({}).strict(),
   'pool:use': z.object({ batchId: Id, poolId: Id.nullable() }).strict(),
-  'pool:export': z.object({ poolId: Id, path: FsPath }).strict(),
+  /** `overwrite`: replace a file that is there already (only when the user said so). */
+  'pool:export': z.object({ poolId: Id, path: FsPath, overwrite: z.boolean().default(false) }).strict(),
   'pool:import': z.object({ path: FsPath }).strict(),
 } as const
 
@@ -378,6 +394,8 @@ export type ErrorCode =
   | 'bad-input'
   | 'unknown-request'
   | 'not-found'
+  /** The file to write exists, and the caller did not say it may be replaced (`overwrite`). */
+  | 'exists'
   | 'unreadable'
   | 'cancelled'
   | 'unavailable'

@@ -17,11 +17,18 @@ export interface Events {
   'lines:changed': { batchId: number; ids: number[] }
   /** A batch appeared or its summary changed. */
   'batches:changed': { ids: number[] }
+  /**
+   * A write nobody was waiting on failed (a batch's decision, a recognition step): what failed, why (the
+   * disk is full, the library write-protected) and what is safe, in words. The engine tries it again by itself.
+   */
+  'save:failed': { batchId: number | null; message: string }
+  /** Writes go through again after `save:failed`; what was pending has been saved. */
+  'save:recovered': { message: string }
 }
 
 export type EventName = keyof Events
 export type EventPayload<E extends EventName> = Events[E]
-export const eventNames: EventName[] = ['job:progressed', 'lines:changed', 'batches:changed']
+export const eventNames: EventName[] = ['job:progressed', 'lines:changed', 'batches:changed', 'save:failed', 'save:recovered']
 
 export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && (eventNames as string[]).includes(name)

@@ -1,7 +1,7 @@
 // The review screen end to end in the browser shell: a real engine behind the real bridge, the built
 // renderer in Chromium, driven with the keyboard only. The batch has a convention the model cannot
 // know (printed lower case, typed upper case), so corrections visibly change other lines.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -311,6 +311,16 @@ describe('the review screen', () => {
     expect(csv.some((r) => r.status === 'context')).toBe(true)
     expect(csv.map((r) => r.file)).toEqual(texts.map((_, i) => `line-${String(i).padStart(3, '0')}.png`))
     await page.screenshot({ path: join(results, 'review-export-1280.png') })
+
+    // Saving again to the same file asks first, and replaces it only when told to.
+    const before = statSync(path).mtimeMs
+    await page.getByTestId('export-save').click()
+    await page.getByTestId('export-replace').waitFor()
+    expect(await page.getByTestId('export-replace').textContent()).toContain(`${path} is there already. Replace it?`)
+    expect(statSync(path).mtimeMs).toBe(before)
+    await page.getByTestId('export-replace-confirm').click()
+    await page.getByTestId('export-done').waitFor()
+    expect(readFileSync(path, 'utf8')).toBe(bytes.toString('utf8'))
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()])
     const saved = join(t.dir, 'downloaded.csv')

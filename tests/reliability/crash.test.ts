@@ -3,7 +3,9 @@
 // recognizes it, loads a batch's context, commits a correction or re-decodes after one — and restarted.
 // After every kill the next start must open the library, show every acknowledged correction, and show the
 // batch as it was committed. LECTOR_KILLS sets the number of kills (20 here; 200 for the long run),
-// LECTOR_SEED the seed.
+// LECTOR_SEED the seed. The same with the library full (fill-library.ts, as a full disk) from a random
+// correction on: refused corrections, saves nobody waits on refused, kills at random moments of it; the
+// engine stays up to its end, and no acknowledged correction is lost (LECTOR_FULL_KILLS kills, 6 here).
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,6 +16,7 @@ import { renderLines } from '../fixtures/render-lines'
 import { lastMarker, runChild, type ChildRun, type KillPlan } from './child-process'
 
 const KILLS = Number(process.env.LECTOR_KILLS ?? 20)
+const FULL_KILLS = Number(process.env.LECTOR_FULL_KILLS ?? 6)
 const SEED = Number(process.env.LECTOR_SEED ?? 20240607)
 /** Kills per library before a fresh one is started (so import and recognition are hit again). */
 const KILLS_PER_LIBRARY = 5
@@ -84,6 +87,8 @@ const stats = {
   phases: new Map<Phase, number>(),
   resumedRestarts: 0,
   libraries: 0,
+  refused: 0,
+  saveFailed: 0,
 }
 const count = (phase: Phase) => stats.phases.set(phase, (stats.phases.get(phase) ?? 0) + 1)
 
@@ -176,11 +181,23 @@ function checkStart(ep: Episode, run: ChildRun, context: string) {
   }
 }
 
-/** Takes in what a run did: acknowledgements, recognition progress, the correction in flight at a kill. */
-function absorb(ep: Episode, run: ChildRun, context: string) {
+/**
+ * Takes in what a run did: acknowledgements, recognition progress, the correction in flight at a kill. A
+ * refusal fails the test, unless the library was full then (`full`) and the refusal says so in words.
+ */
+function absorb(ep: Episode, run: ChildRun, context: string, full = false) {
+  let filled = false
   for (const { line } of run.out) {
     const [word, a, b] = line.split(' ')
-    if (word === 'refused') throw new Error(`a correction was refused: ${line}\n${context}`)
+    if (word === 'filled') filled = true
+    if (word === 'save-failed') stats.saveFailed++
+    if (word === 'refused') {
+      if (!(full && filled)) throw new Error(`a correction was refused: ${line}\n${context}`)
+      expect(line.slice(line.indexOf('{')), context).toBe(
+        JSON.stringify({ ok: false, code: 'unavailable', message: 'This could not be saved: the disk holding the library is full. Nothing saved before is lost; free some space and try again.' }),
+      )
+      stats.refused++
+    }
     if (word === 'opened') ep.batchKnown = true
     if (word === 'list' && line !== 'list []') ep.batchKnown = true
     if (word === 'progress') ep.readDone = Math.max(ep.readDone, Number(a.split('/')[0]))
@@ -301,6 +318,58 @@ describe('crash safety', () => {
       expect(stats.kills).toBe(KILLS)
     },
     KILLS * 20_000 + 60_000,
+  )
+
+  it(
+    `keeps every acknowledged correction through ${FULL_KILLS} kills while the library is full, and the engine stays up`,
+    async () => {
+      const random = mulberry32(SEED + 1)
+      const ep = new Episode(dir, 500)
+      const read = await runChild(args(ep, 0))
+      checkStart(ep, read, describeRun(read))
+      absorb(ep, read, describeRun(read))
+      expect(read.code, describeRun(read)).toBe(0)
+      const acksBefore = stats.acks
+      let kills = 0
+      // A run that ends before its kill is not one: runs go on until FULL_KILLS kills have landed (at most
+      // three runs a kill); then one more, not killed, must reach its end, full as it is, with the engine up.
+      for (let k = 0, last = false; !last; k++) {
+        last = kills === FULL_KILLS || k === FULL_KILLS * 3
+        const fillAfter = Math.floor(random() * 4)
+        // Killed within a few milliseconds of dispatching a correction on the full library, or at a random
+        // moment after it filled up.
+        const plan: KillPlan | undefined = last
+          ? undefined
+          : random() < 0.5
+            ? { after: 'try', nth: fillAfter + 1 + Math.floor(random() * 30), delayMs: Math.floor(random() * 4) }
+            : { after: 'filled', delayMs: Math.floor(random() * 800) }
+        const run = await runChild([...args(ep, 60), '--fill-after', String(fillAfter)], plan)
+        const kill = plan ? `, kill ${plan.delayMs} ms after ${[plan.after].flat().join('|')} ${plan.nth ?? 1}` : ''
+        const context = `seed ${SEED + 1}, full run ${k} (fill after ${fillAfter}${kill})\n${describeRun(run)}`
+        checkStart(ep, run, context)
+        absorb(ep, run, context, true)
+        if (run.killed) kills++
+        else {
+          expect(run.code, context).toBe(0)
+          expect(lastMarker(run, 'alive'), context).toBeDefined()
+          expect(lastMarker(run, 'done'), context).toBe('')
+        }
+      }
+      // With room again: every acknowledged correction is there, and review goes on.
+      const final = await runChild(args(ep, 3))
+      const context = `seed ${SEED + 1}, clean run after the full ones\n${describeRun(final)}`
+      checkStart(ep, final, context)
+      absorb(ep, final, context)
+      expect(final.code, context).toBe(0)
+      checkFile(ep)
+      console.log(
+        `full library (seed ${SEED + 1}): ${kills} kills, ${stats.acks - acksBefore} acknowledged corrections and ${stats.refused} refused ` +
+          `in words, ${stats.saveFailed} background saves refused and announced; every acknowledged correction present after every restart`,
+      )
+      expect(kills).toBe(FULL_KILLS)
+      expect(stats.refused).toBeGreaterThan(0)
+    },
+    (FULL_KILLS + 3) * 60_000,
   )
 
   it('keeps the lines read before a crash in recognition and reads the rest when the library is opened again', async () => {

@@ -1,5 +1,6 @@
 // The process the crash-safety test kills. Run as
 //   node --import tsx tests/reliability/engine-child.ts --library L --folder F --corrections C.json [--start K] [--count M]
+//     [--fill-after N]
 // It opens the real engine on L, shows what the library holds (before changing anything), opens folder F
 // as a batch unless the library has it already, waits for recognition, then applies corrections K, K+1, …
 // (at most M of them) from C.json (`[{ index, text }]`, index = the line's place in the batch) one at a time through
@@ -18,13 +19,20 @@
 //   skip <j> <state>           correction j is for a line that was not read; not sent
 //   already <j>                correction K (the first) is the line's latest already: it was committed
 //                              before a kill cut its acknowledgement off; not sent again
-//   refused <j> <json>         dispatch answered { ok: false } (the parent fails the test)
+//   refused <j> <json>         dispatch answered { ok: false } (the parent fails the test, unless the library is full)
 //   done                       every correction was applied; the engine closes and the process exits 0
+// With --fill-after N, the library is filled up (fill-library.ts: as a full disk) once N corrections of this
+// run have been acknowledged, and corrections go on after a refusal:
+//   filled                     the library is full from here on
+//   save-failed <json>         the engine announced a save nobody waited on that failed (save:failed)
+//   alive <json>               after the last correction and its calibration: the engine still answers
+//                              (engine:status and the batch's lines); printed before done
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { LineRow } from '../../src/shared/api'
 import { call, openEngine } from '../fixtures/engine'
+import { fillLibrary } from './fill-library'
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +41,7 @@ const { values } = parseArgs({
     corrections: { type: 'string' },
     start: { type: 'string', default: '0' },
     count: { type: 'string' },
+    'fill-after': { type: 'string' },
   },
 })
 if (!values.library || !values.folder || !values.corrections) {
@@ -48,6 +57,8 @@ const say = (line: string) => process.stdout.write(`${line}\n`)
 process.on('SIGXFSZ', () => {})
 const engine = await openEngine(values.library)
 say('open')
+engine.events.on('save:failed', (e) => say(`save-failed ${JSON.stringify(e)}`))
+const fillAfter = values['fill-after'] === undefined ? null : Number(values['fill-after'])
 
 async function allLines(batchId: number): Promise<LineRow[]> {
   const rows: LineRow[] = []
@@ -77,6 +88,13 @@ say(`read ${JSON.stringify(summary)}`)
 const rows = await allLines(batch.id)
 const start = Number(values.start)
 const end = Math.min(corrections.length, values.count ? start + Number(values.count) : corrections.length)
+let acked = 0
+const fill = () => {
+  if (fillAfter === null || acked !== fillAfter) return
+  fillLibrary(engine.library)
+  say('filled')
+}
+fill()
 for (let j = start; j < end; j++) {
   const { index, text } = corrections[j]
   const line = rows[index]
@@ -92,10 +110,19 @@ for (let j = start; j < end; j++) {
   const result = await engine.dispatch('review:correct', { lineId: line.id, text })
   if (!result.ok) {
     say(`refused ${j} ${JSON.stringify(result)}`)
+    if (fillAfter !== null && acked >= fillAfter) continue
     process.exitCode = 1
     break
   }
   say(`ack ${line.id} ${j}`)
+  acked++
+  fill()
+}
+if (fillAfter !== null) {
+  await engine.review.settled(batch.id)
+  const status = await call(engine, 'engine:status', {})
+  const shown = await allLines(batch.id)
+  say(`alive ${JSON.stringify({ host: status.host, lines: shown.length })}`)
 }
 say('done')
 await engine.close()

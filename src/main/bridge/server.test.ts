@@ -21,8 +21,10 @@ const batch: BatchSummary = {
   doneCount: 3,
   errorCount: 0,
   skippedFiles: [],
+  skipped: [],
   pages: { total: 0, done: 0 },
   jobId: null,
+  readingStopped: null,
 }
 
 function handlersFor(calls: string[]): Handlers {

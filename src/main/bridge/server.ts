@@ -1,12 +1,15 @@
 // The browser shell's host: the same contract as Electron IPC, over HTTP (requests) and a WebSocket (events).
 // It binds to loopback with a random per-run token; the token guards every request that touches data
-// (/api and /events), the Origin check stops other web pages from driving it through the user's browser
-// (CSRF, DNS rebinding), and static files are served only from inside the renderer build.
+// (/api and /events), the Host check refuses a request addressed to any name but those the server was bound
+// or announced as (DNS rebinding: a page of another site whose name was made to point here), the Origin
+// check stops other web pages from driving it through the user's browser (CSRF), and static files are
+// served only from inside the renderer build.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { realpathSync } from 'node:fs'
 import { readFile, realpath, stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { isIP, type AddressInfo } from 'node:net'
+import { hostname, networkInterfaces } from 'node:os'
 import type { Duplex } from 'node:stream'
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
@@ -26,11 +29,19 @@ export interface BridgeOptions {
   token?: string
   /** Origins allowed besides our own, e.g. `http://localhost:9000` for an SSH tunnel on another port. */
   extraOrigins?: string[]
+  /**
+   * Names the server is reached by besides its addresses (a DNS name of this machine, a proxy's). Requests
+   * addressed to any other name are refused. Loopback names, the bound address and, when bound to every
+   * interface, this machine's addresses and host name are always accepted.
+   */
+  hosts?: string[]
 }
 
 export interface Bridge {
   /** Open this in a browser: it carries the token. */
   url: string
+  /** Every address it can be opened at (bound to every interface: this machine's addresses too), `url` first. */
+  urls: string[]
   port: number
   token: string
   close(): Promise<void>
@@ -77,10 +88,26 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   // Filled in once the port is known (port 0 picks one).
   const allowedOrigins = new Set<string>()
   let contentSecurityPolicy = ''
+  const wildcard = host === '0.0.0.0' || host === '::'
+  const allowedHosts = new Set(['localhost', '127.0.0.1', '[::1]', ...(wildcard ? [] : [bracketed(host)]), ...(options.hosts ?? []).map(bracketed)].map(lower))
+  if (wildcard) for (const name of machineHosts()) allowedHosts.add(name)
+  for (const origin of options.extraOrigins ?? []) {
+    const named = hostOf(origin.replace(/^[a-z]+:\/\//i, ''))
+    if (named) allowedHosts.add(named)
+  }
+  /** The Host header names this server (DNS rebinding sends the attacker's own name); HTTP/1.0 may send none. */
+  const hostAllowed = (req: IncomingMessage): boolean => {
+    const header = req.headers.host
+    if (header === undefined) return true
+    const name = hostOf(header)
+    return name !== null && allowedHosts.has(name)
+  }
   const originAllowed = (req: IncomingMessage): boolean => {
     const origin = req.headers.origin
     // Non-browser clients (the CLI, curl) send no Origin; browsers always send it on POST and WebSocket.
-    return origin === undefined || allowedOrigins.has(origin)
+    // A page's own origin is the address it was opened at: accepted from whatever host it names, once the
+    // Host check has let that name through (a page opened from another machine at this one's address).
+    return origin === undefined || allowedOrigins.has(origin) || (req.headers.host !== undefined && origin === `http://${req.headers.host.toLowerCase()}`)
   }
   const tokenMatches = (candidate: string | null | undefined): boolean =>
     typeof candidate === 'string' && timingSafeEqual(digest(candidate), tokenDigest)
@@ -94,6 +121,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   })
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostAllowed(req)) return sendText(res, 421, 'Misdirected request: this server is not known by that name')
     const { pathname, search } = splitUrl(req.url ?? '/')
     if (pathname.startsWith('/api/')) return handleApi(req, res, pathname.slice('/api/'.length))
     if (pathname.startsWith('/download/')) return handleDownload(req, res, pathname.slice('/download/'.length), search)
@@ -127,8 +155,15 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
     let input: unknown = {}
     if (body.length > 0) {
+      let text: string
       try {
-        input = JSON.parse(body.toString('utf8'))
+        // Invalid UTF-8 is refused, not read as U+FFFD: what is stored must be what was sent.
+        text = utf8.decode(body)
+      } catch {
+        return sendJson(res, 400, { ok: false, code: 'bad-input', message: 'Request body is not valid UTF-8 text' })
+      }
+      try {
+        input = JSON.parse(text)
       } catch {
         return sendJson(res, 400, { ok: false, code: 'bad-input', message: 'Request body is not valid JSON' })
       }
@@ -205,6 +240,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     // A client that hangs up mid-handshake must not take the server down with an unhandled 'error'.
     socket.on('error', () => socket.destroy())
     const { pathname, search } = splitUrl(req.url ?? '/')
+    if (!hostAllowed(req)) return refuseUpgrade(socket, 421, 'Misdirected Request')
     if (pathname !== '/events') return refuseUpgrade(socket, 404, 'Not Found')
     if (!originAllowed(req)) return refuseUpgrade(socket, 403, 'Forbidden')
     if (!tokenMatches(new URLSearchParams(search).get('token'))) return refuseUpgrade(socket, 401, 'Unauthorized')
@@ -239,14 +275,19 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   }
   const port = (server.address() as AddressInfo).port
   for (const name of ['127.0.0.1', 'localhost', '[::1]']) allowedOrigins.add(`http://${name}:${port}`)
-  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host
+  const urlHost = wildcard ? '127.0.0.1' : bracketed(host)
   allowedOrigins.add(`http://${urlHost}:${port}`)
+  // Bound to every interface: a page opened from another machine comes from one of this one's addresses.
+  const others = wildcard ? machineAddresses(host === '::') : []
+  for (const name of others) allowedOrigins.add(`http://${name}:${port}`)
   for (const origin of options.extraOrigins ?? []) allowedOrigins.add(origin)
   contentSecurityPolicy = bridgeContentSecurityPolicy(allowedOrigins)
+  const withToken = (name: string) => `http://${name}:${port}/?token=${encodeURIComponent(token)}`
 
   let closing: Promise<void> | undefined
   return {
-    url: `http://${urlHost}:${port}/?token=${encodeURIComponent(token)}`,
+    url: withToken(urlHost),
+    urls: [withToken(urlHost), ...others.map(withToken)],
     port,
     token,
     close() {
@@ -293,6 +334,43 @@ export async function resolveStatic(root: string, pathname: string): Promise<str
 function isInside(root: string, path: string): boolean {
   const rel = relative(root, path)
   return rel !== '' && !rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel)
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+const lower = (name: string) => name.toLowerCase()
+
+/** An IPv6 address as it stands in a URL or a Host header: in brackets. */
+function bracketed(name: string): string {
+  return isIP(name) === 6 ? `[${name}]` : name
+}
+
+/** The host name of a Host header (`name`, `name:port`, `[v6]:port`), lower case; null when malformed. */
+function hostOf(header: string): string | null {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::\d{1,5})?$/.exec(header.trim())
+  return match ? match[1].toLowerCase() : null
+}
+
+/**
+ * The addresses another machine reaches this one at, as URL hosts: its interfaces' (not loopback), IPv4 only
+ * when bound to 0.0.0.0 (IPv4 alone listens there), without link-local IPv6 (they need a zone to be reached).
+ */
+function machineAddresses(ipv6: boolean): string[] {
+  const found: string[] = []
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) {
+      if (a.internal || (a.family === 'IPv6' && (!ipv6 || /^fe80:/i.test(a.address)))) continue
+      found.push(bracketed(a.address))
+    }
+  }
+  return found
+}
+
+/** What this machine can be reached as from another one: its host name and its interfaces' addresses. */
+function machineHosts(): string[] {
+  const names = [hostname()]
+  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) names.push(bracketed(a.address.replace(/%.*$/, '')))
+  return [...new Set(names.map(lower))]
 }
 
 function digest(value: string): Buffer {

@@ -16,8 +16,9 @@ export type Dispatch = (name: unknown, rawInput: unknown) => Promise<Result<unkn
 /**
  * The one entry point every host uses: unknown names and malformed inputs are refused before any
  * handler runs, and every failure becomes `{ ok: false, code, message }` (stack kept in the log).
+ * `library`: the library's file, looked at to say why a write to it failed (a full disk, write-protected).
  */
-export function createDispatcher(handlers: Handlers, log: (err: unknown) => void = console.error): Dispatch {
+export function createDispatcher(handlers: Handlers, log: (err: unknown) => void = console.error, library?: string): Dispatch {
   return async (name, rawInput) => {
     if (!isApiName(name)) {
       return { ok: false, code: 'unknown-request', message: `Unknown request: ${String(name).slice(0, 80)}` }
@@ -34,7 +35,7 @@ export function createDispatcher(handlers: Handlers, log: (err: unknown) => void
     } catch (err) {
       if (err instanceof LectorError) return { ok: false, code: err.code, message: err.message }
       log(err)
-      const stored = describeStoreError(err)
+      const stored = describeStoreError(err, library)
       if (stored) return { ok: false, code: stored.code, message: stored.message }
       return { ok: false, code: 'internal', message: err instanceof Error ? err.message : String(err) }
     }

@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import type { EngineStatus } from '../../shared/api'
+import { createBackgroundWrites, type BackgroundWrites } from './background-writes'
 import { createPoolService } from './pools/pools'
 import { createReviewService, type ReviewService } from './review/review'
 import { createBatchService, type BatchService } from './intake/service'
@@ -14,7 +15,7 @@ import type { ContextSettings } from './incontext/settings'
 import type { Recognizer } from './recognize/recognizer'
 import { startRecognizer } from './recognize/recognizer-client'
 import { createPageReader } from './intake/page-reader'
-import { openLibrary } from './store/db'
+import { openLibrary, type Db } from './store/db'
 import { exportFolderOf } from './paths'
 import { version } from './version'
 
@@ -38,6 +39,10 @@ export interface Engine {
   batches: BatchService
   review: ReviewService
   exporter: Exporter
+  /** Writes nobody waits on that failed, told and tried again (see background-writes.ts). */
+  writes: BackgroundWrites
+  /** The library's connection: tests fill it up (PRAGMA max_page_count) or write-protect it (query_only). */
+  library: Db
   close(): Promise<void>
 }
 
@@ -51,6 +56,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     throw err
   }
   const events = createEventBus()
+  const writes = createBackgroundWrites({ events })
   const pageReader = createPageReader({ providers: options.providers })
   const exportFolder = exportFolderOf(options.libraryPath)
   const status = (): EngineStatus => ({
@@ -67,6 +73,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     recognizer,
     events,
     pages: pageReader,
+    writes,
     // A batch's readings changed with its scripts: a loaded context reads them again.
     scriptsChanged: (batchId) => review.reset(batchId).then(() => events.emit('lines:changed', { batchId, ids: [] })),
   })
@@ -79,6 +86,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     pools,
     settings: options.context,
     library: { path: options.libraryPath, nativeBinding: options.nativeBinding },
+    writes,
     onSettled: (lineId, decision, changed) => void log.settled(lineId, decision, changed).catch((err) => console.error(err)),
   })
   const log = createSessionLog({ index: review.index, batchOf: (lineId) => review.batchOf(lineId) })
@@ -110,18 +118,19 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'line:rows': (input) => review.rows(input.ids),
     'job:cancel': (input) => ({ cancelled: batches.cancel(input.jobId) }),
     'batch:resume': (input) => batches.resume(input.batchId),
+    // A correction saved means the library takes writes again: what is waiting to be saved is tried now.
     'review:correct': async (input) => {
-      const update = await log.record(await review.correct(input.lineId, input.text), 'typed')
+      const update = await log.record(saved(await review.correct(input.lineId, input.text)), 'typed')
       // A correction in a script the batch was not given (unless the reviewer chose them) adds it.
       void batches.scripts.takeCorrection(review.batchOf(input.lineId), input.text).catch((err) => console.error(err))
       return update
     },
-    'review:accept': async (input) => log.record(await review.accept(input.lineId), 'accepted'),
+    'review:accept': async (input) => log.record(saved(await review.accept(input.lineId)), 'accepted'),
     'review:undo': async (input) => {
       const update = await review.undo(input.batchId)
-      return update && log.record(update, 'undo')
+      return update && log.record(saved(update), 'undo')
     },
-    'review:notText': async (input) => log.record(await review.notText(input.lineId, input.notText), input.notText ? 'not-text' : 'is-text'),
+    'review:notText': async (input) => log.record(saved(await review.notText(input.lineId, input.notText)), input.notText ? 'not-text' : 'is-text'),
     'review:decision': (input) => review.decision(input.batchId),
     'pool:save': async (input) => {
       const ctx = await review.context(input.batchId)
@@ -136,13 +145,17 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       events.emit('lines:changed', { batchId: input.batchId, ids: [] })
       return ctx.decided
     },
-    'pool:export': (input) => pools.exportTo(input.poolId, input.path),
+    'pool:export': (input) => pools.exportTo(input.poolId, input.path, input.overwrite),
     'pool:import': (input) => pools.importFrom(input.path),
     'review:stats': async (input) => {
       batches.exists(input.batchId)
       return log.stats(input.batchId, review.loadedDecision(input.batchId), review.contextLoading(input.batchId))
     },
-  })
+  }, console.error, options.libraryPath)
+  function saved<T>(update: T): T {
+    writes.succeeded()
+    return update
+  }
   // Recognition cut short by a crash or a quit carries on; a batch the reviewer cancelled stays stopped.
   batches.resumeUnread()
   return {
@@ -153,7 +166,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     batches,
     review,
     exporter,
+    writes,
+    library: db,
     async close() {
+      writes.close()
       batches.cancelAll()
       await batches.idle()
       await review.close()

@@ -1,15 +1,14 @@
 // A batch as the reviewer left it, to CSV or JSON: written in pieces (50,000 lines in seconds without
 // holding the whole file, or the main thread), with `job:progressed` after each piece. To a file on the
-// engine's machine (written beside it, then renamed, so a half-written export never replaces a good one)
-// or to any writable stream (the browser shell's download).
+// engine's machine (written beside it, then renamed, so a half-written export never replaces a good one;
+// an existing file only when the user said so, never through a link) or to any writable stream (the
+// browser shell's download).
 import { randomUUID } from 'node:crypto'
-import { open, rename, rm, stat } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
 import type { Writable } from 'node:stream'
 import type { ExportFormat, ExportResult } from '../../../shared/api'
 import type { ListEntry, LineIndex } from '../review/listing'
-import { LectorError } from '../errors'
 import type { EventBus } from '../event-bus'
+import { createFileSafely } from '../safe-files'
 import { timeSlices } from '../slices'
 import { csvChunk, type Cell } from './csv'
 
@@ -52,7 +51,8 @@ interface Sink {
 }
 
 export interface Exporter {
-  toFile(input: { batchId: number; format: ExportFormat; path: string; bom: boolean; jobId?: string }): Promise<ExportResult>
+  /** To a file at an absolute path; an existing file is replaced only with `overwrite` (see safe-files.ts). */
+  toFile(input: { batchId: number; format: ExportFormat; path: string; bom: boolean; overwrite?: boolean; jobId?: string }): Promise<ExportResult>
   toStream(input: { batchId: number; format: ExportFormat; bom: boolean }, out: Writable): Promise<void>
 }
 
@@ -112,16 +112,11 @@ export function createExporter(deps: { index: LineIndex; events: EventBus; exist
   }
 
   return {
-    async toFile({ batchId, format, path, bom, jobId }) {
-      const target = resolve(path)
-      const folder = await stat(dirname(target)).catch(() => null)
-      if (!folder?.isDirectory()) throw new LectorError('not-found', `There is no folder ${dirname(target)} to export into.`)
-      if ((await stat(target).catch(() => null))?.isDirectory()) throw new LectorError('bad-input', `${target} is a folder: give a file name.`)
-      const partial = `${target}.${randomUUID().slice(0, 8)}.partial`
+    async toFile({ batchId, format, path, bom, overwrite = false, jobId }) {
+      deps.exists(batchId)
       const started = performance.now()
-      const handle = await open(partial, 'w').catch((err: Error) => {
-        throw new LectorError('unreadable', `Cannot write ${target}: ${err.message}`)
-      })
+      // Beside the target, then renamed over it: a failed or partial export never replaces a good file.
+      const file = await createFileSafely(path, { overwrite, what: 'the export' })
       let bytes = 0
       let lines: number
       try {
@@ -129,17 +124,15 @@ export function createExporter(deps: { index: LineIndex; events: EventBus; exist
           async write(chunk) {
             const buffer = Buffer.from(chunk, 'utf8')
             bytes += buffer.length
-            await handle.write(buffer)
+            await file.write(buffer)
           },
         }, jobId ?? `export-${randomUUID()}`)
-        await handle.close()
-        await rename(partial, target)
+        await file.commit()
       } catch (err) {
-        await handle.close().catch(() => undefined)
-        await rm(partial, { force: true })
+        await file.abort()
         throw err
       }
-      return { path: target, lines, bytes, ms: Math.round(performance.now() - started) }
+      return { path: file.path, lines, bytes, ms: Math.round(performance.now() - started) }
     },
 
     async toStream({ batchId, format, bom }, out) {

@@ -1,7 +1,8 @@
-import { open } from 'node:fs/promises'
 import sharp from 'sharp'
+import { pageLimits } from '../pages/limits'
 import type { Quad } from '../pages/types'
 import { SNIFF_BYTES, sniffFormat } from '../pages/sniff'
+import { formatBytes, notRegularFile, openForReading } from '../safe-files'
 
 /**
  * What a dropped file is to a batch: a line image (already cut: read as it is), a document (a page scan,
@@ -10,6 +11,10 @@ import { SNIFF_BYTES, sniffFormat } from '../pages/sniff'
  * Decided by content, not by name.
  */
 export type FileKind = 'line' | 'document' | 'page-or-line' | 'unknown'
+/** A file that is not opened at all, and why: not a regular file (a FIFO, a device, a socket), or too large. */
+export interface Refused {
+  refused: string
+}
 
 // A page scan is large in both directions; cut lines and word crops are not. The evaluation sets' crops
 // have a short side of at most 267 px (iiit5k's scene words; sroie's and forms' at most 123), their pages
@@ -78,16 +83,22 @@ export function isOneLine(quads: Quad[], width: number, height: number): boolean
   return down !== null && down >= LINE_FILLS_HEIGHT * width
 }
 
-export async function classifyFile(path: string): Promise<FileKind> {
+export async function classifyFile(path: string): Promise<FileKind | Refused> {
   let head: Uint8Array
   try {
-    const file = await open(path, 'r')
+    // Opened without blocking, and only a regular file read: a FIFO here held an I/O thread forever.
+    const { handle, stats } = await openForReading(path)
     try {
+      const special = notRegularFile(stats)
+      if (special) return { refused: special }
+      if (stats.size > pageLimits.maxFileBytes) {
+        return { refused: `too large (${formatBytes(stats.size)}; Lector opens files of at most ${formatBytes(pageLimits.maxFileBytes)})` }
+      }
       const buffer = Buffer.alloc(SNIFF_BYTES)
-      const { bytesRead } = await file.read(buffer, 0, SNIFF_BYTES, 0)
+      const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0)
       head = buffer.subarray(0, bytesRead)
     } finally {
-      await file.close()
+      await handle.close()
     }
   } catch {
     return 'unknown'

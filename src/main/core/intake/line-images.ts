@@ -4,6 +4,8 @@ import { basename } from 'node:path'
 import sharp from 'sharp'
 import type { CropImage, PageView } from '../../../shared/api'
 import { LectorError } from '../errors'
+import { pageLimits } from '../pages/limits'
+import { readRegularFile } from '../safe-files'
 import type { LineQueries } from '../store/lines'
 
 export interface LineImages {
@@ -34,8 +36,13 @@ export function createLineImages(lines: LineQueries): LineImages {
     async crop(lineId) {
       const line = lines.image(lineId)
       if (!line) throw new LectorError('not-found', `There is no line ${lineId}.`)
-      const source = line.crop ?? line.path
-      if (!source) throw new LectorError('not-found', `Line ${lineId} has no image.`)
+      if (!line.crop && !line.path) throw new LectorError('not-found', `Line ${lineId} has no image.`)
+      // The file as it is now: a regular file of bounded size (it may have been replaced since it was read).
+      const source =
+        line.crop ??
+        (await readRegularFile(line.path!, { maxBytes: pageLimits.maxFileBytes, what: 'a line image' }).catch((err: Error) => {
+          throw new LectorError('unreadable', `Cannot show the image of line ${lineId}: ${err.message}`)
+        }))
       try {
         // A display copy: upright, at most 96 px high and 2,000 px wide, so a long list stays light.
         const png = await sharp(source, { failOn: 'error' })

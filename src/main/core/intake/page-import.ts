@@ -1,5 +1,5 @@
 import sharp from 'sharp'
-import type { Db } from '../store/db'
+import { libraryWriteTrouble, type Db } from '../store/db'
 import type { DetectedLine, Detector, PageSource, Quad } from '../pages/types'
 import { detectionJunk } from '../store/line-junk'
 import { LectorError } from '../errors'
@@ -137,6 +137,8 @@ export function createPageImporter(deps: {
         return store(page, { pageCount: source.pageCount, width, height, preview, lines, error })
       } catch (err) {
         if ((err as Error).name === 'AbortError' || signal?.aborted) throw err
+        // The library refused the page's lines (a full disk): the page is not at fault, and stays to be read.
+        if (libraryWriteTrouble(err)) throw err
         // A page that cannot be opened, rendered or detected fails alone, with its reason.
         const message = err instanceof LectorError ? err.message : `Cannot read page ${page.pageNo + 1} of ${page.path}: ${(err as Error).message}`
         return store(page, { pageCount, width: 0, height: 0, preview: null, lines: [], error: message })

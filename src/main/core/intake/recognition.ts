@@ -3,9 +3,13 @@
 // the reviewer cancelled stays stopped until resumed; one a crash or a quit cut short carries on at the
 // next start.
 import { randomUUID } from 'node:crypto'
+import { stat } from 'node:fs/promises'
+import type { BackgroundWrites } from '../background-writes'
 import type { EventBus } from '../event-bus'
+import { pageLimits } from '../pages/limits'
+import { formatBytes, notRegularFile } from '../safe-files'
 import type { ReadResult, Recognizer } from '../recognize/recognizer'
-import type { Db } from '../store/db'
+import { libraryWriteProblem, type Db } from '../store/db'
 import { encodeFrames } from '../store/frame-codec'
 import { createPageImporter, type PageReader, type PendingPage } from './page-import'
 import { PROPOSE_AFTER, type ScriptKeeper } from './scripts'
@@ -36,11 +40,33 @@ export interface RecognitionJobs {
   /** Resolves when the batch's recognition job (if any) has ended. */
   whenRead(batchId: number): Promise<void>
   idle(): Promise<void>
+  /** Why reading the batch stopped before its end (the library's disk is full…) while it waits to carry on; null otherwise. */
+  stoppedBecause(batchId: number): string | null
 }
 
-export function createRecognitionJobs(deps: { db: Db; recognizer: Recognizer; events: EventBus; pages: PageReader; scripts: ScriptKeeper }): RecognitionJobs {
+/** Why a line image file is not read at all, or null (a file that is gone fails in the decoder, in its words). */
+async function fileRefused(path: string): Promise<string | null> {
+  const info = await stat(path).catch(() => null)
+  if (!info) return null
+  const why = notRegularFile(info)
+  if (why) return `${path} is ${why}: Lector opens only regular files.`
+  if (info.size > pageLimits.maxFileBytes) return `${path} is too large (${formatBytes(info.size)}; Lector opens files of at most ${formatBytes(pageLimits.maxFileBytes)}).`
+  return null
+}
+
+export function createRecognitionJobs(deps: {
+  db: Db
+  recognizer: Recognizer
+  events: EventBus
+  pages: PageReader
+  scripts: ScriptKeeper
+  /** Where a step that could not be saved is told and tried again (see background-writes.ts). */
+  writes?: BackgroundWrites
+}): RecognitionJobs {
   const { db, recognizer, events } = deps
   const jobs = new Map<string, Job>()
+  /** Batches whose reading a refused write stopped, with the message that says so. */
+  const stopped = new Map<number, string>()
 
   const q = {
     // One recognition step's unread lines after `after` (keyset paging: a 50,000-line batch is never
@@ -65,6 +91,8 @@ export function createRecognitionJobs(deps: { db: Db; recognizer: Recognizer; ev
       VALUES (@lineId, @frames, @k, @dim, @features, @topIndex, @topProb, @blank)`),
     dropFrames: db.prepare('DELETE FROM reading_frames WHERE line_id = @lineId'),
     setReading: db.prepare('UPDATE batches SET reading = @reading WHERE id = @batchId'),
+    counts: db.prepare(`
+      SELECT count(l.id) AS total, count(r.line_id) AS done FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.batch_id = @batchId`),
     unread: db.prepare(`
       SELECT b.id FROM batches b WHERE b.opened = 1 AND b.reading = 'wanted' AND (
         EXISTS (SELECT 1 FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.batch_id = b.id AND r.line_id IS NULL)
@@ -93,6 +121,18 @@ export function createRecognitionJobs(deps: { db: Db; recognizer: Recognizer; ev
       q.insertFrames.run({ lineId, ...encodeFrames(r.reading.cache) })
     })
   })
+
+  /**
+   * A step's lines read. A line image file must still be a regular file of bounded size: one replaced by a
+   * FIFO since the batch was opened would hold a decoder thread forever. It fails alone, with its reason.
+   */
+  async function readStep(step: Array<{ path: string | null; crop: Buffer | null }>, signal: AbortSignal, scripts: ReturnType<ScriptKeeper['readIn']>): Promise<ReadResult[]> {
+    const refused = await Promise.all(step.map((l) => (l.crop || !l.path ? Promise.resolve(null) : fileRefused(l.path))))
+    const readable = step.flatMap((l, i) => (refused[i] === null ? [l.crop ?? l.path ?? ''] : []))
+    const read = await recognizer.read(readable, { signal, scripts })
+    let next = 0
+    return refused.map((why) => (why === null ? read[next++] : { ok: false, error: why }))
+  }
 
   function jobFor(batchId: number): Job | undefined {
     for (const job of jobs.values()) if (job.batchId === batchId) return job
@@ -159,11 +199,9 @@ export function createRecognitionJobs(deps: { db: Db; recognizer: Recognizer; ev
           after = step[step.length - 1].idx
           // In the batch's scripts once they are known (proposed after its first readings, or chosen).
           const scripts = deps.scripts.readIn(job.batchId)
-          const results = await recognizer.read(
-            step.map((l) => l.crop ?? l.path ?? ''),
-            { signal: job.controller.signal, scripts },
-          )
+          const results = await readStep(step, job.controller.signal, scripts)
           writeReadings(step.map((l) => l.id), results)
+          carriedOn(job.batchId)
           // The scripts changed while the step was read (the reviewer chose): its lines follow them too.
           if (String(deps.scripts.readIn(job.batchId)) !== String(scripts)) await deps.scripts.redecode(job.batchId, step.map((l) => l.id))
           done += step.length
@@ -177,12 +215,36 @@ export function createRecognitionJobs(deps: { db: Db; recognizer: Recognizer; ev
       // A batch smaller than a proposal's share of lines gets its scripts once it is read.
       if (!deps.scripts.readIn(job.batchId)) await deps.scripts.propose(job.batchId)
       await importer.release()
+      carriedOn(job.batchId)
       progress('finished')
     } catch (err) {
       await importer.release()
+      const problem = job.controller.signal.aborted ? null : libraryWriteProblem(err, db.name)
+      if (problem) {
+        // The library's disk refused a step (it is rolled back whole): what was read before is saved, and
+        // reading carries on by itself once there is room again.
+        const { total: lines, done: read } = q.counts.get({ batchId: job.batchId }) as { total: number; done: number }
+        const message =
+          `Reading stopped at ${read} of ${lines} lines: ${problem.cause}. The lines read so far are saved; ` +
+          `reading carries on by itself once you ${problem.remedy}.`
+        stopped.set(job.batchId, message)
+        progress('failed', message)
+        const batchId = job.batchId
+        // Started again without a write of its own (marking the batch wanted would be refused too).
+        deps.writes?.failed(`reading:${batchId}`, message, () => void (jobFor(batchId) ?? startJob(batchId)), batchId)
+        return
+      }
+      carriedOn(job.batchId)
       if (job.controller.signal.aborted) progress('cancelled', 'Cancelled; lines read so far are kept.')
       else progress('failed', err instanceof Error ? err.message : String(err))
     }
+  }
+
+  /** A batch's reading went on (or ended) after a refused write: nothing to retry, nothing to tell. */
+  function carriedOn(batchId: number) {
+    if (!stopped.delete(batchId)) return
+    deps.writes?.succeeded(`reading:${batchId}`)
+    events.emit('batches:changed', { ids: [batchId] })
   }
 
   return {
@@ -191,8 +253,13 @@ export function createRecognitionJobs(deps: { db: Db; recognizer: Recognizer; ev
     cancel(jobId) {
       const job = jobs.get(jobId)
       if (!job) return false
-      q.setReading.run({ batchId: job.batchId, reading: 'stopped' })
       job.controller.abort()
+      try {
+        q.setReading.run({ batchId: job.batchId, reading: 'stopped' })
+      } catch (err) {
+        // A library that cannot be written to (a full disk) still stops reading now; it resumes at the next start.
+        console.error(`could not keep batch ${job.batchId} as cancelled:`, err)
+      }
       return true
     },
     resume(batchId) {
@@ -213,5 +280,6 @@ export function createRecognitionJobs(deps: { db: Db; recognizer: Recognizer; ev
     async idle() {
       await Promise.all([...jobs.values()].map((j) => j.done))
     },
+    stoppedBecause: (batchId) => stopped.get(batchId) ?? null,
   }
 }

@@ -3,18 +3,27 @@
 // runs in recognition.ts; a line's images come from line-images.ts.
 import { stat } from 'node:fs/promises'
 import { basename, dirname, resolve } from 'node:path'
-import type { ApiParsedInput, BatchSummary, CropImage, PageView } from '../../../shared/api'
+import type { ApiParsedInput, BatchSummary, CropImage, PageView, SkippedFile } from '../../../shared/api'
+import type { BackgroundWrites } from '../background-writes'
 import { LectorError } from '../errors'
+import { notRegularFile } from '../safe-files'
 import type { EventBus } from '../event-bus'
 import type { Recognizer } from '../recognize/recognizer'
 import { breathe } from '../slices'
 import type { Db } from '../store/db'
 import { createLineQueries, type StoredReading } from '../store/lines'
-import { folderFiles, KNOWN_FORMATS, sortFiles, type SortedFiles } from './files'
+import { folderFiles, KNOWN_FORMATS, NOT_A_DOCUMENT, sortFiles, type SortedFiles } from './files'
 import { createLineImages } from './line-images'
 import type { PageReader } from './page-import'
 import { createRecognitionJobs } from './recognition'
 import { createScriptKeeper, type ScriptKeeper } from './scripts'
+
+/** What was found instead, for a message: the first few files left out, with their reasons. */
+function onlyFound(skipped: SkippedFile[]): string {
+  if (!skipped.length) return ''
+  const listed = skipped.slice(0, 5).map((s) => (s.reason === NOT_A_DOCUMENT ? s.name : `${s.name}: ${s.reason}`))
+  return ` (found only ${listed.join(', ')}${skipped.length > 5 ? ', …' : ''})`
+}
 
 /** Pages of one document are numbered seq = document × this + page, so pages sort in document order. */
 const PAGES_PER_DOCUMENT = 100_000
@@ -36,7 +45,7 @@ export interface BatchService {
    * A batch from line images and documents (page scans, multi-page TIFFs, PDFs, whose lines are found
    * first); reading starts at once, in the background.
    */
-  openFiles(name: string, source: string, paths: string[], more?: { skipped?: string[]; documents?: string[]; undecided?: ReadonlySet<string> }): Promise<BatchSummary>
+  openFiles(name: string, source: string, paths: string[], more?: { skipped?: SkippedFile[]; documents?: string[]; undecided?: ReadonlySet<string> }): Promise<BatchSummary>
   /**
    * A new batch of copies of these lines (in this order) with their readings and frames, read already and
    * with no corrections: the same lines reviewed afresh without reading them again (`lector eval --suite`
@@ -64,7 +73,12 @@ export interface BatchService {
 }
 
 /** A batch as the summaries query returns it; skipped is the JSON of the files left out. */
-type SummaryRow = Omit<BatchSummary, 'skippedFiles' | 'pages' | 'jobId'> & { skipped: string; pageCount: number; pagesDone: number; notTextCount: number }
+type SummaryRow = Omit<BatchSummary, 'skippedFiles' | 'skipped' | 'pages' | 'jobId' | 'readingStopped'> & { skipped: string; pageCount: number; pagesDone: number; notTextCount: number }
+
+/** The files left out as kept in the library: names alone (before reasons were kept), or with their reason. */
+function skippedOf(json: string): SkippedFile[] {
+  return (JSON.parse(json) as Array<string | SkippedFile>).map((s) => (typeof s === 'string' ? { name: s, reason: NOT_A_DOCUMENT } : s))
+}
 
 export function createBatchService(deps: {
   db: Db
@@ -73,6 +87,8 @@ export function createBatchService(deps: {
   pages: PageReader
   /** Told when a batch's readings changed with its scripts (its context must read them again). */
   scriptsChanged?: (batchId: number) => Promise<void>
+  /** Where a recognition step that could not be saved is told and tried again. */
+  writes?: BackgroundWrites
 }): BatchService {
   const { db, events } = deps
   const scripts = createScriptKeeper({ db, recognizer: deps.recognizer, events, changed: deps.scriptsChanged })
@@ -127,6 +143,7 @@ export function createBatchService(deps: {
   q.dropUnopened.run()
 
   function toSummary(row: SummaryRow): BatchSummary {
+    const skipped = skippedOf(row.skipped)
     return {
       id: row.id,
       name: row.name,
@@ -136,9 +153,11 @@ export function createBatchService(deps: {
       doneCount: row.doneCount,
       errorCount: row.errorCount,
       notTextCount: row.notTextCount,
-      skippedFiles: JSON.parse(row.skipped) as string[],
+      skippedFiles: skipped.map((s) => s.name),
+      skipped,
       pages: { total: row.pageCount, done: row.pagesDone },
       jobId: jobs.jobOf(row.id),
+      readingStopped: jobs.stoppedBecause(row.id),
     }
   }
 
@@ -168,7 +187,7 @@ export function createBatchService(deps: {
     name: string,
     source: string,
     paths: string[],
-    more: { skipped?: string[]; documents?: string[]; undecided?: ReadonlySet<string> } = {},
+    more: { skipped?: SkippedFile[]; documents?: string[]; undecided?: ReadonlySet<string> } = {},
   ): Promise<BatchSummary> {
     const { skipped = [], documents = [], undecided } = more
     const batchId = db.transaction(() => {
@@ -184,7 +203,12 @@ export function createBatchService(deps: {
       }
       q.markOpened.run({ batchId })
     } catch (err) {
-      q.dropBatch.run({ batchId })
+      // Never shown (opened = 0): if even dropping it fails (a full disk), the next start drops it.
+      try {
+        q.dropBatch.run({ batchId })
+      } catch (dropErr) {
+        console.error(`could not drop the unopened batch ${batchId}:`, dropErr)
+      }
       throw err
     }
     jobs.start(batchId)
@@ -197,7 +221,7 @@ export function createBatchService(deps: {
     const info = await stat(source).catch(() => null)
     if (!info) throw new LectorError('not-found', `${source} is not there any more.`)
     const have = new Set(q.filesOf.all({ batchId }) as string[])
-    const files = (info.isDirectory() ? await folderFiles(source) : [source]).filter((f) => !have.has(f))
+    const files = (info.isDirectory() ? (await folderFiles(source)).files : [source]).filter((f) => !have.has(f))
     const found = await sortFiles(files)
     // Only what would be read: a file left out (an export, notes) is no news.
     return { ...found, skipped: [] }
@@ -242,14 +266,13 @@ export function createBatchService(deps: {
       if (!info.isDirectory()) throw new LectorError('bad-input', `Not a folder: ${folder}`)
       const again = fresh ? null : await reopen(folder)
       if (again) return again
-      const found = await sortFiles(await folderFiles(folder))
+      const listed = await folderFiles(folder)
+      const found = await sortFiles(listed.files)
+      const skipped = [...listed.skipped, ...found.skipped]
       if (!found.lines.length && !found.documents.length) {
-        throw new LectorError(
-          'bad-input',
-          `No line images, page scans or PDFs in ${folder}${found.skipped.length ? ` (found only ${found.skipped.slice(0, 5).join(', ')})` : ''}.`,
-        )
+        throw new LectorError('bad-input', `No line images, page scans or PDFs in ${folder}${onlyFound(skipped)}.`)
       }
-      return openFiles(name ?? basename(folder), folder, found.lines, found)
+      return openFiles(name ?? basename(folder), folder, found.lines, { ...found, skipped })
     },
 
     async openPaths({ paths, name, fresh }) {
@@ -258,23 +281,34 @@ export function createBatchService(deps: {
         if (again) return again
       }
       const files: string[] = []
+      const skipped: SkippedFile[] = []
       for (const raw of paths) {
         const path = resolve(raw)
+        // A path given by name is followed (a link the user chose); what it leads to must be a folder or a
+        // regular file.
         const info = await stat(path).catch(() => null)
         if (!info) throw new LectorError('not-found', `Not found: ${path}`)
-        if (info.isDirectory()) files.push(...(await folderFiles(path)))
-        else files.push(path)
+        if (info.isDirectory()) {
+          const listed = await folderFiles(path)
+          files.push(...listed.files)
+          skipped.push(...listed.skipped)
+        } else {
+          const why = notRegularFile(info)
+          if (why) skipped.push({ name: basename(path), reason: why })
+          else files.push(path)
+        }
       }
       const found = await sortFiles(files)
+      skipped.push(...found.skipped)
       if (!found.lines.length && !found.documents.length) {
         throw new LectorError(
           'bad-input',
-          `No line images, page scans or PDFs among ${paths.length === 1 ? paths[0] : `${paths.length} paths`} (Lector reads ${KNOWN_FORMATS}).`,
+          `No line images, page scans or PDFs among ${paths.length === 1 ? paths[0] : `${paths.length} paths`} (Lector reads ${KNOWN_FORMATS})${onlyFound(skipped)}.`,
         )
       }
       const first = resolve(paths[0])
       const source = paths.length === 1 ? first : `${paths.length} items from ${dirname(first)}`
-      return openFiles(name ?? (paths.length === 1 ? basename(first) : basename(dirname(first))), source, found.lines, found)
+      return openFiles(name ?? (paths.length === 1 ? basename(first) : basename(dirname(first))), source, found.lines, { ...found, skipped })
     },
 
     async readNew(batchId) {

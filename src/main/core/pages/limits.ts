@@ -2,6 +2,12 @@
 
 export const pageLimits = {
   /**
+   * Largest file Lector opens as a line image or a document. Node reads no file over 2 GiB whole (pdf.js and
+   * the BMP decoder need it whole), and no scan comes near it; a larger file (or a device that never ends)
+   * is left out with its size, before anything is read.
+   */
+  maxFileBytes: 2 ** 31 - 1,
+  /**
    * Largest page handed on, in pixels (~120 MB as 8-bit RGB). 40 MP holds an A2 sheet at 300 dpi, an A4 at
    * 600 dpi or a 48 MP phone photo barely shrunk; the detector works on a page reduced to a few megapixels
    * anyway, so more pixels only cost memory. Larger images and PDF pages are scaled down to fit, never refused.

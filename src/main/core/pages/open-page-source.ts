@@ -1,6 +1,8 @@
+import { constants } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { extname } from 'node:path'
 import { LectorError, unreachable } from '../errors'
+import { notRegularFile } from '../safe-files'
 import { openBmpSource } from './bmp-source'
 import { openImageSource } from './image-source'
 import { pageLimits } from './limits'
@@ -48,7 +50,8 @@ export async function openPageSource(path: string, options: PageSourceOptions = 
 async function readHead(path: string): Promise<Buffer> {
   let file
   try {
-    file = await open(path, 'r')
+    // Without blocking: a FIFO's open would wait for a writer (see safe-files.ts); it is refused below.
+    file = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new LectorError('not-found', `File not found: ${path}`, { cause: err })
@@ -58,6 +61,8 @@ async function readHead(path: string): Promise<Buffer> {
   try {
     const stats = await file.stat()
     if (stats.isDirectory()) throw new LectorError('bad-input', `${path} is a folder, not a document.`)
+    const special = notRegularFile(stats)
+    if (special) throw new LectorError('bad-input', `${path} is ${special}: Lector opens only regular files.`)
     if (stats.size === 0) throw new LectorError('bad-input', `${path} is empty (0 bytes).`)
     const head = Buffer.alloc(Math.min(SNIFF_BYTES, stats.size))
     const { bytesRead } = await file.read(head, 0, head.length, 0)

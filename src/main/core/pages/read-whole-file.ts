@@ -1,17 +1,16 @@
-import { readFile } from 'node:fs/promises'
 import { LectorError } from '../errors'
+import { readRegularFile } from '../safe-files'
+import { pageLimits } from './limits'
 
 /**
- * The whole file, for readers that need it in memory (pdf.js, the BMP decoder). Node refuses files over 2 GiB
- * with ERR_FS_FILE_TOO_LARGE: say that in words, like every other failure here.
+ * The whole file, for readers that need it in memory (pdf.js, the BMP decoder): a regular file only (a FIFO
+ * or a device would block a thread or never end), at most pageLimits.maxFileBytes, every failure in words.
  */
 export async function readWholeFile(path: string): Promise<Buffer> {
   try {
-    return await readFile(path)
+    return await readRegularFile(path, { maxBytes: pageLimits.maxFileBytes, what: 'a document' })
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ERR_FS_FILE_TOO_LARGE') throw new LectorError('bad-input', `${path} is too large to open (over 2 GB).`, { cause: err })
-    if (code === 'ENOENT') throw new LectorError('not-found', `File not found: ${path}`, { cause: err })
-    throw new LectorError('unreadable', `Cannot read ${path} (${code ?? (err as Error).message}).`, { cause: err })
+    if (err instanceof LectorError) throw err
+    throw new LectorError('unreadable', `Cannot read ${path} (${(err as Error).message}).`, { cause: err })
   }
 }

@@ -1,13 +1,21 @@
-import { readFileSync, writeFileSync } from 'node:fs'
-import { gunzipSync, gzipSync } from 'node:zlib'
+import { promisify } from 'node:util'
+import { gunzip, gzip } from 'node:zlib'
 import { z } from 'zod'
 import type { PoolSummary } from '../../../shared/api'
 import { LectorError } from '../errors'
 import type { SavedPool } from '../incontext/context'
+import { createFileSafely, formatBytes, readRegularFile } from '../safe-files'
 import type { Db } from '../store/db'
 import { decodeHalf, encodeHalf } from '../store/half'
 
 const FILE_FORMAT = 'lector-pool'
+// A pool file is read whole, and its JSON parsed at once: both bounded. A pool of 100,000 corrected lines'
+// frames (~2 million entries) is ~60 MB gzip'd, ~700 MB of JSON; V8 holds a string of at most ~512 MB, so
+// 400 MB of JSON (~1.2 million entries) is what one import can take.
+const MAX_POOL_FILE_BYTES = 256 * 2 ** 20
+const MAX_POOL_JSON_BYTES = 400 * 2 ** 20
+const gunzipAsync = promisify(gunzip)
+const gzipAsync = promisify(gzip)
 
 // The exchange file: gzip'd JSON; features as base64 fp16, 120 values per entry, in entry order.
 // Version 2 adds the vocabulary and its bias; a version 1 file has neither (read as none, bias 0).
@@ -30,8 +38,10 @@ export interface PoolService {
   /** The pool a batch starts from, if any. */
   forBatch(batchId: number): SavedPool | null
   use(batchId: number, poolId: number | null): void
-  exportTo(poolId: number, path: string): PoolSummary
-  importFrom(path: string): PoolSummary
+  /** Writes the pool file (gzip'd JSON) to an absolute path; an existing file is replaced only with `overwrite`. */
+  exportTo(poolId: number, path: string, overwrite?: boolean): Promise<PoolSummary>
+  /** Reads a pool file (a regular file, bounded in size, off the main thread) into this library. */
+  importFrom(path: string): Promise<PoolSummary>
 }
 
 export function createPoolService(deps: { db: Db; modelId: string; dim: number }): PoolService {
@@ -99,7 +109,7 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
         q.use.run(batchId, poolId)
       }
     },
-    exportTo(poolId, path) {
+    async exportTo(poolId, path, overwrite = false) {
       const pool = summary(poolId)
       const rows = q.entries.all(poolId) as Array<{ store: 'chars' | 'gaps'; label: number; features: Buffer }>
       const file = {
@@ -114,19 +124,40 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
         words: q.words.all(poolId),
         lexiconBias: pool.lexiconBias,
       }
+      const bytes = await gzipAsync(JSON.stringify(file))
+      // Beside the target, then renamed: never half a pool file, never through a link (see safe-files.ts).
+      const out = await createFileSafely(path, { overwrite, what: 'the pool file' })
       try {
-        writeFileSync(path, gzipSync(JSON.stringify(file)))
+        await out.write(bytes)
+        await out.commit()
       } catch (err) {
-        throw new LectorError('unavailable', `Cannot write ${path}: ${(err as Error).message}`)
+        await out.abort()
+        throw err
       }
       return pool
     },
-    importFrom(path) {
+    async importFrom(path) {
+      const bytes = await readRegularFile(path, { maxBytes: MAX_POOL_FILE_BYTES, what: 'a pool file' })
+      let json: Buffer
+      try {
+        json = await gunzipAsync(bytes, { maxOutputLength: MAX_POOL_JSON_BYTES })
+      } catch (err) {
+        // Never the parser's own words: they quote the file's first bytes, whatever they are.
+        const tooLarge = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE'
+        throw new LectorError(
+          tooLarge ? 'bad-input' : 'unreadable',
+          tooLarge
+            ? `${path} unpacks to more than ${formatBytes(MAX_POOL_JSON_BYTES)}: too large for a pool file Lector can import.`
+            : `${path} is not a Lector pool file (it is not gzip-compressed).`,
+        )
+      }
       let parsed: z.infer<typeof PoolFile>
       try {
-        parsed = PoolFile.parse(JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')))
+        parsed = PoolFile.parse(JSON.parse(json.toString('utf8')))
       } catch (err) {
-        throw new LectorError('unreadable', `${path} is not a Lector pool file (${(err as Error).message.split('\n')[0]}).`)
+        const issue = err instanceof z.ZodError ? err.issues[0] : undefined
+        const where = issue ? ` (${issue.path.join('.') || 'the file'}: ${issue.message})` : ' (its content is not JSON)'
+        throw new LectorError('unreadable', `${path} is not a Lector pool file${where}.`)
       }
       if (parsed.modelId !== modelId || parsed.dim !== dim) {
         throw new LectorError('bad-input', `Pool "${parsed.name}" was made with another model (${parsed.modelId}); this Lector uses ${modelId}.`)

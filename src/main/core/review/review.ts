@@ -1,4 +1,5 @@
 import type { ApiParsedInput, ContextDecision, LinePage, LineRow, ReviewUpdate } from '../../../shared/api'
+import type { BackgroundWrites } from '../background-writes'
 import { LectorError } from '../errors'
 import type { EventBus } from '../event-bus'
 import { createContextClient, type ContextClient } from '../incontext/context-client'
@@ -6,7 +7,7 @@ import type { ContextSettings } from '../incontext/settings'
 import type { BatchService } from '../intake/service'
 import type { PoolService } from '../pools/pools'
 import type { Recognizer } from '../recognize/recognizer'
-import type { Db } from '../store/db'
+import { libraryWriteProblem, type Db } from '../store/db'
 import { lineRow } from '../store/line-view'
 import { createLineQueries, type RowRecord } from '../store/lines'
 import { createLineIndex, type LineIndex } from './listing'
@@ -68,6 +69,8 @@ export function createReviewService(deps: {
   library: { path: string; nativeBinding?: string }
   /** Told when a correction's calibration is done: what it decided and how many lines it re-read. */
   onSettled?: (lineId: number, decision: ContextDecision, changed: number) => void
+  /** Where a background save that failed (a full disk) is told and tried again; logged only without it. */
+  writes?: BackgroundWrites
 }): ReviewService {
   const { db, recognizer, batches, events } = deps
   const contexts = new Map<number, Promise<ContextClient>>()
@@ -98,10 +101,28 @@ export function createReviewService(deps: {
       ON CONFLICT (batch_id) DO UPDATE SET decision = excluded.decision, after_correction = excluded.after_correction`),
   }
 
-  /** Keeps the batch's decision as it stands after the correction `afterCorrection` (and its calibration). */
+  /**
+   * Keeps the batch's decision as it stands after the correction `afterCorrection` (and its calibration).
+   * Nobody waits on it: a failure (a full disk) is told and tried again, never thrown. Nothing is lost
+   * meanwhile: the corrections are saved, and a batch opened with an older decision calibrates again.
+   */
   function saveDecision(batchId: number, decision: ContextDecision, afterCorrection: number | null) {
     if (afterCorrection === null) return
-    q.saveDecision.run({ batchId, decision: JSON.stringify(decision), afterCorrection })
+    const key = `decision:${batchId}`
+    try {
+      q.saveDecision.run({ batchId, decision: JSON.stringify(decision), afterCorrection })
+      deps.writes?.succeeded(key)
+    } catch (err) {
+      const problem = libraryWriteProblem(err, db.name)
+      if (!problem || !deps.writes) return console.error(`saving the decision of batch ${batchId} failed:`, err)
+      deps.writes.failed(
+        key,
+        `The engine's decision about context for batch ${batchId} could not be saved: ${problem.cause}. Your corrections are saved; ` +
+          `the decision is saved by itself once you ${problem.remedy}.`,
+        () => saveDecision(batchId, decision, afterCorrection),
+        batchId,
+      )
+    }
   }
 
   function batchOf(lineId: number): number {
@@ -205,7 +226,9 @@ export function createReviewService(deps: {
           },
           // The correction itself is saved and applied; a failed calibration only keeps the last decision.
           (err) => console.error(`calibration of batch ${batchId} failed:`, err),
-        ),
+        )
+          // Nobody awaits this unless `settled` is asked for: nothing in it may become an unhandled rejection.
+          .catch((err) => console.error(`after the calibration of batch ${batchId}:`, err)),
       )
       return update
     })
@@ -225,6 +248,7 @@ export function createReviewService(deps: {
       return apply(lineId, row.text, 'accepted', null)
     },
     async undo(batchId) {
+      batches.exists(batchId)
       const last = q.lastUndoable.get(batchId) as { id: number; lineId: number } | undefined
       if (!last) return null
       const previous = q.before.get(last.lineId, last.id) as Mark | undefined
@@ -238,6 +262,7 @@ export function createReviewService(deps: {
       return apply(lineId, before?.text ?? null, 'is-text', null, false)
     },
     async decision(batchId) {
+      batches.exists(batchId)
       const ctx = await context(batchId)
       // The decision after the latest correction's calibration, not the one it replied with.
       await settled(batchId)

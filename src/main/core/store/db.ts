@@ -1,7 +1,7 @@
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdirSync, statfsSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import { LectorError } from '../errors'
+import { LectorError, unreachable } from '../errors'
 import { migrations as allMigrations, type Migration } from './migrations'
 
 export type Db = Database.Database
@@ -129,23 +129,86 @@ function damaged(err: unknown, path: string): unknown {
   )
 }
 
+/** Why a write to the library failed, as far as the error and a look at its disk can tell. */
+export type WriteTrouble = 'full' | 'write-protected' | 'failing'
+
+/** What the diagnosis looks at; the file system by default (tests give their own). */
+export interface DiskProbe {
+  canWrite(path: string): boolean
+  /** Bytes free to this process in the folder's file system; null when unknown. */
+  freeBytes(folder: string): number | null
+}
+
+const diskProbe: DiskProbe = {
+  canWrite,
+  freeBytes(folder) {
+    try {
+      const fs = statfsSync(folder)
+      return fs.bavail * fs.bsize
+    } catch {
+      return null
+    }
+  },
+}
+
+/** Below this, a disk that refused a write is taken to be full: a SQLite commit needs a few pages. */
+const NEARLY_FULL_BYTES = 1024 * 1024
+
 /**
- * A request that meets a damaged page (found only when it is read) is answered in words, not as an
- * internal error; other errors are left to the caller.
+ * Why a write to the library failed, or null when the error is not a write failure. SQLite says SQLITE_FULL
+ * only when a write came up short; a disk that refuses outright (read-only, permissions, EFBIG, EIO) is
+ * SQLITE_IOERR, which alone would call a write-protected library "full or failing": the library's file,
+ * journal and folder are looked at to tell which it is.
  */
-export function describeStoreError(err: unknown): LectorError | null {
+export function libraryWriteTrouble(err: unknown, library?: string, probe: DiskProbe = diskProbe): WriteTrouble | null {
   const code = (err as { code?: unknown } | null)?.code
-  const reason = (err as Error | null)?.message
-  // A write the disk refused is rolled back whole: what was saved before it is still there.
-  if (code === 'SQLITE_FULL' || (typeof code === 'string' && code.startsWith('SQLITE_IOERR'))) {
-    return new LectorError(
-      'unavailable',
-      `The library could not be saved to (${reason}): the disk is full or failing. Nothing saved before is lost; free some space and try again.`,
-      { cause: err },
-    )
+  if (typeof code !== 'string') return null
+  if (code === 'SQLITE_FULL') return 'full'
+  if (code.startsWith('SQLITE_READONLY')) return 'write-protected'
+  if (!code.startsWith('SQLITE_IOERR') && !code.startsWith('SQLITE_CANTOPEN')) return null
+  if (!library || library === ':memory:') return 'failing'
+  const folder = dirname(library)
+  const files = [library, `${library}-wal`, `${library}-shm`].filter((f) => f === library || existsSync(f))
+  if (!probe.canWrite(folder) || files.some((f) => !probe.canWrite(f))) return 'write-protected'
+  const free = probe.freeBytes(folder)
+  if (free !== null && free < NEARLY_FULL_BYTES) return 'full'
+  return 'failing'
+}
+
+/**
+ * A refused write to the library in words: its cause, and what the user can do about it; null when the
+ * error is no refused write. `library` is the library's file (db.name), looked at to tell the causes apart.
+ */
+export function libraryWriteProblem(err: unknown, library?: string, probe?: DiskProbe): { cause: string; remedy: string } | null {
+  const trouble = libraryWriteTrouble(err, library, probe)
+  switch (trouble) {
+    case null:
+      return null
+    case 'full':
+      return { cause: 'the disk holding the library is full', remedy: 'free some space' }
+    case 'write-protected':
+      return {
+        cause: `the library is write-protected${library && library !== ':memory:' ? ` (${library}, its journal or its folder cannot be written)` : ''}`,
+        remedy: 'make it writable again',
+      }
+    case 'failing':
+      return { cause: `the disk refused the write (${(err as Error).message}; it may be failing or disconnected)`, remedy: 'check the disk' }
+    default:
+      throw unreachable(trouble)
   }
-  if (typeof code === 'string' && code.startsWith('SQLITE_READONLY')) {
-    return new LectorError('unavailable', `The library has become read-only (${reason}). Nothing saved before is lost.`, { cause: err })
+}
+
+/**
+ * A request that meets a damaged page (found only when it is read), or a write the library's disk refused,
+ * is answered in words, not as an internal error; other errors are left to the caller. A refused write is
+ * rolled back whole: what was saved before it is still there.
+ */
+export function describeStoreError(err: unknown, library?: string, probe?: DiskProbe): LectorError | null {
+  const problem = libraryWriteProblem(err, library, probe)
+  if (problem) {
+    return new LectorError('unavailable', `This could not be saved: ${problem.cause}. Nothing saved before is lost; ${problem.remedy} and try again.`, {
+      cause: err,
+    })
   }
   if (!isDamage(err)) return null
   return new LectorError(

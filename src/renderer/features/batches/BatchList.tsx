@@ -40,6 +40,12 @@ export function BatchList({
                     ? `${batch.doneCount.toLocaleString()} of ${count(batch.lineCount, 'line')} read`
                     : count(batch.lineCount - (batch.notTextCount ?? 0), 'line')}
                   {batch.errorCount > 0 && <span className="batch-errors"> · {batch.errorCount} unreadable</span>}
+                  {batch.readingStopped && (
+                    <span className="batch-errors" title={batch.readingStopped}>
+                      {' '}
+                      · reading stopped (it could not be saved)
+                    </span>
+                  )}
                   {' · '}
                   {formatDate(batch.createdAt)}
                 </span>

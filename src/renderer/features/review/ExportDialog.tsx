@@ -23,6 +23,10 @@ export function ExportDialog({ batch, onClose }: { batch: BatchSummary; onClose:
   const [busy, setBusy] = useState(false)
   const [done, setDone] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
+  // The file there already, once the engine said so: replaced only when the reviewer confirms. A path
+  // chosen in the save dialog was confirmed there.
+  const [replace, setReplace] = useState<string | null>(null)
+  const confirmed = useRef<string | null>(null)
   const [progress, setProgress] = useState<EventPayload<'job:progressed'> | null>(null)
   const jobId = useRef('')
   const dialog = useRef<HTMLFormElement>(null)
@@ -46,24 +50,37 @@ export function ExportDialog({ batch, onClose }: { batch: BatchSummary; onClose:
     setPath((p) => p.replace(/\.(csv|json)$/i, `.${next}`))
   }
 
-  async function save(event?: FormEvent) {
+  async function save(event?: FormEvent, overwrite = false) {
     event?.preventDefault()
     if (busy) return
+    const target = path.trim()
     setBusy(true)
     setError(null)
     setDone(null)
+    setReplace(null)
     jobId.current = `export-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
-    const result = await client.call('batch:export', { batchId: batch.id, format, path: path.trim(), bom, jobId: jobId.current })
+    const result = await client.call('batch:export', {
+      batchId: batch.id,
+      format,
+      path: target,
+      bom,
+      overwrite: overwrite || confirmed.current === target,
+      jobId: jobId.current,
+    })
     setBusy(false)
     if (result.ok) {
       setDone(`Wrote ${count(result.value.lines, 'line')} (${kb(result.value.bytes)}) to ${result.value.path} in ${(result.value.ms / 1000).toFixed(1)} s.`)
       rememberFolder(result.value.path)
-    } else setError(result.message)
+    } else if (result.code === 'exists') setReplace(target)
+    else setError(result.message)
   }
 
   async function saveAs() {
     const chosen = await client.pickSaveFile?.(path.split(/[\\/]/).pop() ?? `${batch.name}.${format}`)
-    if (chosen) setPath(chosen)
+    if (chosen) {
+      confirmed.current = chosen
+      setPath(chosen)
+    }
   }
 
   async function download() {
@@ -82,7 +99,7 @@ export function ExportDialog({ batch, onClose }: { batch: BatchSummary; onClose:
         <h2 id="export-title">Export “{batch.name}”</h2>
         <p className="muted small">
           One row per line: file, page, line, text, status, confidence and the model&apos;s own text. Cells that would start a formula are
-          prefixed with an apostrophe.
+          prefixed with an apostrophe; plain numbers stay numbers.
         </p>
         <fieldset className="formats">
           <legend>Format</legend>
@@ -128,6 +145,17 @@ export function ExportDialog({ batch, onClose }: { batch: BatchSummary; onClose:
           <p className="form-error" role="alert" data-testid="export-error">
             {error}
           </p>
+        )}
+        {replace !== null && replace === path.trim() && (
+          <div className="form-error" role="alert" data-testid="export-replace">
+            <p>{replace} is there already. Replace it?</p>
+            <button type="button" onClick={() => void save(undefined, true)} disabled={busy} data-testid="export-replace-confirm">
+              Replace
+            </button>{' '}
+            <button type="button" onClick={() => setReplace(null)}>
+              Keep it
+            </button>
+          </div>
         )}
         <div className="dialog-actions">
           {client.download && (

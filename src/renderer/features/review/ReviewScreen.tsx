@@ -49,9 +49,12 @@ export function ReviewScreen({ batch }: { batch: BatchSummary }) {
             {batch.source}
           </span>
           {batch.skippedFiles.length > 0 && (
-            <span className="notice small" data-testid="skipped-files" title={batch.skippedFiles.join('\n')}>
-              Left out {batch.skippedFiles.length} file{batch.skippedFiles.length === 1 ? '' : 's'} that {batch.skippedFiles.length === 1 ? 'is' : 'are'} not an
-              image: {batch.skippedFiles.slice(0, 3).join(', ')}
+            <span className="notice small" data-testid="skipped-files" title={batch.skipped.map((s) => `${s.name}: ${s.reason}`).join('\n')}>
+              Left out {batch.skippedFiles.length} file{batch.skippedFiles.length === 1 ? '' : 's'}:{' '}
+              {batch.skipped
+                .slice(0, 3)
+                .map((s) => `${s.name} (${s.reason})`)
+                .join(', ')}
               {batch.skippedFiles.length > 3 ? '…' : ''}
             </span>
           )}

@@ -1,5 +1,6 @@
 // The header: which engine this page talks to, with what model and execution provider, and whether the
 // event stream is connected. Skipped providers show their reasons on hover and when expanded.
+import { useState } from 'react'
 import type { BatchSummary, EngineStatus } from '../../../shared/api'
 import { useConnection, useEvent, useQuery } from '../../lib/client'
 import { count } from '../../lib/plural'
@@ -9,6 +10,10 @@ export function StatusBar({ batch }: { batch?: BatchSummary }) {
   // Detection starts with the first document opened: its provider appears then.
   useEvent('batches:changed', () => result?.ok && !result.value.detection && refetch())
   const connection = useConnection()
+  // A save nobody waited on failed (the library's disk is full…): said until the engine says it saves again.
+  const [saveTrouble, setSaveTrouble] = useState<string | null>(null)
+  useEvent('save:failed', (e) => setSaveTrouble(e.message))
+  useEvent('save:recovered', () => setSaveTrouble(null))
   return (
     <header className="status-bar" data-testid="engine-status">
       <h1 className="brand">Lector</h1>
@@ -19,6 +24,11 @@ export function StatusBar({ batch }: { batch?: BatchSummary }) {
         </span>
       )}
       {result?.ok && <EngineDetails status={result.value} />}
+      {saveTrouble && (
+        <span className="status-error" role="alert" data-testid="save-trouble">
+          {saveTrouble}
+        </span>
+      )}
       {batch && <PoolInUse batch={batch} />}
       <span className={`connection connection-${connection}`} title="Live updates from the engine">
         {connection === 'open' ? 'Live' : connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
