@@ -8,6 +8,7 @@ import * as m0006 from './0006-pool-words'
 import * as m0007 from './0007-reading-frames'
 import * as m0008 from './0008-batch-opening'
 import * as m0009 from './0009-batch-decisions'
+import * as m0010 from './0010-pool-gate'
 
 export interface Migration {
   version: number
@@ -26,6 +27,7 @@ export const migrations: Migration[] = [
   { version: 7, name: 'reading-frames', up: m0007.up },
   { version: 8, name: 'batch-opening', up: m0008.up },
   { version: 9, name: 'batch-decisions', up: m0009.up },
+  { version: 10, name: 'pool-gate', up: m0010.up },
 ]
 
 export const schemaVersion = migrations[migrations.length - 1].version
