@@ -157,22 +157,6 @@ export default defineConfig(
     },
   },
 
-  // TODO: remove when the incontext rework lands. incontext/ is being rewritten, so its findings are left as
-  // they are for now, and only these rules are off there: batch-lines.ts reads its rows as `any`
-  // (no-explicit-any, no-unsafe-*), calibrate.ts:85 `new Map()` untyped, neighbour-index.ts:95 `as never`,
-  // worker.ts:56 passes the method `stored.read` unbound.
-  {
-    files: [`${core}/incontext/**`],
-    rules: {
-      '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unsafe-argument': 'off',
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
-      '@typescript-eslint/unbound-method': 'off',
-    },
-  },
-
   {
     plugins: { 'import-x': importX },
     settings: {

@@ -39,6 +39,8 @@ export interface ReviewerRun {
   numbers: { fixed: number; broken: number }
   /** CER % of the lines left, before the first correction and after each tenth of them. */
   curve: number[]
+  /** Times a line not yet corrected went back to a reading it had shown before (A → B → A) as the pool grew. */
+  flips: number
   updateMs: Percentiles
   /** The calibration after each correction, which runs while the reviewer reads the next line (the
    *  simulated reviewer waits for it, as one taking more than this per line would). */
@@ -121,6 +123,24 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
     return Math.round((10000 * edits) / Math.max(1, chars)) / 100
   }
   const curve = [restCer()]
+  // Each line's readings so far (for lines that changed at all), to count returns to an earlier one.
+  const seen = new Map<number, { last: string; before: Set<string> }>()
+  let flips = 0
+  const track = () => {
+    for (const l of lines) {
+      if (reviewed.has(l.id)) continue
+      const text = ctx.reading(l.id)?.text ?? l.model
+      const s = seen.get(l.id)
+      if (!s) {
+        if (text !== l.model) seen.set(l.id, { last: text, before: new Set([l.model]) })
+        continue
+      }
+      if (text === s.last) continue
+      if (s.before.has(text)) flips++
+      s.before.add(s.last)
+      s.last = text
+    }
+  }
   for (let i = 0; i < count; i++) {
     const line = order ? order[i] : nextInQueue()
     reviewed.add(line.id)
@@ -130,6 +150,7 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
     await engine.review.settled(batchId)
     settleMs.push(performance.now() - corrected)
     untilSettledMs.push(update.updateMs + settleMs[settleMs.length - 1])
+    track()
     if (Math.floor(((i + 1) * 10) / count) !== Math.floor((i * 10) / count)) curve.push(restCer())
   }
   // The incremental path must agree with a recompute from scratch (with the decision it reached).
@@ -150,6 +171,7 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
     ...compare(pairs),
     numbers: numbersFixed(pairs),
     curve,
+    flips,
     updateMs: percentiles(updateMs),
     settleMs: percentiles(settleMs),
     untilSettledMs: percentiles(untilSettledMs),

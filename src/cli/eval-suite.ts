@@ -27,6 +27,8 @@ export interface SuiteRow {
   worseBatches: number
   /** Batches where context ended on. */
   contextOn: number
+  /** Returns of a line to a reading it had shown before (eval-reviewer.ts). */
+  flips: number
   /** The engine's decision, for a run of one batch. */
   decision: string | null
   curve: number[]
@@ -83,6 +85,7 @@ function pool(set: string, labels: string, run: string, runs: ReviewerRun[]): Su
     numbers: numbersFixed(pairs),
     worseBatches,
     contextOn: runs.filter((r) => r.engine.trust > 0).length,
+    flips: runs.reduce((n, r) => n + r.flips, 0),
     decision: runs.length === 1 ? describeDecision(runs[0].engine) : null,
     curve,
     updateMs: percentiles(runs.flatMap((r) => r.times.update)),
@@ -138,7 +141,7 @@ export async function runSuite(
 }
 
 export function formatSuite(rows: SuiteRow[]): string {
-  const cols = ['set', 'run', 'lines', 'fixed', 'model CER', 'context CER', 'no case', 'better/worse', 'numbers +/-', 'worse batches', 'upd p50/p95 ms', 'learning curve']
+  const cols = ['set', 'run', 'lines', 'fixed', 'model CER', 'context CER', 'no case', 'better/worse', 'numbers +/-', 'flips', 'worse batches', 'upd p50/p95 ms', 'learning curve']
   const table = rows.map((r) => [
     r.labels === 'labels.tsv' ? r.set : `${r.set} (normalised)`,
     r.run,
@@ -149,6 +152,7 @@ export function formatSuite(rows: SuiteRow[]): string {
     r.inContext.cerCaseInsensitive.toFixed(2),
     `${r.better}/${r.worse}`,
     `${r.numbers.fixed}/${r.numbers.broken}`,
+    String(r.flips),
     `${r.worseBatches}/${r.batches}`,
     `${r.updateMs.p50}/${r.updateMs.p95}`,
     r.curve.map((c) => c.toFixed(1)).join(' '),

@@ -133,7 +133,7 @@ export function formatContext(r: ContextReport): string {
     row('model alone', r.baseline),
     row('in context', r.inContext),
     `lines better ${r.better}, worse ${r.worse}; lines with numbers fixed ${r.numbers.fixed}, broken ${r.numbers.broken}`,
-    `learning curve (CER % of the rest, after each tenth of the corrections): ${r.curve.join(' ')}`,
+    `learning curve (CER % of the rest, after each tenth of the corrections): ${r.curve.join(' ')}; lines that went back to an earlier reading: ${r.flips}`,
     `engine decided: ${describeDecision(e)}; pool ${e.poolEntries} frames from ${e.correctedLines} corrections (${e.unaligned} not aligned)`,
     `lexicon: bias ${e.lexiconBias} nats (leave-one-out edits by bias ${JSON.stringify(e.errorsByBias)} over ${e.lexiconCalibrationLines} lines), ${e.lexiconEntries} words`,
     `update per correction: p50 ${r.updateMs.p50} ms, p95 ${r.updateMs.p95} ms, max ${r.updateMs.max} ms; recognition ${r.recognitionLinesPerSecond} lines/s`,

@@ -155,6 +155,9 @@ export interface ContextGate {
   /** Corrected lines that context, just before their correction, read better / worse than the model. */
   better: number
   worse: number
+  /** Characters context would have fixed / broken on them (absent in decisions saved before they were counted). */
+  fixed?: number
+  broken?: number
 }
 
 /** A batch's decision before it has any evidence: the model alone. */
@@ -195,6 +198,9 @@ export interface ReviewUpdate {
    *  in the background; a change it makes is announced with `lines:changed`, and `review:decision`
    *  waits for it. */
   decision: ContextDecision
+  /** Characters the reviewer changed in what they were shown, and would have in the model's reading
+   *  (absent for an undo, or a line the model could not read). */
+  effort?: { shown: number; model: number }
 }
 
 /** The orders the review list offers: hardest first (see review-order.ts) or as the batch was read. */
@@ -214,6 +220,8 @@ export interface CorrectionEffect {
   trust: number
   /** Mean confidence of the lines not reviewed yet, after this correction. */
   unreviewedConfidence: number
+  /** The correction's `effort` (ReviewUpdate): what context saved the reviewer on this line. */
+  effort?: { shown: number; model: number }
 }
 
 /** The batch's counts and the engine's current view of context, for the review screen's learning panel. */

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { LineRow, ReviewUpdate } from '../../src/shared/api'
-import { renderLines } from '../fixtures/render-lines'
+import { distance } from 'fastest-levenshtein'
+import { fonts, renderLines, type FontName } from '../fixtures/render-lines'
 import { useEngine } from '../fixtures/use-engine'
 
 // A batch with a convention the model cannot know: lines are printed in lower case but the reviewer
@@ -20,12 +21,21 @@ const t = useEngine({ name: 'context' })
 // Every test opens batches of its own from these folders: what one corrects or undoes, no other sees.
 const texts = Array.from({ length: 48 }, (_, i) => printed(i))
 const misleading = Array.from({ length: 30 }, (_, i) => printed(i + 100))
+// Unrelated words, each line in one of six faces: nothing a corrected line shows carries to another.
+const unrelated = ['Harbour', 'quixotic', 'ZEPHYR', 'Mb 47', 'glyph', 'Vortex', 'jumble', 'OXEN 9', 'crwth', 'Fjord', 'wizard', 'KAYAK']
+const faces = Object.keys(fonts) as FontName[]
+const scattered = Array.from({ length: 36 }, (_, i) => ({
+  file: `line-${String(i).padStart(3, '0')}.png`,
+  text: `${unrelated[i % unrelated.length]} ${unrelated[(i * 5 + 2) % unrelated.length].toLowerCase()}`,
+  font: faces[i % faces.length],
+}))
 beforeAll(async () => {
   await renderLines(join(t.dir, 'upper'), texts)
   await renderLines(join(t.dir, 'misleading'), misleading)
+  await renderLines(join(t.dir, 'unrelated'), scattered)
 })
 
-async function openBatch(name: 'upper' | 'misleading') {
+async function openBatch(name: 'upper' | 'misleading' | 'unrelated') {
   const batch = await t.call('batch:openFolder', { path: join(t.dir, name), fresh: true })
   await t.engine.batches.whenRead(batch.id)
   return { batchId: batch.id, rows: await rows(batch.id) }
@@ -104,14 +114,40 @@ describe('in-context reading', () => {
 
   const odd = 'TOTAL 𝔘 ☃ 12'
 
-  it('keeps a correction with characters the model cannot output, without putting it in the frame store', async () => {
+  it('keeps a correction with characters the model cannot output, and learns its other characters', async () => {
     const { batchId, lines } = await taughtBatch()
     const before = await t.call('review:decision', { batchId })
     const update = await t.call('review:correct', { lineId: lines[20].id, text: odd })
-    expect(update.decision.poolEntries).toBe(before.poolEntries)
-    expect(update.decision.unaligned).toBe(before.unaligned + 1)
+    // "TOTAL" and "12" are frames the model can write: they join the pool; the two others do not.
+    expect(update.decision.poolEntries).toBeGreaterThan(before.poolEntries)
+    expect(update.decision.unaligned).toBe(before.unaligned)
     const row = (await rows(batchId))[20]
     expect(row).toMatchObject({ text: odd, source: 'human' })
+  })
+
+  it('turns context on for a batch of one print after a handful of corrections', async () => {
+    const { batchId, rows: lines } = await openBatch('upper')
+    let on = -1
+    for (let i = 0; i < 12 && on < 0; i++) {
+      await t.call('review:correct', { lineId: lines[i].id, text: texts[i].toUpperCase() })
+      if ((await t.call('review:decision', { batchId })).trust > 0) on = i + 1
+    }
+    expect(on).toBeGreaterThan(0)
+    expect(on).toBeLessThanOrEqual(10)
+  })
+
+  it('leaves a batch of unrelated words in many faces as the model read it', async () => {
+    const { batchId, rows: lines } = await openBatch('unrelated')
+    // The reviewer corrects the dozen hardest lines to what they show.
+    const hardest = [...lines].sort((a, b) => (a.confidence ?? 0) - (b.confidence ?? 0)).slice(0, 12)
+    for (const line of hardest) await t.call('review:correct', { lineId: line.id, text: scattered[lines.indexOf(line)].text })
+    const corrected = new Set(hardest.map((l) => l.id))
+    const now = await rows(batchId)
+    for (const [i, line] of now.entries()) {
+      if (corrected.has(line.id)) continue
+      // Never worse than the model alone, line by line.
+      expect(distance(line.text, scattered[i].text)).toBeLessThanOrEqual(distance(line.modelText ?? '', scattered[i].text))
+    }
   })
 
   it('takes a correction back on undo, its frames leaving the pool', async () => {
@@ -166,10 +202,11 @@ describe('in-context reading', () => {
 
   it('turns context off when the corrections contradict what the lines show', async () => {
     const { batchId: misled, rows: misledRows } = await openBatch('misleading')
-    // Each "correction" is a different line's text: consistent with nothing on the page.
+    // Each "correction" is a different line's text: consistent with nothing on the page. (In the print's
+    // own case: a reviewer who writes capitals teaches that convention, whatever else they type.)
     let last: ReviewUpdate | undefined
     for (let i = 0; i < 12; i++) {
-      last = await t.call('review:correct', { lineId: misledRows[i].id, text: misleading[(i + 7) % 30].toUpperCase() })
+      last = await t.call('review:correct', { lineId: misledRows[i].id, text: misleading[(i + 7) % 30] })
     }
     expect(last!.decision.trust).toBe(0)
     expect(Object.keys(last!.decision.errorsByTrust).length).toBeGreaterThan(1)

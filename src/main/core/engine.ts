@@ -134,7 +134,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'review:decision': (input) => review.decision(input.batchId),
     'pool:save': async (input) => {
       const ctx = await review.context(input.batchId)
-      return pools.save(input.name, { ...(await ctx.savedPool()), trust: ctx.decided.trust, lexiconBias: ctx.decided.lexiconBias })
+      return pools.save(input.name, { ...(await ctx.savedPool()), trust: ctx.decided.trust, lexiconBias: ctx.decided.lexiconBias, gate: ctx.decided.gate })
     },
     'pool:list': () => pools.list(),
     'pool:use': async (input) => {

@@ -15,9 +15,20 @@ export function floorProb(f: LineFrames, t: number): number {
   return Math.max(f.topProb[t * f.k + f.k - 1] * 0.5, 1e-12)
 }
 
-/** Frame t's probability of class c (0 = blank), from its cached top-k. */
+/**
+ * A character of a corrected text that the model cannot output (ß, ö, „ on a model without them): it
+ * aligns to frames as any character the model reads there would, so the text's other characters find
+ * their frames, and its own frames are left out of the stores.
+ */
+export const UNKNOWN = -1
+
+/** Frame t's probability of class c (0 = blank; UNKNOWN: the best non-blank), from its cached top-k. */
 export function classProb(f: LineFrames, t: number, c: number): number {
   if (c === 0) return Math.max(f.blank[t], 1e-12)
+  if (c === UNKNOWN) {
+    for (let j = t * f.k; j < (t + 1) * f.k; j++) if (f.topIndex[j] !== 0) return Math.max(f.topProb[j], 1e-12)
+    return floorProb(f, t)
+  }
   const base = t * f.k
   for (let j = 0; j < f.k; j++) if (f.topIndex[base + j] === c) return Math.max(f.topProb[base + j], 1e-12)
   return floorProb(f, t)
@@ -26,7 +37,7 @@ export function classProb(f: LineFrames, t: number, c: number): number {
 const logProb = (f: LineFrames, t: number, c: number) => Math.log(classProb(f, t, c))
 
 /**
- * Viterbi forced alignment of a label sequence (class indices, no blanks) to a line's cached CTC
+ * Viterbi forced alignment of a label sequence (class indices or UNKNOWN, no blanks) to a line's cached CTC
  * posteriors: the most probable frame-by-frame path that collapses to exactly that label. A character the
  * model never ranked in a frame's top-k still aligns (at a floor probability below every kept class), so
  * any corrected text in the alphabet can be aligned. Returns null when the line has too few frames, or is too long to align (see MAX_CELLS).

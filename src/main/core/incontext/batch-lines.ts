@@ -12,6 +12,21 @@ const openReadonly = (library: Library) => new Database(library.path, { readonly
 
 const NO_FEATURES = Buffer.alloc(0)
 
+/** A line's reading and frames as the library keeps them (store/frame-codec.ts). */
+interface StoredLine {
+  id: number
+  text: string
+  confidence: number
+  charConfidences: Buffer | null
+  frames: number
+  k: number
+  dim: number
+  features: Buffer
+  topIndex: Buffer
+  topProb: Buffer
+  blank: Buffer
+}
+
 /** Lines decoded per step while a batch loads: a few MB at a time, never the whole batch at once. */
 const CHUNK = 1_000
 
@@ -32,7 +47,7 @@ export function* batchLines(library: Library, batchId: number): Generator<LineIn
          FROM lines l JOIN readings r ON r.line_id = l.id JOIN reading_frames f ON f.line_id = l.id
          WHERE l.batch_id = ? AND r.error IS NULL ORDER BY l.idx`,
       )
-      .iterate(batchId) as IterableIterator<any>
+      .iterate(batchId) as IterableIterator<StoredLine>
     let chunk: LineInput[] = []
     for (const r of rows) {
       const model: Decoded = {
@@ -59,11 +74,11 @@ export function* batchLines(library: Library, batchId: number): Generator<LineIn
  * Reads one line's stored features again, for aligning its correction: the context keeps them out of
  * memory (about 10 KB a line, 500 MB for a 50,000-line batch). Null when the line has no reading.
  */
-export function featureReader(library: Library): { read(lineId: number): Float32Array | null; close(): void } {
+export function featureReader(library: Library): { read: (lineId: number) => Float32Array | null; close: () => void } {
   const db = openReadonly(library)
   const get = db.prepare('SELECT features FROM reading_frames WHERE line_id = ?')
   return {
-    read(lineId) {
+    read: (lineId) => {
       const row = get.get(lineId) as { features: Uint8Array } | undefined
       return row ? decodeHalf(row.features) : null
     },

@@ -1,6 +1,10 @@
-import { noContextDecision, type ContextDecision } from '../../../shared/api'
+import { distance } from 'fastest-levenshtein'
+import { noContextDecision, type ContextDecision, type ContextGate } from '../../../shared/api'
 import type { Alphabet } from '../recognize/alphabet'
 import { calibrate, counts } from './calibrate'
+import { relabel, takeSnapshot } from './evidence'
+import { ClassKinds, isotropic } from './gate'
+import { noSpacing, SpacingCounts } from './spacing'
 import { lexiconEntries } from './lexicon'
 import { LexiconBook } from './lexicon-book'
 import { unfused, type ContextReading, type LineInput, type LineState, type UpdateResult } from './line-state'
@@ -12,7 +16,6 @@ import { FrameStores, type SavedBatchLists, type SavedEntry } from './stores'
 
 export type { ContextReading, LineInput, UpdateResult } from './line-state'
 export type { SavedBatchLists, SavedEntry } from './stores'
-export { gapMiddles } from './stores'
 
 /** What a named pool keeps of a batch: its frames, its vocabulary, and what the batch decided of both. */
 export interface SavedPool {
@@ -20,6 +23,8 @@ export interface SavedPool {
   words: string[]
   trust: number
   lexiconBias: number
+  /** The gate the batch decided, to start another batch of the same kind from. */
+  gate?: ContextGate
 }
 
 /**
@@ -52,6 +57,7 @@ export class BatchContext {
   ) {
     this.settings = { ...defaultContextSettings, ...settings }
     const lines = new Map<number, LineState>()
+    const { gatePrior, gatePrecision } = this.settings
     this.state = {
       settings: this.settings,
       alphabet: deps.alphabet,
@@ -61,6 +67,11 @@ export class BatchContext {
       order: [],
       corrections: [],
       decision: noContextDecision,
+      gate: { on: false, weights: gatePrior, kinds: new ClassKinds(deps.alphabet), spacing: noSpacing },
+      snapshots: new Map(),
+      prior: { chars: isotropic(gatePrior.chars, gatePrecision), gaps: isotropic(gatePrior.gaps, gatePrecision) },
+      base: { lines: 0, better: 0, worse: 0, modelEdits: 0, contextEdits: 0, fixed: 0, broken: 0 },
+      spacing: new SpacingCounts(),
     }
     this.reader = new Reader(this.state)
   }
@@ -98,10 +109,20 @@ export class BatchContext {
     // A line that could not be read has no frames: its correction is kept (by the caller), nothing to learn.
     if (!line) return { changed: [], redecoded: 0 }
     const started = performance.now()
+    const effort = text === null ? undefined : { shown: distance(line.corrected ?? line.reading?.text ?? line.model.text, text), model: distance(line.model.text, text) }
+    const alignment = text === null ? null : state.stores.align(line, text)
+    // The evidence: the line as context reads it now, before its own frames join the pool (a line
+    // corrected again keeps what it read before its first correction, labelled anew).
+    const snapshot = state.snapshots.get(lineId)
+    if (text === null) state.snapshots.delete(lineId)
+    else if (snapshot) relabel(state, line, snapshot, text, alignment)
+    else state.snapshots.set(lineId, takeSnapshot(state, reader, line, text, alignment))
+    if (line.corrected !== null) state.spacing.add(line.corrected, -1)
+    if (text !== null) state.spacing.add(text)
     line.corrected = text
     line.knn = null
     line.reading = null
-    const { touched, reweighted } = await state.stores.replace(line, text)
+    const { touched, reweighted } = await state.stores.replace(line, text, alignment)
     state.book.spans.set(lineId, null)
     // Words that join or leave the batch's vocabulary with this correction.
     const words = state.book.update(lineId, text === null ? null : lexiconEntries(text))
@@ -116,17 +137,17 @@ export class BatchContext {
     if (n <= s.calibrateAlwaysUpTo || n % s.calibrateEvery === 0) this.calibrationDue = true
     const again = state.decision.lexiconBias > 0 ? state.book.spans.linesNear(words) : []
     state.book.forget(again)
-    // Without trust nothing is fused, so no unit needs looking at.
-    const result = reader.redecode(state.decision.trust > 0 ? reader.unitsToFuse(touched, reweighted) : touched)
+    // With context off nothing is fused, so no unit needs looking at.
+    const result = reader.redecode(state.gate.on ? reader.unitsToFuse(touched, reweighted) : touched)
     const relexed = reader.relex(again)
     const changed = [...new Set([...result.changed, ...relexed])]
-    return { changed, redecoded: result.redecoded, ms: { search: searched - started, calibrate: 0, decode: performance.now() - searched } }
+    return { changed, redecoded: result.redecoded, ms: { search: searched - started, calibrate: 0, decode: performance.now() - searched }, effort }
   }
 
   /**
-   * The leave-one-out calibration due after the corrections applied since the last call (after every one
-   * at first, then every few); a change of trust re-reads every line whose rows it moves, a change of
-   * bias re-reads every line with the vocabulary; nothing to do when none is due. The worker runs it
+   * The calibration due after the corrections applied since the last call (after every one at first,
+   * then every few; calibrate.ts): a new gate, or context going on or off, re-reads every line whose rows
+   * it moves, a change of bias re-reads every line with the vocabulary; nothing to do when none is due. The worker runs it
    * straight after `correct` has replied, so the correction's own effect is on screen first; what this
    * changes follows moments later (the review screen keeps its focus on the line the reviewer is on).
    */
@@ -134,14 +155,17 @@ export class BatchContext {
     if (!this.calibrationDue) return { changed: [], redecoded: 0, ms: { search: 0, calibrate: 0, decode: 0 } }
     const { state, reader } = this
     const started = performance.now()
-    const trustBefore = state.decision.trust
+    const gateBefore = state.gate
     const biasBefore = state.decision.lexiconBias
-    await this.calibrate()
+    this.calibrate()
     const calibrated = performance.now()
     // What the lexicon kept of any line may predate words that came while it was off: all are read again.
     const again = state.decision.lexiconBias !== biasBefore ? state.order : []
     state.book.forget(again)
-    const result = state.decision.trust !== trustBefore ? reader.redecodeAll(true) : { changed: [], redecoded: 0 }
+    const moved =
+      state.gate.on !== gateBefore.on ||
+      (state.gate.on && (state.gate.weights.chars !== gateBefore.weights.chars || state.gate.spacing !== gateBefore.spacing))
+    const result = moved ? reader.redecodeAll(true) : { changed: [], redecoded: 0 }
     const relexed = reader.relex(again)
     const changed = [...new Set([...result.changed, ...relexed])]
     return { changed, redecoded: result.redecoded, ms: { search: 0, calibrate: calibrated - started, decode: performance.now() - calibrated } }
@@ -156,6 +180,8 @@ export class BatchContext {
     for (const { lineId, text } of corrections) {
       const line = state.lines.get(lineId)
       if (!line) continue
+      if (line.corrected !== null) state.spacing.add(line.corrected, -1)
+      state.spacing.add(text)
       line.corrected = text
       state.book.spans.set(lineId, null)
       state.book.update(lineId, lexiconEntries(text))
@@ -175,6 +201,7 @@ export class BatchContext {
     this.state.stores.addSaved(pool.entries)
     this.state.book.update(0, pool.words)
     this.prior = { trust: pool.trust ?? 0, bias: pool.lexiconBias ?? 0 }
+    if (pool.gate) this.startFrom(pool.gate)
   }
 
   /**
@@ -184,6 +211,36 @@ export class BatchContext {
    */
   restoreDecision(decision: ContextDecision) {
     this.state.decision = { ...decision, ...counts(this.state) }
+    const { gate } = decision
+    if (gate) {
+      this.startFrom(gate)
+      const edits = decision.errorsByTrust
+      this.state.base = {
+        lines: decision.calibrationLines,
+        better: gate.better,
+        worse: gate.worse,
+        modelEdits: edits['0'] ?? 0,
+        contextEdits: edits['1'] ?? 0,
+        fixed: gate.fixed ?? 0,
+        broken: gate.broken ?? 0,
+      }
+    }
+    this.useDecision()
+    this.state.gate = { ...this.state.gate, spacing: this.state.spacing.freeze(this.state.alphabet) }
+  }
+
+  /** A gate decided elsewhere (a saved pool, or this batch before it was closed): in use now, and the prior of later fits. */
+  private startFrom(gate: ContextGate) {
+    this.state.prior = { chars: { mean: gate.chars, precision: gate.charsPrecision }, gaps: { mean: gate.gaps, precision: gate.gapsPrecision } }
+    this.state.gate = { ...this.state.gate, weights: { chars: gate.chars, gaps: gate.gaps } }
+  }
+
+  /** Fusion follows the decision: on with its gate when it trusts context (the same weights object while they stand). */
+  private useDecision() {
+    const { decision, gate } = this.state
+    const same = decision.gate && decision.gate.chars === gate.weights.chars && decision.gate.gaps === gate.weights.gaps
+    const weights = decision.gate && !same ? { chars: decision.gate.chars, gaps: decision.gate.gaps } : gate.weights
+    this.state.gate = { ...gate, on: decision.trust > 0, weights }
   }
 
   /** Every live frame of both stores and every word of the lexicon, to save as a named pool. */
@@ -206,7 +263,7 @@ export class BatchContext {
       line.lexicon = null
     }
     const restored = await this.state.stores.searchAll(options.lists)
-    if (options.recalibrate) await this.calibrate()
+    if (options.recalibrate) this.calibrate()
     return { ...this.reader.redecodeAll(), restored }
   }
 
@@ -215,8 +272,13 @@ export class BatchContext {
     return this.state.stores.savedLists()
   }
 
-  private async calibrate() {
+  private calibrate() {
     this.calibrationDue = false
-    this.state.decision = await calibrate(this.state, this.reader, this.prior)
+    const before = this.state.decision.gate
+    this.state.decision = calibrate(this.state, this.reader, this.prior)
+    const refitted = this.state.decision.gate?.chars !== before?.chars
+    this.useDecision()
+    // The batch's spacing moves with its gate, not with every correction: a change reads every gap again.
+    if (refitted || this.state.gate.spacing === noSpacing) this.state.gate = { ...this.state.gate, spacing: this.state.spacing.freeze(this.state.alphabet) }
   }
 }

@@ -1,19 +1,30 @@
 import { describe, expect, it } from 'vitest'
 import type { LineFrames } from '../recognize/frames'
-import { FuseScratch, fuseRows, fuseRun, type FrameNeighbours } from './fuse'
+import { parseAlphabet } from '../recognize/alphabet'
+import { FuseScratch, fuseRows, fuseRun, type FrameNeighbours, type FuseGate } from './fuse'
+import { CHAR_FEATURES, ClassKinds, GAP_FEATURES } from './gate'
 import { FramePool } from './pool'
+import { noSpacing } from './spacing'
 import { defaultContextSettings } from './settings'
+
+const kinds = new ClassKinds(parseAlphabet('f\nF\n6\n8\n3\nb', { spaceAtEnd: true }))
+/** A gate that believes every vote (or none): only its bias counts. */
+const gate = (bias: number): FuseGate => ({ on: true, weights: { chars: [bias, ...new Array<number>(CHAR_FEATURES - 1).fill(0)], gaps: new Array(GAP_FEATURES).fill(0) }, kinds, spacing: noSpacing })
 
 const K = 3
 const LOWER_F = 1
 const UPPER_F = 2
+const SIX = 3
+const EIGHT = 4
+const THREE = 5
+const LETTER_B = 6
 
-/** Three frames the model reads as "f" (0.9 each), blank runner-up. */
-function lowerF(): LineFrames {
+/** Three frames the model reads as "f" (0.9 each; or another character), blank runner-up. */
+function lowerF(read = LOWER_F, second = UPPER_F): LineFrames {
   return {
     frames: 3,
     k: K,
-    topIndex: Uint16Array.from([LOWER_F, 0, UPPER_F, LOWER_F, 0, UPPER_F, LOWER_F, 0, UPPER_F]),
+    topIndex: Uint16Array.from([read, 0, second, read, 0, second, read, 0, second]),
     topProb: Float32Array.from([0.9, 0.08, 0.02, 0.9, 0.08, 0.02, 0.9, 0.08, 0.02]),
     blank: Float32Array.from([0.08, 0.08, 0.08]),
     dim: 1,
@@ -21,20 +32,40 @@ function lowerF(): LineFrames {
   }
 }
 
+/** Stored frames labelled `label`, one from each of `lines` corrected lines; their ids. */
+function stored(pool: FramePool, label: number, lines: number, first = 1): number[] {
+  return Array.from({ length: lines }, (_, i) => pool.add(first + i, [{ label, features: Float32Array.of(1) }])[0])
+}
+
+/** Neighbours at the given similarity, in the order given. */
+function near(ids: number[], sim = 0.99): FrameNeighbours {
+  return { sims: Float32Array.from(ids, () => sim), ids: Int32Array.from(ids), at: 0, count: ids.length }
+}
+
+/** The three-frame "f" (or `read`) fused with these neighbours on every frame, under a gate of this bias. */
+function fuseF(pool: FramePool, neighbours: FrameNeighbours, bias: number, read = LOWER_F) {
+  const f = lowerF(read)
+  const index = new Uint16Array(9)
+  const prob = new Float32Array(9)
+  const decided = new Int32Array(3)
+  fuseRun(f, Int32Array.of(0, 1, 2), 0, 3, () => neighbours, pool, gate(bias), defaultContextSettings, index, prob, decided, new FuseScratch())
+  return { first: index[0], p: prob[0], decided: Array.from(decided) }
+}
+
 describe('fusing a character', () => {
   it('lets the close, unanimous vote on one frame of a character act on all its frames', () => {
     const pool = new FramePool(1)
-    const ids = pool.add(7, [0, 1, 2].map(() => ({ label: UPPER_F, features: Float32Array.of(1) })))
-    // Only the middle frame has neighbours (three stored "F" at cosine distance 0.01); its edges none.
+    const ids = stored(pool, UPPER_F, 4)
+    // Only the middle frame has neighbours (four stored "F" at cosine distance 0.01); its edges none.
     const none: FrameNeighbours = { sims: new Float32Array(0), ids: new Int32Array(0), at: 0, count: 0 }
-    const close: FrameNeighbours = { sims: Float32Array.of(0.99, 0.99, 0.99), ids: Int32Array.from(ids), at: 0, count: 3 }
+    const close = near(ids)
     const neighbour = (q: number) => (q === 1 ? close : none)
     const f = lowerF()
     const queried = Int32Array.of(0, 1, 2)
     const out = { index: f.topIndex.slice(), prob: f.topProb.slice(), decided: new Int32Array(3) }
     const scratch = new FuseScratch()
     const fuseUnit = (q0: number, q1: number, index: Uint16Array, prob: Float32Array, decided: Int32Array) =>
-      fuseRun(f, queried, q0, q1, neighbour, pool, 1, defaultContextSettings, index, prob, decided, scratch)
+      fuseRun(f, queried, q0, q1, neighbour, pool, gate(4), defaultContextSettings, index, prob, decided, scratch)
     // One unit (the model reads the same character on all three frames): every frame turns "F".
     expect(fuseRows(f, queried, () => true, fuseUnit, out, scratch, [1])).toBe(true)
     expect([out.index[0], out.index[K], out.index[2 * K]]).toEqual([UPPER_F, UPPER_F, UPPER_F])
@@ -43,5 +74,56 @@ describe('fusing a character', () => {
     const alone = { index: f.topIndex.slice(), prob: f.topProb.slice(), decided: new Int32Array(3) }
     fuseRows(f, queried, () => false, fuseUnit, alone, scratch)
     expect([alone.index[0], alone.index[K], alone.index[2 * K]]).toEqual([LOWER_F, UPPER_F, LOWER_F])
+  })
+
+  it('shares the two labels as the gate believes: a doubting gate leaves the model reading, a sure one the vote', () => {
+    const pool = new FramePool(1)
+    const close = near(stored(pool, UPPER_F, 8))
+    // g = σ(−4) ≈ 0.02: "f" keeps ~0.9 of its frame, "F" gets the rest.
+    expect(fuseF(pool, close, -4)).toMatchObject({ first: LOWER_F, decided: [-1, -1, -1] })
+    // σ(4) ≈ 0.98 of the two labels' mass (0.92): the confidence of the change is what context believes of it.
+    const sure = fuseF(pool, close, 4)
+    expect(sure).toMatchObject({ first: UPPER_F, decided: [UPPER_F, UPPER_F, UPPER_F] })
+    expect(sure.p).toBeCloseTo(0.98 * 0.92, 1)
+  })
+
+  it('never lets one or two look-alikes overrule a digit, nor three a letter read for a digit, however sure the gate', () => {
+    const pool = new FramePool(1)
+    // Several close "8" frames, but from one corrected line (a repeated glyph): the "6" stays; two lines neither.
+    const one = pool.add(1, [0, 1, 2].map(() => ({ label: EIGHT, features: Float32Array.of(1) })))
+    expect(fuseF(pool, near(one), 10, SIX)).toMatchObject({ first: SIX, decided: [-1, -1, -1] })
+    const two = [...one, ...stored(pool, EIGHT, 1, 2)]
+    expect(fuseF(pool, near(two), 10, SIX).first).toBe(SIX)
+    // A third line agreeing is evidence enough for a sure gate.
+    expect(fuseF(pool, near([...two, ...stored(pool, EIGHT, 1, 3)]), 10, SIX).first).toBe(EIGHT)
+    // A letter for a digit needs four lines: O/0, S/5 and b/6 are what small batches broke numbers with.
+    const letters = stored(pool, LETTER_B, 3, 10)
+    expect(fuseF(pool, near(letters), 10, SIX).first).toBe(SIX)
+    expect(fuseF(pool, near([...letters, ...stored(pool, LETTER_B, 1, 20)]), 10, SIX).first).toBe(LETTER_B)
+  })
+
+  it('never changes a number on a split vote between two other digits', () => {
+    const pool = new FramePool(1)
+    // Four lines say "8", four say "3": neither has the vote to itself.
+    const split = [...stored(pool, EIGHT, 4), ...stored(pool, THREE, 4, 10)]
+    expect(fuseF(pool, near(split), 10, SIX)).toMatchObject({ first: SIX, decided: [-1, -1, -1] })
+  })
+
+  it('lets the gate alone decide between letters: a batch of one print shows in few lines', () => {
+    const pool = new FramePool(1)
+    expect(fuseF(pool, near(stored(pool, UPPER_F, 1)), 4).first).toBe(UPPER_F)
+    expect(fuseF(pool, near(stored(pool, UPPER_F, 1, 5)), -4).first).toBe(LOWER_F)
+  })
+
+  it("leaves the model's rows alone where the vote names the model's own character", () => {
+    const pool = new FramePool(1)
+    const ids = pool.add(7, [0, 1].map(() => ({ label: LOWER_F, features: Float32Array.of(1) })))
+    const close: FrameNeighbours = { sims: Float32Array.of(0.99, 0.99), ids: Int32Array.from(ids), at: 0, count: 2 }
+    const f = lowerF()
+    const index = new Uint16Array(9)
+    const prob = new Float32Array(9)
+    fuseRun(f, Int32Array.of(0, 1, 2), 0, 3, () => close, pool, gate(4), defaultContextSettings, index, prob, new Int32Array(3), new FuseScratch())
+    expect(Array.from(index)).toEqual(Array.from(f.topIndex))
+    expect(Array.from(prob)).toEqual(Array.from(f.topProb))
   })
 })

@@ -1,4 +1,8 @@
 import type { LineFrames } from '../recognize/frames'
+import { Ballot } from './ballot'
+import { CHAR_FEATURES, GAP_FEATURES, charFeatures, gapFeatures, gateProbability, type ClassKinds, type GateWeights } from './gate'
+import type { SpacingLookup } from './spacing'
+import { charFrames } from './stores'
 import type { FramePool } from './pool'
 import type { ContextSettings } from './settings'
 
@@ -22,31 +26,51 @@ const GRID = 64
 const quantize = (p: number) => Math.round(p * GRID) / GRID
 
 /**
- * Writes the model's own row for frame t (what stays when context does not act) and returns how much
- * context may act there: 0 without trust or without `support` neighbours, else the closeness of the
- * `support`-th nearest — 1 under `nearDistance`, 0 past `farDistance`, linear between.
+ * The model's characters around gap frame t: [two before, one before, one after, two after] by
+ * character run, then the frames of the nearest character before and after (-1 / frames when none).
  */
-function startRow(f: LineFrames, t: number, n: FrameNeighbours, trust: number, s: ContextSettings, outIndex: Uint16Array, outProb: Float32Array): number {
+function charsAround(f: LineFrames, t: number, isChar: (u: number) => boolean): [number, number, number, number, number, number] {
+  let before = t - 1
+  while (before >= 0 && !isChar(before)) before--
+  let after = t + 1
+  while (after < f.frames && !isChar(after)) after++
+  const a = before >= 0 ? charAt(f, before) : -1
+  const b = after < f.frames ? charAt(f, after) : -1
+  // One run further: past the nearest character's own frames and any blank after them.
+  let u = before
+  while (u >= 0 && (!isChar(u) || charAt(f, u) === a)) u--
+  let w = after
+  while (w < f.frames && (!isChar(w) || charAt(f, w) === b)) w++
+  return [u >= 0 ? charAt(f, u) : -1, a, b, w < f.frames ? charAt(f, w) : -1, before, after]
+}
+
+/** Whether the model's nearest character from frame t in direction `step` (skipping blanks and its own run) is a digit. */
+function nearestDigit(f: LineFrames, t: number, step: 1 | -1, isChar: (u: number) => boolean, kinds: ClassKinds): boolean {
+  const own = charAt(f, t)
+  let u = t + step
+  while (u >= 0 && u < f.frames && (!isChar(u) || charAt(f, u) === own)) u += step
+  return u >= 0 && u < f.frames && kinds.digit[charAt(f, u)] === 1
+}
+
+/** Writes the model's own row for frame t: what stays where context does not act. */
+function modelRow(f: LineFrames, t: number, outIndex: Uint16Array, outProb: Float32Array) {
   for (let j = t * f.k; j < (t + 1) * f.k; j++) (outIndex[j] = f.topIndex[j]), (outProb[j] = f.topProb[j])
-  if (trust <= 0 || n.count < s.support) return 0
-  return closeness(n.sims[n.at + s.support - 1], s)
 }
 
-/** How far context may act, from the `support`-th neighbour's similarity: 1 under `nearDistance`, 0
- *  past `farDistance`, linear between. */
-export function closeness(sim: number, s: ContextSettings): number {
-  return Math.min(1, Math.max(0, (s.farDistance - (1 - sim)) / (s.farDistance - s.nearDistance)))
+/** Frame t's probability of class c in the model's top-k (0 when it is not there). */
+function probOf(f: LineFrames, t: number, c: number): number {
+  for (let j = t * f.k; j < (t + 1) * f.k; j++) if (f.topIndex[j] === c) return f.topProb[j]
+  return 0
 }
 
-/** Neighbour i's vote, exp(−d / T); 0 once it is farther than the nearest by more than the vote window. */
-function voteWeight(n: FrameNeighbours, i: number, s: ContextSettings): number {
-  if (n.sims[n.at] - n.sims[n.at + i] > s.voteWindow) return 0
-  return Math.exp(-(1 - n.sims[n.at + i]) / s.temperature)
+/** The model's best character on frame t: the first non-blank of its top-k (-1 for none). */
+export function charAt(f: LineFrames, t: number): number {
+  for (let j = t * f.k; j < (t + 1) * f.k; j++) if (f.topIndex[j] !== 0) return f.topIndex[j]
+  return -1
 }
 
-/** Candidates a fused row can hold before it is cut back to top-k, and distinct labels a vote holds. */
+/** Candidates a fused row can hold before it is cut back to top-k. */
 const MAX = 96
-const MAX_VOTES = 64
 
 /**
  * Working arrays for fusion, reused from call to call: fusing runs millions of times per correction early
@@ -56,27 +80,41 @@ const MAX_VOTES = 64
 export class FuseScratch {
   readonly cls = new Int32Array(MAX)
   readonly prob = new Float64Array(MAX)
-  readonly ballotLabel = new Int32Array(MAX_VOTES)
-  readonly ballotWeight = new Float64Array(MAX_VOTES)
+  readonly ballot = new Ballot()
+  readonly charX = new Float64Array(CHAR_FEATURES)
+  readonly gapX = new Float64Array(GAP_FEATURES)
+  /** A run judged whole, and its two parts where it may hold two characters (fuseRun). */
+  readonly whole = new Judged()
+  readonly first = new Judged()
+  readonly second = new Judged()
   /** A line's new rows, each at its own offset, compared with the old before they are copied. */
   rowIndex = new Uint16Array(0)
   rowProb = new Float32Array(0)
 }
 
+/** What fusion decides with: the batch's gate (gate.ts), whether context acts at all, and the alphabet's kinds. */
+export interface FuseGate {
+  on: boolean
+  weights: GateWeights
+  kinds: ClassKinds
+  /** The batch's spacing as it stood at the last calibration. */
+  spacing: SpacingLookup
+}
+
+/** Told each contested unit's evidence as it is fused (to keep a corrected line's as examples). */
+export type UnitSink = (unit: { gap: boolean; q0: number; q1: number; x: Float64Array; vote: number; model: number; p: number }) => void
+
 /**
- * Fuses the model's posteriors with the neighbours' vote on one character: the run of consecutive
- * queried frames `queried[q0..q1)` where the model reads the same character. For each frame t of it,
- * written into `outIndex`/`outProb` (at t · k):
- *   p(c) = (1 − λ) · p_model(c) + λ · p_knn(c), over the frame's character mass (blank untouched),
- * with λ = trust · closeness · agreement: the batch's calibrated trust in context, how close the nearest
- * stored frame is (full weight under `nearDistance`, none past `farDistance`), and how much the
- * neighbours agree. A confident model is only overruled by close, unanimous neighbours; a far or split
- * vote leaves the model's reading alone.
+ * Fuses one character — the run of consecutive queried frames `queried[q0..q1)` where the model reads the
+ * same character — with its neighbours' vote, written into `outIndex`/`outProb` at t · k. The vote is
+ * pooled over the run and acts on all its frames (fused frame by frame, an edge frame with no close
+ * neighbour kept the model's reading while the middle took the vote's: "fax" became "fFAX").
  *
- * The vote and the closeness are the character's, pooled over its frames, and act on all of them: fused
- * frame by frame, a character's edge frame with no close neighbour kept the model's reading while its
- * middle took the vote's, and "fax" became "fFAX". `decided[q]` gets the label the vote put in place of
- * the model's best character on frame q, else -1.
+ * Where the vote's label v is the model's own m, the rows stay the model's. Where it differs, the gate
+ * gives g, the probability that v is right rather than m, and each frame's mass of the two is shared
+ * between them as g : 1 − g (other classes and the blank untouched): the character read is v when g > ½,
+ * and its confidence is what the gate believes, so a change context is unsure of stays near the top of
+ * the hardest-first list. `decided[q]` gets v where it took over the frame, else -1.
  */
 export function fuseRun(
   f: LineFrames,
@@ -85,92 +123,197 @@ export function fuseRun(
   q1: number,
   neighbour: (q: number) => FrameNeighbours,
   pool: FramePool,
-  trust: number,
+  gate: FuseGate,
   s: ContextSettings,
   outIndex: Uint16Array,
   outProb: Float32Array,
   decided: Int32Array,
   scratch: FuseScratch,
+  sink?: UnitSink,
 ): void {
-  const { ballotLabel, ballotWeight } = scratch
-  let closeness = 0
-  for (let q = q0; q < q1; q++) closeness = Math.max(closeness, startRow(f, queried[q], neighbour(q), trust, s, outIndex, outProb))
+  for (let q = q0; q < q1; q++) modelRow(f, queried[q], outIndex, outProb)
   decided.fill(-1, q0, q1)
-  if (closeness <= 0) return
-  let votes = 0
-  let total = 0
-  for (let q = q0; q < q1; q++) {
-    const n = neighbour(q)
-    for (let i = 0; i < n.count; i++) {
-      const w = voteWeight(n, i, s)
-      if (w === 0) break
-      total += w
-      const label = pool.label(n.ids[n.at + i])
-      let at = 0
-      while (at < votes && ballotLabel[at] !== label) at++
-      if (at === votes) {
-        // More distinct labels than a vote can hold: the rest only count in the total.
-        if (votes === MAX_VOTES) continue
-        ;(ballotLabel[votes] = label), (ballotWeight[votes++] = 0)
+  if (!gate.on && !sink) return
+  const m = charAt(f, queried[q0])
+  if (m < 0) return
+  const whole = scratch.whole
+  judgeSpan(f, queried, q0, q1, m, neighbour, pool, gate, s, scratch, whole, !!sink)
+  if (whole.vote < 0) return
+  // Two characters the model read as one ("ch" in Fraktur, read "d"): the run's first frames vote for one
+  // label and its last for another. Each part is judged alone, and the split stands only when the gate
+  // settles both (a part left to the model would add its character: "cd"). A unanimous run has none.
+  if (scratch.ballot.size > 1 && q1 - q0 > 1) {
+    const split = splitAt(queried, q0, q1, neighbour, pool, s)
+    if (split > 0) {
+      const { first, second } = scratch
+      judgeSpan(f, queried, q0, split, m, neighbour, pool, gate, s, scratch, first, !!sink)
+      judgeSpan(f, queried, split, q1, m, neighbour, pool, gate, s, scratch, second, !!sink)
+      const settled = (j: Judged) => j.vote === m || j.p > 0.5
+      if (first.vote >= 0 && second.vote >= 0 && first.vote !== second.vote && settled(first) && settled(second)) {
+        apply(f, queried, q0, split, m, first, gate, outIndex, outProb, decided, scratch, sink)
+        apply(f, queried, split, q1, m, second, gate, outIndex, outProb, decided, scratch, sink)
+        return
       }
-      ballotWeight[at] += w
     }
   }
-  let agreement = 0
-  let knnBest = -1
-  for (let i = 0; i < votes; i++) if (ballotWeight[i] > agreement) (agreement = ballotWeight[i]), (knnBest = ballotLabel[i])
-  agreement /= total
-  const lambda = trust * closeness * agreement
-  for (let q = q0; q < q1; q++) decided[q] = mergeVote(f, queried[q], lambda, votes, total, knnBest, outIndex, outProb, scratch)
+  apply(f, queried, q0, q1, m, whole, gate, outIndex, outProb, decided, scratch, sink)
 }
 
-/** Frame t's row: (1 − λ) · its model row + λ · the vote; returns the vote's label where it took over. */
-function mergeVote(
+/** Writes a judged span's rows (nothing where its vote is the model's own). */
+function apply(
   f: LineFrames,
-  t: number,
-  lambda: number,
-  votes: number,
-  total: number,
-  knnBest: number,
+  queried: Int32Array,
+  a: number,
+  b: number,
+  m: number,
+  j: Judged,
+  gate: FuseGate,
   outIndex: Uint16Array,
   outProb: Float32Array,
+  decided: Int32Array,
   scratch: FuseScratch,
-): number {
-  const { cls, prob, ballotLabel, ballotWeight } = scratch
+  sink?: UnitSink,
+) {
+  if (j.vote === m) return
+  sink?.({ gap: false, q0: a, q1: b, x: j.x, vote: j.vote, model: m, p: j.p })
+  if (!gate.on) return
+  for (let q = a; q < b; q++) decided[q] = shareRow(f, queried[q], m, j.vote, j.p, outIndex, outProb, scratch) ? j.vote : -1
+}
+
+/** A span's vote and how far the gate believes it (vote: the model's own, or -1 for none). */
+export class Judged {
+  vote = -1
+  p = 0
+  /** Its features (copied from the scratch only for a corrected line's evidence). */
+  x = new Float64Array(CHAR_FEATURES)
+}
+
+/** Judges the vote on frames queried[a..b) of a character the model reads as m, into `out`. */
+function judgeSpan(
+  f: LineFrames,
+  queried: Int32Array,
+  a: number,
+  b: number,
+  m: number,
+  neighbour: (q: number) => FrameNeighbours,
+  pool: FramePool,
+  gate: FuseGate,
+  s: ContextSettings,
+  scratch: FuseScratch,
+  out: Judged,
+  keep: boolean,
+): void {
+  const { ballot, charX: x } = scratch
+  ballot.clear()
+  for (let q = a; q < b; q++) ballot.add(neighbour(q), pool, s.voteWindow, s.temperature)
+  ballot.decide()
+  const v = ballot.top
+  out.p = 0
+  out.vote = v < 0 ? -1 : v
+  if (v < 0 || v === m) return
+  let pm = 0
+  let pv = 0
+  for (let q = a; q < b; q++) {
+    const t = queried[q]
+    const mass = Math.max(1e-6, 1 - f.blank[t])
+    pm += probOf(f, t, m) / mass
+    pv += probOf(f, t, v) / mass
+  }
+  pm /= b - a
+  pv /= b - a
+  // The vote's label on a character frame right beside the span: the two would read as one character.
+  const collapse = besideIs(f, queried[a] - 1, v, s) || besideIs(f, queried[b - 1] + 1, v, s)
+  charFeatures(x, ballot, m, { pm, pv, collapse }, gate.kinds)
+  // Where a digit or a sign is at stake, the gate never believes the vote more than the vote does itself:
+  // its share of the weight, times what n agreeing corrected lines can claim against imagined lines that
+  // disagree — one for a sign, n / (n + 1), so that one look-alike (1/2) never overrules a frame; two for a
+  // digit (a split vote between two other digits never changes one, nor two lines' word: "63.80" became
+  // "83.80"); three for a letter read for a digit or back (O/0, S/5), and eight for a digit read as a
+  // letter beside another digit — a number's own digit ("75M" became "7SM", "43800" "438OO" beside a pool
+  // of "SELANGOR"s). Letters between themselves are left to the gate: in a Fraktur batch of 45 books a
+  // book's print shows in a few corrected lines only.
+  let p = gateProbability(gate.weights.chars, x)
+  if (x[13]) {
+    const lines = ballot.lineCount[ballot.topAt]
+    let doubters = x[11] ? 3 : x[10] ? 2 : 1
+    if (x[11] && gate.kinds.digit[m]) {
+      const isChar = charFrames(f, gate.kinds.space, s.minCharMass)
+      if (nearestDigit(f, queried[a], -1, isChar, gate.kinds) || nearestDigit(f, queried[b - 1], 1, isChar, gate.kinds)) doubters = 8
+    }
+    p = Math.min(p, (ballot.weight[ballot.topAt] / ballot.total) * (lines / (lines + doubters)))
+  }
+  out.p = p
+  if (keep) out.x.set(x)
+}
+
+/** Whether frame t is a character frame the model reads as v. */
+function besideIs(f: LineFrames, t: number, v: number, s: ContextSettings): boolean {
+  return t >= 0 && t < f.frames && 1 - f.blank[t] >= s.minCharMass && charAt(f, t) === v
+}
+
+/**
+ * Where a run's frames change from voting for one label to another (each frame's own vote, frames with no
+ * neighbour skipped), when they do so once: the first frame of the second label; else -1.
+ */
+function splitAt(queried: Int32Array, q0: number, q1: number, neighbour: (q: number) => FrameNeighbours, pool: FramePool, s: ContextSettings): number {
+  if (q1 - q0 < 2) return -1
+  let first = -1
+  let second = -1
+  let at = -1
+  for (let q = q0; q < q1; q++) {
+    const top = frameVote(neighbour(q), pool, s)
+    if (top < 0) continue
+    if (first < 0) first = top
+    else if (second < 0 && top !== first) (second = top), (at = q)
+    else if (second >= 0 && top !== second) return -1
+  }
+  return at
+}
+
+/** A frame's own vote: the label with the most weight among its neighbours within the vote window (-1: none). */
+function frameVote(n: FrameNeighbours, pool: FramePool, s: ContextSettings): number {
+  let best = -1
+  let bestW = 0
+  for (let i = 0; i < n.count && n.sims[n.at] - n.sims[n.at + i] <= s.voteWindow; i++) {
+    const label = pool.label(n.ids[n.at + i])
+    let w = 0
+    for (let j = 0; j < n.count && n.sims[n.at] - n.sims[n.at + j] <= s.voteWindow; j++) {
+      if (pool.label(n.ids[n.at + j]) === label) w += Math.exp(-(1 - n.sims[n.at + j]) / s.temperature)
+    }
+    if (w > bestW) (bestW = w), (best = label)
+  }
+  return best
+}
+
+/**
+ * Frame t's row with the mass of m and v shared as (1 − g) : g, quantized; the blank and other classes
+ * keep theirs. True when v is then the frame's most probable character.
+ */
+function shareRow(f: LineFrames, t: number, m: number, v: number, g: number, outIndex: Uint16Array, outProb: Float32Array, scratch: FuseScratch): boolean {
+  const { cls, prob } = scratch
   const k = f.k
   const base = t * k
-  // Candidates: the model's characters (blank excluded), then any label only the vote has.
-  const mass = Math.max(1e-6, 1 - f.blank[t])
-  let m = 0
-  let modelBest = -1
+  const both = probOf(f, t, m) + probOf(f, t, v)
+  let n = 0
+  let hasV = false
   for (let j = 0; j < k; j++) {
     const c = f.topIndex[base + j]
     if (c === 0) continue
-    cls[m] = c
-    prob[m++] = (f.topProb[base + j] / mass) * (1 - lambda)
-    if (modelBest < 0) modelBest = c
+    cls[n] = c
+    prob[n++] = c === m ? (1 - g) * both : c === v ? ((hasV = true), g * both) : f.topProb[base + j]
   }
-  const modelClasses = m
-  for (let i = 0; i < votes; i++) {
-    // λ times the label's share of the vote: exactly λ for a unanimous vote, whatever its weights (the
-    // incremental update relies on it to leave such units alone).
-    const share = lambda * (ballotWeight[i] / total)
-    let at = 0
-    while (at < modelClasses && cls[at] !== ballotLabel[i]) at++
-    if (at < modelClasses) prob[at] += share
-    else (cls[m] = ballotLabel[i]), (prob[m++] = share)
-  }
-  // Back into a top-k row: blank keeps its probability, the characters share the rest.
+  if (!hasV) (cls[n] = v), (prob[n++] = g * both)
+  // Back into a top-k row: blank keeps its probability, the characters take theirs.
   let filled = putRanked(outIndex, outProb, base, k, 0, 0, f.blank[t])
   let best = -1
   let bestP = -1
-  for (let i = 0; i < m; i++) {
-    const p = quantize(prob[i] * mass)
+  for (let i = 0; i < n; i++) {
+    const p = quantize(prob[i])
     filled = putRanked(outIndex, outProb, base, k, filled, cls[i], p)
     if (p > bestP) (bestP = p), (best = cls[i])
   }
   for (let i = filled; i < k; i++) (outIndex[base + i] = 0), (outProb[base + i] = 0)
-  return best !== modelBest && best === knnBest ? knnBest : -1
+  return best === v
 }
 
 /**
@@ -193,11 +336,13 @@ function putRanked(outIndex: Uint16Array, outProb: Float32Array, base: number, k
 }
 
 /**
- * A gap query: a blank between two characters, or a frame the model reads as a space. The neighbours vote
- * between stored spaces and stored gaps (blank runs between characters in corrected lines), so a space is
- * put back where the batch's corrected lines have one and taken out where they have a plain gap — the
- * gaps are the counter-evidence that keeps "27407" from becoming "27 407". Other characters are never
- * inserted here. Returns the label (space or blank) when the vote overturned the model, else -1.
+ * A gap query: the frame of a blank run between two characters where the model gives the space most, or a
+ * frame the model reads as a space. The gate answers whether a space belongs there, from the model's own
+ * space probability, the run's width, the neighbours' vote between stored spaces and stored plain gaps
+ * (blank runs between characters in corrected lines), and how the batch spaces these two characters
+ * (gate.ts). Where it answers otherwise than the model, the frame's mass of space and blank is shared as
+ * it believes; else the model's row stays. Returns the label (space or blank) put in place of the
+ * model's, else -1. `pitch` is the line's frames per character.
  */
 export function fuseGap(
   f: LineFrames,
@@ -205,45 +350,64 @@ export function fuseGap(
   n: FrameNeighbours,
   pool: FramePool,
   space: number,
-  trust: number,
+  gate: FuseGate,
   s: ContextSettings,
+  pitch: number,
   outIndex: Uint16Array,
   outProb: Float32Array,
+  scratch: FuseScratch,
+  sink?: UnitSink,
+  q = -1,
 ): number {
+  modelRow(f, t, outIndex, outProb)
+  if (!gate.on && !sink) return -1
+  const { ballot, gapX: x } = scratch
+  ballot.clear()
+  ballot.add(n, pool, s.voteWindow, s.temperature)
+  const at = ballot.indexOf(space)
+  const gapAt = ballot.indexOf(0)
+  const vote = ballot.total > 0 ? ((at < 0 ? 0 : ballot.weight[at]) - (gapAt < 0 ? 0 : ballot.weight[gapAt])) / ballot.total : 0
+  const pSpace = probOf(f, t, space)
+  const m = pSpace > f.blank[t] ? space : 0
+  const isChar = charFrames(f, space, s.minCharMass)
+  // The characters around the gap, and one further on each side (a number's separator may stand between).
+  const around = charsAround(f, t, isChar)
+  const [a, b] = [around[1], around[2]]
+  const digit = (c: number) => c > 0 && !!gate.kinds.digit[c]
+  const separator = (c: number) => c > 0 && !!gate.kinds.separator[c]
+  // Inside a number: digits on both sides, or beyond a separator ("0.|34", "16:|58", "0|0").
+  const sideDigit = (near: number, far: number) => digit(near) || (separator(near) && digit(far))
+  const inNumber = sideDigit(a, around[0]) && sideDigit(b, around[3])
+  gapFeatures(x, {
+    pSpace,
+    run: (around[5] - around[4] - 1) / pitch,
+    vote,
+    nearest: n.count ? n.sims[n.at] : -1,
+    spacing: a > 0 && b > 0 ? gate.spacing.logit(a, b) : 0,
+    numberInside: inNumber,
+    modelSpace: m === space,
+  })
+  // A space goes inside a number ("0.34" → "0. 34", "000164" → "0 0 0164") only where the batch itself
+  // spaces these two characters more often than not.
+  const held = x[6] === 1 && m !== space && x[5] <= 0
+  const g = held ? Math.min(0.5, gateProbability(gate.weights.gaps, x)) : gateProbability(gate.weights.gaps, x)
+  sink?.({ gap: true, q0: q, q1: q + 1, x, vote: space, model: m, p: g })
+  if (!gate.on || g > 0.5 === (m === space)) return -1
+  const both = pSpace + f.blank[t]
+  const spaceP = quantize(g * both)
+  const blankP = quantize((1 - g) * both)
+  // The row becomes: space and blank with their shared probabilities, then the model's other classes
+  // (ties ranked in that order).
   const k = f.k
   const base = t * k
-  const closeness = startRow(f, t, n, trust, s, outIndex, outProb)
-  if (closeness <= 0) return -1
-  let total = 0
-  let spaceW = 0
-  let gapW = 0
-  for (let i = 0; i < n.count; i++) {
-    const w = voteWeight(n, i, s)
-    if (w === 0) break
-    total += w
-    const label = pool.label(n.ids[n.at + i])
-    if (label === space) spaceW += w
-    else if (label === 0) gapW += w
-  }
-  if (total <= 0) return -1
-  const lambda = trust * closeness * (Math.max(spaceW, gapW) / total)
-  let modelSpace = 0
-  for (let j = 0; j < k; j++) if (f.topIndex[base + j] === space) modelSpace = f.topProb[base + j]
-  const spaceP = quantize((1 - lambda) * modelSpace + lambda * (spaceW / total))
-  const blankP = quantize((1 - lambda) * f.blank[t] + lambda * (gapW / total))
-  // The row becomes: space and blank with their fused probabilities, then the model's other classes
-  // scaled (ties ranked in that order).
   let filled = putRanked(outIndex, outProb, base, k, 0, space, spaceP)
   filled = putRanked(outIndex, outProb, base, k, filled, 0, blankP)
   for (let j = 0; j < k; j++) {
     const c = f.topIndex[base + j]
-    if (c !== space && c !== 0) filled = putRanked(outIndex, outProb, base, k, filled, c, quantize((1 - lambda) * f.topProb[base + j]))
+    if (c !== space && c !== 0) filled = putRanked(outIndex, outProb, base, k, filled, c, quantize(f.topProb[base + j]))
   }
   for (let i = filled; i < k; i++) (outIndex[base + i] = 0), (outProb[base + i] = 0)
-  const modelSaysSpace = modelSpace > f.blank[t]
-  if (spaceP > blankP && !modelSaysSpace) return space
-  if (blankP >= spaceP && modelSaysSpace) return 0
-  return -1
+  return g > 0.5 ? space : 0
 }
 
 /**

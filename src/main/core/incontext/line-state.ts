@@ -32,6 +32,8 @@ export interface UpdateResult {
   redecoded: number
   /** Where a correction's time went: neighbour lists (search and merge), calibration, re-fusing and decoding. */
   ms?: { search: number; calibrate: number; decode: number }
+  /** For a correction: the characters the reviewer changed in what they were shown, and in the model's reading. */
+  effort?: { shown: number; model: number }
 }
 
 /** One line of a batch as the context keeps it, from its model reading to what it shows. */
@@ -58,9 +60,10 @@ export interface LineState extends Omit<LineInput, 'half'> {
   /** What the lexicon made of the line last, for which text and bias: it stands until a word near the
    *  line comes or goes, or the rows of a frame it scored change (`windows`). */
   lexicon: (LexiconResult & { text: string; bias: number }) | null
-  /** A corrected line's edits in the lexicon's leave-one-out, per bias of the grid: they change only
-   *  when a word near its spans changes in the lexicon (`correctedSpans` says which lines those are). */
-  lexiconEdits: number[] | null
+  /** A corrected line's edits in the lexicon's leave-one-out, per bias of the grid, read from the model's
+   *  reading and from context's just before its correction: they change only when a word near its spans
+   *  changes in the lexicon (`correctedSpans` says which lines those are). */
+  lexiconEdits: { model?: number[]; context?: number[] } | null
   /** The line's frames after fusion (its top-k rows), and per queried frame the label context decided. */
   fused: Fused
   /** `fused` decoded segment by segment, or null when it has not been since it last changed. */

@@ -92,7 +92,7 @@ export class NeighbourIndex {
       const capacity = Math.max(total, 2 * this.counts.length, 1024)
       const grow = <T extends Float32Array | Int32Array | Uint8Array>(old: T, n: number, make: (n: number) => T) => {
         const next = make(n)
-        next.set(old as never)
+        next.set(old)
         return next
       }
       this.sims = grow(this.sims, capacity * this.k, (n) => new Float32Array(n))

@@ -1,11 +1,12 @@
 import { decodeSegments, joinSegments, type Decoded } from '../recognize/ctc'
 import { ScoreScratch } from './ctc-score'
 import { ExampleCounter } from './examples'
-import { FuseScratch, fuseGap, fuseRows, fuseRun, type FrameNeighbours } from './fuse'
+import { charAt, FuseScratch, fuseGap, fuseRows, fuseRun, type FrameNeighbours, type FuseGate, type UnitSink } from './fuse'
 import { applySteps, readWithLexicon } from './lexicon-reading'
 import { fusedFrames, sameUnit, type Fused, type LineState, type UpdateResult } from './line-state'
 import type { ContextState } from './state'
 import type { Touched } from './stores'
+import { coherentCase } from './word-case'
 
 /**
  * Reading lines in context from cached frames alone: each queried frame's neighbours are fused with the
@@ -22,18 +23,22 @@ export class Reader {
     this.examples = new ExampleCounter(state.settings.voteWindow)
   }
 
-  /** Fuses the given frames of a line (all for `which` undefined) with the neighbours `neighbour` gives, at `trust`. */
-  fuse(line: LineState, neighbour: (q: number) => FrameNeighbours, trust: number, out: Fused, which?: number[], dirty?: Uint8Array): boolean {
+  /**
+   * Fuses the given frames of a line (all for `which` undefined) with the neighbours `neighbour` gives,
+   * under `gate`; `sink` is told every contested unit's evidence.
+   */
+  fuse(line: LineState, neighbour: (q: number) => FrameNeighbours, gate: FuseGate, out: Fused, which?: number[], dirty?: Uint8Array, sink?: UnitSink): boolean {
     const { settings: s, stores, alphabet } = this.state
     const f = line.frames
     const { queried, gap } = line
+    const pitch = f.frames / Math.max(1, line.model.text.length)
     return fuseRows(
       f,
       queried,
       sameUnit(line),
       (q0, q1, index, prob, decided) => {
-        if (gap[q0]) decided[q0] = fuseGap(f, queried[q0], neighbour(q0), stores.gaps.pool, alphabet.space, trust, s, index, prob)
-        else fuseRun(f, queried, q0, q1, neighbour, stores.chars.pool, trust, s, index, prob, decided, this.scratch)
+        if (gap[q0]) decided[q0] = fuseGap(f, queried[q0], neighbour(q0), stores.gaps.pool, alphabet.space, gate, s, pitch, index, prob, this.scratch, sink, q0)
+        else fuseRun(f, queried, q0, q1, neighbour, stores.chars.pool, gate, s, index, prob, decided, this.scratch, sink)
       },
       out,
       this.scratch,
@@ -45,9 +50,8 @@ export class Reader {
   /**
    * The frames each line must fuse again: those whose neighbours changed, and those whose unanimous vote
    * only gained or lost weight where their unit (fuseRun pools a character's frames) does not vote for
-   * one label alone. A unit that does fuses to (1 − λ) · model + λ · that label, λ from closeness and
-   * trust only — the same rows as before. Early in a batch of one print this is most of what a
-   * correction touches: on 2,000 long lines, ~85 % of the frames.
+   * the model's own character alone. A unit that does keeps the model's rows whatever the weights. Early
+   * in a batch of one print this is most of what a correction touches.
    */
   unitsToFuse(touched: Touched, reweighted: Map<number, number[]>): Touched {
     for (const [id, frames] of reweighted) {
@@ -63,20 +67,18 @@ export class Reader {
     return touched
   }
 
-  /** Whether every vote of the character unit holding queried frame q goes to one label. */
+  /** Whether every vote of the character unit holding queried frame q goes to the model's own character. */
   private votesAlone(line: LineState, q: number, same: (q: number) => boolean, neighbour: (q: number) => FrameNeighbours): boolean {
     let q0 = q
     while (q0 > 0 && same(q0)) q0--
     let q1 = q + 1
     while (q1 < line.queried.length && same(q1)) q1++
     const pool = this.state.stores.chars.pool
-    let label = -1
+    const label = charAt(line.frames, line.queried[q0])
     for (let u = q0; u < q1; u++) {
       const n = neighbour(u)
       for (let i = 0; i < n.count && n.sims[n.at] - n.sims[n.at + i] <= this.state.settings.voteWindow; i++) {
-        const l = pool.label(n.ids[n.at + i])
-        if (label >= 0 && l !== label) return false
-        label = l
+        if (pool.label(n.ids[n.at + i]) !== label) return false
       }
     }
     return true
@@ -98,22 +100,21 @@ export class Reader {
   redecode(frames: Touched, keepUnmoved = false): UpdateResult {
     const changed: number[] = []
     let redecoded = 0
-    const trust = this.state.decision.trust
-    const { stores } = this.state
+    const { stores, gate } = this.state
     const pools = { chars: stores.chars.pool, gaps: stores.gaps.pool }
     for (const [id, which] of frames) {
       const line = this.state.lines.get(id)
       if (!line || line.corrected !== null) continue
-      // Without trust every row is the model's, whatever the neighbours: a line's rows were made so when
-      // the trust went to 0 (every line is re-fused then), and only a line asked for whole can be stale.
-      if (trust <= 0 && which) continue
+      // With context off every row is the model's, whatever the neighbours: a line's rows were made so
+      // when it went off (every line is re-fused then), and only a line asked for whole can be stale.
+      if (!gate.on && which) continue
       const neighbour = stores.neighbour(line)
       const dirty = new Uint8Array(line.frames.frames)
-      const moved = this.fuse(line, neighbour, trust, line.fused, which ?? undefined, dirty)
+      const moved = this.fuse(line, neighbour, gate, line.fused, which ?? undefined, dirty)
       if (moved && line.lexicon && touches(line.lexicon.windows, dirty)) line.lexicon = null
-      if (!moved && (which || (keepUnmoved && trust > 0 && line.segments))) continue
+      if (!moved && (which || (keepUnmoved && gate.on && line.segments))) continue
       redecoded++
-      const next = trust > 0 ? this.decodeFused(line, dirty) : null
+      const next = gate.on ? coherentCase(this.decodeFused(line, dirty), line.model) : null
       if (!next) line.segments = null
       line.knn = next && next.text !== line.model.text ? { ...next, examples: this.examples.examplesOf(line, neighbour, pools) } : null
       if (this.show(line)) changed.push(id)
@@ -122,9 +123,9 @@ export class Reader {
   }
 
   /**
-   * Every line, fused and decoded again. After a change of trust (`keepUnmoved`) only the lines whose rows
+   * Every line, fused and decoded again. After a change of gate (`keepUnmoved`) only the lines whose rows
    * moved are decoded: most of a 50,000-line batch has no close neighbour, and its rows are the model's
-   * at any trust.
+   * under any gate.
    */
   redecodeAll(keepUnmoved = false): UpdateResult {
     return this.redecode(new Map(this.state.order.map((id) => [id, null])), keepUnmoved)

@@ -1,7 +1,8 @@
 import type { Alphabet } from '../recognize/alphabet'
+import type { LineFrames } from '../recognize/frames'
 import { fromHalfBits, toHalfBits } from '../store/half'
-import { forceAlign } from './align'
-import { closeness, type FrameNeighbours } from './fuse'
+import { forceAlign, UNKNOWN, type Alignment } from './align'
+import type { FrameNeighbours } from './fuse'
 import { unfused, type LineInput, type LineState } from './line-state'
 import { NeighbourIndex, type Merged, type SavedLists } from './neighbour-index'
 import { RowOwners } from './row-owners'
@@ -28,16 +29,42 @@ export type Touched = Map<number, number[] | null>
 /** A line's features are in the stores' query rows: the float copy goes (a correction's are read again). */
 const NO_FEATURES = new Float32Array(0)
 
-/** The middle frame of every run of non-character frames that has a character frame on both sides. */
-export function gapMiddles(frames: number, isChar: (t: number) => boolean): number[] {
+/**
+ * One frame of every run of non-character frames that has a character frame on both sides: where the
+ * model gives the space most (the middle of the run where it gives it nothing).
+ */
+export function gapFrames(f: LineFrames, space: number, isChar: (t: number) => boolean): number[] {
   const out: number[] = []
   let lastChar = -1
-  for (let t = 0; t < frames; t++) {
+  for (let t = 0; t < f.frames; t++) {
     if (!isChar(t)) continue
-    if (lastChar >= 0 && t - lastChar > 1) out.push((lastChar + t) >> 1)
+    if (lastChar >= 0 && t - lastChar > 1) {
+      let best = (lastChar + t) >> 1
+      let bestP = spaceProb(f, best, space)
+      for (let u = lastChar + 1; u < t; u++) {
+        const p = spaceProb(f, u, space)
+        if (p > bestP) (bestP = p), (best = u)
+      }
+      out.push(best)
+    }
     lastChar = t
   }
   return out
+}
+
+/** Whether a frame holds a character: enough mass besides the blank, and a best character that is not the space. */
+export function charFrames(f: LineFrames, space: number, minCharMass: number): (t: number) => boolean {
+  return (t) => {
+    if (1 - f.blank[t] < minCharMass) return false
+    for (let j = t * f.k; j < (t + 1) * f.k; j++) if (f.topIndex[j] !== 0) return f.topIndex[j] !== space
+    return false
+  }
+}
+
+/** Frame t's probability of the space in the model's top-k. */
+export function spaceProb(f: LineFrames, t: number, space: number): number {
+  for (let j = t * f.k; j < (t + 1) * f.k; j++) if (f.topIndex[j] === space) return f.topProb[j]
+  return 0
 }
 
 /**
@@ -65,8 +92,9 @@ export class FrameStores {
     private readonly settings: ContextSettings,
   ) {
     const useless = 1 - (settings.farDistance + settings.voteWindow)
-    const { k, voteWindow, support } = settings
-    const reads = { first: support, window: voteWindow, closeness: (sim: number) => closeness(sim, settings) }
+    const { k, voteWindow } = settings
+    // Fusion reads each list's entries within the vote window of its nearest (ballot.ts).
+    const reads = { first: 1, window: voteWindow, closeness: () => 1 }
     this.chars = new NeighbourIndex(deps.similarity, deps.dim, k, useless, reads)
     this.gaps = new NeighbourIndex(deps.similarity, deps.dim, k, useless, reads)
   }
@@ -85,16 +113,13 @@ export class FrameStores {
     let nextGap = this.gaps.size
     const lines = inputs.map((input): LineState => {
       const f = input.frames
-      const isChar = (t: number) => 1 - f.blank[t] >= this.settings.minCharMass
       const space = alphabet.space
-      const spaceMass = (t: number) => {
-        for (let j = t * f.k; j < (t + 1) * f.k; j++) if (f.topIndex[j] === space) return f.topProb[j]
-        return 0
-      }
-      // Gaps: the middle of each blank run between characters where the model sees some chance of a
-      // space, and every frame the model reads as a space.
-      const gapSet = new Set(gapMiddles(f.frames, isChar).filter((t) => spaceMass(t) >= this.settings.minSpaceMass))
-      for (let t = 0; t < f.frames; t++) if (f.topIndex[t * f.k] === space) gapSet.add(t)
+      const isChar = charFrames(f, space, this.settings.minCharMass)
+      // Gaps: in each run of frames between two characters (blanks, and frames whose best character is the
+      // space), the one where the model sees most chance of a space, when it sees some. A frame that gives
+      // the space 0.4 and the blank 0.6 is where forms and receipts lose most of their spaces: as a
+      // character frame it was never asked.
+      const gapSet = new Set(gapFrames(f, space, isChar).filter((t) => spaceProb(f, t, space) >= this.settings.minSpaceMass))
       const queried: number[] = []
       for (let t = 0; t < f.frames; t++) if (isChar(t) || gapSet.has(t)) queried.push(t)
       const gap = this.slab.uint8(queried.length)
@@ -148,7 +173,7 @@ export class FrameStores {
    * leave, its newly aligned ones join. Returns the queried frames whose lists changed where fusion reads
    * them (`touched`), and those where only the weights of a unanimous vote moved (`reweighted`).
    */
-  async replace(line: LineState, text: string | null): Promise<{ touched: Touched; reweighted: Map<number, number[]> }> {
+  async replace(line: LineState, text: string | null, alignment: Alignment | null): Promise<{ touched: Touched; reweighted: Map<number, number[]> }> {
     const touched: Touched = new Map()
     const reweighted = new Map<number, number[]>()
     const touch = (owners: RowOwners, rows: number[], into: Map<number, number[] | null> = touched) => {
@@ -167,7 +192,7 @@ export class FrameStores {
     touch(this.owners.gaps, await this.gaps.remove(line.entries.gaps))
     line.entries = { chars: [], gaps: [] }
     if (text !== null) {
-      this.store(line, text)
+      this.store(line, alignment)
       merged(this.owners.chars, await this.chars.merge(line.entries.chars))
       merged(this.owners.gaps, await this.gaps.merge(line.entries.gaps))
     }
@@ -178,21 +203,25 @@ export class FrameStores {
   load(line: LineState, text: string) {
     this.chars.pool.kill(line.entries.chars)
     this.gaps.pool.kill(line.entries.gaps)
-    this.store(line, text)
+    this.store(line, this.align(line, text))
   }
 
-  /** Forced alignment of the corrected text; its character frames and gaps join the stores. */
-  private store(line: LineState, text: string) {
+  /**
+   * Forced alignment of a corrected text on the line's frames: a label per frame. A character the model
+   * cannot output aligns as UNKNOWN (align.ts): the rest of the text still teaches — a third of the
+   * Fraktur lines hold a ß, an ö or a „, and taught nothing at all. Null when it cannot be aligned.
+   */
+  align(line: LineState, text: string): Alignment | null {
+    const label: number[] = []
+    for (const ch of text) label.push(this.deps.alphabet.indexOf(ch) < 0 ? UNKNOWN : this.deps.alphabet.indexOf(ch))
+    if (label.every((c) => c === UNKNOWN)) return null
+    return forceAlign(line.frames, label)
+  }
+
+  /** An aligned correction's character frames and gaps join the stores. */
+  private store(line: LineState, alignment: Alignment | null) {
     const { alphabet, dim } = this.deps
     line.entries = { chars: [], gaps: [] }
-    const label: number[] = []
-    for (const ch of text) {
-      const c = alphabet.indexOf(ch)
-      // A character the model cannot output: the correction is kept, its frames are not stored.
-      if (c < 0) return
-      label.push(c)
-    }
-    const alignment = forceAlign(line.frames, label)
     if (!alignment) return
     const half = line.half
     const stored = half ? null : this.deps.features!(line.id)
@@ -204,12 +233,14 @@ export class FrameStores {
     const chars: Array<{ label: number; features: Float32Array }> = []
     const gaps: Array<{ label: number; features: Float32Array }> = []
     labels.forEach((c, t) => {
-      if (c === 0) return
-      chars.push({ label: c, features: at(t) })
+      if (c === 0 || c === UNKNOWN) return
+      // Spaces are the gap store's: a character voted into a space was "03-4021" becoming "03 4021".
       if (c === space) gaps.push({ label: c, features: at(t) })
+      else chars.push({ label: c, features: at(t) })
     })
-    // The reviewer's plain gaps: blank runs between two characters, neither of them a space.
-    for (const t of gapMiddles(labels.length, (u) => labels[u] !== 0)) {
+    // The reviewer's plain gaps: blank runs between two characters, neither of them a space (at the frame
+    // a query of that run would be).
+    for (const t of gapFrames(line.frames, space, (u) => labels[u] !== 0)) {
       let before = t
       while (labels[before] === 0) before--
       let after = t

@@ -19,9 +19,21 @@ const gzipAsync = promisify(gzip)
 
 // The exchange file: gzip'd JSON; features as base64 fp16, 120 values per entry, in entry order.
 // Version 2 adds the vocabulary and its bias; a version 1 file has neither (read as none, bias 0).
+// Version 3 adds the gate the batch decided; an older file has none (its batch starts from the prior).
+const Gate = z.object({
+  chars: z.array(z.number().finite()),
+  gaps: z.array(z.number().finite()),
+  examples: z.number().int().min(0),
+  charsPrecision: z.array(z.number().finite()),
+  gapsPrecision: z.array(z.number().finite()),
+  better: z.number().int().min(0),
+  worse: z.number().int().min(0),
+  fixed: z.number().int().min(0).optional(),
+  broken: z.number().int().min(0).optional(),
+})
 const PoolFile = z.object({
   format: z.literal(FILE_FORMAT),
-  version: z.union([z.literal(1), z.literal(2)]),
+  version: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   name: z.string().min(1).max(200),
   modelId: z.string(),
   trust: z.number().min(0).max(1),
@@ -30,6 +42,7 @@ const PoolFile = z.object({
   features: z.string(),
   words: z.array(z.string().min(1).max(10_000)).default([]),
   lexiconBias: z.number().min(0).max(100).default(0),
+  gate: Gate.optional(),
 })
 
 export interface PoolService {
@@ -47,7 +60,7 @@ export interface PoolService {
 export function createPoolService(deps: { db: Db; modelId: string; dim: number }): PoolService {
   const { db, modelId, dim } = deps
   const q = {
-    insert: db.prepare('INSERT INTO pools (name, model_id, trust, lexicon_bias) VALUES (?, ?, ?, ?)'),
+    insert: db.prepare('INSERT INTO pools (name, model_id, trust, lexicon_bias, gate) VALUES (?, ?, ?, ?, ?)'),
     insertEntry: db.prepare('INSERT INTO pool_entries (pool_id, store, label, features) VALUES (?, ?, ?, ?)'),
     insertWord: db.prepare('INSERT OR IGNORE INTO pool_words (pool_id, word) VALUES (?, ?)'),
     summaries: db.prepare(`
@@ -58,11 +71,12 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
     entries: db.prepare('SELECT store, label, features FROM pool_entries WHERE pool_id = ? ORDER BY id'),
     words: db.prepare('SELECT word FROM pool_words WHERE pool_id = ? ORDER BY word').pluck(),
     forBatch: db.prepare(
-      'SELECT p.id, p.trust, p.lexicon_bias AS lexiconBias, p.model_id AS modelId FROM batch_pools b JOIN pools p ON p.id = b.pool_id WHERE b.batch_id = ?',
+      'SELECT p.id, p.trust, p.lexicon_bias AS lexiconBias, p.model_id AS modelId, p.gate FROM batch_pools b JOIN pools p ON p.id = b.pool_id WHERE b.batch_id = ?',
     ),
     use: db.prepare('INSERT OR REPLACE INTO batch_pools (batch_id, pool_id) VALUES (?, ?)'),
     unuse: db.prepare('DELETE FROM batch_pools WHERE batch_id = ?'),
     nameTaken: db.prepare('SELECT 1 FROM pools WHERE name = ?').pluck(),
+    gate: db.prepare('SELECT gate FROM pools WHERE id = ?').pluck(),
   }
 
   function summary(id: number): PoolSummary {
@@ -72,11 +86,17 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
   }
 
   const insertPool = db.transaction((name: string, model: string, pool: SavedPool) => {
-    const id = Number(q.insert.run(name, model, pool.trust, pool.lexiconBias).lastInsertRowid)
+    const id = Number(q.insert.run(name, model, pool.trust, pool.lexiconBias, pool.gate ? JSON.stringify(pool.gate) : null).lastInsertRowid)
     for (const e of pool.entries) q.insertEntry.run(id, e.store, e.label, encodeHalf(e.features))
     for (const w of pool.words) q.insertWord.run(id, w)
     return id
   })
+
+  function gateOf(poolId: number): z.infer<typeof Gate> | undefined {
+    const json = q.gate.get(poolId) as string | null | undefined
+    const gate = json ? Gate.safeParse(JSON.parse(json)) : null
+    return gate?.success ? gate.data : undefined
+  }
 
   function freeName(name: string): string {
     let candidate = name
@@ -91,7 +111,7 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
     },
     list: () => q.summaries.all({ id: null }) as PoolSummary[],
     forBatch(batchId) {
-      const pool = q.forBatch.get(batchId) as { id: number; trust: number; lexiconBias: number; modelId: string } | undefined
+      const pool = q.forBatch.get(batchId) as { id: number; trust: number; lexiconBias: number; modelId: string; gate: string | null } | undefined
       // A pool saved with other weights has features in another space: it cannot help here.
       if (!pool || pool.modelId !== modelId) return null
       const entries = (q.entries.all(pool.id) as Array<{ store: 'chars' | 'gaps'; label: number; features: Buffer }>).map((e) => ({
@@ -99,7 +119,8 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
         label: e.label,
         features: decodeHalf(e.features),
       }))
-      return { entries, words: q.words.all(pool.id) as string[], trust: pool.trust, lexiconBias: pool.lexiconBias }
+      const gate = pool.gate ? Gate.safeParse(JSON.parse(pool.gate)) : null
+      return { entries, words: q.words.all(pool.id) as string[], trust: pool.trust, lexiconBias: pool.lexiconBias, gate: gate?.success ? gate.data : undefined }
     },
     use(batchId, poolId) {
       if (poolId === null) q.unuse.run(batchId)
@@ -114,7 +135,7 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
       const rows = q.entries.all(poolId) as Array<{ store: 'chars' | 'gaps'; label: number; features: Buffer }>
       const file = {
         format: FILE_FORMAT,
-        version: 2,
+        version: 3,
         name: pool.name,
         modelId: pool.modelId,
         trust: pool.trust,
@@ -123,6 +144,7 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
         features: Buffer.concat(rows.map((r) => r.features)).toString('base64'),
         words: q.words.all(poolId),
         lexiconBias: pool.lexiconBias,
+        gate: gateOf(poolId),
       }
       const bytes = await gzipAsync(JSON.stringify(file))
       // Beside the target, then renamed: never half a pool file, never through a link (see safe-files.ts).
@@ -165,7 +187,7 @@ export function createPoolService(deps: { db: Db; modelId: string; dim: number }
       const features = decodeHalf(Buffer.from(parsed.features, 'base64'))
       if (features.length !== parsed.entries.length * dim) throw new LectorError('unreadable', `${path} is damaged (feature count does not match).`)
       const entries = parsed.entries.map(([store, label], i) => ({ store, label, features: features.subarray(i * dim, (i + 1) * dim) }))
-      const pool = { entries, words: parsed.words, trust: parsed.trust, lexiconBias: parsed.lexiconBias }
+      const pool = { entries, words: parsed.words, trust: parsed.trust, lexiconBias: parsed.lexiconBias, gate: parsed.gate }
       return summary(insertPool(freeName(parsed.name), modelId, pool))
     },
   }

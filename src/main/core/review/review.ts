@@ -210,7 +210,7 @@ export function createReviewService(deps: {
       // Committed before anything else: an acknowledged correction survives a crash.
       const correctionId = Number(q.insert.run({ lineId, text, kind, undoes, notText: notText ? 1 : 0 }).lastInsertRowid)
       const { update: result, settled } = await ctx.correct(lineId, notText ? null : text)
-      const update = { lineId, changed: result.changed, updateMs: performance.now() - started, decision: ctx.decided }
+      const update = { lineId, changed: result.changed, updateMs: performance.now() - started, decision: ctx.decided, effort: result.effort }
       index.contextChanged(batchId, result.changed.filter((id) => id !== lineId))
       events.emit('lines:changed', { batchId, ids: [lineId, ...result.changed] })
       const decided = ctx.decided

@@ -29,6 +29,7 @@ export function createSessionLog(deps: { index: LineIndex; batchOf: (lineId: num
         updateMs: Math.round(update.updateMs * 10) / 10,
         trust: update.decision.trust,
         unreviewedConfidence: 0,
+        effort: update.effort,
       }
       list.push(point)
       if (list.length > KEPT) list.splice(0, list.length - KEPT)

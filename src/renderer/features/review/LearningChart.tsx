@@ -55,7 +55,7 @@ export function LearningChart({ history }: { history: CorrectionEffect[] }) {
           y={yChanged(h.changed)}
           height={Math.max(0, PAD.top + ih - yChanged(h.changed))}
         >
-          <title>{`#${i + 1} ${h.kind}: ${count(h.changed, 'line')} changed in ${h.updateMs} ms; trust ${h.trust.toFixed(2)}; unreviewed ${Math.round(h.unreviewedConfidence * 100)}% sure`}</title>
+          <title>{`#${i + 1} ${h.kind}: ${count(h.changed, 'line')} changed in ${h.updateMs} ms; context ${h.trust > 0 ? 'on' : 'off'}; unreviewed ${Math.round(h.unreviewedConfidence * 100)}% sure${h.effort ? `; you typed ${h.effort.shown} characters (the model's reading needed ${h.effort.model})` : ''}`}</title>
         </rect>
       ))}
       <path d={line} className="conf-line" />

@@ -1,6 +1,7 @@
 // The batch visibly learning: counts, the engine's current trust in context and in the batch's vocabulary,
 // and the session's chart.
 import type { ReviewStats } from '../../../shared/api'
+import { EffortChart } from './EffortChart'
 import { LearningChart } from './LearningChart'
 
 export function LearningPanel({ stats }: { stats: ReviewStats | undefined }) {
@@ -28,9 +29,17 @@ export function LearningPanel({ stats }: { stats: ReviewStats | undefined }) {
             <span className="muted small"> · last +{stats.lastChanged}</span>
           </dd>
         </div>
-        <div title="How far the engine trusts context over the model alone, from leave-one-out checks on your corrections (0 = context off)">
-          <dt>Trust</dt>
-          <dd data-testid="trust">{trust === undefined ? '—' : trust.toFixed(2)}</dd>
+        <div title="Whether context reads the rest of the batch: it does once your corrections, read just before you made them, came out clearly better with it than with the model alone. Each change is then decided character by character, from how close and how many your corrected lines are.">
+          <dt>Context</dt>
+          <dd data-testid="trust">
+            {trust === undefined ? '—' : trust > 0 ? 'on' : 'off'}
+            {decision?.gate && (
+              <span className="muted small">
+                {' '}
+                · {decision.gate.better} better / {decision.gate.worse} worse
+              </span>
+            )}
+          </dd>
         </div>
         <div title="Words of your corrections the engine may put in place of a doubtful reading, and how many nats of the model's evidence a word is worth, from leave-one-out checks (0 = vocabulary off)">
           <dt>Vocabulary</dt>
@@ -51,6 +60,7 @@ export function LearningPanel({ stats }: { stats: ReviewStats | undefined }) {
         </p>
       )}
       <LearningChart history={stats.history} />
+      <EffortChart history={stats.history} />
     </section>
   )
 }

@@ -1,34 +1,20 @@
 /**
- * A sign test over replayed lines: `d` has fewer edits than `base` on clearly more lines than it has more
- * (about 95 % one-sided), and on at least two more.
+ * A sign test: clearly more better than worse — by `z` standard deviations of a fair coin (2: about 95 %
+ * one-sided) — and by at least `least`.
  */
+export function clearlyAhead(better: number, worse: number, z = 2, least = 2): boolean {
+  return better - worse >= z * Math.sqrt(better + worse) && better - worse >= least
+}
+
+/** The sign test over replayed lines: `d` has fewer edits than `base` on clearly more lines than more. */
 export function clearlyBetter(d: number[], base: number[]): boolean {
   let better = 0
   let worse = 0
   d.forEach((x, i) => (x < base[i] ? better++ : x > base[i] ? worse++ : 0))
-  return better - worse >= 2 * Math.sqrt(better + worse) && better - worse >= 2
+  return clearlyAhead(better, worse)
 }
 
 const sum = (d: number[]) => d.reduce((a, b) => a + b, 0)
-
-/**
- * The batch's trust in context, from each candidate trust's edits per replayed line (leave-one-out; trust
- * 0 is the model alone). A trust is supported when it helps clearly more lines than the model alone, and
- * removes at least `minGain` of its edits: a handful of lucky fixes on unrelated words is not evidence.
- * Of those, the one with the fewest edits — except that the `current` trust, if still supported, is kept
- * unless another beats it by the same sign test: a change of trust re-reads the whole batch, and near-ties
- * (17 against 19 edits) would flip it back and forth every few corrections, each time re-sorting the
- * reviewer's list. 0 when none is supported.
- */
-export function chooseTrust(edits: Map<number, number[]>, current: number, minGain: number): number {
-  const alone = edits.get(0)!
-  const supported = [...edits.keys()].filter(
-    (trust) => trust !== 0 && clearlyBetter(edits.get(trust)!, alone) && sum(edits.get(trust)!) <= sum(alone) * (1 - minGain),
-  )
-  const best = supported.reduce((a, b) => (sum(edits.get(b)!) < sum(edits.get(a)!) ? b : a), supported[0] ?? 0)
-  if (supported.includes(current) && best !== current && !clearlyBetter(edits.get(best)!, edits.get(current)!)) return current
-  return best
-}
 
 /**
  * The lexicon's bias, from each candidate bias's edits per replayed line (0: no lexicon). A bias is

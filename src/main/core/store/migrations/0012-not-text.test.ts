@@ -5,16 +5,16 @@ import { describe, expect, it } from 'vitest'
 import { openLibrary } from '../db'
 import { migrations } from '.'
 
-describe('migration 11 (not-text)', () => {
+describe('migration 12 (not-text)', () => {
   it('keeps every correction, its id and what it undoes, and takes the two new kinds', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'lector-m11-')), 'library.db')
-    const v10 = openLibrary(path, { migrations: migrations.filter((m) => m.version <= 10) })
-    v10.exec(`
+    const path = join(mkdtempSync(join(tmpdir(), 'lector-m12-')), 'library.db')
+    const v11 = openLibrary(path, { migrations: migrations.filter((m) => m.version <= 11) })
+    v11.exec(`
       INSERT INTO batches (id, name, source) VALUES (1, 'b', '/scans');
       INSERT INTO lines (id, batch_id, idx, source_path) VALUES (1, 1, 0, '/scans/a.png'), (2, 1, 1, '/scans/b.png');
       INSERT INTO corrections (id, line_id, text, kind, undoes) VALUES (1, 1, 'TOTAL', 'typed', NULL), (2, 1, NULL, 'undo', 1), (5, 2, 'RM', 'accepted', NULL);
     `)
-    v10.close()
+    v11.close()
     const db = openLibrary(path)
     expect(db.prepare('SELECT id, line_id AS lineId, text, kind, undoes, not_text AS notText FROM corrections ORDER BY id').all()).toEqual([
       { id: 1, lineId: 1, text: 'TOTAL', kind: 'typed', undoes: null, notText: 0 },
