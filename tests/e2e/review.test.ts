@@ -364,7 +364,7 @@ describe('the review screen', () => {
     await page.keyboard.press('ArrowDown')
     await page.keyboard.press('Alt+P')
     const view = page.getByTestId('page-view')
-    await view.locator('polygon').waitFor()
+    await view.locator('polygon').first().waitFor()
     expect(await view.textContent()).toContain('Page 1 of statement.pdf')
     await page.screenshot({ path: join(results, 'review-pdf-page-1280.png') })
     await page.keyboard.press('Alt+P')

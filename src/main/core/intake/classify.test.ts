@@ -17,6 +17,10 @@ describe('page or line', () => {
     // The receipts of issue 22, and the largest word crop of the evaluation sets.
     expect(kindBySize(463, 605)).toBe('page-or-line')
     expect(kindBySize(1017, 267)).toBe('page-or-line')
+    // A long strip is a line, even past what a page may measure; a long receipt is not that long.
+    expect(kindBySize(100_000, 96)).toBe('line')
+    expect(kindBySize(96, 2000)).toBe('line')
+    expect(kindBySize(250, 1400)).toBe('page-or-line')
   })
 
   it('takes an image for a line when its lines are one row filling it, or when it has none', () => {

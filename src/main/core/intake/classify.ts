@@ -25,11 +25,16 @@ export interface Refused {
 const LINE_MAX_SHORT_SIDE = 64
 const PAGE_MIN_SHORT_SIDE = 300
 const PAGE_MIN_PIXELS = 400_000
+// A long strip under a page's width is a line whatever its height: a page (even a long receipt) is at most
+// a few times as long as it is wide, while a line of text is often ten times as long as it is high, or far
+// more (a 100,000 × 96 px crop, past what a page may measure, is still one line to read in windows).
+const LINE_MIN_ASPECT = 10
 
 /** By its size alone: a line, a page, or either. Orientation does not matter: a line turned 90° is a line. */
 export function kindBySize(width: number, height: number): FileKind {
   const short = Math.min(width, height)
   if (short < LINE_MAX_SHORT_SIDE) return 'line'
+  if (short < PAGE_MIN_SHORT_SIDE && Math.max(width, height) >= LINE_MIN_ASPECT * short) return 'line'
   return short >= PAGE_MIN_SHORT_SIDE && width * height >= PAGE_MIN_PIXELS ? 'document' : 'page-or-line'
 }
 
