@@ -39,6 +39,10 @@ export interface Review {
   edit: () => void
   setDraft: (lineId: number, text: string) => void
   setPageSize: (rows: number) => void
+  /** Marks a line not text, or takes its mark back (the mouse's way to what x and Alt+X do). */
+  toggleNotText: (row: LineRow) => void
+  /** Likely junk is text after all: back into the order. */
+  sayText: (row: LineRow) => void
   onInputKey: (e: KeyboardEvent<HTMLInputElement>) => void
   onListKey: (e: KeyboardEvent<HTMLElement>) => void
 }
@@ -123,6 +127,15 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
     else applied(await client.call('review:accept', { lineId: row.id }))
   }
 
+  /** Marks the line not text and goes on, or takes its mark back (it stays focused: it moves back in).
+   *  `mark` false on likely junk: it is text, back into the order. */
+  async function notText(row: LineRow | undefined, mark = !row?.notText) {
+    if (!row || row.state === 'pending') return
+    dispatch({ type: 'draft-dropped', lineId: row.id })
+    if (mark) next()
+    applied(await client.call('review:notText', { lineId: row.id, notText: mark }))
+  }
+
   async function undo() {
     const result = await client.call('review:undo', { batchId: listing.batchId })
     if (!result.ok) return dispatch({ type: 'message-shown', message: result.message })
@@ -142,6 +155,8 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
         return void accept()
       case 'undo':
         return void undo()
+      case 'not-text':
+        return void notText(row)
       case 'move':
         return focusAt(focusedIndex + command.by)
       case 'move-to':
@@ -199,6 +214,8 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
     edit,
     setDraft,
     setPageSize,
+    toggleNotText: (row) => void notText(row),
+    sayText: (row) => void notText(row, false),
     onInputKey,
     onListKey,
   }
