@@ -1,3 +1,6 @@
+// CTC decoding of a line's top-k frames: greedy, beam search, and by segments (a re-read line decodes only
+// the stretches that changed). One file at ~400 lines because the three share their range decoders, the
+// emission buffers and the batch's class map; apart, each would export the others' internals.
 import type { Alphabet } from './alphabet'
 import type { LineFrames } from './frames'
 
