@@ -107,24 +107,34 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
 
   const next = () => focusAt(focusedIndex + 1)
 
+  /**
+   * The line a key saves or accepts: the focused row, or — while a re-sort has taken it out of the loaded
+   * rows — the line the focus holds (its reply brings the row back). Acting only on a loaded row dropped a
+   * Ctrl+Enter or an Enter pressed in that moment: the focus moved on and nothing was saved.
+   */
+  function target(): { id: number; row: LineRow | undefined } | null {
+    if (focused) return focused.state === 'read' ? { id: focused.id, row: focused } : null
+    return focus.id === null ? null : { id: focus.id, row: undefined }
+  }
+
   async function save() {
-    const row = focused
-    if (!row || row.state !== 'read') return next()
-    const text = drafts.get(row.id) ?? row.text
-    dispatch({ type: 'draft-dropped', lineId: row.id })
+    const line = target()
+    if (!line) return next()
+    const text = drafts.get(line.id) ?? line.row?.text
+    dispatch({ type: 'draft-dropped', lineId: line.id })
     next()
-    if (text === row.text) return
-    applied(await client.call('review:correct', { lineId: row.id, text }))
+    if (text === undefined || text === line.row?.text) return
+    applied(await client.call('review:correct', { lineId: line.id, text }))
   }
 
   async function accept() {
-    const row = focused
-    if (!row || row.state !== 'read') return next()
-    const draft = drafts.get(row.id)
-    dispatch({ type: 'draft-dropped', lineId: row.id })
+    const line = target()
+    if (!line) return next()
+    const draft = drafts.get(line.id)
+    dispatch({ type: 'draft-dropped', lineId: line.id })
     next()
-    if (draft !== undefined && draft !== row.text) applied(await client.call('review:correct', { lineId: row.id, text: draft }))
-    else applied(await client.call('review:accept', { lineId: row.id }))
+    if (draft !== undefined && draft !== line.row?.text) applied(await client.call('review:correct', { lineId: line.id, text: draft }))
+    else applied(await client.call('review:accept', { lineId: line.id }))
   }
 
   /** Marks the line not text and goes on, or takes its mark back (it stays focused: it moves back in).
