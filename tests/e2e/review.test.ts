@@ -302,6 +302,9 @@ describe('the review screen', () => {
 
   it('exports a CSV with a byte-order mark whose rows are the batch as reviewed, and offers the same as a download', async () => {
     await taughtInPage()
+    // A negative amount is a number to a spreadsheet, not a formula to neutralise (it became '-5.59).
+    const amount = (await engineRows()).find((r) => r.source !== 'human')!
+    await t.call('review:correct', { lineId: amount.id, text: '-5.59' })
     await page.getByTestId('export-open').click()
     const path = join(t.dir, 'receipts-review.csv')
     await page.getByTestId('export-path').fill(path)
@@ -319,6 +322,7 @@ describe('the review screen', () => {
     expect(csv.map((r) => r.status)).toEqual(rows.map(status))
     expect(csv.filter((r) => r.status === 'corrected').every((r) => r.text === r.text.toUpperCase())).toBe(true)
     expect(csv.some((r) => r.status === 'context')).toBe(true)
+    expect(csv.find((r) => r.file === amount.file)).toMatchObject({ text: '-5.59', status: 'corrected' })
     expect(csv.map((r) => r.file)).toEqual(texts.map((_, i) => `line-${String(i).padStart(3, '0')}.png`))
     await page.screenshot({ path: join(results, 'review-export-1280.png') })
 
