@@ -1,7 +1,6 @@
 // A line's frames as top-k rows: reading the model's characters around a frame and a frame's
 // probabilities, and writing rows back, ranked and on the fusion grid (fuse.ts decides what goes in them).
 import type { LineFrames } from '../recognize/frames'
-import type { ClassKinds } from './gate'
 
 // Fused probabilities are kept on a 1/64 grid: a new neighbour that shifts a frame's vote by less than
 // that leaves the frame bit-identical, so the incremental update skips decoding the line and still gives
@@ -29,12 +28,15 @@ export function charsAround(f: LineFrames, t: number, isChar: (u: number) => boo
   return [u >= 0 ? charAt(f, u) : -1, a, b, w < f.frames ? charAt(f, w) : -1, before, after]
 }
 
-/** Whether the model's nearest character from frame t in direction `step` (skipping blanks and its own run) is a digit. */
-export function nearestDigit(f: LineFrames, t: number, step: 1 | -1, isChar: (u: number) => boolean, kinds: ClassKinds): boolean {
+/**
+ * Whether the model's nearest character from frame t in direction `step` (skipping blanks and its own run)
+ * is of a kind: `kind` is ClassKinds.digit or .letter.
+ */
+export function nearestIs(f: LineFrames, t: number, step: 1 | -1, isChar: (u: number) => boolean, kind: Uint8Array): boolean {
   const own = charAt(f, t)
   let u = t + step
   while (u >= 0 && u < f.frames && (!isChar(u) || charAt(f, u) === own)) u += step
-  return u >= 0 && u < f.frames && kinds.digit[charAt(f, u)] === 1
+  return u >= 0 && u < f.frames && kind[charAt(f, u)] === 1
 }
 
 /** Writes the model's own row for frame t: what stays where context does not act. */

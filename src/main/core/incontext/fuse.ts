@@ -3,7 +3,7 @@
 import type { LineFrames } from '../recognize/frames'
 import { Ballot } from './ballot'
 import { CHAR_FEATURES, GAP_FEATURES, charFeatures, gapFeatures, gateProbability, type ClassKinds, type GateWeights } from './gate'
-import { charAt, charsAround, modelRow, nearestDigit, probOf, putRanked, quantize, shareRow } from './frame-rows'
+import { charAt, charsAround, modelRow, nearestIs, probOf, putRanked, quantize, shareRow } from './frame-rows'
 import type { SpacingLookup } from './spacing'
 import { charFrames } from './stores'
 import type { FramePool } from './pool'
@@ -182,15 +182,18 @@ function judgeSpan(
   // digit (a split vote between two other digits never changes one, nor two lines' word: "63.80" became
   // "83.80"); three for a letter read for a digit or back (O/0, S/5), and eight for a digit read as a
   // letter beside another digit — a number's own digit ("75M" became "7SM", "43800" "438OO" beside a pool
-  // of "SELANGOR"s). Letters between themselves are left to the gate: in a Fraktur batch of 45 books a
+  // of "SELANGOR"s) — or a letter read as a digit between two letters, a word's own letter ("Slip" became
+  // "S1IP", "BOPP" "B0PP"). Letters between themselves are left to the gate: in a Fraktur batch of 45 books a
   // book's print shows in a few corrected lines only.
   let p = gateProbability(gate.weights.chars, x)
   if (x[13]) {
     const lines = ballot.lineCount[ballot.topAt]
     let doubters = x[11] ? 3 : x[10] ? 2 : 1
-    if (x[11] && gate.kinds.digit[m]) {
+    if (x[11]) {
       const isChar = charFrames(f, gate.kinds.space, s.minCharMass)
-      if (nearestDigit(f, queried[a], -1, isChar, gate.kinds) || nearestDigit(f, queried[b - 1], 1, isChar, gate.kinds)) doubters = 8
+      const { digit, letter } = gate.kinds
+      if (digit[m] && (nearestIs(f, queried[a], -1, isChar, digit) || nearestIs(f, queried[b - 1], 1, isChar, digit))) doubters = 8
+      else if (letter[m] && nearestIs(f, queried[a], -1, isChar, letter) && nearestIs(f, queried[b - 1], 1, isChar, letter)) doubters = 8
     }
     p = Math.min(p, (ballot.weight[ballot.topAt] / ballot.total) * (lines / (lines + doubters)))
   }
