@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util'
 import type { Engine } from '../main/core/engine'
 import { compare, score, type Scores } from '../main/core/eval/metrics'
 import { readLabels } from '../main/core/eval/labels'
+import { scriptsIn } from '../main/core/recognize/scripts'
 import { reviewBatch, type EvalLine, type ReviewerOptions, type ReviewerRun } from './eval-reviewer'
 
 export type { Selection } from './eval-reviewer'
@@ -35,6 +36,10 @@ export interface RecognitionReport {
   beam: Scores
   /** Lines beam search made better / worse than greedy. */
   beamVsGreedy: { better: number; worse: number }
+  /** The scripts the batch was read in: proposed from its first readings (recognize/scripts.ts). */
+  scripts: string[]
+  /** Lines with a CJK character: in the labels, and read so by greedy and by beam decoding. */
+  cjkLines: { truth: number; greedy: number; beam: number }
 }
 
 export interface ContextReport extends Omit<ReviewerRun, 'pairs' | 'times'> {
@@ -70,7 +75,7 @@ export async function recognize(engine: Engine, dir: string, options: { limit?: 
 }
 
 export async function evaluateRecognition(engine: Engine, dir: string, limit?: number): Promise<RecognitionReport> {
-  const { lines, failed, linesPerSecond } = await recognize(engine, dir, { limit })
+  const { lines, failed, linesPerSecond, batchId } = await recognize(engine, dir, { limit })
   return {
     set: basename(resolve(dir)),
     lines: lines.length,
@@ -80,8 +85,16 @@ export async function evaluateRecognition(engine: Engine, dir: string, limit?: n
     greedy: score(lines.map((l) => ({ truth: l.truth, read: l.greedy }))),
     beam: score(lines.map((l) => ({ truth: l.truth, read: l.model }))),
     beamVsGreedy: compare(lines.map((l) => ({ truth: l.truth, before: l.greedy, after: l.model }))),
+    scripts: engine.batches.scripts.get(batchId).scripts ?? ['all'],
+    cjkLines: {
+      truth: lines.filter((l) => hasCjk(l.truth)).length,
+      greedy: lines.filter((l) => hasCjk(l.greedy)).length,
+      beam: lines.filter((l) => hasCjk(l.model)).length,
+    },
   }
 }
+
+const hasCjk = (text: string) => scriptsIn(text).has('cjk')
 
 export async function evaluateInContext(engine: Engine, dir: string, options: EvalOptions): Promise<ContextReport> {
   const read = await recognize(engine, dir, options)
@@ -101,6 +114,7 @@ export function formatRecognition(r: RecognitionReport): string {
     row('greedy', r.greedy),
     row('beam', r.beam),
     `beam vs greedy: ${r.beamVsGreedy.better} lines better, ${r.beamVsGreedy.worse} worse`,
+    `read in: ${r.scripts.join(', ')}; lines with a CJK character: labels ${r.cjkLines.truth}, greedy ${r.cjkLines.greedy}, beam ${r.cjkLines.beam}`,
   ].join('\n')
 }
 

@@ -70,7 +70,9 @@ async function run(args: string[]): Promise<void> {
         process.stderr.write(`${p.state}: ${p.done}/${p.total} lines, ${p.linesPerSecond.toFixed(1)} lines/s${p.message ? ` — ${p.message}` : ''}\n`)
       }
     })
-    const batch = await call(engine, 'batch:openPaths', { paths: [values.input] })
+    // The same input run again on the same library is its batch: what was read is not read again, new files are.
+    const opened = await call(engine, 'batch:openPaths', { paths: [values.input] })
+    const batch = opened.newFiles?.length ? await call(engine, 'batch:readNew', { batchId: opened.id }) : opened
     const stop = () => batch.jobId && void call(engine, 'job:cancel', { jobId: batch.jobId })
     process.once('SIGINT', stop)
     await engine.batches.whenRead(batch.id)

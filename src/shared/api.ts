@@ -16,6 +16,9 @@ export interface EngineStatus {
   /** Where text detection (pages, PDFs) runs, once a document has been opened; null before. */
   detection: { provider: string } | null
   libraryPath: string
+  /** Where exports go unless the reviewer picks another folder: `exports` beside the library (made on the
+   *  first export there), never the scanned folder. */
+  exportFolder?: string
   /** Which host runs the engine: the Electron main process, the browser bridge or the CLI. */
   host: 'electron' | 'bridge' | 'cli'
 }
@@ -29,6 +32,8 @@ export interface BatchSummary {
   /** Lines read so far (including failures), and lines that could not be read. */
   doneCount: number
   errorCount: number
+  /** Lines marked not text (counted in lineCount: the batch list shows lineCount less these). */
+  notTextCount?: number
   /** Files in the source folder that are not images and were left out, by name (those of `skipped`). */
   skippedFiles: string[]
   /** The files left out, each with the reason (not an image, a named pipe, a symbolic link, too large…). */
@@ -42,12 +47,29 @@ export interface BatchSummary {
    * while the engine waits to carry on by itself; null otherwise.
    */
   readingStopped: string | null
+  /** In the reply to opening a folder or file that is a batch already: that batch was opened again. */
+  reopened?: boolean
+  /** With `reopened`: the folder's images and documents that are not in the batch yet, by name
+   *  (`batch:readNew` adds them). */
+  newFiles?: string[]
 }
 
 /** A file left out of a batch, and why, in words. */
 export interface SkippedFile {
   name: string
   reason: string
+}
+
+/** A script of the alphabet (see src/main/core/recognize/scripts.ts). */
+export type ScriptName = 'latin' | 'cjk' | 'greek' | 'cyrillic'
+
+/** The scripts a batch is read in: its lines are decoded with those characters only. */
+export interface BatchScripts {
+  /** Null until proposed from the batch's first readings (until then every script is read). */
+  scripts: ScriptName[] | null
+  /** True once the reviewer chose them (a proposal never overrides a choice). */
+  chosen: boolean
+  available: ScriptName[]
 }
 
 export interface LineRow {
@@ -74,6 +96,13 @@ export interface LineRow {
   /** For a line found on a page: the page number in its document (1-based) and its quad there (page pixels). */
   page: number | null
   quad: Array<[number, number]> | null
+  /** The reviewer marked it not text (a speck, a logo, a stamp): out of the review order, the counts, the
+   *  pool, and exported with status `not-text`. `review:notText` marks it and takes the mark back. */
+  notText: boolean
+  /** Probably not text (a speck, a rule, a smudge: no letters, tiny, nearly blank, a faint box read unsure),
+   *  and nobody said otherwise: grouped at the end of the hardest-first order. `review:notText` with false
+   *  says it is text (back into the order); with true marks it not text. */
+  likelyJunk: boolean
 }
 
 /** The page a line was found on: a preview of it, with the line's quad in the page's own pixels. */
@@ -176,14 +205,15 @@ export interface ReviewUpdate {
 
 /** The orders the review list offers: hardest first (see review-order.ts) or as the batch was read. */
 export type LineOrder = 'hardest' | 'document'
-/** unreviewed: not corrected nor accepted; corrected: reviewed (typed or accepted); context: changed by context. */
-export type LineFilter = 'all' | 'unreviewed' | 'corrected' | 'context'
+/** unreviewed: not corrected nor accepted; corrected: reviewed (typed or accepted); context: changed by context;
+ *  not-text: marked not text (the other filters leave those out). */
+export type LineFilter = 'all' | 'unreviewed' | 'corrected' | 'context' | 'not-text'
 
 /** One correction of this session and what it did to the batch (the learning chart). */
 export interface CorrectionEffect {
   at: string
   lineId: number
-  kind: 'typed' | 'accepted' | 'undo'
+  kind: 'typed' | 'accepted' | 'undo' | 'not-text' | 'is-text'
   /** Other lines whose reading changed. */
   changed: number
   updateMs: number
@@ -196,12 +226,15 @@ export interface CorrectionEffect {
 
 /** The batch's counts and the engine's current view of context, for the review screen's learning panel. */
 export interface ReviewStats {
+  /** Lines of the batch, less those marked not text (counted in `notText`). */
   lines: number
   read: number
   failed: number
   reviewed: number
   /** Lines whose shown text comes from context now. */
   context: number
+  /** Lines marked not text: left out of every other count. */
+  notText: number
   /** Lines the last correction changed (0 before any). */
   lastChanged: number
   unreviewedConfidence: number
@@ -253,14 +286,15 @@ const LineText = z
 export const apiInputs = {
   'engine:status': z.object({}).strict(),
   'batch:list': z.object({}).strict(),
-  'batch:openFolder': z.object({ path: FsPath, name: z.string().max(200).optional() }).strict(),
+  /** A folder that is a batch already opens that batch (`fresh`: a new batch of it all the same). */
+  'batch:openFolder': z.object({ path: FsPath, name: z.string().max(200).optional(), fresh: z.boolean().optional() }).strict(),
   'batch:lines': z
     .object({
       batchId: Id,
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(500).default(100),
       order: z.enum(['hardest', 'document']).default('document'),
-      filter: z.enum(['all', 'unreviewed', 'corrected', 'context']).default('all'),
+      filter: z.enum(['all', 'unreviewed', 'corrected', 'context', 'not-text']).default('all'),
       search: z.string().max(200).default(''),
     })
     .strict(),
@@ -269,13 +303,25 @@ export const apiInputs = {
       batchId: Id,
       lineId: Id,
       order: z.enum(['hardest', 'document']).default('document'),
-      filter: z.enum(['all', 'unreviewed', 'corrected', 'context']).default('all'),
+      filter: z.enum(['all', 'unreviewed', 'corrected', 'context', 'not-text']).default('all'),
       search: z.string().max(200).default(''),
     })
     .strict(),
+  /** One folder or file that is a batch already opens that batch (`fresh`: a new batch all the same). */
   'batch:openPaths': z
-    .object({ paths: z.array(FsPath).min(1, 'at least one path is required').max(10_000), name: z.string().max(200).optional() })
+    .object({
+      paths: z.array(FsPath).min(1, 'at least one path is required').max(10_000),
+      name: z.string().max(200).optional(),
+      fresh: z.boolean().optional(),
+    })
     .strict(),
+  'batch:scripts': z.object({ batchId: Id }).strict(),
+  /** The reviewer's choice of scripts for a batch: every reading is decoded again in them (no model run). */
+  'batch:setScripts': z
+    .object({ batchId: Id, scripts: z.array(z.enum(['latin', 'cjk', 'greek', 'cyrillic'])).min(1, 'choose at least one script').max(4) })
+    .strict(),
+  /** Adds the files of a batch's folder that are not in it yet (see BatchSummary.newFiles), and reads them. */
+  'batch:readNew': z.object({ batchId: Id }).strict(),
   'batch:export': z
     .object({
       batchId: Id,
@@ -298,6 +344,8 @@ export const apiInputs = {
   'review:correct': z.object({ lineId: Id, text: LineText }).strict(),
   'review:accept': z.object({ lineId: Id }).strict(),
   'review:undo': z.object({ batchId: Id }).strict(),
+  /** Marks a line not text (true), or takes the mark back: it is text after all (false); undone as a correction. */
+  'review:notText': z.object({ lineId: Id, notText: z.boolean() }).strict(),
   'review:decision': z.object({ batchId: Id }).strict(),
   'pool:save': z.object({ batchId: Id, name: z.string().trim().min(1, 'a pool needs a name').max(200) }).strict(),
   'pool:list': z.object({}).strict(),
@@ -315,6 +363,9 @@ export interface ApiOutputs {
   /** Where a line stands in a listing (null when the filter or search leaves it out). */
   'batch:position': { index: number | null }
   'batch:openPaths': BatchSummary
+  'batch:readNew': BatchSummary
+  'batch:scripts': BatchScripts
+  'batch:setScripts': BatchScripts
   'batch:export': ExportResult
   'review:stats': ReviewStats
   /** Lines by id as the reviewer sees them (a line's in-context examples), in the order asked. */
@@ -327,6 +378,7 @@ export interface ApiOutputs {
   'review:correct': ReviewUpdate
   'review:accept': ReviewUpdate
   'review:undo': ReviewUpdate | null
+  'review:notText': ReviewUpdate
   'review:decision': ContextDecision
   'pool:save': PoolSummary
   'pool:list': PoolSummary[]

@@ -41,6 +41,57 @@ describe('batches through the engine contract', () => {
     expect(crop.dataUrl).toMatch(/^data:image\/png;base64,iVBOR/)
   })
 
+  it('opens the batch a folder is already, offers the files added since and reads only those', async () => {
+    const folder = join(dir(), 'again')
+    await renderLines(folder, [{ file: '1.png', text: 'TOTAL RM 12.50' }])
+    const first = await call('batch:openFolder', { path: folder })
+    await t.engine.batches.whenRead(first.id)
+    await t.call('review:correct', { lineId: (await call('batch:lines', { batchId: first.id })).rows[0].id, text: 'TOTAL RM 12.50' })
+    // An export saved among the scans, and a new scan.
+    writeFileSync(join(folder, 'again-review.csv'), 'file,text\n')
+    await renderLines(folder, [{ file: '2.png', text: 'CASH 20.00' }])
+    const again = await call('batch:openPaths', { paths: [folder] })
+    expect(again).toMatchObject({ id: first.id, reopened: true, newFiles: ['2.png'], lineCount: 1, skippedFiles: [] })
+    expect((await call('batch:list', {})).filter((b) => b.source === folder)).toHaveLength(1)
+    const read = await call('batch:readNew', { batchId: first.id })
+    expect(read.lineCount).toBe(2)
+    await t.engine.batches.whenRead(first.id)
+    const { rows } = await call('batch:lines', { batchId: first.id })
+    expect(rows.map((r) => [r.file, r.text, r.source])).toEqual([
+      ['1.png', 'TOTAL RM 12.50', 'human'],
+      ['2.png', 'CASH 20.00', 'model'],
+    ])
+    expect((await call('batch:openFolder', { path: folder })).newFiles).toEqual([])
+    // Asked for, a new batch of the same folder all the same.
+    expect((await call('batch:openFolder', { path: folder, fresh: true })).id).not.toBe(first.id)
+  })
+
+  it("proposes the batch's scripts from its first readings and reads every line again in the ones chosen", async () => {
+    const folder = join(dir(), 'scripts')
+    const texts = ['TOTAL RM 12.50', 'CASH 20.00', 'CHANGE 7.50']
+    await renderLines(folder, texts.map((text, i) => ({ file: `${i + 1}.png`, text })))
+    const batch = await call('batch:openFolder', { path: folder })
+    await t.engine.batches.whenRead(batch.id)
+    expect(await call('batch:scripts', { batchId: batch.id })).toMatchObject({ scripts: ['latin'], chosen: false })
+    const read = async () => (await call('batch:lines', { batchId: batch.id })).rows.map((r) => r.text)
+    expect(await read()).toEqual(texts)
+    // A correction in another script adds it to scripts the reviewer has not chosen.
+    const rows = (await call('batch:lines', { batchId: batch.id })).rows
+    await call('review:correct', { lineId: rows[0].id, text: '合计 RM 12.50' })
+    await expect.poll(async () => (await call('batch:scripts', { batchId: batch.id })).scripts).toEqual(['latin', 'cjk'])
+    await call('review:undo', { batchId: batch.id })
+    // Chosen: CJK only. The Latin letters are no candidates any more; the digits and punctuation stay.
+    expect(await call('batch:setScripts', { batchId: batch.id, scripts: ['cjk'] })).toMatchObject({ scripts: ['cjk'], chosen: true })
+    const cjk = await read()
+    expect(cjk.every((text, i) => !/[A-Z]/.test(text) && text.includes(texts[i].replace(/[^\d.]/g, '').slice(0, 2)))).toBe(true)
+    await call('batch:setScripts', { batchId: batch.id, scripts: ['latin'] })
+    expect(await read()).toEqual(texts)
+    // Not to scripts the reviewer chose.
+    await call('review:correct', { lineId: rows[1].id, text: 'Сдача 7.50' })
+    await t.engine.review.settled(batch.id)
+    expect((await call('batch:scripts', { batchId: batch.id })).scripts).toEqual(['latin'])
+  })
+
   it('cancels a running job and keeps what was read', async () => {
     await renderLines(join(dir(), 'many'), Array.from({ length: 200 }, (_, i) => `line number ${i}`))
     const batch = await call('batch:openFolder', { path: join(dir(), 'many') })

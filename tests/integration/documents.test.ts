@@ -69,6 +69,32 @@ describe('documents', () => {
     expect(crop.dataUrl).toMatch(/^data:image\/png;base64,/)
   })
 
+  it('tells a small page scan from a large cut line by the lines found on them, not by their size', async () => {
+    const folder = join(t.dir, 'small')
+    mkdirSync(folder)
+    // A receipt scanned small (463 × 605 px, as in issue 22): too small to be a page by its size alone.
+    const scan = await renderPage({ columns: [['Invoice No: 4471-22', 'TOTAL RM 12.50', 'Thank you!']] })
+    const small = await sharp(scan.png).extend({ right: 463 - scan.width, bottom: 605 - scan.height, background: '#ffffff' }).png().toBuffer()
+    writeFileSync(join(folder, '1-receipt.png'), small)
+    // A word cut from a poster: larger than many scans' lines, still one line.
+    const [word] = await renderLines(join(t.dir, 'small-src'), ['HARBOUR'])
+    writeFileSync(join(folder, '2-word.png'), await sharp(word).resize({ height: 130 }).png().toBuffer())
+    const batch = await call('batch:openFolder', { path: folder })
+    await t.engine.batches.whenRead(batch.id)
+    const summary = (await call('batch:list', {})).find((b) => b.id === batch.id)!
+    expect(summary.pages).toEqual({ total: 1, done: 1 })
+    const { rows } = await call('batch:lines', { batchId: batch.id, limit: 100 })
+    expect(rows.map((r) => [r.file, r.page, r.state])).toEqual([
+      ['1-receipt.png', 1, 'read'],
+      ['1-receipt.png', 1, 'read'],
+      ['1-receipt.png', 1, 'read'],
+      ['2-word.png', null, 'read'],
+    ])
+    // (This small print loses its spaces: what matters here is which image was read as what.)
+    expect(rows.map((r) => r.text.replace(/ /g, ''))).toEqual(['InvoiceNo:4471-22', 'TOTALRM12.50', 'Thankyou!', 'HARBOUR'])
+    expect(rows[3].quad).toBeNull()
+  })
+
   it('gives a password-protected PDF one failed line with a clear message, and reads the rest', async () => {
     const folder = join(t.dir, 'locked')
     mkdirSync(folder)

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { LineRow, ReviewUpdate } from '../../src/shared/api'
@@ -36,7 +36,7 @@ beforeAll(async () => {
 })
 
 async function openBatch(name: 'upper' | 'misleading' | 'unrelated') {
-  const batch = await t.call('batch:openFolder', { path: join(t.dir, name) })
+  const batch = await t.call('batch:openFolder', { path: join(t.dir, name), fresh: true })
   await t.engine.batches.whenRead(batch.id)
   return { batchId: batch.id, rows: await rows(batch.id) }
 }
@@ -163,6 +163,41 @@ describe('in-context reading', () => {
     // The next undo takes back the correction before it (the line with characters outside the model).
     const second = await t.call('review:undo', { batchId })
     expect(second?.lineId).toBe(lines[20].id)
+  })
+
+  it('takes a line marked not text out of the order, the counts, the pool and the export, and back on undo', async () => {
+    const { batchId, lines } = await taughtBatch()
+    const before = await t.call('review:decision', { batchId })
+    const statsBefore = await t.call('review:stats', { batchId })
+    // A corrected line marked not text leaves the pool; an unreviewed one leaves the order.
+    const corrected = await t.call('review:notText', { lineId: lines[3].id, notText: true })
+    expect(corrected.decision.poolEntries).toBeLessThan(before.poolEntries)
+    await t.call('review:notText', { lineId: lines[30].id, notText: true })
+    const stats = await t.call('review:stats', { batchId })
+    expect(stats).toMatchObject({ lines: statsBefore.lines - 2, reviewed: statsBefore.reviewed - 1, notText: 2 })
+    const hardest = (await t.call('batch:lines', { batchId, order: 'hardest', limit: 500 })).rows
+    expect(hardest.slice(-2).map((r) => [r.id, r.notText])).toEqual([
+      [lines[3].id, true],
+      [lines[30].id, true],
+    ])
+    const unreviewed = (await t.call('batch:lines', { batchId, filter: 'unreviewed', limit: 500 })).rows
+    expect(unreviewed.map((r) => r.id)).not.toContain(lines[30].id)
+    expect((await t.call('batch:lines', { batchId, filter: 'not-text', limit: 500 })).rows.map((r) => r.id)).toEqual([lines[3].id, lines[30].id])
+    const out = join(t.dir, 'not-text.json')
+    await t.call('batch:export', { batchId, format: 'json', path: out, bom: false })
+    const exported = JSON.parse(readFileSync(out, 'utf8')) as Array<{ text: string; status: string; model_text: string }>
+    expect(exported[30]).toMatchObject({ status: 'not-text', text: '', model_text: lines[30].modelText })
+    // Undo takes the last mark back, then the one before: the corrected line is corrected again, in the pool.
+    expect((await t.call('review:undo', { batchId }))?.lineId).toBe(lines[30].id)
+    const undone = await t.call('review:undo', { batchId })
+    expect(undone?.lineId).toBe(lines[3].id)
+    expect((await t.call('review:decision', { batchId })).poolEntries).toBe(before.poolEntries)
+    expect((await rows(batchId))[3]).toMatchObject({ text: texts[3].toUpperCase(), source: 'human', notText: false })
+    expect(await t.call('review:stats', { batchId })).toMatchObject({ lines: statsBefore.lines, notText: 0 })
+    // Said to be text after all (not by undo): the line gets back the text it had before the mark.
+    await t.call('review:notText', { lineId: lines[3].id, notText: true })
+    await t.call('review:notText', { lineId: lines[3].id, notText: false })
+    expect((await rows(batchId))[3]).toMatchObject({ text: texts[3].toUpperCase(), source: 'human', notText: false })
   })
 
   it('turns context off when the corrections contradict what the lines show', async () => {

@@ -24,7 +24,7 @@ beforeAll(async () => {
 })
 
 async function open(e: Engine, name: 'first' | 'second') {
-  const batch = await call(e, 'batch:openFolder', { path: join(t.dir, name) })
+  const batch = await call(e, 'batch:openFolder', { path: join(t.dir, name), fresh: true })
   await e.batches.whenRead(batch.id)
   return batch.id
 }

@@ -1,5 +1,7 @@
 // The engine: plain Node, never imports electron. Every host (Electron IPC, the browser bridge, the CLI)
 // builds one with createEngine and talks to it only through `dispatch` and `events`.
+import { mkdir } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
 import type { EngineStatus } from '../../shared/api'
 import { createBackgroundWrites, type BackgroundWrites } from './background-writes'
 import { createPoolService } from './pools/pools'
@@ -14,6 +16,7 @@ import type { Recognizer } from './recognize/recognizer'
 import { startRecognizer } from './recognize/recognizer-client'
 import { createPageReader } from './intake/page-reader'
 import { openLibrary, type Db } from './store/db'
+import { exportFolderOf } from './paths'
 import { version } from './version'
 
 export interface EngineOptions {
@@ -55,15 +58,25 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const events = createEventBus()
   const writes = createBackgroundWrites({ events })
   const pageReader = createPageReader({ providers: options.providers })
+  const exportFolder = exportFolderOf(options.libraryPath)
   const status = (): EngineStatus => ({
     version,
     model: { id: recognizer.model.id, name: recognizer.model.name, alphabetSize: recognizer.alphabet.size },
     provider: { name: recognizer.provider, skipped: recognizer.skippedProviders },
     detection: pageReader.detectorIfStarted() ? { provider: pageReader.detectorIfStarted()!.provider } : null,
     libraryPath: options.libraryPath,
+    exportFolder,
     host: options.host,
   })
-  const batches = createBatchService({ db, recognizer, events, pages: pageReader, writes })
+  const batches = createBatchService({
+    db,
+    recognizer,
+    events,
+    pages: pageReader,
+    writes,
+    // A batch's readings changed with its scripts: a loaded context reads them again.
+    scriptsChanged: (batchId) => review.reset(batchId).then(() => events.emit('lines:changed', { batchId, ids: [] })),
+  })
   const pools = createPoolService({ db, modelId: recognizer.model.id, dim: 120 })
   const review = createReviewService({
     db,
@@ -83,21 +96,41 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'batch:list': () => batches.list(),
     'batch:openFolder': (input) => batches.openFolder(input),
     'batch:openPaths': (input) => batches.openPaths(input),
+    'batch:readNew': (input) => batches.readNew(input.batchId),
+    'batch:scripts': (input) => {
+      batches.exists(input.batchId)
+      return batches.scripts.get(input.batchId)
+    },
+    'batch:setScripts': async (input) => {
+      batches.exists(input.batchId)
+      await batches.scripts.set(input.batchId, input.scripts, true)
+      return batches.scripts.get(input.batchId)
+    },
     'batch:lines': (input) => review.lines(input),
     'batch:position': (input) => review.position(input),
-    'batch:export': (input) => exporter.toFile(input),
+    'batch:export': async (input) => {
+      // The default folder is made on its first use; any other must exist (the exporter says so).
+      if (dirname(resolve(input.path)) === exportFolder) await mkdir(exportFolder, { recursive: true })
+      return exporter.toFile(input)
+    },
     'line:crop': (input) => batches.crop(input.lineId),
     'line:page': (input) => batches.pageView(input.lineId),
     'line:rows': (input) => review.rows(input.ids),
     'job:cancel': (input) => ({ cancelled: batches.cancel(input.jobId) }),
     'batch:resume': (input) => batches.resume(input.batchId),
     // A correction saved means the library takes writes again: what is waiting to be saved is tried now.
-    'review:correct': async (input) => log.record(saved(await review.correct(input.lineId, input.text)), 'typed'),
+    'review:correct': async (input) => {
+      const update = await log.record(saved(await review.correct(input.lineId, input.text)), 'typed')
+      // A correction in a script the batch was not given (unless the reviewer chose them) adds it.
+      void batches.scripts.takeCorrection(review.batchOf(input.lineId), input.text).catch((err) => console.error(err))
+      return update
+    },
     'review:accept': async (input) => log.record(saved(await review.accept(input.lineId)), 'accepted'),
     'review:undo': async (input) => {
       const update = await review.undo(input.batchId)
       return update && log.record(saved(update), 'undo')
     },
+    'review:notText': async (input) => log.record(saved(await review.notText(input.lineId, input.notText)), input.notText ? 'not-text' : 'is-text'),
     'review:decision': (input) => review.decision(input.batchId),
     'pool:save': async (input) => {
       const ctx = await review.context(input.batchId)

@@ -1,5 +1,5 @@
-import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { homedir, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 
 /**
  * Where the library lives unless told otherwise: the same folder Electron's app.getPath('userData') gives
@@ -16,4 +16,13 @@ export function defaultLibraryPath(env = process.env, platform = process.platfor
         ? join(home, 'Library', 'Application Support')
         : (env.XDG_CONFIG_HOME ?? join(home, '.config'))
   return join(base, 'Lector', 'library.db')
+}
+
+/**
+ * Where a batch is exported unless the reviewer picks another folder: beside the library, never among the
+ * scans (an export saved there showed up as a file left out when the folder was opened again). An
+ * in-memory library has no folder: the system's temporary one stands in.
+ */
+export function exportFolderOf(libraryPath: string): string {
+  return libraryPath === ':memory:' ? join(tmpdir(), 'lector-exports') : join(dirname(libraryPath), 'exports')
 }

@@ -20,7 +20,12 @@ export async function startDetector(options: DetectorOptions = {}): Promise<Loca
         { width: page.width, height: page.height, data: page.data },
       )
       // Structured clone turns Buffers into Uint8Arrays.
-      return lines.map((l) => ({ ...l, crop: Buffer.from(l.crop.buffer, l.crop.byteOffset, l.crop.byteLength) }))
+      const buffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)
+      return lines.map((l) => ({
+        ...l,
+        crop: buffer(l.crop),
+        ...(l.alternatives ? { alternatives: l.alternatives.map((a) => ({ ...a, crop: buffer(a.crop) })) } : {}),
+      }))
     },
     async release() {
       await worker.call('release').catch(() => undefined)

@@ -3,9 +3,9 @@ import type { SkippedProvider } from '../../../shared/api'
 import { LectorError } from '../errors'
 import { defaultProviders, openWithFallback } from '../model/providers'
 import { openProbedSession } from '../model/session'
-import type { DetectedLine, Detector, Quad, RasterPage } from '../pages/types'
+import type { DetectedLine, Detector, LineCut, Quad, RasterPage } from '../pages/types'
 import { classify } from './classify'
-import { cropQuad, encodePng, rotate180 } from './crop'
+import { contrast, cropQuad, encodePng, rotate180 } from './crop'
 import { dbBoxes, type DbBox, type Point } from './db-postprocess'
 import { normalize, resizeForDet, rotateImage, type Image } from './det-input'
 import { frameSize, toFrame, toPage, uprightRotation, type Quarters } from './frames'
@@ -82,11 +82,12 @@ export async function loadDetector(options: DetectorOptions = {}): Promise<Local
     throwIfAborted(signal)
     // Each quad starts at its text's top-left in the frame; a tall box is read turned 90° counter-
     // clockwise as PaddleOCR does (np.rot90), i.e. it starts at the frame's top-right corner.
-    const quads = boxes.map((box) => {
+    const asBoxed = boxes.map((box) => box.points.map((p) => toPage(p, W, H, frame)))
+    const tall = boxes.map((box) => {
       const { width, height } = boxSize(box.points)
-      const start = height / width >= settings.tallRatio ? 1 : 0
-      return rotateStart(box.points.map((p) => toPage(p, W, H, frame)), start)
+      return height / width >= settings.tallRatio
     })
+    const quads = asBoxed.map((points, i) => rotateStart(points, tall[i] ? 1 : 0))
     let crops = quads.map((quad) => cropQuad(cv, page, quad))
     const upside = await classify(clsSession.session, crops, cls.manifest, settings.clsBatch)
     throwIfAborted(signal)
@@ -94,24 +95,40 @@ export async function loadDetector(options: DetectorOptions = {}): Promise<Local
       upside,
       crops.map((c) => c.width),
     )
-    // A single line may still disagree with its page, when the classifier is sure (cls_thresh).
-    const turn = upside.map((p) => (flipped ? !(1 - p > settings.clsThresh) : p > settings.clsThresh))
-    const finalQuads = quads.map((q, i) => (turn[i] ? rotateStart(q, 2) : q))
-    crops = crops.map((c, i) => (turn[i] ? rotate180(c) : c))
+    // Every line is cut the page's way up. One whose own classifier vote says otherwise with confidence
+    // (cls_thresh) offers that way too, and a tall box the box as it stands (one or two upright characters
+    // in it): the classifier is often sure and wrong on short lines, so the recognizer decides (settle.ts).
+    const own = upside.map((p) => (flipped ? !(1 - p > settings.clsThresh) : p > settings.clsThresh))
+    const finalQuads = quads.map((q) => (flipped ? rotateStart(q, 2) : q))
+    crops = crops.map((c) => (flipped ? rotate180(c) : c))
+    const alternatives = crops.map((crop, i) => {
+      const out: Array<{ quad: Quad; image: Image }> = []
+      if (own[i] !== flipped) out.push({ quad: rotateStart(finalQuads[i], 2), image: rotate180(crop) })
+      if (tall[i]) {
+        const quad = rotateStart(asBoxed[i], flipped ? 2 : 0)
+        out.push({ quad, image: cropQuad(cv, page, quad) })
+      }
+      return out
+    })
     const upright = ((frame + (flipped ? 2 : 0)) % 4) as Quarters
     const order = readingOrder(
       finalQuads.map((q) => q.map((p) => toFrame(p, W, H, upright))),
       settings.readingOrder,
     )
-    const pngs = await Promise.all(order.map((i) => encodePng(crops[i])))
-    return order.map((i, k) => ({
-      quad: finalQuads[i],
-      score: boxes[i].score,
-      crop: pngs[k],
-      width: crops[i].width,
-      height: crops[i].height,
-      rotation: uprightRotation(finalQuads[i]),
-    }))
+    const cut = async (quad: Quad, image: Image): Promise<LineCut> => ({
+      quad,
+      crop: await encodePng(image),
+      width: image.width,
+      height: image.height,
+      rotation: uprightRotation(quad),
+    })
+    return Promise.all(
+      order.map(async (i): Promise<DetectedLine> => {
+        const line: DetectedLine = { ...(await cut(finalQuads[i], crops[i])), score: boxes[i].score, contrast: contrast(crops[i]) }
+        if (alternatives[i].length) line.alternatives = await Promise.all(alternatives[i].map((a) => cut(a.quad, a.image)))
+        return line
+      }),
+    )
   }
 
   return {

@@ -16,9 +16,10 @@ export const EXPORT_COLUMNS = ['file', 'page', 'line', 'quad', 'text', 'status',
 /** Lines made into text at once; they are written (and progress announced) a time slice at a time. */
 const ROWS = 200
 
-export type ExportStatus = 'corrected' | 'accepted' | 'context' | 'model' | 'failed' | 'pending'
+export type ExportStatus = 'corrected' | 'accepted' | 'context' | 'model' | 'failed' | 'pending' | 'not-text'
 
 export function exportStatus(e: ListEntry): ExportStatus {
+  if (e.notText) return 'not-text'
   if (e.source === 'human') return e.review === 'accepted' ? 'accepted' : 'corrected'
   if (e.state !== 'read') return e.state
   return e.source === 'context' ? 'context' : 'model'
@@ -36,7 +37,8 @@ function record(e: ListEntry) {
     page: e.page ?? 1,
     line: e.lineOnPage ?? e.index + 1,
     quad,
-    text: e.state === 'failed' ? '' : e.text,
+    // A line marked not text keeps its place and what the model read of it, but has no text.
+    text: e.state === 'failed' || e.notText ? '' : e.text,
     status: exportStatus(e),
     confidence: e.source === 'human' ? 1 : Math.round(e.confidence * 10_000) / 10_000,
     model_text: e.modelText,

@@ -102,6 +102,30 @@ describe('fusing a character', () => {
     expect(fuseF(pool, near([...letters, ...stored(pool, LETTER_B, 1, 20)]), 10, SIX).first).toBe(LETTER_B)
   })
 
+  it('holds a letter between two letters against a digit as a number holds its digits', () => {
+    // "fbf": the model reads b between two f's; lines that say 6 there would make a word "f6f" (Slip → S1ip).
+    const f: LineFrames = {
+      frames: 9,
+      k: K,
+      topIndex: Uint16Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8].flatMap((t) => [t >= 3 && t < 6 ? LETTER_B : LOWER_F, 0, SIX])),
+      topProb: Float32Array.from({ length: 27 }, (_, j) => [0.9, 0.08, 0.02][j % 3]),
+      blank: new Float32Array(9).fill(0.08),
+      dim: 1,
+      features: new Float32Array(9),
+    }
+    const fuseB = (neighbours: FrameNeighbours) => {
+      const index = new Uint16Array(27)
+      fuseRun(f, Int32Array.of(3, 4, 5), 0, 3, () => neighbours, pool, gate(10), defaultContextSettings, index, new Float32Array(27), new Int32Array(3), new FuseScratch())
+      return index[3 * K]
+    }
+    const pool = new FramePool(1)
+    // Four lines would do for a lone letter (above); inside a word it takes more than eight.
+    const four = stored(pool, SIX, 4)
+    expect(fuseF(pool, near(four), 10, LETTER_B).first).toBe(SIX)
+    expect(fuseB(near(four))).toBe(LETTER_B)
+    expect(fuseB(near([...four, ...stored(pool, SIX, 6, 10)]))).toBe(SIX)
+  })
+
   it('never changes a number on a split vote between two other digits', () => {
     const pool = new FramePool(1)
     // Four lines say "8", four say "3": neither has the vote to itself.

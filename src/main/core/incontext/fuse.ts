@@ -1,6 +1,9 @@
+// Fusion: a line's frames with their neighbours' votes, judged by the batch's gate — a character run
+// (fuseRun), a gap between characters (fuseGap), a whole line (fuseRows). The rows it writes: frame-rows.ts.
 import type { LineFrames } from '../recognize/frames'
 import { Ballot } from './ballot'
 import { CHAR_FEATURES, GAP_FEATURES, charFeatures, gapFeatures, gateProbability, type ClassKinds, type GateWeights } from './gate'
+import { charAt, charsAround, modelRow, nearestIs, probOf, putRanked, quantize, shareRow } from './frame-rows'
 import type { SpacingLookup } from './spacing'
 import { charFrames } from './stores'
 import type { FramePool } from './pool'
@@ -16,57 +19,6 @@ export interface FrameNeighbours {
   ids: Int32Array
   at: number
   count: number
-}
-
-// Fused probabilities are kept on a 1/64 grid: a new neighbour that shifts a frame's vote by less than
-// that leaves the frame bit-identical, so the incremental update skips decoding the line and still gives
-// exactly what a full recompute gives. Measured on sroie-dev (20 % corrected): grids of 2⁻¹⁶, 1/256 and
-// 1/64 gave the same CER (2.38 / 2.38 / 2.37 %) while p95 update time fell 251 → 197 → 151 ms.
-const GRID = 64
-const quantize = (p: number) => Math.round(p * GRID) / GRID
-
-/**
- * The model's characters around gap frame t: [two before, one before, one after, two after] by
- * character run, then the frames of the nearest character before and after (-1 / frames when none).
- */
-function charsAround(f: LineFrames, t: number, isChar: (u: number) => boolean): [number, number, number, number, number, number] {
-  let before = t - 1
-  while (before >= 0 && !isChar(before)) before--
-  let after = t + 1
-  while (after < f.frames && !isChar(after)) after++
-  const a = before >= 0 ? charAt(f, before) : -1
-  const b = after < f.frames ? charAt(f, after) : -1
-  // One run further: past the nearest character's own frames and any blank after them.
-  let u = before
-  while (u >= 0 && (!isChar(u) || charAt(f, u) === a)) u--
-  let w = after
-  while (w < f.frames && (!isChar(w) || charAt(f, w) === b)) w++
-  return [u >= 0 ? charAt(f, u) : -1, a, b, w < f.frames ? charAt(f, w) : -1, before, after]
-}
-
-/** Whether the model's nearest character from frame t in direction `step` (skipping blanks and its own run) is a digit. */
-function nearestDigit(f: LineFrames, t: number, step: 1 | -1, isChar: (u: number) => boolean, kinds: ClassKinds): boolean {
-  const own = charAt(f, t)
-  let u = t + step
-  while (u >= 0 && u < f.frames && (!isChar(u) || charAt(f, u) === own)) u += step
-  return u >= 0 && u < f.frames && kinds.digit[charAt(f, u)] === 1
-}
-
-/** Writes the model's own row for frame t: what stays where context does not act. */
-function modelRow(f: LineFrames, t: number, outIndex: Uint16Array, outProb: Float32Array) {
-  for (let j = t * f.k; j < (t + 1) * f.k; j++) (outIndex[j] = f.topIndex[j]), (outProb[j] = f.topProb[j])
-}
-
-/** Frame t's probability of class c in the model's top-k (0 when it is not there). */
-function probOf(f: LineFrames, t: number, c: number): number {
-  for (let j = t * f.k; j < (t + 1) * f.k; j++) if (f.topIndex[j] === c) return f.topProb[j]
-  return 0
-}
-
-/** The model's best character on frame t: the first non-blank of its top-k (-1 for none). */
-export function charAt(f: LineFrames, t: number): number {
-  for (let j = t * f.k; j < (t + 1) * f.k; j++) if (f.topIndex[j] !== 0) return f.topIndex[j]
-  return -1
 }
 
 /** Candidates a fused row can hold before it is cut back to top-k. */
@@ -177,7 +129,7 @@ function apply(
   if (j.vote === m) return
   sink?.({ gap: false, q0: a, q1: b, x: j.x, vote: j.vote, model: m, p: j.p })
   if (!gate.on) return
-  for (let q = a; q < b; q++) decided[q] = shareRow(f, queried[q], m, j.vote, j.p, outIndex, outProb, scratch) ? j.vote : -1
+  for (let q = a; q < b; q++) decided[q] = shareRow(f, queried[q], m, j.vote, j.p, outIndex, outProb, scratch.cls, scratch.prob) ? j.vote : -1
 }
 
 /** A span's vote and how far the gate believes it (vote: the model's own, or -1 for none). */
@@ -235,15 +187,18 @@ function judgeSpan(
   // digit (a split vote between two other digits never changes one, nor two lines' word: "63.80" became
   // "83.80"); three for a letter read for a digit or back (O/0, S/5), and eight for a digit read as a
   // letter beside another digit — a number's own digit ("75M" became "7SM", "43800" "438OO" beside a pool
-  // of "SELANGOR"s). Letters between themselves are left to the gate: in a Fraktur batch of 45 books a
+  // of "SELANGOR"s) — or a letter read as a digit between two letters, a word's own letter ("Slip" became
+  // "S1IP", "BOPP" "B0PP"). Letters between themselves are left to the gate: in a Fraktur batch of 45 books a
   // book's print shows in a few corrected lines only.
   let p = gateProbability(gate.weights.chars, x)
   if (x[13]) {
     const lines = ballot.lineCount[ballot.topAt]
     let doubters = x[11] ? 3 : x[10] ? 2 : 1
-    if (x[11] && gate.kinds.digit[m]) {
+    if (x[11]) {
       const isChar = charFrames(f, gate.kinds.space, s.minCharMass)
-      if (nearestDigit(f, queried[a], -1, isChar, gate.kinds) || nearestDigit(f, queried[b - 1], 1, isChar, gate.kinds)) doubters = 8
+      const { digit, letter } = gate.kinds
+      if (digit[m] && (nearestIs(f, queried[a], -1, isChar, digit) || nearestIs(f, queried[b - 1], 1, isChar, digit))) doubters = 8
+      else if (letter[m] && nearestIs(f, queried[a], -1, isChar, letter) && nearestIs(f, queried[b - 1], 1, isChar, letter)) doubters = 8
     }
     p = Math.min(p, (ballot.weight[ballot.topAt] / ballot.total) * (lines / (lines + doubters)))
   }
@@ -288,56 +243,6 @@ function frameVote(n: FrameNeighbours, pool: FramePool, s: ContextSettings): num
     if (w > bestW) (bestW = w), (best = label)
   }
   return best
-}
-
-/**
- * Frame t's row with the mass of m and v shared as (1 − g) : g, quantized; the blank and other classes
- * keep theirs. True when v is then the frame's most probable character.
- */
-function shareRow(f: LineFrames, t: number, m: number, v: number, g: number, outIndex: Uint16Array, outProb: Float32Array, scratch: FuseScratch): boolean {
-  const { cls, prob } = scratch
-  const k = f.k
-  const base = t * k
-  const both = probOf(f, t, m) + probOf(f, t, v)
-  let n = 0
-  let hasV = false
-  for (let j = 0; j < k; j++) {
-    const c = f.topIndex[base + j]
-    if (c === 0) continue
-    cls[n] = c
-    prob[n++] = c === m ? (1 - g) * both : c === v ? ((hasV = true), g * both) : f.topProb[base + j]
-  }
-  if (!hasV) (cls[n] = v), (prob[n++] = g * both)
-  // Back into a top-k row: blank keeps its probability, the characters take theirs.
-  let filled = putRanked(outIndex, outProb, base, k, 0, 0, f.blank[t])
-  let best = -1
-  let bestP = -1
-  for (let i = 0; i < n; i++) {
-    const p = quantize(prob[i])
-    filled = putRanked(outIndex, outProb, base, k, filled, cls[i], p)
-    if (p > bestP) (bestP = p), (best = cls[i])
-  }
-  for (let i = filled; i < k; i++) (outIndex[base + i] = 0), (outProb[base + i] = 0)
-  return best === v
-}
-
-/**
- * Puts class c with probability p into a top-k row of which `filled` places are taken (ranked, ties to
- * the earlier); past k it replaces the last place if it beats it. Returns the places taken now.
- */
-function putRanked(outIndex: Uint16Array, outProb: Float32Array, base: number, k: number, filled: number, c: number, p: number): number {
-  let i: number
-  if (filled < k) i = filled++
-  else if (p <= outProb[base + k - 1]) return filled
-  else i = k - 1
-  while (i > 0 && outProb[base + i - 1] < p) {
-    outProb[base + i] = outProb[base + i - 1]
-    outIndex[base + i] = outIndex[base + i - 1]
-    i--
-  }
-  outProb[base + i] = p
-  outIndex[base + i] = c
-  return filled
 }
 
 /**

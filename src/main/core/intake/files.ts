@@ -53,14 +53,24 @@ async function entryProblem(folder: string, e: Dirent): Promise<string | null> {
   return notRegularFile(entry)
 }
 
+/** A batch's files by what they are: see sortFiles. */
+export interface SortedFiles {
+  lines: string[]
+  /** Documents, in order; those in `undecided` too (images that are a line or a page, by their lines). */
+  documents: string[]
+  undecided: Set<string>
+  skipped: SkippedFile[]
+}
+
 /**
- * Line images, documents (pages to detect first) and the files left out, by content (see classify.ts). A
- * file whose content is unreadable but whose name says image or PDF is kept, so it fails with its
- * decoder's own message where the reviewer sees it; other unknown files are left out by name, and files
- * that are not regular ones (or too large) whatever their name, each with its reason.
+ * Line images, documents (pages to detect first; an image whose size does not tell is one of them, and
+ * its lines decide) and the files left out, by content (see classify.ts). A file whose content is
+ * unreadable but whose name says image or PDF is kept, so it fails with its decoder's own message where
+ * the reviewer sees it; other unknown files are left out by name, and files that are not regular ones (or
+ * too large) whatever their name, each with its reason.
  */
-export async function sortFiles(files: string[]): Promise<{ lines: string[]; documents: string[]; skipped: SkippedFile[] }> {
-  const out = { lines: [] as string[], documents: [] as string[], skipped: [] as SkippedFile[] }
+export async function sortFiles(files: string[]): Promise<SortedFiles> {
+  const out: SortedFiles = { lines: [], documents: [], undecided: new Set(), skipped: [] }
   const CONCURRENT = 64
   for (let i = 0; i < files.length; i += CONCURRENT) {
     const slice = files.slice(i, i + CONCURRENT)
@@ -75,7 +85,10 @@ export async function sortFiles(files: string[]): Promise<{ lines: string[]; doc
       const kind = found !== 'unknown' ? found : ext === PDF_EXTENSION ? 'document' : IMAGE_EXTENSIONS.includes(ext) ? 'line' : 'unknown'
       if (kind === 'line') out.lines.push(path)
       else if (kind === 'document') out.documents.push(path)
-      else out.skipped.push({ name: basename(path), reason: NOT_A_DOCUMENT })
+      else if (kind === 'page-or-line') {
+        out.documents.push(path)
+        out.undecided.add(path)
+      } else out.skipped.push({ name: basename(path), reason: NOT_A_DOCUMENT })
     })
   }
   return out

@@ -12,6 +12,7 @@ import type { ReadResult, Recognizer } from '../recognize/recognizer'
 import { libraryWriteProblem, type Db } from '../store/db'
 import { encodeFrames } from '../store/frame-codec'
 import { createPageImporter, type PageReader, type PendingPage } from './page-import'
+import { PROPOSE_AFTER, type ScriptKeeper } from './scripts'
 
 // Lines per recognition step: each step's readings are committed in one transaction and announced,
 // so a crash loses at most one step and the list fills in steadily.
@@ -58,6 +59,7 @@ export function createRecognitionJobs(deps: {
   recognizer: Recognizer
   events: EventBus
   pages: PageReader
+  scripts: ScriptKeeper
   /** Where a step that could not be saved is told and tried again (see background-writes.ts). */
   writes?: BackgroundWrites
 }): RecognitionJobs {
@@ -72,10 +74,11 @@ export function createRecognitionJobs(deps: {
     pending: db.prepare(`
       SELECT l.id, l.idx, l.source_path AS path, l.crop FROM lines l LEFT JOIN readings r ON r.line_id = l.id
       WHERE l.batch_id = @batchId AND l.idx > @after AND r.line_id IS NULL ORDER BY l.idx LIMIT @limit`),
+    readCount: db.prepare('SELECT count(*) FROM lines l JOIN readings r ON r.line_id = l.id WHERE l.batch_id = @batchId').pluck(),
     pendingCount: db.prepare(`
       SELECT count(*) FROM lines l LEFT JOIN readings r ON r.line_id = l.id WHERE l.batch_id = @batchId AND r.line_id IS NULL`).pluck(),
     nextPage: db.prepare(`
-      SELECT id, batch_id AS batchId, seq, source_path AS path, page_no AS pageNo FROM pages
+      SELECT id, batch_id AS batchId, seq, source_path AS path, page_no AS pageNo, maybe_line AS maybeLine FROM pages
       WHERE batch_id = @batchId AND detected_at IS NULL ORDER BY seq LIMIT 1`),
     pageCounts: db.prepare(`
       SELECT count(*) AS total, count(detected_at) AS done FROM pages WHERE batch_id = @batchId`),
@@ -123,10 +126,10 @@ export function createRecognitionJobs(deps: {
    * A step's lines read. A line image file must still be a regular file of bounded size: one replaced by a
    * FIFO since the batch was opened would hold a decoder thread forever. It fails alone, with its reason.
    */
-  async function readStep(step: Array<{ path: string | null; crop: Buffer | null }>, signal: AbortSignal): Promise<ReadResult[]> {
+  async function readStep(step: Array<{ path: string | null; crop: Buffer | null }>, signal: AbortSignal, scripts: ReturnType<ScriptKeeper['readIn']>): Promise<ReadResult[]> {
     const refused = await Promise.all(step.map((l) => (l.crop || !l.path ? Promise.resolve(null) : fileRefused(l.path))))
     const readable = step.flatMap((l, i) => (refused[i] === null ? [l.crop ?? l.path ?? ''] : []))
-    const read = await recognizer.read(readable, { signal })
+    const read = await recognizer.read(readable, { signal, scripts })
     let next = 0
     return refused.map((why) => (why === null ? read[next++] : { ok: false, error: why }))
   }
@@ -150,10 +153,18 @@ export function createRecognitionJobs(deps: {
   async function runJob(job: Job): Promise<void> {
     // Each job its own importer: it keeps its current document open, and two batches read at once must
     // not close each other's.
-    const importer = createPageImporter({ db, reader: deps.pages })
+    const importer = createPageImporter({
+      db,
+      reader: deps.pages,
+      readConfidence: async (crops) =>
+        (await recognizer.read(crops, { signal: job.controller.signal, scripts: deps.scripts.readIn(job.batchId) })).map((r) =>
+          r.ok ? r.reading.confidence : 0,
+        ),
+    })
     const started = performance.now()
     let done = 0
     let total = q.pendingCount.get({ batchId: job.batchId }) as number
+    let readSoFar = q.readCount.get({ batchId: job.batchId }) as number
     const progress = (state: 'running' | 'finished' | 'cancelled' | 'failed', message?: string) => {
       const seconds = (performance.now() - started) / 1000
       const pages = q.pageCounts.get({ batchId: job.batchId }) as { total: number; done: number }
@@ -179,20 +190,30 @@ export function createRecognitionJobs(deps: {
           total += ids.length
           events.emit('lines:changed', { batchId: job.batchId, ids })
           events.emit('batches:changed', { ids: [job.batchId] })
+          // The page's lines count at once, as the list and the batch's summary count them.
+          progress('running')
         }
         for (let after = -1; ; ) {
           const step = q.pending.all({ batchId: job.batchId, after, limit: STEP }) as Array<{ id: number; idx: number; path: string | null; crop: Buffer | null }>
           if (!step.length) break
           after = step[step.length - 1].idx
-          const results = await readStep(step, job.controller.signal)
+          // In the batch's scripts once they are known (proposed after its first readings, or chosen).
+          const scripts = deps.scripts.readIn(job.batchId)
+          const results = await readStep(step, job.controller.signal, scripts)
           writeReadings(step.map((l) => l.id), results)
           carriedOn(job.batchId)
+          // The scripts changed while the step was read (the reviewer chose): its lines follow them too.
+          if (String(deps.scripts.readIn(job.batchId)) !== String(scripts)) await deps.scripts.redecode(job.batchId, step.map((l) => l.id))
           done += step.length
+          readSoFar += step.length
+          if (!scripts && readSoFar >= PROPOSE_AFTER) await deps.scripts.propose(job.batchId)
           events.emit('lines:changed', { batchId: job.batchId, ids: step.map((l) => l.id) })
           progress('running')
         }
         if (!page) break
       }
+      // A batch smaller than a proposal's share of lines gets its scripts once it is read.
+      if (!deps.scripts.readIn(job.batchId)) await deps.scripts.propose(job.batchId)
       await importer.release()
       carriedOn(job.batchId)
       progress('finished')

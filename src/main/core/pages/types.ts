@@ -13,16 +13,28 @@ export interface RasterPage {
 /** Four corners in page pixels (of the RasterPage), clockwise, starting at the text's own top-left. */
 export type Quad = [[number, number], [number, number], [number, number], [number, number]]
 
-export interface DetectedLine {
+/** One way to cut a line out of its page: its quad (starting where its text would start) and the crop. */
+export interface LineCut {
   quad: Quad
-  /** The DB box score (mean probability inside the box). */
-  score: number
   /** The line warped upright, as PNG. */
   crop: Buffer
   width: number
   height: number
   /** How much the crop was turned (clockwise degrees) from the page to make its text upright. */
   rotation: 0 | 90 | 180 | 270
+}
+
+export interface DetectedLine extends LineCut {
+  /** The DB box score (mean probability inside the box). */
+  score: number
+  /** The crop's contrast: its 95th less its 5th luminance percentile (0–255); a nearly blank crop has little. */
+  contrast: number
+  /**
+   * Other ways up the detector could not rule out (a line whose direction classifier disagrees with its
+   * page, a box taller than wide): reading each tells which is upright (detect/settle.ts). Absent when
+   * the line's way up is not in doubt.
+   */
+  alternatives?: LineCut[]
 }
 
 export interface Detector {

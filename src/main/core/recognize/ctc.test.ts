@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseAlphabet } from './alphabet'
-import { beamDecode, decode, decodeSegments, greedyDecode, joinSegments } from './ctc'
+import { beamDecode, decode, decodeSegments, defaultBeam, greedyDecode, joinSegments } from './ctc'
 import type { LineFrames } from './frames'
 
 // A small alphabet: 1..5 are letters, 6 the space (as PP-OCR puts it after the keys).
@@ -69,5 +69,29 @@ describe('CTC decoding', () => {
     expect(decode(f, alphabet).text).toBe('aa')
     const blankLine = { ...f, topIndex: new Uint16Array(12), topProb: new Float32Array([1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]) }
     expect(decode(blankLine, alphabet)).toEqual({ text: '', charConfidences: [], confidence: 0 })
+  })
+
+  it('outputs only the classes a batch allows, folding a class into another where told', () => {
+    // Frames: "b" (sure), a frame where a disallowed "e" leads "c", blank, then "d" read as its wide twin "e"→"d".
+    const f = randomFrames(1, 4)
+    f.topIndex.set([2, 0, 3, 4, 5, 3, 0, 1, 0, 1, 2, 3, 5, 4, 0, 1])
+    f.topProb.set([0.95, 0.05, 0, 0, 0.7, 0.2, 0.1, 0, 1, 0, 0, 0, 0.6, 0.3, 0.1, 0])
+    f.blank.set([0.05, 0.1, 1, 0.1])
+    expect(decode(f, alphabet).text).toBe('bee')
+    expect(greedyDecode(f, alphabet).text).toBe('bee')
+    // "e" is not allowed, except as what the 4th frame reads: there it is "d" (folded), with d's own share.
+    const classes = Int32Array.from({ length: alphabet.size }, (_, c) => c)
+    classes[5] = -1
+    expect(decode(f, alphabet, { ...defaultBeam, classes }).text).toBe('bcd')
+    classes[5] = 4
+    const folded = decode(f, alphabet, { ...defaultBeam, classes })
+    expect(folded.text).toBe('bdd')
+    expect(greedyDecode(f, alphabet, classes).text).toBe('bdd')
+    // The folded frame's confidence is e's and d's together.
+    expect(greedyDecode(f, alphabet, classes).charConfidences[2]).toBeCloseTo(0.9, 5)
+    // Nothing allowed but the blank: an empty line.
+    const none = new Int32Array(alphabet.size).fill(-1)
+    none[0] = 0
+    expect(decode(f, alphabet, { ...defaultBeam, classes: none }).text).toBe('')
   })
 })

@@ -1,3 +1,6 @@
+// CTC decoding of a line's top-k frames: greedy, beam search, and by segments (a re-read line decodes only
+// the stretches that changed). One file at ~400 lines because the three share their range decoders, the
+// emission buffers and the batch's class map; apart, each would export the others' internals.
 import type { Alphabet } from './alphabet'
 import type { LineFrames } from './frames'
 
@@ -33,23 +36,46 @@ class Emitted {
 
 const emitted = new Emitted()
 
+/**
+ * What decoding may output: per class of the alphabet, the class it decodes as (itself, or another one it
+ * is folded into), or -1 when it is no candidate at all (see scripts.ts). Absent: every class as itself.
+ */
+export type ClassMap = Int32Array
+
 /** Greedy CTC: the best class per frame, repeats collapsed, blanks dropped. */
-export function greedyDecode(f: LineFrames, alphabet: Alphabet): Decoded {
+export function greedyDecode(f: LineFrames, alphabet: Alphabet, classes?: ClassMap | null): Decoded {
   emitted.n = 0
-  greedyRange(f, alphabet, 0, f.frames, emitted)
+  greedyRange(f, alphabet, 0, f.frames, emitted, classes ?? null)
   return finish(emitted.chars, emitted.conf, emitted.n, alphabet)
 }
 
+/**
+ * A frame's best class among those `classes` allows (folded ones summed into their target), and its
+ * probability; the blank when none of its top-k is allowed.
+ */
+function bestAllowed(f: LineFrames, t: number, classes: ClassMap, blank: number): { best: number; p: number } {
+  const base = t * f.k
+  for (let j = 0; j < f.k; j++) {
+    const c = classes[f.topIndex[base + j]]
+    if (c < 0) continue
+    let p = f.topProb[base + j]
+    for (let i = j + 1; i < f.k; i++) if (classes[f.topIndex[base + i]] === c) p += f.topProb[base + i]
+    return { best: c, p }
+  }
+  return { best: blank, p: f.blank[t] }
+}
+
 /** Greedy over frames [from, to), appending its characters and their confidences. */
-function greedyRange(f: LineFrames, alphabet: Alphabet, from: number, to: number, out: Emitted) {
+function greedyRange(f: LineFrames, alphabet: Alphabet, from: number, to: number, out: Emitted, classes: ClassMap | null) {
   // A frame emits at most one character.
   out.reserve(to - from)
   const { chars, conf } = out
   let previous = -1
   const first = out.n
   for (let t = from; t < to; t++) {
-    const best = f.topIndex[t * f.k]
-    const p = f.topProb[t * f.k]
+    let best = f.topIndex[t * f.k]
+    let p = f.topProb[t * f.k]
+    if (classes) ({ best, p } = bestAllowed(f, t, classes, alphabet.blank))
     if (best !== alphabet.blank) {
       if (best !== previous) {
         chars[out.n] = best
@@ -64,13 +90,23 @@ export interface BeamOptions {
   beam: number
   /** Classes below this probability in a frame are not expanded. */
   prune: number
+  /** What may be output (a batch's scripts: scripts.ts classMap); absent or null: the whole alphabet. */
+  classes?: ClassMap | null
 }
 
 export const defaultBeam: BeamOptions = { beam: 8, prune: 1e-3 }
 
-/** A blank with no other class at or above the pruning threshold: no path can leave it but as a blank. */
-function certainBlank(f: LineFrames, t: number, blank: number, prune: number): boolean {
-  return f.topIndex[t * f.k] === blank && (f.k < 2 || f.topProb[t * f.k + 1] < prune)
+/** A blank with no other class at or above the pruning threshold: no path can leave it but as a blank.
+ *  With `classes`, among the classes allowed: a frame whose only likely classes are not allowed is one. */
+function certainBlank(f: LineFrames, t: number, blank: number, prune: number, classes: ClassMap | null): boolean {
+  if (!classes) return f.topIndex[t * f.k] === blank && (f.k < 2 || f.topProb[t * f.k + 1] < prune)
+  for (let j = 0; j < f.k; j++) {
+    const p = f.topProb[t * f.k + j]
+    if (p < prune) return true
+    const c = classes[f.topIndex[t * f.k + j]]
+    if (c >= 0 && c !== blank) return false
+  }
+  return true
 }
 
 /** Growable scratch arrays shared by every beam search in this thread: a decode allocates nothing. */
@@ -138,6 +174,7 @@ function beamRange(f: LineFrames, alphabet: Alphabet, options: BeamOptions, from
   const k = f.k
   const blank = alphabet.blank
   const prune = options.prune
+  const classes = options.classes ?? null
   const cap = options.beam * (k + 1) + 1
   const b = scratch
   b.reserveBeam(cap)
@@ -171,7 +208,7 @@ function beamRange(f: LineFrames, alphabet: Alphabet, options: BeamOptions, from
     const base = t * k
     const blankP = f.blank[t]
     // Most frames are a near-certain blank: every prefix just stays, no new prefix is worth a place.
-    if (certainBlank(f, t, blank, prune)) {
+    if (certainBlank(f, t, blank, prune, classes)) {
       for (let i = 0; i < size; i++) {
         pb[i] = (pb[i] + pnb[i]) * blankP
         pnb[i] = 0
@@ -189,8 +226,9 @@ function beamRange(f: LineFrames, alphabet: Alphabet, options: BeamOptions, from
       for (let j = 0; j < k; j++) {
         const p = f.topProb[base + j]
         if (p < prune) break
-        const c = f.topIndex[base + j]
-        if (c === blank) continue
+        // A class folded into another extends the same prefix: their probabilities add up there.
+        const c = classes ? classes[f.topIndex[base + j]] : f.topIndex[base + j]
+        if (c === blank || c < 0) continue
         if (c === lastChar) {
           // A repeat without a blank between collapses into the same prefix…
           nPnb[slot(id)] += pnb[h] * p
@@ -312,14 +350,15 @@ export function decodeSegments(
   const cap = (f.frames >> 1) + 1
   let segments = 0
   let p = 0
+  const classes = options.classes ?? null
   for (let t = 0; t < f.frames; ) {
-    if (certainBlank(f, t, alphabet.blank, options.prune)) {
+    if (certainBlank(f, t, alphabet.blank, options.prune, classes)) {
       t++
       continue
     }
     const a = t
     let branching = false
-    for (; t < f.frames && !certainBlank(f, t, alphabet.blank, options.prune); t++) if (k > 1 && f.topProb[t * k + 1] >= options.prune) branching = true
+    for (; t < f.frames && !certainBlank(f, t, alphabet.blank, options.prune, classes); t++) if (k > 1 && f.topProb[t * k + 1] >= options.prune) branching = true
     bounds[segments] = a
     bounds[cap + segments] = t
     bounds[2 * cap + segments++] = out.n
@@ -337,7 +376,7 @@ export function decodeSegments(
     }
     // Without a second class anywhere the beam can only follow the greedy path: greedy is ~30× cheaper.
     if (branching) beamRange(f, alphabet, options, a, t, out)
-    else greedyRange(f, alphabet, a, t, out)
+    else greedyRange(f, alphabet, a, t, out, classes)
   }
   const start = new Int32Array(segments + 1)
   start.set(bounds.subarray(2 * cap, 2 * cap + segments))

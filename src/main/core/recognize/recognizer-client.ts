@@ -1,7 +1,6 @@
 import { connectWorker } from '../workers'
 import { parseAlphabet } from './alphabet'
-import { decode as decodeFrames, greedyDecode } from './ctc'
-import type { Recognizer, RecognizerOptions } from './recognizer'
+import { decodeIn, scriptClasses, type Recognizer, type RecognizerOptions } from './recognizer'
 import type { RecognizeWorker } from './worker'
 
 /**
@@ -12,6 +11,7 @@ export async function startRecognizer(options: RecognizerOptions = {}): Promise<
   const worker = await connectWorker<RecognizeWorker>('recognize-worker', new URL('./worker.ts', import.meta.url), options, 'recognition')
   const info = worker.ready
   const alphabet = parseAlphabet(info.alphabetSource.alphabetText, { spaceAtEnd: info.alphabetSource.spaceAtEnd })
+  const classesFor = scriptClasses(alphabet)
   return {
     model: info.model,
     alphabet,
@@ -20,10 +20,10 @@ export async function startRecognizer(options: RecognizerOptions = {}): Promise<
     skippedProviders: info.skippedProviders,
     batchSize: info.batchSize,
     read(inputs, readOptions = {}) {
-      return worker.callWith({ signal: readOptions.signal, progress: readOptions.onProgress }, 'read', inputs)
+      return worker.callWith({ signal: readOptions.signal, progress: readOptions.onProgress }, 'read', inputs, readOptions.scripts)
     },
-    decode(frames) {
-      return { ...decodeFrames(frames, alphabet), greedy: greedyDecode(frames, alphabet), frames: frames.frames }
+    decode(frames, scripts) {
+      return decodeIn(frames, alphabet, classesFor(scripts))
     },
     async release() {
       await worker.call('release').catch(() => undefined)

@@ -5,7 +5,8 @@ import { withExtraOutputs, withTopK } from '../model/onnx-outputs'
 import { defaultProviders, openWithFallback } from '../model/providers'
 import { openProbedSession } from '../model/session'
 import { parseAlphabet, type Alphabet } from './alphabet'
-import { decode as decodeFrames, greedyDecode, type Decoded } from './ctc'
+import { decode as decodeFrames, defaultBeam, greedyDecode, type ClassMap, type Decoded } from './ctc'
+import { classMap, normalizeScripts, type Script } from './scripts'
 import { concatFrames, extractFrames, sliceFrames, TOP_K, type LineFrames } from './frames'
 import { bucketWidth, packBatch, prepareLine, splitLongLine, type ImageSource, type Piece, type PreparedLine } from './preprocess'
 
@@ -27,6 +28,8 @@ export interface ReadOptions {
   signal?: AbortSignal
   /** Called after each model batch with the number of inputs finished so far. */
   onProgress?: (done: number) => void
+  /** The batch's scripts: decoding outputs only their characters (recognize/scripts.ts); all when absent. */
+  scripts?: Script[]
 }
 
 export interface Recognizer {
@@ -39,8 +42,8 @@ export interface Recognizer {
   batchSize: number
   /** Reads every input; a file that cannot be decoded gets its own error, the rest still complete. */
   read(inputs: ImageSource[], options?: ReadOptions): Promise<ReadResult[]>
-  /** Decodes cached frames (no model run): the same reading `read` gave. */
-  decode(frames: LineFrames): Omit<Reading, 'cache'>
+  /** Decodes cached frames (no model run): the same reading `read` gave, in these scripts (all when absent). */
+  decode(frames: LineFrames, scripts?: Script[]): Omit<Reading, 'cache'>
   release(): Promise<void>
 }
 
@@ -90,9 +93,9 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     return frames
   }
 
-  function decode(frames: LineFrames): Omit<Reading, 'cache'> {
-    const beam = decodeFrames(frames, alphabet)
-    return { ...beam, greedy: greedyDecode(frames, alphabet), frames: frames.frames }
+  const classesFor = scriptClasses(alphabet)
+  function decode(frames: LineFrames, scripts?: Script[]): Omit<Reading, 'cache'> {
+    return decodeIn(frames, alphabet, classesFor(scripts))
   }
 
   async function prepareAll(inputs: ImageSource[]): Promise<Array<PreparedLine | Error>> {
@@ -103,7 +106,7 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     )
   }
 
-  async function readChunk(prepared: Array<PreparedLine | Error>, signal: AbortSignal | undefined, progress: (n: number) => void) {
+  async function readChunk(prepared: Array<PreparedLine | Error>, signal: AbortSignal | undefined, progress: (n: number) => void, scripts?: Script[]) {
     const results = new Array<ReadResult>(prepared.length)
     const pieces: Array<{ owner: number; piece: Piece; frames?: LineFrames }> = []
     prepared.forEach((p, i) => {
@@ -130,7 +133,7 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     for (const m of pieces) byOwner.set(m.owner, [...(byOwner.get(m.owner) ?? []), m.frames!])
     for (const [owner, parts] of byOwner) {
       const cache = concatFrames(parts)
-      results[owner] = { ok: true, reading: { ...decode(cache), cache } }
+      results[owner] = { ok: true, reading: { ...decode(cache, scripts), cache } }
     }
     return results
   }
@@ -156,13 +159,30 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
         if (readOptions.signal?.aborted) throw abortError()
         // Decode the next chunk's images while the model runs on this one.
         next = prepareAll(inputs.slice(start + CHUNK, start + 2 * CHUNK))
-        results.push(...(await readChunk(prepared, readOptions.signal, progress)))
+        results.push(...(await readChunk(prepared, readOptions.signal, progress, readOptions.scripts)))
       }
       return results
     },
     async release() {
       await session.release()
     },
+  }
+}
+
+/** A line's reading from its frames: beam (the engine's) and greedy, with these classes only. */
+export function decodeIn(frames: LineFrames, alphabet: Alphabet, classes: ClassMap | null): Omit<Reading, 'cache'> {
+  const beam = decodeFrames(frames, alphabet, { ...defaultBeam, classes })
+  return { ...beam, greedy: greedyDecode(frames, alphabet, classes), frames: frames.frames }
+}
+
+/** The class maps of an alphabet by scripts, each made once (a map is one pass over 6,625 classes). */
+export function scriptClasses(alphabet: Alphabet): (scripts: Script[] | undefined) => ClassMap | null {
+  const made = new Map<string, ClassMap | null>()
+  return (scripts) => {
+    if (!scripts) return null
+    const key = normalizeScripts(scripts).join(',')
+    if (!made.has(key)) made.set(key, classMap(alphabet, normalizeScripts(scripts)))
+    return made.get(key)!
   }
 }
 

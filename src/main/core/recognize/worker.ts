@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { refuseStart, serve } from '../worker-serve'
 import { loadRecognizer, type ReadResult, type Recognizer, type RecognizerOptions } from './recognizer'
+import type { Script } from './scripts'
 
 /** Reads run concurrently with the message loop, so that a cancel reaches a running one. */
 export type RecognizeWorker = {
@@ -11,7 +12,7 @@ export type RecognizeWorker = {
   ready: WorkerReady
   calls: {
     /** Image paths or encoded bytes; a result per input, in order. */
-    read: { input: [inputs: Array<string | Uint8Array>]; output: ReadResult[] }
+    read: { input: [inputs: Array<string | Uint8Array>, scripts: Script[] | undefined]; output: ReadResult[] }
     /** Frees the model. */
     release: { input: []; output: void }
   }
@@ -40,9 +41,9 @@ if (recognizer) {
     alphabetSource: recognizer.alphabetSource,
   }
   serve<RecognizeWorker>(port, ready, {
-    async read(inputs, { signal, progress, transfer }) {
+    async read(inputs, scripts, { signal, progress, transfer }) {
       const buffers = inputs.map((i) => (typeof i === 'string' ? i : Buffer.from(i.buffer, i.byteOffset, i.byteLength)))
-      const results = await recognizer.read(buffers, { signal, onProgress: progress })
+      const results = await recognizer.read(buffers, { signal, onProgress: progress, scripts })
       transfer(transferables(results))
       return results
     },

@@ -17,11 +17,13 @@ export interface ListEntry extends LineView {
 }
 
 export interface BatchTotals {
+  /** Lines less those marked not text; the others count only lines that are text too. */
   lines: number
   read: number
   failed: number
   reviewed: number
   context: number
+  notText: number
   unreviewedConfidence: number
 }
 
@@ -29,6 +31,11 @@ export interface BatchTotals {
 // the reviewed ones (hardness 2): a failed line needs a look, not a correction.
 const FAILED_RANK = 1.5
 const PENDING_RANK = 1.75
+// A line marked not text is out of the review: after everything, reviewed lines included.
+const NOT_TEXT_RANK = 3
+// Likely junk waits in a group of its own after every line worth reading, failed and pending ones too,
+// before the reviewed ones; the surest of it last.
+const JUNK_RANK = 1.8
 
 export function toEntry(r: EntryRecord, ctx: InContextReadings | undefined): ListEntry {
   // The view becomes the entry, its fields added rather than copied: spreading a view into a new object
@@ -48,7 +55,15 @@ export function overlayContext(e: ListEntry, ctx: InContextReadings | undefined)
 /** The search key and the hardest-first rank of an entry's current text. */
 function rankEntry(e: ListEntry) {
   e.key = e.text.toLowerCase()
-  e.rank = e.state === 'read' || e.source === 'human' ? hardness(e) : e.state === 'failed' ? FAILED_RANK : PENDING_RANK
+  e.rank = e.notText
+    ? NOT_TEXT_RANK
+    : e.likelyJunk
+      ? JUNK_RANK + 0.1 * e.confidence
+      : e.state === 'read' || e.source === 'human'
+        ? hardness(e)
+        : e.state === 'failed'
+          ? FAILED_RANK
+          : PENDING_RANK
 }
 
 export function matches(e: ListEntry, filter: LineFilter): boolean {
@@ -56,11 +71,13 @@ export function matches(e: ListEntry, filter: LineFilter): boolean {
     case 'all':
       return true
     case 'unreviewed':
-      return e.source !== 'human'
+      return e.source !== 'human' && !e.notText
     case 'corrected':
       return e.source === 'human'
     case 'context':
       return e.source === 'context'
+    case 'not-text':
+      return e.notText
     default:
       throw new Error(`unknown filter: ${String(filter satisfies never)}`)
   }
@@ -114,10 +131,15 @@ export function merged(
 }
 
 export function totalsOf(entries: ListEntry[]): BatchTotals {
-  const t: BatchTotals = { lines: entries.length, read: 0, failed: 0, reviewed: 0, context: 0, unreviewedConfidence: 0 }
+  const t: BatchTotals = { lines: 0, read: 0, failed: 0, reviewed: 0, context: 0, notText: 0, unreviewedConfidence: 0 }
   let sum = 0
   let open = 0
   for (const e of entries) {
+    if (e.notText) {
+      t.notText++
+      continue
+    }
+    t.lines++
     if (e.state === 'read') t.read++
     if (e.state === 'failed') t.failed++
     if (e.source === 'human') t.reviewed++

@@ -46,6 +46,28 @@ describe('the line index', () => {
     expect((await index.totals(batchId)).reviewed).toBe(1)
   })
 
+  it('groups likely junk after the lines worth reading, and takes a line said to be text back into the order', async () => {
+    const { db, batchId, ids, index, correct } = setUp(20)
+    // Lines found on pages: one read as punctuation only (sure of itself), one detection called tiny: both
+    // junk. A cut line read unsure is the hardest line, not junk.
+    db.prepare("UPDATE readings SET text = '·:', confidence = 0.99 WHERE line_id = ?").run(ids[3])
+    db.prepare("UPDATE readings SET text = 'TOTAL', confidence = 0.51 WHERE line_id = ?").run(ids[7])
+    db.prepare('UPDATE lines SET det_junk = 1, det_score = 0.8 WHERE id = ?').run(ids[7])
+    db.prepare('UPDATE lines SET det_score = 0.8 WHERE id = ?').run(ids[3])
+    db.prepare("UPDATE readings SET confidence = 0.1 WHERE line_id = ?").run(ids[5])
+    const hardest = async () => Array.from(await index.ids({ batchId, order: 'hardest', filter: 'all', search: '' }))
+    const order = await hardest()
+    expect(order[0]).toBe(ids[5])
+    expect(order.slice(-2).sort()).toEqual([ids[3], ids[7]].sort())
+    correct(ids[7], null, 'is-text')
+    const after = await hardest()
+    expect(after.slice(-1)).toEqual([ids[3]])
+    expect(after.indexOf(ids[7])).toBeLessThan(after.length - 2)
+    // Undone, it is junk again.
+    correct(ids[7], null, 'undo')
+    expect((await hardest()).slice(-2).sort()).toEqual([ids[3], ids[7]].sort())
+  })
+
   it('puts a line back in the queue when its correction is undone', async () => {
     const { batchId, index, correct } = setUp()
     const first = (await index.ids({ batchId, order: 'hardest', filter: 'all', search: '' }))[0]

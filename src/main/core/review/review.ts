@@ -16,6 +16,8 @@ export interface ReviewService {
   correct(lineId: number, text: string, kind?: 'typed' | 'accepted'): Promise<ReviewUpdate>
   accept(lineId: number): Promise<ReviewUpdate>
   undo(batchId: number): Promise<ReviewUpdate | null>
+  /** Marks a line not text, or says it is text after all (it gets back the text it had before the mark). */
+  notText(lineId: number, notText: boolean): Promise<ReviewUpdate>
   decision(batchId: number): Promise<ContextDecision>
   /** Resolves once the calibration after the batch's latest correction has been applied and announced. */
   settled(batchId: number): Promise<void>
@@ -42,6 +44,11 @@ export interface ReviewService {
   /** The batch a line belongs to; throws not-found when there is no such line. */
   batchOf(lineId: number): number
 }
+
+/** What a correction row does: its kind in the library. */
+type Kind = 'typed' | 'accepted' | 'undo' | 'not-text' | 'is-text'
+/** The state a correction row leaves its line in. */
+type Mark = { text: string | null; notText: number }
 
 /**
  * The review loop: a correction is committed first (so it is never lost once acknowledged), then the
@@ -79,13 +86,14 @@ export function createReviewService(deps: {
       SELECT c.id, c.line_id AS lineId, c.text FROM corrections c
       WHERE c.id IN (SELECT max(c2.id) FROM corrections c2 JOIN lines l ON l.id = c2.line_id WHERE l.batch_id = ? GROUP BY c2.line_id)
       ORDER BY c.id`),
-    insert: db.prepare('INSERT INTO corrections (line_id, text, kind, undoes) VALUES (@lineId, @text, @kind, @undoes)'),
+    insert: db.prepare('INSERT INTO corrections (line_id, text, kind, undoes, not_text) VALUES (@lineId, @text, @kind, @undoes, @notText)'),
     hasCorrections: db.prepare('SELECT 1 FROM corrections c JOIN lines l ON l.id = c.line_id WHERE l.batch_id = ? LIMIT 1').pluck(),
     lastUndoable: db.prepare(`
       SELECT c.id, c.line_id AS lineId FROM corrections c JOIN lines l ON l.id = c.line_id
       WHERE l.batch_id = ? AND c.kind != 'undo' AND c.id NOT IN (SELECT undoes FROM corrections WHERE undoes IS NOT NULL)
       ORDER BY c.id DESC LIMIT 1`),
-    before: db.prepare('SELECT text FROM corrections WHERE line_id = ? AND id < ? ORDER BY id DESC LIMIT 1').pluck(),
+    before: db.prepare('SELECT text, not_text AS notText FROM corrections WHERE line_id = ? AND id < ? ORDER BY id DESC LIMIT 1'),
+    lastOfLine: db.prepare('SELECT id, text, not_text AS notText FROM corrections WHERE line_id = ? ORDER BY id DESC LIMIT 1'),
     savedDecision: db.prepare('SELECT decision, after_correction AS afterCorrection FROM batch_decisions WHERE batch_id = ?'),
     dropDecision: db.prepare('DELETE FROM batch_decisions WHERE batch_id = ?'),
     saveDecision: db.prepare(`
@@ -148,15 +156,19 @@ export function createReviewService(deps: {
   }
 
   /** Drops a batch's loaded context (its pool changed); the next use loads it again, and calibrates afresh. */
-  async function reset(batchId: number): Promise<void> {
-    await (queues.get(batchId) ?? Promise.resolve()).catch(() => undefined)
-    await settling.get(batchId)
-    settling.delete(batchId)
-    q.dropDecision.run(batchId)
-    const old = contexts.get(batchId)
-    contexts.delete(batchId)
-    ready.delete(batchId)
-    await old?.then((ctx) => ctx.close()).catch(() => undefined)
+  // In the batch's queue of updates: a correction that arrives meanwhile waits for it, and then reads with
+  // the new context (its scripts changed its readings underneath: closing the old one under a correction
+  // stopped its worker mid-update).
+  function reset(batchId: number): Promise<void> {
+    return serialize(batchId, async () => {
+      await settling.get(batchId)
+      settling.delete(batchId)
+      q.dropDecision.run(batchId)
+      const old = contexts.get(batchId)
+      contexts.delete(batchId)
+      ready.delete(batchId)
+      await old?.then((ctx) => ctx.close()).catch(() => undefined)
+    })
   }
 
   function context(batchId: number): Promise<ContextClient> {
@@ -183,14 +195,21 @@ export function createReviewService(deps: {
     return next
   }
 
-  async function apply(lineId: number, text: string | null, kind: 'typed' | 'accepted' | 'undo', undoes: number | null): Promise<ReviewUpdate> {
+  /**
+   * Appends a correction and applies it. `text` null: back to the reading; `notText`: the state the row
+   * leaves the line in (a line marked not text leaves the pool, as a correction taken back does).
+   */
+  async function apply(lineId: number, text: string | null, kind: Kind, undoes: number | null, notText = false): Promise<ReviewUpdate> {
     const batchId = batchOf(lineId)
-    const ctx = await context(batchId)
+    // Loaded first (its load takes seconds, the queue needn't wait), and taken again in the queue: a reset
+    // queued before this update replaces it.
+    await context(batchId)
     return serialize(batchId, async () => {
+      const ctx = await context(batchId)
       const started = performance.now()
       // Committed before anything else: an acknowledged correction survives a crash.
-      const correctionId = Number(q.insert.run({ lineId, text, kind, undoes }).lastInsertRowid)
-      const { update: result, settled } = await ctx.correct(lineId, text)
+      const correctionId = Number(q.insert.run({ lineId, text, kind, undoes, notText: notText ? 1 : 0 }).lastInsertRowid)
+      const { update: result, settled } = await ctx.correct(lineId, notText ? null : text)
       const update = { lineId, changed: result.changed, updateMs: performance.now() - started, decision: ctx.decided, effort: result.effort }
       index.contextChanged(batchId, result.changed.filter((id) => id !== lineId))
       events.emit('lines:changed', { batchId, ids: [lineId, ...result.changed] })
@@ -232,8 +251,15 @@ export function createReviewService(deps: {
       batches.exists(batchId)
       const last = q.lastUndoable.get(batchId) as { id: number; lineId: number } | undefined
       if (!last) return null
-      const previous = (q.before.get(last.lineId, last.id) as string | null | undefined) ?? null
-      return apply(last.lineId, previous, 'undo', last.id)
+      const previous = q.before.get(last.lineId, last.id) as Mark | undefined
+      return apply(last.lineId, previous?.text ?? null, 'undo', last.id, previous?.notText === 1)
+    },
+    async notText(lineId, notText) {
+      const last = q.lastOfLine.get(lineId) as (Mark & { id: number }) | undefined
+      if (notText) return apply(lineId, null, 'not-text', null, true)
+      // Text after all: with the text it had before it was marked (none: the reading), out of the junk group.
+      const before = last?.notText ? (q.before.get(lineId, last.id) as Mark | undefined) : last
+      return apply(lineId, before?.text ?? null, 'is-text', null, false)
     },
     async decision(batchId) {
       batches.exists(batchId)

@@ -4,6 +4,7 @@
 // through them the export all take a line's text, source and confidence from lineView.
 import { basename } from 'node:path'
 import type { LineRow } from '../../../shared/api'
+import { likelyJunk } from './line-junk'
 import type { LineRecord, RowRecord } from './lines'
 
 /** An in-context reading as a view takes it (the in-context engine's readings are such). */
@@ -30,6 +31,10 @@ export interface LineView {
   error: string | null
   /** For a line found on a page: the page number in its document (1-based). */
   page: number | null
+  /** The reviewer said it is not text: out of the review order, the counts, the pool and the export's text. */
+  notText: boolean
+  /** Probably not text (store/line-junk.ts), and nobody said otherwise: grouped at the end of the order. */
+  likelyJunk: boolean
 }
 
 export function lineView(r: LineRecord, reading: InContextReading | null | undefined): LineView {
@@ -48,12 +53,21 @@ export function lineView(r: LineRecord, reading: InContextReading | null | undef
     modelConfidence,
     error: r.error ?? null,
     page: r.pageNo === null || r.pageNo === undefined ? null : r.pageNo + 1,
+    notText: r.notText === 1,
+    likelyJunk: false,
   }
+  if (view.notText) return view
   if (r.humanText !== null && r.humanText !== undefined) {
     view.text = r.humanText
     view.source = 'human'
     view.review = r.kind === 'accepted' ? 'accepted' : 'typed'
   } else takeContext(view, reading)
+  // Only a line nobody has decided on: one reviewed, or said to be text, is not junk.
+  view.likelyJunk =
+    view.source !== 'human' &&
+    view.state === 'read' &&
+    r.kind !== 'is-text' &&
+    likelyJunk({ text: modelText, confidence: modelConfidence, detScore: r.detScore ?? null, detJunk: r.detJunk ?? 0 })
   return view
 }
 
@@ -64,7 +78,7 @@ export function lineView(r: LineRecord, reading: InContextReading | null | undef
  * a pending or failed line.)
  */
 export function takeContext(view: LineView, reading: InContextReading | null | undefined): boolean {
-  if (view.source === 'human' || view.state !== 'read') return false
+  if (view.source === 'human' || view.state !== 'read' || view.notText) return false
   view.text = reading ? reading.text : view.modelText
   view.confidence = reading ? reading.confidence : view.modelConfidence
   view.source = reading ? 'context' : 'model'
@@ -92,6 +106,8 @@ export function lineRow(r: RowRecord, context: InContextReadings | undefined): L
     review: v.review,
     page: v.page,
     quad: r.quad ? (JSON.parse(r.quad) as Array<[number, number]>) : null,
+    notText: v.notText,
+    likelyJunk: v.likelyJunk,
   }
 }
 

@@ -24,6 +24,12 @@ export interface LineRecord {
   /** The reviewer's latest correction: its text (null: an undo back to the reading) and kind. */
   humanText: string | null
   kind: string | null
+  /** 1 when the latest correction leaves the line marked not text (a speck, a logo…), else 0. */
+  notText: number
+  /** What detection said of a line found on a page: its box score, and 1 when its box was tiny or its crop
+   *  nearly blank (store/line-junk.ts); null and 0 for a cut line. */
+  detScore: number | null
+  detJunk: number
 }
 
 /** A line shown on its own (a row of the API): each character's confidence comes with it. */
@@ -80,7 +86,7 @@ export interface LineQueries {
 const COLUMNS = `
   l.id, l.batch_id AS batchId, l.idx AS "index", l.source_path AS path,
   r.text, r.confidence, r.error, r.line_id IS NOT NULL AS hasReading, p.page_no AS pageNo, l.quad,
-  c.text AS humanText, c.kind AS kind`
+  c.text AS humanText, c.kind AS kind, coalesce(c.not_text, 0) AS notText, l.det_score AS detScore, l.det_junk AS detJunk`
 const FROM = `
   FROM lines l LEFT JOIN readings r ON r.line_id = l.id LEFT JOIN pages p ON p.id = l.page_id
   LEFT JOIN corrections c ON c.id = (SELECT max(c2.id) FROM corrections c2 WHERE c2.line_id = l.id)`

@@ -1,5 +1,6 @@
 // The library's batches, newest first as the engine returns them (the App refetches on `batches:changed`).
 import type { BatchSummary, Result } from '../../../shared/api'
+import { count } from '../../lib/plural'
 
 export function BatchList({
   result,
@@ -34,9 +35,10 @@ export function BatchList({
               >
                 <span className="batch-name">{batch.name}</span>
                 <span className="batch-meta">
+                  {/* The same count as the review screen's header: lines less those marked not text. */}
                   {batch.doneCount < batch.lineCount
-                    ? `${batch.doneCount} of ${batch.lineCount} lines read`
-                    : `${batch.lineCount} lines`}
+                    ? `${batch.doneCount.toLocaleString()} of ${count(batch.lineCount, 'line')} read`
+                    : count(batch.lineCount - (batch.notTextCount ?? 0), 'line')}
                   {batch.errorCount > 0 && <span className="batch-errors"> · {batch.errorCount} unreadable</span>}
                   {batch.readingStopped && (
                     <span className="batch-errors" title={batch.readingStopped}>

@@ -1,4 +1,5 @@
 import type { EventPayload } from '../../../shared/events'
+import { count } from '../../lib/plural'
 
 export function JobProgress({ job, onCancel }: { job: EventPayload<'job:progressed'>; onCancel: () => void }) {
   const running = job.state === 'running'
@@ -9,10 +10,10 @@ export function JobProgress({ job, onCancel }: { job: EventPayload<'job:progress
         <span>
           {job.pages && job.pages.total > 0 && (
             <>
-              {job.pages.done} / {job.pages.total} pages ·{' '}
+              {job.pages.done} / {count(job.pages.total, 'page')} ·{' '}
             </>
           )}
-          {job.done} / {job.total} lines · {job.linesPerSecond.toFixed(1)} lines/s
+          {job.done.toLocaleString()} / {count(job.total, 'line')} · {job.linesPerSecond.toFixed(1)} lines/s
           {running && job.linesPerSecond > 0 && job.done < job.total && <> · {timeLeft((job.total - job.done) / job.linesPerSecond)} left</>}
         </span>
         {running && (

@@ -12,6 +12,8 @@ export function OpenFolder({ onOpened }: { onOpened: (batch: BatchSummary) => vo
   const [pending, setPending] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [job, setJob] = useState<EventPayload<'job:progressed'> | null>(null)
+  // A folder or file that was a batch already: that batch, opened again, and the files it does not have.
+  const [reopened, setReopened] = useState<BatchSummary | null>(null)
 
   const [dragging, setDragging] = useState(false)
 
@@ -26,23 +28,25 @@ export function OpenFolder({ onOpened }: { onOpened: (batch: BatchSummary) => vo
     event.preventDefault()
     const folder = path.trim()
     if (!folder || pending) return
-    setPending(true)
-    setError(null)
-    setJob(null)
-    const result = await client.call('batch:openPaths', { paths: [folder] })
-    setPending(false)
-    if (result.ok) onOpened(result.value)
-    else setError(result.message)
+    await open(client.call('batch:openPaths', { paths: [folder] }))
   }
 
   async function open(request: Promise<Awaited<ReturnType<typeof client.call<'batch:openPaths'>>>>) {
     setPending(true)
     setError(null)
     setJob(null)
+    setReopened(null)
     const result = await request
     setPending(false)
-    if (result.ok) onOpened(result.value)
-    else setError(result.message)
+    if (!result.ok) return setError(result.message)
+    if (result.value.reopened) setReopened(result.value)
+    onOpened(result.value)
+  }
+
+  async function readNew(batch: BatchSummary) {
+    setReopened(null)
+    const result = await client.call('batch:readNew', { batchId: batch.id })
+    if (!result.ok) setError(result.message)
   }
 
   function drop(event: DragEvent) {
@@ -112,6 +116,22 @@ export function OpenFolder({ onOpened }: { onOpened: (batch: BatchSummary) => vo
       {error && (
         <p className="form-error" role="alert" data-testid="open-error">
           {error}
+        </p>
+      )}
+      {reopened && (
+        <p className="notice small" role="status" data-testid="reopened">
+          “{reopened.name}” is a batch already: it is open again, as you left it.
+          {reopened.newFiles && reopened.newFiles.length > 0 && (
+            <>
+              {' '}
+              {reopened.newFiles.length} new file{reopened.newFiles.length === 1 ? '' : 's'} since (
+              {reopened.newFiles.slice(0, 3).join(', ')}
+              {reopened.newFiles.length > 3 ? '…' : ''}).{' '}
+              <button type="button" className="link" onClick={() => void readNew(reopened)} data-testid="read-new">
+                Read {reopened.newFiles.length === 1 ? 'it' : 'them'} into this batch
+              </button>
+            </>
+          )}
         </p>
       )}
       {job && <JobProgress job={job} onCancel={() => void cancel(job.jobId)} />}

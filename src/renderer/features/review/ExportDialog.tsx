@@ -1,18 +1,25 @@
 // Export the batch as the reviewer left it: CSV (optionally with a byte-order mark for spreadsheet
 // apps) or JSON, to a file on the engine's machine (Electron: the save dialog), or — in the browser
-// shell — downloaded through the bridge. Shows the engine's progress. Modal: the keyboard stays in it
+// shell — downloaded through the bridge. The file goes to the folder the reviewer last exported to, else
+// the engine's export folder beside the library: never, unless the reviewer says so, among the scans. Shows the engine's progress. Modal: the keyboard stays in it
 // while it is open (Tab cycles, Esc closes) and goes back to where it was when it closes.
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import type { BatchSummary, ExportFormat } from '../../../shared/api'
 import type { EventPayload } from '../../../shared/events'
-import { useClient, useEvent } from '../../lib/client'
+import { useClient, useEvent, useQuery } from '../../lib/client'
 import { useFocusTrap } from '../../lib/focus-trap'
+import { count } from '../../lib/plural'
+import { amongScans, defaultPath, rememberFolder } from './export-path'
 
 export function ExportDialog({ batch, onClose }: { batch: BatchSummary; onClose: () => void }) {
   const client = useClient()
   const [format, setFormat] = useState<ExportFormat>('csv')
   const [bom, setBom] = useState(false)
-  const [path, setPath] = useState(() => defaultPath(batch, 'csv'))
+  const status = useQuery('engine:status', {})
+  const exportFolder = status.result?.ok ? status.result.value.exportFolder : undefined
+  const [path, setPath] = useState('')
+  // The default waits for the engine to say where its export folder is; what the reviewer typed stays.
+  useEffect(() => setPath((p) => p || defaultPath(batch, 'csv', exportFolder)), [batch, exportFolder])
   const [busy, setBusy] = useState(false)
   const [done, setDone] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -61,8 +68,10 @@ export function ExportDialog({ batch, onClose }: { batch: BatchSummary; onClose:
       jobId: jobId.current,
     })
     setBusy(false)
-    if (result.ok) setDone(`Wrote ${result.value.lines.toLocaleString()} lines (${kb(result.value.bytes)}) to ${result.value.path} in ${(result.value.ms / 1000).toFixed(1)} s.`)
-    else if (result.code === 'exists') setReplace(target)
+    if (result.ok) {
+      setDone(`Wrote ${count(result.value.lines, 'line')} (${kb(result.value.bytes)}) to ${result.value.path} in ${(result.value.ms / 1000).toFixed(1)} s.`)
+      rememberFolder(result.value.path)
+    } else if (result.code === 'exists') setReplace(target)
     else setError(result.message)
   }
 
@@ -114,11 +123,16 @@ export function ExportDialog({ batch, onClose }: { batch: BatchSummary; onClose:
             </button>
           )}
         </div>
+        {amongScans(path, batch.source) && (
+          <p className="notice small" data-testid="export-among-scans">
+            This is the batch&apos;s scanned folder: the export will sit among the scans (it is not read as one when the folder is opened again).
+          </p>
+        )}
         {progress && (busy || progress.state !== 'running') && (
           <div className="job" data-testid="export-progress">
             <progress max={Math.max(1, progress.total)} value={progress.done} />
             <span className="small">
-              {progress.done.toLocaleString()} / {progress.total.toLocaleString()} lines
+              {progress.done.toLocaleString()} / {count(progress.total, 'line')}
             </span>
           </div>
         )}
@@ -159,13 +173,6 @@ export function ExportDialog({ batch, onClose }: { batch: BatchSummary; onClose:
       </form>
     </div>
   )
-}
-
-function defaultPath(batch: BatchSummary, format: ExportFormat): string {
-  const safe = batch.name.replace(/[^\w.-]+/g, '-')
-  const folder = batch.source.startsWith('/') || /^[A-Za-z]:[\\/]/.test(batch.source) ? batch.source : ''
-  const sep = folder.includes('\\') && !folder.includes('/') ? '\\' : '/'
-  return folder ? `${folder.replace(/[\\/]+$/, '')}${sep}${safe}-review.${format}` : `${safe}-review.${format}`
 }
 
 function kb(bytes: number): string {

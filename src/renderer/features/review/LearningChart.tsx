@@ -1,6 +1,7 @@
 // How each correction of the session changed the batch: bars for the lines it changed (left scale),
 // a line for the mean confidence of the lines still unreviewed (0–100 %, right scale).
 import type { CorrectionEffect } from '../../../shared/api'
+import { count } from '../../lib/plural'
 
 const W = 320
 const H = 64
@@ -33,7 +34,7 @@ export function LearningChart({ history }: { history: CorrectionEffect[] }) {
       width={W}
       height={H}
       role="img"
-      aria-label={`${n} corrections; the last changed ${history[n - 1].changed} lines; unreviewed lines now ${Math.round(lastConf * 100)}% sure on average`}
+      aria-label={`${count(n, 'correction')}; the last changed ${count(history[n - 1].changed, 'line')}; unreviewed lines now ${Math.round(lastConf * 100)}% sure on average`}
     >
       <line x1={PAD.left} x2={W - PAD.right} y1={PAD.top + ih} y2={PAD.top + ih} className="axis" />
       <text x={PAD.left - 4} y={PAD.top + 8} className="tick" textAnchor="end">
@@ -54,7 +55,7 @@ export function LearningChart({ history }: { history: CorrectionEffect[] }) {
           y={yChanged(h.changed)}
           height={Math.max(0, PAD.top + ih - yChanged(h.changed))}
         >
-          <title>{`#${i + 1} ${h.kind}: ${h.changed} lines changed in ${h.updateMs} ms; context ${h.trust > 0 ? 'on' : 'off'}; unreviewed ${Math.round(h.unreviewedConfidence * 100)}% sure${h.effort ? `; you typed ${h.effort.shown} characters (the model's reading needed ${h.effort.model})` : ''}`}</title>
+          <title>{`#${i + 1} ${h.kind}: ${count(h.changed, 'line')} changed in ${h.updateMs} ms; context ${h.trust > 0 ? 'on' : 'off'}; unreviewed ${Math.round(h.unreviewedConfidence * 100)}% sure${h.effort ? `; you typed ${h.effort.shown} characters (the model's reading needed ${h.effort.model})` : ''}`}</title>
         </rect>
       ))}
       <path d={line} className="conf-line" />

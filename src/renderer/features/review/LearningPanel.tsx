@@ -11,9 +11,12 @@ export function LearningPanel({ stats }: { stats: ReviewStats | undefined }) {
   return (
     <section className="learning" aria-label="What the batch has learnt" data-testid="learning">
       <dl className="counts">
-        <div>
+        <div title="Lines of the batch, less those marked not text">
           <dt>Lines</dt>
-          <dd data-testid="count-lines">{stats.lines.toLocaleString()}</dd>
+          <dd data-testid="count-lines">
+            {stats.lines.toLocaleString()}
+            {stats.notText > 0 && <span className="muted small" data-testid="count-not-text"> · {stats.notText.toLocaleString()} not text</span>}
+          </dd>
         </div>
         <div>
           <dt>Reviewed</dt>

@@ -20,8 +20,8 @@ export function LineDetail({ line, review, crops }: { line: LineRow | undefined;
       {line ? <Focused line={line} review={review} crops={crops} /> : <p className="muted">No line focused.</p>}
       <p className="keys" id="review-keys" data-testid="keys">
         <kbd>Enter</kbd> save &amp; next · <kbd>Ctrl</kbd>+<kbd>Enter</kbd> accept as correct · <kbd>↑</kbd>/<kbd>↓</kbd> move ·{' '}
-        <kbd>Esc</kbd> cancel, then <kbd>j</kbd>/<kbd>k</kbd> <kbd>a</kbd> accept · <kbd>Ctrl</kbd>+<kbd>Z</kbd> undo · <kbd>Alt</kbd>+
-        <kbd>E</kbd> examples · <kbd>Alt</kbd>+<kbd>P</kbd> page · <kbd>/</kbd> search
+        <kbd>Esc</kbd> cancel, then <kbd>j</kbd>/<kbd>k</kbd> <kbd>a</kbd> accept <kbd>x</kbd> not text · <kbd>Alt</kbd>+<kbd>X</kbd> not text ·{' '}
+        <kbd>Ctrl</kbd>+<kbd>Z</kbd> undo · <kbd>Alt</kbd>+<kbd>E</kbd> examples · <kbd>Alt</kbd>+<kbd>P</kbd> page · <kbd>/</kbd> search
       </p>
     </section>
   )
@@ -38,6 +38,20 @@ function Focused({ line, review, crops }: { line: LineRow; review: Review; crops
           · {line.file}
           {line.page !== null && <> · page {line.page}</>}
         </span>
+        {line.state !== 'pending' && (
+          <button type="button" className="link detail-mark" onClick={() => review.toggleNotText(line)} data-testid="detail-not-text">
+            {line.notText ? 'It is text (Alt+X)' : 'Not text (Alt+X)'}
+          </button>
+        )}
+        {line.notText && <span className="muted"> · marked not text: out of the review, the counts and the pool</span>}
+        {line.likelyJunk && (
+          <>
+            <span className="muted"> · likely not text, so at the end of the order · </span>
+            <button type="button" className="link" onClick={() => review.sayText(line)} data-testid="detail-text">
+              It is text
+            </button>
+          </>
+        )}
         {line.source === 'context' && (
           <span className="detail-change">
             {' '}
@@ -107,16 +121,42 @@ function PageView({ line, crops }: { line: LineRow; crops: CropCache }) {
       </div>
     )
   }
+  const outline = page.quad && <polygon className="page-quad" points={page.quad.map(([x, y]) => `${x},${y}`).join(' ')} />
+  const around = page.quad ? surroundings(page.quad, page.width, page.height) : null
   return (
     <div className="page-view" data-testid="page-view">
-      {/* The preview with the line's quad drawn over it, in the page's own pixel coordinates. */}
-      <svg className="page-sheet" viewBox={`0 0 ${page.width} ${page.height}`} role="img" aria-label={`Page ${page.page} of ${page.file}, with this line outlined`}>
+      {/* The whole page, small enough to fit, and the line's surroundings at reading size: the outlined line
+          is in sight whatever the page's shape (a long receipt cut it off at the bottom). Both are the
+          preview in the page's own pixel coordinates, with the line's quad drawn over it. */}
+      <svg className="page-sheet whole" viewBox={`0 0 ${page.width} ${page.height}`} role="img" aria-label={`Page ${page.page} of ${page.file}, with this line outlined`}>
         <image href={page.dataUrl} width={page.width} height={page.height} />
-        {page.quad && <polygon className="page-quad" points={page.quad.map(([x, y]) => `${x},${y}`).join(' ')} />}
+        {outline}
       </svg>
-      <p className="muted small">
+      {around && (
+        <svg className="page-sheet zoom" viewBox={around.join(' ')} role="img" aria-label="The line among its neighbours" data-testid="page-zoom">
+          <image href={page.dataUrl} width={page.width} height={page.height} />
+          {outline}
+        </svg>
+      )}
+      <p className="muted small page-caption">
         Page {page.page} of {page.file}
       </p>
     </div>
   )
+}
+
+/** The part of a page around a line: its width of the page and a few line heights above and below. */
+function surroundings(quad: Array<[number, number]>, width: number, height: number): [number, number, number, number] {
+  const xs = quad.map(([x]) => x)
+  const ys = quad.map(([, y]) => y)
+  const x0 = Math.min(...xs)
+  const x1 = Math.max(...xs)
+  const y0 = Math.min(...ys)
+  const y1 = Math.max(...ys)
+  const lineHeight = Math.max(8, Math.min(y1 - y0, x1 - x0))
+  const left = Math.max(0, Math.min(x0 - 6 * lineHeight, width / 2 - (x1 - x0) / 2))
+  const right = Math.min(width, Math.max(x1 + 6 * lineHeight, left + Math.min(width, 30 * lineHeight)))
+  const top = Math.max(0, y0 - 3 * lineHeight)
+  const bottom = Math.min(height, y1 + 3 * lineHeight)
+  return [left, top, right - left, bottom - top]
 }

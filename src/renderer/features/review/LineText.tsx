@@ -1,7 +1,7 @@
 // A line's text with its doubtful characters marked (per-character confidence below LOW_CHAR), and the
 // before/after of a change as a character diff.
 import type { LineRow } from '../../../shared/api'
-import { diffChars } from './diff'
+import { diffChars, visibleChange } from './diff'
 
 /** A character the model (or context) is less sure of than this is underlined for a second look. */
 export const LOW_CHAR = 0.75
@@ -44,9 +44,13 @@ export function ChangeDiff({ before, after }: { before: string; after: string })
         p.kind === 'same' ? (
           <span key={i}>{p.text}</span>
         ) : p.kind === 'removed' ? (
-          <del key={i}>{p.text}</del>
+          <del key={i} title={p.text.trim() ? undefined : 'a space removed'}>
+            {visibleChange(p.text)}
+          </del>
         ) : (
-          <ins key={i}>{p.text}</ins>
+          <ins key={i} title={p.text.trim() ? undefined : 'a space added'}>
+            {visibleChange(p.text)}
+          </ins>
         ),
       )}
     </span>

@@ -98,6 +98,8 @@ export function ReviewList({ pages, review, crops }: { pages: RowPages; review: 
                 onFocusRow={() => review.focusAt(item.index, true)}
                 onDraft={(text) => line && review.setDraft(line.id, text)}
                 onInputKey={review.onInputKey}
+                onNotText={() => line && review.toggleNotText(line)}
+                onText={() => line && review.sayText(line)}
               />
             </div>
           )

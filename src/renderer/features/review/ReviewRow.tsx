@@ -22,6 +22,10 @@ export interface RowProps {
   onFocusRow: () => void
   onDraft: (text: string) => void
   onInputKey: (event: KeyboardEvent<HTMLInputElement>) => void
+  /** Marks the line not text, or takes the mark back. */
+  onNotText: () => void
+  /** Likely junk is text after all. */
+  onText: () => void
 }
 
 export function ReviewRow(props: RowProps) {
@@ -59,6 +63,8 @@ export function ReviewRow(props: RowProps) {
   const classes = ['review-row', `source-${line.source}`, `state-${line.state}`]
   if (focused) classes.push('focused')
   if (flashing) classes.push('flash')
+  if (line.notText) classes.push('not-text')
+  if (line.likelyJunk) classes.push('likely-junk')
   if (draft !== undefined && draft !== line.text) classes.push('has-draft')
   return (
     <div
@@ -98,7 +104,9 @@ export function ReviewRow(props: RowProps) {
           />
         ) : (
           <div className="line-text" data-testid="line-text" title={line.text}>
-            {line.state === 'read' || line.source === 'human' ? (
+            {line.notText ? (
+              <s className="muted">{line.text || '\u00a0'}</s>
+            ) : line.state === 'read' || line.source === 'human' ? (
               <ConfidenceText line={line} />
             ) : line.state === 'failed' ? (
               <span className="line-error">{line.error ?? 'Could not be read.'}</span>
@@ -108,7 +116,22 @@ export function ReviewRow(props: RowProps) {
           </div>
         )}
         <div className="line-sub">
-          {line.source === 'context' ? (
+          {line.notText ? (
+            <>
+              <span className="tag tag-not-text">not text</span>
+              <span className="muted"> model read “{line.modelText}”</span>
+            </>
+          ) : line.likelyJunk ? (
+            <>
+              <span className="tag tag-junk" title="No letters, tiny, nearly blank or read unsure: grouped at the end. ✕ if it is not text, “text” if it is.">
+                likely not text
+              </span>
+              <span className="muted">
+                {line.file}
+                {line.page !== null && ` · p. ${line.page}`}
+              </span>
+            </>
+          ) : line.source === 'context' ? (
             <>
               <span className="tag tag-context">context</span> model read <ChangeDiff before={line.modelText} after={line.text} />
             </>
@@ -125,8 +148,36 @@ export function ReviewRow(props: RowProps) {
           )}
         </div>
       </div>
-      <span className={line.state === 'read' && line.source !== 'human' && line.confidence < LOW_LINE ? 'line-confidence low' : 'line-confidence'} title="Confidence of the text shown">
-        {line.source === 'human' ? '✓' : line.state === 'read' ? `${Math.round(line.confidence * 100)}%` : '—'}
+      <span className={line.state === 'read' && line.source !== 'human' && !line.notText && line.confidence < LOW_LINE ? 'line-confidence low' : 'line-confidence'} title="Confidence of the text shown">
+        {line.notText ? '–' : line.source === 'human' ? '✓' : line.state === 'read' ? `${Math.round(line.confidence * 100)}%` : '—'}
+        {line.state !== 'pending' && (
+          <button
+            type="button"
+            className="row-mark"
+            tabIndex={-1}
+            title={line.notText ? 'It is text: back into the review (Alt+X)' : 'Not text: a speck, a logo, a stamp… out of the review (x, Alt+X)'}
+            aria-label={line.notText ? 'It is text' : 'Not text'}
+            data-testid="row-not-text"
+            onMouseDown={(e) => e.stopPropagation()}
+            onClick={props.onNotText}
+          >
+            {line.notText ? 'text' : '✕'}
+          </button>
+        )}
+        {line.likelyJunk && (
+          <button
+            type="button"
+            className="row-mark"
+            tabIndex={-1}
+            title="It is text: back into the review order"
+            aria-label="It is text"
+            data-testid="row-text"
+            onMouseDown={(e) => e.stopPropagation()}
+            onClick={props.onText}
+          >
+            text
+          </button>
+        )}
       </span>
     </div>
   )

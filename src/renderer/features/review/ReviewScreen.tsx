@@ -7,6 +7,7 @@ import { ExportDialog } from './ExportDialog'
 import { LearningPanel } from './LearningPanel'
 import { LineDetail } from './LineDetail'
 import { ReviewList } from './ReviewList'
+import { ScriptsControl } from './ScriptsControl'
 import { Toolbar } from './Toolbar'
 import { UnreadNotice } from './UnreadNotice'
 import { createCropCache } from './use-crop'
@@ -58,6 +59,7 @@ export function ReviewScreen({ batch }: { batch: BatchSummary }) {
             </span>
           )}
           <UnreadNotice batch={batch} />
+          <ScriptsControl batch={batch} />
         </div>
         <LearningPanel stats={stats.result?.ok ? stats.result.value : undefined} />
       </div>
@@ -66,6 +68,7 @@ export function ReviewScreen({ batch }: { batch: BatchSummary }) {
         filter={filter}
         search={typed}
         total={pages.total}
+        narrowed={filter !== 'all' || search.trim() !== ''}
         searchRef={searchRef}
         onOrder={setOrder}
         onFilter={setFilter}

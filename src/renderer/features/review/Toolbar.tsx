@@ -1,12 +1,14 @@
 // Order, filter and search of the review list, and the export button.
 import type { RefObject } from 'react'
 import type { LineFilter, LineOrder } from '../../../shared/api'
+import { count } from '../../lib/plural'
 
 const FILTERS: Array<{ value: LineFilter; label: string }> = [
   { value: 'all', label: 'All lines' },
   { value: 'unreviewed', label: 'Unreviewed' },
   { value: 'corrected', label: 'Reviewed' },
   { value: 'context', label: 'Changed by context' },
+  { value: 'not-text', label: 'Not text' },
 ]
 
 export function Toolbar(props: {
@@ -14,6 +16,8 @@ export function Toolbar(props: {
   filter: LineFilter
   search: string
   total: number | null
+  /** Whether a filter or a search narrows the listing: its count is shown then (the header counts the batch). */
+  narrowed: boolean
   searchRef: RefObject<HTMLInputElement | null>
   onOrder: (order: LineOrder) => void
   onFilter: (filter: LineFilter) => void
@@ -58,7 +62,7 @@ export function Toolbar(props: {
         data-testid="line-search"
       />
       <span className="muted listing-count" data-testid="listing-count">
-        {props.total === null ? '' : `${props.total.toLocaleString()} line${props.total === 1 ? '' : 's'}`}
+        {props.total === null || !props.narrowed ? '' : `${count(props.total, 'line')} shown`}
       </span>
       <button type="button" onClick={props.onExport} data-testid="export-open">
         Export…

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { diffChars } from './diff'
+import { diffChars, visibleChange } from './diff'
 
 describe('diffChars', () => {
   it('marks a case change as removed then added characters, keeping the rest', () => {
@@ -25,5 +25,15 @@ describe('diffChars', () => {
       { kind: 'same', text: 'r' },
     ])
     expect(diffChars('scho\u0308n', 'schön')).toEqual([{ kind: 'same', text: 'schön' }])
+  })
+
+  it('shows an inserted or dropped space', () => {
+    expect(diffChars('1X', '1 X')).toEqual([
+      { kind: 'same', text: '1' },
+      { kind: 'added', text: ' ' },
+      { kind: 'same', text: 'X' },
+    ])
+    expect(visibleChange(' ')).toBe('\u2423')
+    expect(visibleChange('a b')).toBe('a\u2423b')
   })
 })

@@ -51,3 +51,11 @@ export function diffChars(before: string, after: string): DiffPart[] {
   while (j < m) push('added', b[j++])
   return parts
 }
+
+/**
+ * An added or removed part as the eye can see it: a space (or tab, or no-break space) is drawn as ␣, so an
+ * inserted or dropped space is not an empty box ("1 X · model read 1 X").
+ */
+export function visibleChange(text: string): string {
+  return text.replace(/[ \t\u00a0]/g, '\u2423')
+}

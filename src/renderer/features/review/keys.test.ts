@@ -12,6 +12,15 @@ const press = (key: string, mods: Partial<KeyPress> = {}): KeyPress => ({
 const inInput = (k: KeyPress, draft: 'none' | 'unchanged' | 'changed' = 'none') => inputKey(k, { draft, pageSize: 8 })
 const inList = (k: KeyPress, canType = true) => listKey(k, { canType, pageSize: 8 })
 
+describe('not text', () => {
+  it('is Alt+X in the text box and on the list, and x on the list (x in the text box is a letter)', () => {
+    expect(inInput(press('≈', { altKey: true, code: 'KeyX' }))).toEqual({ kind: 'not-text' })
+    expect(inList(press('x', { altKey: true }))).toEqual({ kind: 'not-text' })
+    expect(inList(press('x'))).toEqual({ kind: 'not-text' })
+    expect(inInput(press('x'))).toBeNull()
+  })
+})
+
 describe('keys in the text box', () => {
   it('saves and goes on with Enter, accepts with Ctrl+Enter or Cmd+Enter', () => {
     expect(inInput(press('Enter'))).toEqual({ kind: 'save' })

@@ -3,9 +3,9 @@
 //
 // Text box (the focused line, default): type to correct · Enter save and next · Ctrl+Enter accept and
 // next · ↑/↓ move (an unsaved edit is kept as a draft) · Esc drop the edit, again to leave the box ·
-// Ctrl+Z undo the last correction · Alt+E examples · Alt+P page.
-// List (after Esc): j/↓ k/↑ move · PageUp/PageDown/Home/End · Enter or i edit · a accept · u or Ctrl+Z
-// undo · e examples · p page · / search · any other character starts an edit with it.
+// Ctrl+Z undo the last correction · Alt+X not text (again: text after all) · Alt+E examples · Alt+P page.
+// List (after Esc): j/↓ k/↑ move · PageUp/PageDown/Home/End · Enter or i edit · a accept · x not text ·
+// u or Ctrl+Z undo · e examples · p page · / search · any other character starts an edit with it.
 
 /** What a handler needs of a keyboard event. */
 export interface KeyPress {
@@ -25,6 +25,8 @@ export type KeyCommand =
   | { kind: 'leave-text' }
   | { kind: 'edit' }
   | { kind: 'undo' }
+  /** Marks the focused line not text, or takes its mark back. */
+  | { kind: 'not-text' }
   | { kind: 'panel'; panel: 'examples' | 'page' }
   | { kind: 'close-panel' }
   | { kind: 'search' }
@@ -33,12 +35,13 @@ export type KeyCommand =
 
 const by = (n: number): KeyCommand => ({ kind: 'move', by: n })
 
-/** Alt+E examples, Alt+P page: from the text box and from the list alike (by key position, since
- *  Alt changes the character on some layouts). */
+/** Alt+E examples, Alt+P page, Alt+X not text: from the text box and from the list alike (by key
+ *  position, since Alt changes the character on some layouts). */
 function panelKey(k: KeyPress): KeyCommand | null {
   if (!k.altKey || k.ctrlKey || k.metaKey) return null
   if (k.code === 'KeyE') return { kind: 'panel', panel: 'examples' }
   if (k.code === 'KeyP') return { kind: 'panel', panel: 'page' }
+  if (k.code === 'KeyX') return { kind: 'not-text' }
   return null
 }
 
@@ -85,6 +88,8 @@ export function listKey(k: KeyPress, context: { canType: boolean; pageSize: numb
       return { kind: 'edit' }
     case 'a':
       return { kind: 'accept' }
+    case 'x':
+      return { kind: 'not-text' }
     case 'u':
       return { kind: 'undo' }
     case 'e':

@@ -18,6 +18,8 @@ const line = (over: Partial<LineRow> = {}): LineRow => ({
   review: null,
   page: null,
   quad: null,
+  notText: false,
+  likelyJunk: false,
   ...over,
 })
 

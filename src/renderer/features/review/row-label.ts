@@ -14,6 +14,8 @@ export function rowLabel(line: LineRow, draft: string | undefined): string {
   const text = line.text.trim() === '' ? 'no text' : line.text
   const where = `${line.file}${line.page === null ? '' : `, page ${line.page}`}`
   const edit = draft !== undefined && draft !== line.text ? `; unsaved edit: ${draft}` : ''
+  if (line.notText) return `marked not text (the model read ${text})${edit}; ${where}`
+  const junk = line.likelyJunk ? '; likely not text' : ''
   if (line.source === 'human') return `${text}; ${line.review === 'accepted' ? 'accepted as read' : 'corrected by you'}${edit}; ${where}`
   switch (line.state) {
     case 'pending':
@@ -23,7 +25,7 @@ export function rowLabel(line: LineRow, draft: string | undefined): string {
     case 'read': {
       const sure = `${Math.round(line.confidence * 100)}% sure${line.confidence < LOW_LINE ? ', worth a look' : ''}`
       const how = line.source === 'context' ? `changed by context from ${line.modelText.trim() === '' ? 'no text' : line.modelText}, ${sure}` : sure
-      return `${text}; ${how}${edit}; ${where}`
+      return `${text}; ${how}${junk}${edit}; ${where}`
     }
     default:
       throw unreachable(line.state)

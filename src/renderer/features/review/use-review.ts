@@ -39,6 +39,10 @@ export interface Review {
   edit: () => void
   setDraft: (lineId: number, text: string) => void
   setPageSize: (rows: number) => void
+  /** Marks a line not text, or takes its mark back (the mouse's way to what x and Alt+X do). */
+  toggleNotText: (row: LineRow) => void
+  /** Likely junk is text after all: back into the order. */
+  sayText: (row: LineRow) => void
   onInputKey: (e: KeyboardEvent<HTMLInputElement>) => void
   onListKey: (e: KeyboardEvent<HTMLElement>) => void
 }
@@ -103,24 +107,43 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
 
   const next = () => focusAt(focusedIndex + 1)
 
+  /**
+   * The line a key saves or accepts: the focused row, or — while a re-sort has taken it out of the loaded
+   * rows — the line the focus holds (its reply brings the row back). Acting only on a loaded row dropped a
+   * Ctrl+Enter or an Enter pressed in that moment: the focus moved on and nothing was saved.
+   */
+  function target(): { id: number; row: LineRow | undefined } | null {
+    if (focused) return focused.state === 'read' ? { id: focused.id, row: focused } : null
+    return focus.id === null ? null : { id: focus.id, row: undefined }
+  }
+
   async function save() {
-    const row = focused
-    if (!row || row.state !== 'read') return next()
-    const text = drafts.get(row.id) ?? row.text
-    dispatch({ type: 'draft-dropped', lineId: row.id })
+    const line = target()
+    if (!line) return next()
+    const text = drafts.get(line.id) ?? line.row?.text
+    dispatch({ type: 'draft-dropped', lineId: line.id })
     next()
-    if (text === row.text) return
-    applied(await client.call('review:correct', { lineId: row.id, text }))
+    if (text === undefined || text === line.row?.text) return
+    applied(await client.call('review:correct', { lineId: line.id, text }))
   }
 
   async function accept() {
-    const row = focused
-    if (!row || row.state !== 'read') return next()
-    const draft = drafts.get(row.id)
-    dispatch({ type: 'draft-dropped', lineId: row.id })
+    const line = target()
+    if (!line) return next()
+    const draft = drafts.get(line.id)
+    dispatch({ type: 'draft-dropped', lineId: line.id })
     next()
-    if (draft !== undefined && draft !== row.text) applied(await client.call('review:correct', { lineId: row.id, text: draft }))
-    else applied(await client.call('review:accept', { lineId: row.id }))
+    if (draft !== undefined && draft !== line.row?.text) applied(await client.call('review:correct', { lineId: line.id, text: draft }))
+    else applied(await client.call('review:accept', { lineId: line.id }))
+  }
+
+  /** Marks the line not text and goes on, or takes its mark back (it stays focused: it moves back in).
+   *  `mark` false on likely junk: it is text, back into the order. */
+  async function notText(row: LineRow | undefined, mark = !row?.notText) {
+    if (!row || row.state === 'pending') return
+    dispatch({ type: 'draft-dropped', lineId: row.id })
+    if (mark) next()
+    applied(await client.call('review:notText', { lineId: row.id, notText: mark }))
   }
 
   async function undo() {
@@ -142,6 +165,8 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
         return void accept()
       case 'undo':
         return void undo()
+      case 'not-text':
+        return void notText(row)
       case 'move':
         return focusAt(focusedIndex + command.by)
       case 'move-to':
@@ -199,6 +224,8 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
     edit,
     setDraft,
     setPageSize,
+    toggleNotText: (row) => void notText(row),
+    sayText: (row) => void notText(row, false),
     onInputKey,
     onListKey,
   }

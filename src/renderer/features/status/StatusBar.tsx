@@ -3,6 +3,7 @@
 import { useState } from 'react'
 import type { BatchSummary, EngineStatus } from '../../../shared/api'
 import { useConnection, useEvent, useQuery } from '../../lib/client'
+import { count } from '../../lib/plural'
 
 export function StatusBar({ batch }: { batch?: BatchSummary }) {
   const { result, refetch } = useQuery('engine:status', {})
@@ -95,7 +96,7 @@ function PoolInUse({ batch }: { batch: BatchSummary }) {
       <div>
         <dt>Pool</dt>
         <dd data-testid="pool-in-use" title="Corrections of this batch whose frames context reads from">
-          this batch · {value ? `${value.reviewed} lines, ${value.pool.entries.toLocaleString()} frames` : '…'}
+          this batch · {value ? `${count(value.reviewed, 'line')}, ${count(value.pool.entries, 'frame')}` : '…'}
         </dd>
       </div>
     </dl>

@@ -9,6 +9,10 @@ import * as m0007 from './0007-reading-frames'
 import * as m0008 from './0008-batch-opening'
 import * as m0009 from './0009-batch-decisions'
 import * as m0010 from './0010-pool-gate'
+import * as m0011 from './0011-page-or-line'
+import * as m0012 from './0012-not-text'
+import * as m0013 from './0013-batch-scripts'
+import * as m0014 from './0014-line-evidence'
 import * as m0015 from './0015-pool-classes'
 
 export interface Migration {
@@ -29,6 +33,10 @@ export const migrations: Migration[] = [
   { version: 8, name: 'batch-opening', up: m0008.up },
   { version: 9, name: 'batch-decisions', up: m0009.up },
   { version: 10, name: 'pool-gate', up: m0010.up },
+  { version: 11, name: 'page-or-line', up: m0011.up },
+  { version: 12, name: 'not-text', up: m0012.up },
+  { version: 13, name: 'batch-scripts', up: m0013.up },
+  { version: 14, name: 'line-evidence', up: m0014.up },
   { version: 15, name: 'pool-classes', up: m0015.up },
 ]
 
