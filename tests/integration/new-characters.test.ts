@@ -25,8 +25,9 @@ beforeAll(async () => {
   await renderLines(join(t.dir, 'short'), [{ file: 'line-000.png', text: 'ß', font: 'serif' }, ...taught.slice(0, 8).map((text, i) => ({ file: `line-${String(i + 1).padStart(3, '0')}.png`, text, font: 'serif' as const }))])
 })
 
+// Each test opens the folder as a batch of its own: a folder opened again is otherwise the batch it already is.
 async function open(e: Engine, name: string) {
-  const batch = await call(e, 'batch:openFolder', { path: join(t.dir, name) })
+  const batch = await call(e, 'batch:openFolder', { path: join(t.dir, name), fresh: true })
   await e.batches.whenRead(batch.id)
   return batch.id
 }
