@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import type { Decoded } from '../recognize/ctc'
-import { decodeFrames } from '../store/frame-codec'
+import { decodeFrames, type EncodedFrames } from '../store/frame-codec'
 import { decodeHalf, halfBits } from '../store/half'
 import type { LineInput } from './context'
 import { Slab } from './slab'
@@ -13,18 +13,11 @@ const openReadonly = (library: Library) => new Database(library.path, { readonly
 const NO_FEATURES = Buffer.alloc(0)
 
 /** A line's reading and frames as the library keeps them (store/frame-codec.ts). */
-interface StoredLine {
+interface StoredLine extends EncodedFrames {
   id: number
   text: string
   confidence: number
   charConfidences: Buffer | null
-  frames: number
-  k: number
-  dim: number
-  features: Buffer
-  topIndex: Buffer
-  topProb: Buffer
-  blank: Buffer
 }
 
 /** Lines decoded per step while a batch loads: a few MB at a time, never the whole batch at once. */
