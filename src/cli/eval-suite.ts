@@ -5,38 +5,27 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import type { Engine } from '../main/core/engine'
 import { readLabels } from '../main/core/eval/labels'
-import { compare, numbersFixed, score, type CharacterRecall, type Scores } from '../main/core/eval/metrics'
-import { percentiles, reviewBatch, type EvalLine, type Percentiles, type ReviewerRun } from './eval-reviewer'
+import { compare, numbersFixed, score, type CharacterRecall } from '../main/core/eval/metrics'
+import { percentiles, reviewBatch, type EvalLine, type ReviewerRun } from './eval-reviewer'
 import { describeDecision, recognize } from './eval'
 
-export interface SuiteRow {
+/** One run of the suite: the reviewer's figures (eval-reviewer.ts), pooled over its batches. */
+export interface SuiteRow
+  extends Pick<
+    ReviewerRun,
+    'lines' | 'corrected' | 'remaining' | 'baseline' | 'inContext' | 'better' | 'worse' | 'numbers' | 'newCharacters' | 'flips' | 'curve' | 'updateMs' | 'settleMs' | 'incrementalMismatches'
+  > {
   set: string
   labels: string
   /** "10 %", or "batches of 5, 10 %". */
   run: string
   batches: number
-  lines: number
-  corrected: number
-  remaining: number
-  baseline: Scores
-  inContext: Scores
-  better: number
-  worse: number
-  numbers: { fixed: number; broken: number }
-  /** Per character of the lines left that the model cannot write: how many, and how many context reads. */
-  newCharacters: CharacterRecall[]
   /** Batches whose CER (exact or ignoring case) in context is above the model's. */
   worseBatches: number
   /** Batches where context ended on. */
   contextOn: number
-  /** Returns of a line to a reading it had shown before (eval-reviewer.ts). */
-  flips: number
   /** The engine's decision, for a run of one batch. */
   decision: string | null
-  curve: number[]
-  updateMs: Percentiles
-  settleMs: Percentiles
-  incrementalMismatches: number
 }
 
 /** The labelled folders of `root`: those with a labels.tsv, by name. */

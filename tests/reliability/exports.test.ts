@@ -2,7 +2,6 @@
 // and then renamed, over an existing file only when the caller says so, never through a symbolic link nor
 // onto a folder, a named pipe or a device. A pool file is read only when it is a regular file of bounded
 // size, off the main thread, and one that cannot be read is described without quoting its bytes.
-import { spawnSync } from 'node:child_process'
 import { chmodSync, createWriteStream, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createGzip, gzipSync } from 'node:zlib'
@@ -11,31 +10,15 @@ import { pipeline } from 'node:stream/promises'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { BatchSummary, PoolSummary } from '../../src/shared/api'
 import { renderLines } from '../fixtures/render-lines'
+import { fifo, hasMkfifo, within } from '../fixtures/special-files'
 import { useEngine } from '../fixtures/use-engine'
 
 const t = useEngine({ name: 'exports' })
-const hasMkfifo = process.platform !== 'win32' && spawnSync('mkfifo', ['--version'], { stdio: 'ignore' }).status === 0
 
 let batch: BatchSummary
 let pool: PoolSummary
 let out: string
 
-/** Settles within `ms`, or fails: a FIFO must never hold a request. */
-async function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const late = new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error(`no answer within ${ms} ms`)), ms)))
-  try {
-    return await Promise.race([work, late])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-function fifo(path: string): string {
-  const made = spawnSync('mkfifo', [path])
-  if (made.status !== 0) throw new Error(`mkfifo failed: ${String(made.stderr)}`)
-  return path
-}
 
 beforeAll(async () => {
   await renderLines(join(t.dir, 'lines'), ['total 12.40', 'cash 20.00', 'change 7.60'])

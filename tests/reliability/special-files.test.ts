@@ -1,36 +1,19 @@
 // Special files in what the reviewer opens: named pipes (whose open waits for a writer forever: five of them
 // froze the engine's I/O threads), a socket, devices, symbolic links in a folder. Only regular files and
 // folders are opened; the rest are listed as skipped with the reason, at once, and the engine answers on.
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, renameSync, symlinkSync, unlinkSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { renderLines } from '../fixtures/render-lines'
+import { fifo, hasMkfifo, within } from '../fixtures/special-files'
 import { useEngine } from '../fixtures/use-engine'
 
 const t = useEngine({ name: 'special-files' })
 const posix = process.platform !== 'win32'
-const hasMkfifo = posix && spawnSync('mkfifo', ['--version'], { stdio: 'ignore' }).status === 0
 const servers: Server[] = []
 afterAll(() => servers.forEach((s) => s.close()))
 
-/** Settles within `ms`, or fails: a special file must never hold a request. */
-async function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const late = new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error(`no answer within ${ms} ms`)), ms)))
-  try {
-    return await Promise.race([work, late])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-function fifo(path: string): string {
-  const made = spawnSync('mkfifo', [path])
-  if (made.status !== 0) throw new Error(`mkfifo failed: ${String(made.stderr)}`)
-  return path
-}
 
 async function socketAt(path: string): Promise<void> {
   const server = createServer()
