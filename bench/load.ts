@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util'
 import Database from 'better-sqlite3'
 import type { BatchSummary } from '../src/shared/api'
 import { createEngine } from '../src/main/core/engine'
-import { call } from '../tests/fixtures/engine'
+import { applied, call } from '../tests/fixtures/engine'
 import { renderLines, type FontName } from '../tests/fixtures/render-lines'
 import { watchLoopBlocks } from './loop-blocks'
 
@@ -193,9 +193,9 @@ export async function benchLoad(args: string[]): Promise<void> {
           if (done >= corrections) break
           const right = truth.get(row.file)!
           const started = performance.now()
-          if (row.text === right) await call(engine, 'review:accept', { lineId: row.id })
+          if (row.text === right) await applied(engine, 'review:accept', { lineId: row.id })
           else {
-            await call(engine, 'review:correct', { lineId: row.id, text: right })
+            await applied(engine, 'review:correct', { lineId: row.id, text: right })
             typed++
           }
           latencies.push(performance.now() - started)
@@ -218,7 +218,7 @@ export async function benchLoad(args: string[]): Promise<void> {
   })
   const one = await step('one more correction after the restart', async () => {
     const page = await call(engine, 'batch:lines', { batchId: batch.id, order: 'hardest', filter: 'unreviewed', limit: 1 })
-    return call(engine, 'review:correct', { lineId: page.rows[0].id, text: truth.get(page.rows[0].file)! })
+    return applied(engine, 'review:correct', { lineId: page.rows[0].id, text: truth.get(page.rows[0].file)! })
   }, (u) => `${u.changed.length} other lines changed`)
   await engine.close()
   clearInterval(sampler)

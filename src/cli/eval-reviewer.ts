@@ -146,7 +146,7 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
   for (let i = 0; i < count; i++) {
     const line = order ? order[i] : nextInQueue()
     reviewed.add(line.id)
-    const update = await engine.review.correct(line.id, line.truth)
+    const update = await engine.review.correct(line.id, line.truth).applied
     updateMs.push(update.updateMs)
     const corrected = performance.now()
     await engine.review.settled(batchId)

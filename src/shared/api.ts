@@ -188,6 +188,20 @@ export interface PoolSummary {
   createdAt: string
 }
 
+/**
+ * A correction's reply: it is in the library (it survives a crash from here on). What it does to the
+ * batch follows as the event `correction:applied` — at once when the batch's context is loaded, after a
+ * restart once it has loaded, always in the order the corrections were saved.
+ */
+export interface ReviewSaved {
+  lineId: number
+  batchId: number
+  correctionId: number
+  /** Time from the request to the correction committed, in milliseconds. */
+  savedMs: number
+}
+
+/** What a correction did once the batch's context took it in (the event `correction:applied`). */
 export interface ReviewUpdate {
   lineId: number
   /** Other lines whose reading changed because of this correction. */
@@ -375,10 +389,10 @@ export interface ApiOutputs {
   'batch:resume': BatchSummary
   /** The page a line was found on; null for a line image that was cut already. */
   'line:page': PageView | null
-  'review:correct': ReviewUpdate
-  'review:accept': ReviewUpdate
-  'review:undo': ReviewUpdate | null
-  'review:notText': ReviewUpdate
+  'review:correct': ReviewSaved
+  'review:accept': ReviewSaved
+  'review:undo': ReviewSaved | null
+  'review:notText': ReviewSaved
   'review:decision': ContextDecision
   'pool:save': PoolSummary
   'pool:list': PoolSummary[]

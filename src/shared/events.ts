@@ -1,4 +1,5 @@
 // Events the engine pushes to every host, named in the past tense. A second typed map beside api.ts.
+import type { ReviewUpdate } from './api'
 
 export interface Events {
   /** A long job (import, recognition) moved on; `linesPerSecond` is measured over the job so far. */
@@ -15,6 +16,12 @@ export interface Events {
   }
   /** Lines whose text or state changed; the renderer refetches only the rows it shows. */
   'lines:changed': { batchId: number; ids: number[] }
+  /**
+   * A saved correction (its reply came first) was taken in by the batch's context: `update` says what it
+   * changed. `error` instead when its context could not take it in (the correction stays saved; it is
+   * applied the next time the batch's context loads).
+   */
+  'correction:applied': { batchId: number; correctionId: number; update: ReviewUpdate | null; error?: string }
   /** A batch appeared or its summary changed. */
   'batches:changed': { ids: number[] }
   /**
@@ -28,7 +35,7 @@ export interface Events {
 
 export type EventName = keyof Events
 export type EventPayload<E extends EventName> = Events[E]
-export const eventNames: EventName[] = ['job:progressed', 'lines:changed', 'batches:changed', 'save:failed', 'save:recovered']
+export const eventNames: EventName[] = ['job:progressed', 'lines:changed', 'correction:applied', 'batches:changed', 'save:failed', 'save:recovered']
 
 export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && (eventNames as string[]).includes(name)

@@ -125,7 +125,7 @@ async function taughtInPage(): Promise<void> {
   const batch = await t.call('batch:openFolder', { path: folder })
   await learnLines(batch.id)
   for (const row of (await engineRows({ order: 'hardest' })).slice(0, 14)) {
-    await t.call('review:correct', { lineId: row.id, text: printedText.get(row.id)!.toUpperCase() })
+    await t.applied('review:correct', { lineId: row.id, text: printedText.get(row.id)!.toUpperCase() })
   }
   await t.call('review:decision', { batchId })
   await page.goto(bridge.url)
@@ -292,7 +292,7 @@ describe('the review screen', () => {
     await page.keyboard.press('Control+A')
     await page.keyboard.type('KEEP')
     // A correction from elsewhere (another window on the same engine) sends the line above to the end.
-    await t.call('review:correct', { lineId: above, text: 'ELSEWHERE' })
+    await t.applied('review:correct', { lineId: above, text: 'ELSEWHERE' })
     await expect.poll(async () => (await shownRows()).findIndex((r) => r.id === above)).not.toBe(0)
     await page.keyboard.type('ING')
     await page.keyboard.press('Enter')
@@ -304,7 +304,7 @@ describe('the review screen', () => {
     await taughtInPage()
     // A negative amount is a number to a spreadsheet, not a formula to neutralise (it became '-5.59).
     const amount = (await engineRows()).find((r) => r.source !== 'human')!
-    await t.call('review:correct', { lineId: amount.id, text: '-5.59' })
+    await t.applied('review:correct', { lineId: amount.id, text: '-5.59' })
     await page.getByTestId('export-open').click()
     const path = join(t.dir, 'receipts-review.csv')
     await page.getByTestId('export-path').fill(path)

@@ -46,7 +46,7 @@ describe('batches through the engine contract', () => {
     await renderLines(folder, [{ file: '1.png', text: 'TOTAL RM 12.50' }])
     const first = await call('batch:openFolder', { path: folder })
     await t.engine.batches.whenRead(first.id)
-    await t.call('review:correct', { lineId: (await call('batch:lines', { batchId: first.id })).rows[0].id, text: 'TOTAL RM 12.50' })
+    await t.applied('review:correct', { lineId: (await call('batch:lines', { batchId: first.id })).rows[0].id, text: 'TOTAL RM 12.50' })
     // An export saved among the scans, and a new scan.
     writeFileSync(join(folder, 'again-review.csv'), 'file,text\n')
     await renderLines(folder, [{ file: '2.png', text: 'CASH 20.00' }])

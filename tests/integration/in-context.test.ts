@@ -50,7 +50,7 @@ describe('in-context reading', () => {
   async function taughtBatch() {
     const { batchId, rows: lines } = await openBatch('upper')
     const updates: ReviewUpdate[] = []
-    for (let i = 0; i < 12; i++) updates.push(await t.call('review:correct', { lineId: lines[i].id, text: texts[i].toUpperCase() }))
+    for (let i = 0; i < 12; i++) updates.push(await t.applied('review:correct', { lineId: lines[i].id, text: texts[i].toUpperCase() }))
     return { batchId, lines, updates }
   }
 
@@ -117,7 +117,7 @@ describe('in-context reading', () => {
   it('keeps a correction with characters the model cannot output, and learns its other characters', async () => {
     const { batchId, lines } = await taughtBatch()
     const before = await t.call('review:decision', { batchId })
-    const update = await t.call('review:correct', { lineId: lines[20].id, text: odd })
+    const update = await t.applied('review:correct', { lineId: lines[20].id, text: odd })
     // "TOTAL" and "12" are frames the model can write; the two others become classes of the batch: all join the pool.
     expect(update.decision.poolEntries).toBeGreaterThan(before.poolEntries)
     expect(update.decision.unaligned).toBe(before.unaligned)
@@ -129,7 +129,7 @@ describe('in-context reading', () => {
     const { batchId, rows: lines } = await openBatch('upper')
     let on = -1
     for (let i = 0; i < 12 && on < 0; i++) {
-      await t.call('review:correct', { lineId: lines[i].id, text: texts[i].toUpperCase() })
+      await t.applied('review:correct', { lineId: lines[i].id, text: texts[i].toUpperCase() })
       if ((await t.call('review:decision', { batchId })).trust > 0) on = i + 1
     }
     expect(on).toBeGreaterThan(0)
@@ -140,7 +140,7 @@ describe('in-context reading', () => {
     const { batchId, rows: lines } = await openBatch('unrelated')
     // The reviewer corrects the dozen hardest lines to what they show.
     const hardest = [...lines].sort((a, b) => (a.confidence ?? 0) - (b.confidence ?? 0)).slice(0, 12)
-    for (const line of hardest) await t.call('review:correct', { lineId: line.id, text: scattered[lines.indexOf(line)].text })
+    for (const line of hardest) await t.applied('review:correct', { lineId: line.id, text: scattered[lines.indexOf(line)].text })
     const corrected = new Set(hardest.map((l) => l.id))
     const now = await rows(batchId)
     for (const [i, line] of now.entries()) {
@@ -152,16 +152,16 @@ describe('in-context reading', () => {
 
   it('takes a correction back on undo, its frames leaving the pool', async () => {
     const { batchId, lines } = await taughtBatch()
-    await t.call('review:correct', { lineId: lines[20].id, text: odd })
+    await t.applied('review:correct', { lineId: lines[20].id, text: odd })
     const before = await t.call('review:decision', { batchId })
-    const added = await t.call('review:correct', { lineId: lines[30].id, text: texts[30].toUpperCase() })
+    const added = await t.applied('review:correct', { lineId: lines[30].id, text: texts[30].toUpperCase() })
     expect(added.decision.poolEntries).toBeGreaterThan(before.poolEntries)
-    const undone = await t.call('review:undo', { batchId })
+    const undone = await t.applied('review:undo', { batchId })
     expect(undone?.lineId).toBe(lines[30].id)
     expect(undone?.decision.poolEntries).toBe(before.poolEntries)
     expect((await rows(batchId))[30].source).not.toBe('human')
     // The next undo takes back the correction before it (the line with characters outside the model).
-    const second = await t.call('review:undo', { batchId })
+    const second = await t.applied('review:undo', { batchId })
     expect(second?.lineId).toBe(lines[20].id)
   })
 
@@ -170,9 +170,9 @@ describe('in-context reading', () => {
     const before = await t.call('review:decision', { batchId })
     const statsBefore = await t.call('review:stats', { batchId })
     // A corrected line marked not text leaves the pool; an unreviewed one leaves the order.
-    const corrected = await t.call('review:notText', { lineId: lines[3].id, notText: true })
+    const corrected = await t.applied('review:notText', { lineId: lines[3].id, notText: true })
     expect(corrected.decision.poolEntries).toBeLessThan(before.poolEntries)
-    await t.call('review:notText', { lineId: lines[30].id, notText: true })
+    await t.applied('review:notText', { lineId: lines[30].id, notText: true })
     const stats = await t.call('review:stats', { batchId })
     expect(stats).toMatchObject({ lines: statsBefore.lines - 2, reviewed: statsBefore.reviewed - 1, notText: 2 })
     const hardest = (await t.call('batch:lines', { batchId, order: 'hardest', limit: 500 })).rows
@@ -188,15 +188,15 @@ describe('in-context reading', () => {
     const exported = JSON.parse(readFileSync(out, 'utf8')) as Array<{ text: string; status: string; model_text: string }>
     expect(exported[30]).toMatchObject({ status: 'not-text', text: '', model_text: lines[30].modelText })
     // Undo takes the last mark back, then the one before: the corrected line is corrected again, in the pool.
-    expect((await t.call('review:undo', { batchId }))?.lineId).toBe(lines[30].id)
-    const undone = await t.call('review:undo', { batchId })
+    expect((await t.applied('review:undo', { batchId }))?.lineId).toBe(lines[30].id)
+    const undone = await t.applied('review:undo', { batchId })
     expect(undone?.lineId).toBe(lines[3].id)
     expect((await t.call('review:decision', { batchId })).poolEntries).toBe(before.poolEntries)
     expect((await rows(batchId))[3]).toMatchObject({ text: texts[3].toUpperCase(), source: 'human', notText: false })
     expect(await t.call('review:stats', { batchId })).toMatchObject({ lines: statsBefore.lines, notText: 0 })
     // Said to be text after all (not by undo): the line gets back the text it had before the mark.
-    await t.call('review:notText', { lineId: lines[3].id, notText: true })
-    await t.call('review:notText', { lineId: lines[3].id, notText: false })
+    await t.applied('review:notText', { lineId: lines[3].id, notText: true })
+    await t.applied('review:notText', { lineId: lines[3].id, notText: false })
     expect((await rows(batchId))[3]).toMatchObject({ text: texts[3].toUpperCase(), source: 'human', notText: false })
   })
 
@@ -206,7 +206,7 @@ describe('in-context reading', () => {
     // own case: a reviewer who writes capitals teaches that convention, whatever else they type.)
     let last: ReviewUpdate | undefined
     for (let i = 0; i < 12; i++) {
-      last = await t.call('review:correct', { lineId: misledRows[i].id, text: misleading[(i + 7) % 30] })
+      last = await t.applied('review:correct', { lineId: misledRows[i].id, text: misleading[(i + 7) % 30] })
     }
     expect(last!.decision.trust).toBe(0)
     expect(Object.keys(last!.decision.errorsByTrust).length).toBeGreaterThan(1)

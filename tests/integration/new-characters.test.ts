@@ -56,7 +56,7 @@ function newCharRecall(now: LineRow[], truth: string[]): number {
 async function taughtBatch() {
   const batchId = await open(t.engine, 'taught')
   const lines = await rows(t.engine, batchId)
-  for (let i = 0; i < 12; i++) await t.call('review:correct', { lineId: lines[i].id, text: taught[i] })
+  for (let i = 0; i < 12; i++) await t.applied('review:correct', { lineId: lines[i].id, text: taught[i] })
   return { batchId, lines }
 }
 
@@ -80,7 +80,7 @@ describe('new characters', () => {
     const lines = await rows(t.engine, batchId)
     // The reviewer modernises: ſ as s, ß as ss, ö as oe.
     const modern = (s: string) => s.replace(/ſ/g, 's').replace(/ß/g, 'ss').replace(/ö/g, 'oe')
-    for (let i = 0; i < 12; i++) await t.call('review:correct', { lineId: lines[i].id, text: modern(taught[i]) })
+    for (let i = 0; i < 12; i++) await t.applied('review:correct', { lineId: lines[i].id, text: modern(taught[i]) })
     const now = await rows(t.engine, batchId)
     expect(now.filter((l) => NEW.test(l.text))).toEqual([])
     expect(now.slice(12).some((l) => l.source === 'context')).toBe(true)
@@ -90,7 +90,7 @@ describe('new characters', () => {
     const read = async (form: 'NFC' | 'NFD') => {
       const batchId = await open(t.engine, 'taught')
       const lines = await rows(t.engine, batchId)
-      for (let i = 0; i < 12; i++) await t.call('review:correct', { lineId: lines[i].id, text: taught[i].normalize(form) })
+      for (let i = 0; i < 12; i++) await t.applied('review:correct', { lineId: lines[i].id, text: taught[i].normalize(form) })
       return (await rows(t.engine, batchId)).slice(12).map((l) => l.text)
     }
     const nfc = await read('NFC')
@@ -101,8 +101,8 @@ describe('new characters', () => {
   it('keep a correction of a single new character on a very short line, without harm to the batch', async () => {
     const batchId = await open(t.engine, 'short')
     const lines = await rows(t.engine, batchId)
-    await t.call('review:correct', { lineId: lines[0].id, text: 'ß' })
-    for (let i = 1; i < 5; i++) await t.call('review:correct', { lineId: lines[i].id, text: taught[i - 1] })
+    await t.applied('review:correct', { lineId: lines[0].id, text: 'ß' })
+    for (let i = 1; i < 5; i++) await t.applied('review:correct', { lineId: lines[i].id, text: taught[i - 1] })
     const now = await rows(t.engine, batchId)
     expect(now[0]).toMatchObject({ text: 'ß', source: 'human' })
     expect(now.slice(5).map((l) => l.text).every((s) => s.length > 0)).toBe(true)

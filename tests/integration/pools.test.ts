@@ -36,7 +36,7 @@ async function savedPool(name: string): Promise<{ saved: PoolSummary; batchId: n
   const batchId = await open(t.engine, 'first')
   const lines = await rows(t.engine, batchId)
   let last: ReviewUpdate | undefined
-  for (let i = 0; i < 12; i++) last = await t.call('review:correct', { lineId: lines[i].id, text: first[i].toUpperCase() })
+  for (let i = 0; i < 12; i++) last = await t.applied('review:correct', { lineId: lines[i].id, text: first[i].toUpperCase() })
   return { saved: await t.call('pool:save', { batchId, name }), batchId, last: last! }
 }
 

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline'
 const root = join(import.meta.dirname, '..', '..')
 const script = join(import.meta.dirname, 'engine-child.ts')
 
-export type Marker = 'opened' | 'lines' | 'progress' | 'read' | 'try' | 'filled'
+export type Marker = 'opened' | 'lines' | 'progress' | 'read' | 'try' | 'ack' | 'filled'
 
 export interface KillPlan {
   /** Start the clock at spawn, or when the child prints a line starting with (one of) these markers. */

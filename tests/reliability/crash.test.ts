@@ -372,6 +372,33 @@ describe('crash safety', () => {
     (FULL_KILLS + 3) * 60_000,
   )
 
+  it('keeps a correction acknowledged while the batch is read, or while its context loads after a restart, through a kill right after its reply', async () => {
+    const ep = new Episode(dir, 700)
+    const moments = (run: ChildRun) => run.out.filter((o) => o.line.startsWith('ack ')).map((o) => o.line.split(' ')[3])
+    // Corrections as soon as their lines are read: killed the moment the second one is acknowledged.
+    const reading = await runChild([...args(ep, 400), '--early'], { after: 'ack', nth: 2, delayMs: 0 })
+    let context = describeRun(reading)
+    expect(reading.killed, context).toBe(true)
+    expect(moments(reading), context).toContain('reading')
+    checkStart(ep, reading, context)
+    absorb(ep, reading, context)
+    // Started again: listing the lines starts loading the batch's context, and the corrections are made
+    // while it loads (they no longer wait for it); killed the moment the second is acknowledged.
+    const loading = await runChild(args(ep, 400), { after: 'ack', nth: 2, delayMs: 0 })
+    context = describeRun(loading)
+    expect(loading.killed, context).toBe(true)
+    expect(moments(loading), context).toContain('loading')
+    checkStart(ep, loading, context)
+    absorb(ep, loading, context)
+    const final = await runChild(args(ep, 3))
+    context = describeRun(final)
+    checkStart(ep, final, context)
+    absorb(ep, final, context)
+    expect(final.code, context).toBe(0)
+    expect(ep.ackOrder.length, context).toBeGreaterThanOrEqual(4)
+    checkFile(ep)
+  })
+
   it('keeps the lines read before a crash in recognition and reads the rest when the library is opened again', async () => {
     const ep = new Episode(dir, 999)
     const first = await runChild(args(ep, 0), { after: 'progress', delayMs: 0 })

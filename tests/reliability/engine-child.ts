@@ -1,8 +1,9 @@
 // The process the crash-safety test kills. Run as
 //   node --import tsx tests/reliability/engine-child.ts --library L --folder F --corrections C.json [--start K] [--count M]
-//     [--fill-after N]
+//     [--fill-after N] [--early]
 // It opens the real engine on L, shows what the library holds (before changing anything), opens folder F
-// as a batch unless the library has it already, waits for recognition, then applies corrections K, K+1, …
+// as a batch unless the library has it already, waits for recognition (with --early, each correction waits
+// only for its own line to be read: corrections are made while the batch is read), then applies corrections K, K+1, …
 // (at most M of them) from C.json (`[{ index, text }]`, index = the line's place in the batch) one at a time through
 // `engine.dispatch('review:correct', …)`. One line of stdout per step (pipes are written synchronously
 // on Linux, so a line the parent sees happened before the kill):
@@ -15,7 +16,8 @@
 //   progress <done>/<total>    a recognition step was committed
 //   read <json>                recognition is over: the batch's summary
 //   try <j> <lineId>           correction j is being dispatched
-//   ack <lineId> <j>           correction j was acknowledged (dispatch resolved ok)
+//   ack <lineId> <j> <when>    correction j was acknowledged (dispatch resolved ok); <when> is what the
+//                              engine was doing: reading (the batch), loading (its context), ready
 //   skip <j> <state>           correction j is for a line that was not read; not sent
 //   already <j>                correction K (the first) is the line's latest already: it was committed
 //                              before a kill cut its acknowledgement off; not sent again
@@ -42,6 +44,7 @@ const { values } = parseArgs({
     start: { type: 'string', default: '0' },
     count: { type: 'string' },
     'fill-after': { type: 'string' },
+    early: { type: 'boolean', default: false },
   },
 })
 if (!values.library || !values.folder || !values.corrections) {
@@ -81,9 +84,25 @@ if (batch) {
   batch = await call(engine, 'batch:openFolder', { path: folder })
   say(`opened ${batch.id}`)
 }
-await engine.batches.whenRead(batch.id)
-const summary = (await call(engine, 'batch:list', {})).find((b) => b.id === batch.id)!
-say(`read ${JSON.stringify(summary)}`)
+const batchId = batch.id
+async function sayRead() {
+  await engine.batches.whenRead(batchId)
+  const summary = (await call(engine, 'batch:list', {})).find((b) => b.id === batchId)!
+  say(`read ${JSON.stringify(summary)}`)
+}
+// Early: the batch is read while the corrections are made ('read' comes when it is over).
+const reading = values.early ? sayRead() : null
+if (!reading) await sayRead()
+
+/** A line as shown now; early, once it has been read. */
+async function whenLineRead(row: LineRow): Promise<LineRow> {
+  for (;;) {
+    const [now] = await call(engine, 'line:rows', { ids: [row.id] })
+    if (!values.early || now.state !== 'pending') return now
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+const doing = () => (engine.batches.summary(batchId).jobId ? 'reading' : engine.review.contextLoading(batchId) ? 'loading' : 'ready')
 
 const rows = await allLines(batch.id)
 const start = Number(values.start)
@@ -97,7 +116,7 @@ const fill = () => {
 fill()
 for (let j = start; j < end; j++) {
   const { index, text } = corrections[j]
-  const line = rows[index]
+  const line = await whenLineRead(rows[index])
   if (line.state !== 'read') {
     say(`skip ${j} ${line.state}`)
     continue
@@ -108,16 +127,18 @@ for (let j = start; j < end; j++) {
   }
   say(`try ${j} ${line.id}`)
   const result = await engine.dispatch('review:correct', { lineId: line.id, text })
+  const when = doing()
   if (!result.ok) {
     say(`refused ${j} ${JSON.stringify(result)}`)
     if (fillAfter !== null && acked >= fillAfter) continue
     process.exitCode = 1
     break
   }
-  say(`ack ${line.id} ${j}`)
+  say(`ack ${line.id} ${j} ${when}`)
   acked++
   fill()
 }
+await reading
 if (fillAfter !== null) {
   await engine.review.settled(batch.id)
   const status = await call(engine, 'engine:status', {})

@@ -137,7 +137,7 @@ describe('a library that fills up or is write-protected while the engine runs', 
     const acked: Array<{ id: number; text: string }> = []
     for (const row of rows.slice(0, 6)) {
       const text = `${texts[row.index].toUpperCase()} — checked`
-      await t.call('review:correct', { lineId: row.id, text })
+      await t.applied('review:correct', { lineId: row.id, text })
       acked.push({ id: row.id, text })
     }
     fillLibrary(t.engine.library)
@@ -162,7 +162,7 @@ describe('a library that fills up or is write-protected while the engine runs', 
 
     roomAgain(t.engine.library)
     const next = rows[rows.length - 1]
-    await t.call('review:correct', { lineId: next.id, text: 'ROOM AGAIN' })
+    await t.applied('review:correct', { lineId: next.id, text: 'ROOM AGAIN' })
     acked.push({ id: next.id, text: 'ROOM AGAIN' })
     await t.restart()
     const after = new Map((await t.call('batch:lines', { batchId: batch.id, limit: 500 })).rows.map((r) => [r.id, r]))
@@ -174,7 +174,7 @@ describe('a library that fills up or is write-protected while the engine runs', 
     const batch = await t.call('batch:openFolder', { path: folder })
     await t.engine.batches.whenRead(batch.id)
     const rows = (await t.call('batch:lines', { batchId: batch.id })).rows
-    for (const row of rows.slice(0, 4)) await t.call('review:correct', { lineId: row.id, text: texts[row.index].toUpperCase() })
+    for (const row of rows.slice(0, 4)) await t.applied('review:correct', { lineId: row.id, text: texts[row.index].toUpperCase() })
     await t.engine.review.settled(batch.id)
     const seen = watch(t.engine)
     // Write-protected the moment the next correction is committed: its calibration's save is refused.
@@ -185,7 +185,7 @@ describe('a library that fills up or is write-protected while the engine runs', 
         t.engine.library.pragma('query_only = 1')
       }
     })
-    await t.call('review:correct', { lineId: protectedAt, text: texts[rows[4].index].toUpperCase() })
+    await t.applied('review:correct', { lineId: protectedAt, text: texts[rows[4].index].toUpperCase() })
     await t.engine.review.settled(batch.id)
     expect(seen.failed).toEqual([
       {
@@ -206,7 +206,7 @@ describe('a library that fills up or is write-protected while the engine runs', 
     })
 
     t.engine.library.pragma('query_only = 0')
-    await t.call('review:correct', { lineId: rows[5].id, text: texts[rows[5].index].toUpperCase() })
+    await t.applied('review:correct', { lineId: rows[5].id, text: texts[rows[5].index].toUpperCase() })
     await t.engine.review.settled(batch.id)
     expect(seen.recovered).toBe(1)
     const saved = t.engine.library.prepare('SELECT after_correction FROM batch_decisions WHERE batch_id = ?').pluck().get(batch.id)

@@ -13,7 +13,7 @@ import { loadRecognizer } from '../../src/main/core/recognize/recognizer'
 import { openLibrary } from '../../src/main/core/store/db'
 import { encodeFrames } from '../../src/main/core/store/frame-codec'
 import { migrations, schemaVersion } from '../../src/main/core/store/migrations'
-import { call, openEngine as open } from '../fixtures/engine'
+import { applied, call, openEngine as open } from '../fixtures/engine'
 import { renderLines } from '../fixtures/render-lines'
 
 let dir: string
@@ -142,7 +142,7 @@ describe('the library file', () => {
         ['failed', '', 'empty file (0 bytes)'],
       ])
       // The new schema works on the old data: a correction is kept and the cached frames serve context.
-      const update = await call(engine, 'review:correct', { lineId: 2, text: 'TOTAL RM 12.50' })
+      const update = await applied(engine, 'review:correct', { lineId: 2, text: 'TOTAL RM 12.50' })
       expect(update.decision.poolEntries).toBeGreaterThan(0)
       expect((await call(engine, 'line:rows', { ids: [2] }))[0]).toMatchObject({ source: 'human', text: 'TOTAL RM 12.50' })
     } finally {

@@ -2,10 +2,10 @@
 // builds one with createEngine and talks to it only through `dispatch` and `events`.
 import { mkdir } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import type { EngineStatus } from '../../shared/api'
+import type { CorrectionEffect, EngineStatus, ReviewSaved } from '../../shared/api'
 import { createBackgroundWrites, type BackgroundWrites } from './background-writes'
 import { createPoolService } from './pools/pools'
-import { createReviewService, type ReviewService } from './review/review'
+import { createReviewService, type ReviewService, type SavedCorrection } from './review/review'
 import { createBatchService, type BatchService } from './intake/service'
 import { createSessionLog } from './review/session-log'
 import { createDispatcher, type Dispatch } from './dispatch'
@@ -74,6 +74,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     events,
     pages: pageReader,
     writes,
+    // Each recognition step's lines join the batch's context when it is open: read in context as they come.
+    linesRead: (batchId, ids) => review.linesRead(batchId, ids),
     // A batch's readings changed with its scripts: a loaded context reads them again.
     scriptsChanged: (batchId) => review.reset(batchId).then(() => events.emit('lines:changed', { batchId, ids: [] })),
   })
@@ -119,18 +121,18 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'job:cancel': (input) => ({ cancelled: batches.cancel(input.jobId) }),
     'batch:resume': (input) => batches.resume(input.batchId),
     // A correction saved means the library takes writes again: what is waiting to be saved is tried now.
-    'review:correct': async (input) => {
-      const update = await log.record(saved(await review.correct(input.lineId, input.text)), 'typed')
+    'review:correct': (input) => {
+      const saved = review.correct(input.lineId, input.text)
       // A correction in a script the batch was not given (unless the reviewer chose them) adds it.
-      void batches.scripts.takeCorrection(review.batchOf(input.lineId), input.text).catch((err) => console.error(err))
-      return update
+      void batches.scripts.takeCorrection(saved.batchId, input.text).catch((err) => console.error(err))
+      return track(saved, 'typed')
     },
-    'review:accept': async (input) => log.record(saved(await review.accept(input.lineId)), 'accepted'),
-    'review:undo': async (input) => {
-      const update = await review.undo(input.batchId)
-      return update && log.record(saved(update), 'undo')
+    'review:accept': (input) => track(review.accept(input.lineId), 'accepted'),
+    'review:undo': (input) => {
+      const saved = review.undo(input.batchId)
+      return saved && track(saved, 'undo')
     },
-    'review:notText': async (input) => log.record(saved(await review.notText(input.lineId, input.notText)), input.notText ? 'not-text' : 'is-text'),
+    'review:notText': (input) => track(review.notText(input.lineId, input.notText), input.notText ? 'not-text' : 'is-text'),
     'review:decision': (input) => review.decision(input.batchId),
     'pool:save': async (input) => {
       const ctx = await review.context(input.batchId)
@@ -152,9 +154,22 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return log.stats(input.batchId, review.loadedDecision(input.batchId), review.contextLoading(input.batchId))
     },
   }, console.error, options.libraryPath)
-  function saved<T>(update: T): T {
+  /**
+   * A saved correction's reply; once its batch's context has taken it in, the learning chart records it
+   * and `correction:applied` tells every host what it changed (or why it could not be applied yet).
+   */
+  function track(saved: SavedCorrection, kind: CorrectionEffect['kind']): ReviewSaved {
     writes.succeeded()
-    return update
+    const { applied, ...reply } = saved
+    const { batchId, correctionId } = reply
+    applied
+      .then((update) => log.record(update, kind))
+      .then(
+        (update) => events.emit('correction:applied', { batchId, correctionId, update }),
+        (err) => events.emit('correction:applied', { batchId, correctionId, update: null, error: err instanceof Error ? err.message : String(err) }),
+      )
+      .catch((err) => console.error(err))
+    return reply
   }
   // Recognition cut short by a crash or a quit carries on; a batch the reviewer cancelled stays stopped.
   batches.resumeUnread()

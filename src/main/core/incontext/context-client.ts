@@ -12,6 +12,8 @@ export interface ContextView {
 export interface ContextClient extends ContextView {
   /** Reads the batch's cached readings from the library into the worker; resolves to the line count. */
   loadBatch(batchId: number): Promise<number>
+  /** Lines of the batch read since it was loaded: read in context as they come (BatchContext.readLines). */
+  readLines(ids: number[]): Promise<UpdateResult>
   loadSavedPool(pool: SavedPool): Promise<void>
   loadCorrections(corrections: Array<{ lineId: number; text: string }>): Promise<void>
   /** The decision the batch had when it was last open (see BatchContext.restoreDecision). */
@@ -53,6 +55,7 @@ export async function createContextClient(init: WorkerInit): Promise<ContextClie
       return decision
     },
     loadBatch: (batchId) => worker.call('loadBatch', batchId),
+    readLines: async (ids) => apply(await worker.call('readLines', ids)),
     loadSavedPool: (pool) => worker.call('loadSavedPool', pool),
     loadCorrections: (corrections) => worker.call('loadCorrections', corrections),
     restoreDecision: (decided) => worker.call('restoreDecision', decided),

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { asciiAlphabet, DIM, framesFor } from '../../../../tests/fixtures/synthetic-frames'
-import { seeded } from '../../../../tests/fixtures/synthetic-batch'
-import { decode } from '../recognize/ctc'
-import { BatchContext, type LineInput } from './context'
+import { printedLine as line } from '../../../../tests/fixtures/glyph-lines'
+import { asciiAlphabet, DIM } from '../../../../tests/fixtures/synthetic-frames'
+import { BatchContext } from './context'
 import { createSimilaritySearch, type SimilaritySearch } from './similarity'
 
 let similarity: SimilaritySearch
@@ -12,37 +11,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await similarity.release()
 })
-
-// The model (ASCII) reads the printed ſ as f, ß as B and ö as o. Each printed glyph has a look of its own:
-// its frames' features are one vector per glyph, a little noise apart, so like glyphs are neighbours.
-const reads: Record<string, string> = { ſ: 'f', ß: 'B', ö: 'o' }
-const looks = new Map<string, Float32Array>()
-function look(glyph: string): Float32Array {
-  let v = looks.get(glyph)
-  if (!v) {
-    const random = seeded(glyph.codePointAt(0)! * 7919)
-    v = Float32Array.from({ length: DIM }, () => random() - 0.5)
-    looks.set(glyph, v)
-  }
-  return v
-}
-
-/** A line printed as `printed`: the model reads it with its own characters; features follow the print. */
-function line(id: number, printed: string): LineInput {
-  const glyphs = [...printed]
-  const frames = framesFor(glyphs.map((g) => reads[g] ?? g).join(''), { seed: id })
-  const random = seeded(id * 31)
-  glyphs.forEach((g, i) => {
-    // framesFor gives each character two frames, then a blank frame.
-    for (const t of [3 * i, 3 * i + 1]) {
-      const base = look(g)
-      let norm = 0
-      for (let d = 0; d < DIM; d++) norm += (frames.features[t * DIM + d] = base[d] + 0.02 * (random() - 0.5)) ** 2
-      for (let d = 0; d < DIM; d++) frames.features[t * DIM + d] /= Math.sqrt(norm)
-    }
-  })
-  return { id, frames, model: decode(frames, asciiAlphabet) }
-}
 
 const words = ['aſt', 'ſa', 'Baß', 'ſot', 'Waſ', 'aßo']
 const printed = Array.from({ length: 36 }, (_, i) => `${words[i % words.length]} ${words[(i * 5 + 2) % words.length]}`)

@@ -96,6 +96,25 @@ export class BatchContext {
     }
   }
 
+  /**
+   * Lines read after the batch's context was loaded (its recognition goes on while the reviewer works):
+   * added, their frames searched against the pool as it stands and read in context at once — as
+   * `recomputeAll` would read them. Returns those that context changed. Lines known already are left out.
+   */
+  async readLines(inputs: LineInput[]): Promise<UpdateResult> {
+    const fresh = inputs.filter((input) => !this.state.lines.has(input.id))
+    const lines = this.state.stores.addLines(fresh)
+    for (const line of lines) {
+      this.state.lines.set(line.id, line)
+      this.state.order.push(line.id)
+    }
+    const started = performance.now()
+    await this.state.stores.searchLines(lines)
+    const searched = performance.now()
+    const result = this.reader.redecode(new Map(lines.map((line) => [line.id, null])))
+    return { ...result, ms: { search: searched - started, calibrate: 0, decode: performance.now() - searched } }
+  }
+
   /** Call when no more lines are coming: the stores give back the room they kept for growth. */
   linesLoaded() {
     this.state.stores.trim()

@@ -162,6 +162,20 @@ export class FrameStores {
     return lines
   }
 
+  /**
+   * Lines added after the stores were searched (read while the batch was open): their rows are searched
+   * now, against the entries as they stand — what `searchAll` would find for them.
+   */
+  async searchLines(lines: LineState[]) {
+    for (const [store, isGap] of [
+      [this.chars, 0],
+      [this.gaps, 1],
+    ] as const) {
+      const rows = lines.flatMap((line) => Array.from(line.row).filter((_, q) => line.gap[q] === isGap))
+      await store.searchRows(rows)
+    }
+  }
+
   /** Call when no more lines are coming: the stores give back the room they kept for growth. */
   trim() {
     this.chars.trim()

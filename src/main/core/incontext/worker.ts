@@ -2,7 +2,7 @@
 // (ONNX Runtime) and re-decoding never hold up the IPC, bridge or UI work of the host process.
 import { parentPort, workerData } from 'node:worker_threads'
 import { parseAlphabet } from '../recognize/alphabet'
-import { batchLines, featureReader } from './batch-lines'
+import { batchReader, featureReader } from './batch-lines'
 import { BatchContext, type ContextReading, type UpdateResult } from './context'
 import type { ContextSettings } from './settings'
 import { listsPath, readLists, writeLists } from './saved-lists'
@@ -25,6 +25,8 @@ export type ContextWorker = {
   calls: {
     /** Reads the batch's cached readings from the library; answers the line count. */
     loadBatch: { input: [batchId: number]; output: number }
+    /** Lines of the batch read since (by id): taken in and read in context at once. */
+    readLines: { input: [ids: number[]]; output: UpdateReply }
     loadSavedPool: { input: Parameters<BatchContext['loadSavedPool']>; output: void }
     loadCorrections: { input: Parameters<BatchContext['loadCorrections']>; output: void }
     restoreDecision: { input: Parameters<BatchContext['restoreDecision']>; output: void }
@@ -52,11 +54,12 @@ const init = workerData as WorkerInit
 const port = parentPort!
 const similarity = await createSimilaritySearch(init.dim)
 const stored = featureReader(init.library)
+const library = batchReader(init.library)
 const ctx = new BatchContext(
   { similarity, alphabet: parseAlphabet(init.alphabetText, { spaceAtEnd: init.spaceAtEnd }), dim: init.dim, features: stored.read },
   init.settings,
 )
-const lineIds: number[] = []
+const lineIds = new Set<number>()
 let batchId: number | null = null
 
 function reply(result: UpdateResult, ids: number[], all = false): UpdateReply {
@@ -70,19 +73,25 @@ serve<ContextWorker>(
   {
     loadBatch(id) {
       batchId = id
-      for (const chunk of batchLines(init.library, id)) {
+      for (const chunk of library.lines(id)) {
         ctx.addLines(chunk)
-        for (const line of chunk) lineIds.push(line.id)
+        for (const line of chunk) lineIds.add(line.id)
       }
       ctx.linesLoaded()
-      return lineIds.length
+      return lineIds.size
+    },
+    async readLines(ids) {
+      const inputs = library.byIds(ids)
+      const result = await ctx.readLines(inputs)
+      for (const line of inputs) lineIds.add(line.id)
+      return reply(result, result.changed)
     },
     loadSavedPool: (pool) => ctx.loadSavedPool(pool),
     loadCorrections: (corrections) => ctx.loadCorrections(corrections),
     restoreDecision: (decision) => ctx.restoreDecision(decision),
     async recomputeAll({ recalibrate, useSaved }) {
       const lists = useSaved && batchId !== null ? readLists(listsPath(init.library.path, batchId)) : null
-      return reply(await ctx.recomputeAll({ recalibrate, lists: lists ?? undefined }), lineIds, true)
+      return reply(await ctx.recomputeAll({ recalibrate, lists: lists ?? undefined }), [...lineIds], true)
     },
     async correct(lineId, text) {
       const result = await ctx.correct(lineId, text)
@@ -95,7 +104,7 @@ serve<ContextWorker>(
     savedPool: () => ctx.savedPool(),
     async close() {
       // The lists as they stand, for the next time the batch is opened (a cache: a failure loses nothing).
-      if (batchId !== null && lineIds.length) {
+      if (batchId !== null && lineIds.size) {
         try {
           writeLists(listsPath(init.library.path, batchId), ctx.savedLists())
         } catch (err) {
@@ -103,6 +112,7 @@ serve<ContextWorker>(
         }
       }
       stored.close()
+      library.close()
       await similarity.release()
       return null
     },

@@ -62,6 +62,8 @@ export function createRecognitionJobs(deps: {
   scripts: ScriptKeeper
   /** Where a step that could not be saved is told and tried again (see background-writes.ts). */
   writes?: BackgroundWrites
+  /** Told of a step's lines once their readings are committed (an open context reads them at once). */
+  linesRead?: (batchId: number, ids: number[]) => void
 }): RecognitionJobs {
   const { db, recognizer, events } = deps
   const jobs = new Map<string, Job>()
@@ -201,6 +203,7 @@ export function createRecognitionJobs(deps: {
           const scripts = deps.scripts.readIn(job.batchId)
           const results = await readStep(step, job.controller.signal, scripts)
           writeReadings(step.map((l) => l.id), results)
+          deps.linesRead?.(job.batchId, step.map((l) => l.id))
           carriedOn(job.batchId)
           // The scripts changed while the step was read (the reviewer chose): its lines follow them too.
           if (String(deps.scripts.readIn(job.batchId)) !== String(scripts)) await deps.scripts.redecode(job.batchId, step.map((l) => l.id))

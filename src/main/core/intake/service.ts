@@ -89,6 +89,8 @@ export function createBatchService(deps: {
   scriptsChanged?: (batchId: number) => Promise<void>
   /** Where a recognition step that could not be saved is told and tried again. */
   writes?: BackgroundWrites
+  /** Told of each recognition step's lines as soon as their readings are committed. */
+  linesRead?: (batchId: number, ids: number[]) => void
 }): BatchService {
   const { db, events } = deps
   const scripts = createScriptKeeper({ db, recognizer: deps.recognizer, events, changed: deps.scriptsChanged })

@@ -1,4 +1,4 @@
-import type { ApiParsedInput, ContextDecision, LinePage, LineRow, ReviewUpdate } from '../../../shared/api'
+import type { ApiParsedInput, ContextDecision, LinePage, LineRow, ReviewSaved, ReviewUpdate } from '../../../shared/api'
 import type { BackgroundWrites } from '../background-writes'
 import { LectorError } from '../errors'
 import type { EventBus } from '../event-bus'
@@ -12,12 +12,22 @@ import { lineRow } from '../store/line-view'
 import { createLineQueries, type RowRecord } from '../store/lines'
 import { createLineIndex, type LineIndex } from './listing'
 
+/**
+ * A correction in the library: what its reply says at once. `applied` resolves once the batch's context
+ * has taken it in (at once when it is loaded; after a restart, once it is).
+ */
+export interface SavedCorrection extends ReviewSaved {
+  applied: Promise<ReviewUpdate>
+}
+
 export interface ReviewService {
-  correct(lineId: number, text: string, kind?: 'typed' | 'accepted'): Promise<ReviewUpdate>
-  accept(lineId: number): Promise<ReviewUpdate>
-  undo(batchId: number): Promise<ReviewUpdate | null>
+  correct(lineId: number, text: string, kind?: 'typed' | 'accepted'): SavedCorrection
+  accept(lineId: number): SavedCorrection
+  undo(batchId: number): SavedCorrection | null
   /** Marks a line not text, or says it is text after all (it gets back the text it had before the mark). */
-  notText(lineId: number, notText: boolean): Promise<ReviewUpdate>
+  notText(lineId: number, notText: boolean): SavedCorrection
+  /** Lines of a batch just read (a recognition step): a loaded context reads them in context at once. */
+  linesRead(batchId: number, ids: number[]): void
   decision(batchId: number): Promise<ContextDecision>
   /** Resolves once the calibration after the batch's latest correction has been applied and announced. */
   settled(batchId: number): Promise<void>
@@ -51,11 +61,13 @@ type Kind = 'typed' | 'accepted' | 'undo' | 'not-text' | 'is-text'
 type Mark = { text: string | null; notText: number }
 
 /**
- * The review loop: a correction is committed first (so it is never lost once acknowledged), then the
- * batch's context takes it in and re-reads the lines it reaches; `lines:changed` names them. The batch's
- * calibration then runs in the worker while the reviewer moves on, and a second `lines:changed` names
- * what a change of trust or bias re-read. Updates of one batch run one at a time, in the order the
- * corrections arrived.
+ * The review loop: a correction is committed first and acknowledged as saved — whatever the batch is
+ * doing (being read, its context loading after a restart), so it is never lost once acknowledged and
+ * never waits. Then, in the batch's queue, its context takes it in and re-reads the lines it reaches;
+ * `lines:changed` names them and `applied` resolves. The batch's calibration then runs in the worker
+ * while the reviewer moves on, and a second `lines:changed` names what a change of trust or bias re-read.
+ * Updates of one batch run one at a time, in the order the corrections were saved. Lines read while the
+ * context is open join it in the same queue and come out read in context.
  */
 export function createReviewService(deps: {
   db: Db
@@ -84,9 +96,10 @@ export function createReviewService(deps: {
   const q = {
     latest: db.prepare(`
       SELECT c.id, c.line_id AS lineId, c.text FROM corrections c
-      WHERE c.id IN (SELECT max(c2.id) FROM corrections c2 JOIN lines l ON l.id = c2.line_id WHERE l.batch_id = ? GROUP BY c2.line_id)
+      WHERE c.id IN (SELECT max(c2.id) FROM corrections c2 JOIN lines l ON l.id = c2.line_id WHERE l.batch_id = ? AND c2.id <= ? GROUP BY c2.line_id)
       ORDER BY c.id`),
     insert: db.prepare('INSERT INTO corrections (line_id, text, kind, undoes, not_text) VALUES (@lineId, @text, @kind, @undoes, @notText)'),
+    lastCorrection: db.prepare('SELECT max(c.id) FROM corrections c JOIN lines l ON l.id = c.line_id WHERE l.batch_id = ?').pluck(),
     hasCorrections: db.prepare('SELECT 1 FROM corrections c JOIN lines l ON l.id = c.line_id WHERE l.batch_id = ? LIMIT 1').pluck(),
     lastUndoable: db.prepare(`
       SELECT c.id, c.line_id AS lineId FROM corrections c JOIN lines l ON l.id = c.line_id
@@ -131,8 +144,16 @@ export function createReviewService(deps: {
     return batchId
   }
 
+  /** The last correction each context's load took in with the batch's saved ones (see `apply`). */
+  const loadedThrough = new WeakMap<ContextClient, number>()
+
+  // The batch may still be being read: the context starts from the lines read so far, and those read
+  // later join it as they are stored (`linesRead`), so the reviewer's corrections count from the first.
   async function load(batchId: number): Promise<ContextClient> {
-    await batches.whenRead(batchId)
+    // The corrections saved before the load starts are its own; each one saved from now on is applied
+    // by its own update, in order, after the load — as it would have been with the context loaded (its
+    // evidence, what context read just before it, counts in the calibration).
+    const through = (q.lastCorrection.get(batchId) as number | null) ?? 0
     if (!deps.library.path || deps.library.path === ':memory:') {
       throw new LectorError('unavailable', 'In-context review needs a library file; this engine runs on an in-memory library.')
     }
@@ -140,7 +161,7 @@ export function createReviewService(deps: {
     await ctx.loadBatch(batchId)
     const pool = deps.pools?.forBatch(batchId)
     if (pool) await ctx.loadSavedPool(pool)
-    const corrections = q.latest.all(batchId) as Array<{ id: number; lineId: number; text: string | null }>
+    const corrections = q.latest.all(batchId, through) as Array<{ id: number; lineId: number; text: string | null }>
     await ctx.loadCorrections(corrections.flatMap(({ lineId, text }) => (text === null ? [] : [{ lineId, text }])))
     // The decision kept after the latest correction is the batch's as it was left: read with it, the lines
     // show what they showed. One older than the latest correction (a crash came before its calibration
@@ -150,6 +171,7 @@ export function createReviewService(deps: {
     const saved = q.savedDecision.get(batchId) as { decision: string; afterCorrection: number } | undefined
     if (saved) await ctx.restoreDecision(JSON.parse(saved.decision) as ContextDecision)
     await ctx.recomputeAll({ recalibrate: !saved || saved.afterCorrection !== last, useSaved: true })
+    loadedThrough.set(ctx, through)
     saveDecision(batchId, ctx.decided, last)
     ready.set(batchId, ctx)
     return ctx
@@ -196,21 +218,30 @@ export function createReviewService(deps: {
   }
 
   /**
-   * Appends a correction and applies it. `text` null: back to the reading; `notText`: the state the row
-   * leaves the line in (a line marked not text leaves the pool, as a correction taken back does).
+   * Appends a correction (saved before this returns) and queues its application. `text` null: back to
+   * the reading; `notText`: the state the row leaves the line in (a line marked not text leaves the pool,
+   * as a correction taken back does).
    */
-  async function apply(lineId: number, text: string | null, kind: Kind, undoes: number | null, notText = false): Promise<ReviewUpdate> {
+  function apply(lineId: number, text: string | null, kind: Kind, undoes: number | null, notText = false): SavedCorrection {
     const batchId = batchOf(lineId)
-    // Loaded first (its load takes seconds, the queue needn't wait), and taken again in the queue: a reset
-    // queued before this update replaces it.
-    await context(batchId)
-    return serialize(batchId, async () => {
+    const started = performance.now()
+    // The batch's context starts loading now if it has not (nothing here waits for it): the load takes
+    // the corrections saved before this one, and this one is applied after it, as an update of its own.
+    void context(batchId).catch(() => undefined)
+    // Committed before anything else, and before anything waits: an acknowledged correction survives a crash.
+    const correctionId = Number(q.insert.run({ lineId, text, kind, undoes, notText: notText ? 1 : 0 }).lastInsertRowid)
+    const savedMs = performance.now() - started
+    const applied = serialize(batchId, async () => {
+      // Taken in the queue: a reset queued before this update replaces the context.
       const ctx = await context(batchId)
-      const started = performance.now()
-      // Committed before anything else: an acknowledged correction survives a crash.
-      const correctionId = Number(q.insert.run({ lineId, text, kind, undoes, notText: notText ? 1 : 0 }).lastInsertRowid)
+      const begun = performance.now()
+      // Saved before this context's load began (a reset queued before it): the load took it in.
+      if (correctionId <= (loadedThrough.get(ctx) ?? 0)) {
+        events.emit('lines:changed', { batchId, ids: [lineId] })
+        return { lineId, changed: [], updateMs: 0, decision: ctx.decided }
+      }
       const { update: result, settled } = await ctx.correct(lineId, notText ? null : text)
-      const update = { lineId, changed: result.changed, updateMs: performance.now() - started, decision: ctx.decided, effort: result.effort }
+      const update = { lineId, changed: result.changed, updateMs: performance.now() - begun, decision: ctx.decided, effort: result.effort }
       index.contextChanged(batchId, result.changed.filter((id) => id !== lineId))
       events.emit('lines:changed', { batchId, ids: [lineId, ...result.changed] })
       const decided = ctx.decided
@@ -232,29 +263,45 @@ export function createReviewService(deps: {
       )
       return update
     })
+    // Whoever is told of it handles a failure (the correction stays saved); none may go unhandled.
+    applied.catch(() => undefined)
+    return { lineId, batchId, correctionId, savedMs, applied }
+  }
+
+  /** Lines just read join a batch's context when it is open (loaded or loading); otherwise its load reads them. */
+  function linesRead(batchId: number, ids: number[]) {
+    if (!ids.length || !contexts.has(batchId)) return
+    void serialize(batchId, async () => {
+      const ctx = await context(batchId)
+      const result = await ctx.readLines(ids)
+      if (!result.changed.length) return
+      index.contextChanged(batchId, result.changed)
+      events.emit('lines:changed', { batchId, ids: result.changed })
+    }).catch((err) => console.error(`reading new lines of batch ${batchId} in context failed:`, err))
   }
 
   return {
     context,
     reset,
+    linesRead,
     correct: (lineId, text, kind = 'typed') => apply(lineId, text, kind, null),
-    async accept(lineId) {
+    accept(lineId) {
       const line = lines.one(lineId)
       if (!line) throw new LectorError('not-found', `There is no line ${lineId}.`)
-      await context(line.batchId)
-      // The line as it is shown once its batch's context is loaded: what the reviewer accepts.
+      // The line as it is shown now: what the reviewer accepts (the model's reading while the batch's
+      // context loads after a restart).
       const [row] = shown(line.batchId, [line])
       if (row.state !== 'read') throw new LectorError('bad-input', 'Only a line that was read can be accepted.')
       return apply(lineId, row.text, 'accepted', null)
     },
-    async undo(batchId) {
+    undo(batchId) {
       batches.exists(batchId)
       const last = q.lastUndoable.get(batchId) as { id: number; lineId: number } | undefined
       if (!last) return null
       const previous = q.before.get(last.lineId, last.id) as Mark | undefined
       return apply(last.lineId, previous?.text ?? null, 'undo', last.id, previous?.notText === 1)
     },
-    async notText(lineId, notText) {
+    notText(lineId, notText) {
       const last = q.lastOfLine.get(lineId) as (Mark & { id: number }) | undefined
       if (notText) return apply(lineId, null, 'not-text', null, true)
       // Text after all: with the text it had before it was marked (none: the reading), out of the junk group.
@@ -300,6 +347,8 @@ export function createReviewService(deps: {
     },
     async close() {
       index.close()
+      // Corrections saved and still being applied are applied first (they are saved either way).
+      await Promise.allSettled([...queues.values(), ...settling.values()])
       const loaded = await Promise.allSettled(contexts.values())
       await Promise.all(loaded.flatMap((c) => (c.status === 'fulfilled' ? [c.value.close()] : [])))
     },

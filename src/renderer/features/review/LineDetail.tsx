@@ -27,8 +27,26 @@ export function LineDetail({ line, review, crops }: { line: LineRow | undefined;
   )
 }
 
+/** Where the latest correction stands: saved at once, then applied in context with what it changed. */
+function CorrectionNote({ correction }: { correction: Review['correction'] }) {
+  if (!correction) return null
+  const text =
+    correction.state === 'saved'
+      ? 'last correction saved · applying it in context…'
+      : correction.state === 'applied'
+        ? `last correction saved · applied in context: changed ${plural(correction.update.changed.length, 'line')} in ${Math.round(correction.update.updateMs)} ms`
+        : `last correction saved · not applied in context yet: ${correction.error}`
+  return (
+    <span className="muted" data-testid="last-update" data-state={correction.state}>
+      {' '}
+      · {text}
+    </span>
+  )
+}
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`
+
 function Focused({ line, review, crops }: { line: LineRow; review: Review; crops: CropCache }) {
-  const update = review.lastUpdate
   return (
     <div className="detail-body">
       <div className="detail-head">
@@ -65,12 +83,7 @@ function Focused({ line, review, crops }: { line: LineRow; review: Review; crops
             · you changed <ChangeDiff before={line.modelText} after={line.text} />
           </span>
         )}
-        {update && (
-          <span className="muted" data-testid="last-update">
-            {' '}
-            · last correction changed {update.changed.length} line{update.changed.length === 1 ? '' : 's'} in {Math.round(update.updateMs)} ms
-          </span>
-        )}
+        <CorrectionNote correction={review.correction} />
       </div>
       {review.panel === 'examples' && <Examples ids={line.examples} crops={crops} />}
       {review.panel === 'page' && <PageView line={line} crops={crops} />}

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import type { ReviewUpdate } from '../../../shared/api'
-import { initialReviewState, reviewReducer, type ReviewAction, type ReviewState } from './review-state'
+import type { ReviewSaved, ReviewUpdate } from '../../../shared/api'
+import { correctionState, initialReviewState, reviewReducer, type ReviewAction, type ReviewState } from './review-state'
 
 const update = (lineId: number, changed: number[]): ReviewUpdate => ({ lineId, changed, updateMs: 12, decision: {} as ReviewUpdate['decision'] })
+const saved = (correctionId: number, lineId: number): ReviewSaved => ({ lineId, batchId: 1, correctionId, savedMs: 1 })
 const run = (actions: ReviewAction[], from: ReviewState = initialReviewState) => actions.reduce(reviewReducer, from)
 const at = (index: number, id: number | null, sticky = id !== null) => ({ index, id, sticky })
 
@@ -86,13 +87,35 @@ describe('the review reducer', () => {
   })
 
   it('shows what a correction changed until the flash ends, and clears an old message', () => {
-    const state = run([{ type: 'message-shown', message: 'Nothing to undo.' }, { type: 'updated', update: update(5, [6, 7]) }])
+    const state = run([
+      { type: 'message-shown', message: 'Nothing to undo.' },
+      { type: 'saved', saved: saved(3, 5) },
+      { type: 'applied', applied: { correctionId: 3, update: update(5, [6, 7]) } },
+    ])
     expect(state.message).toBeNull()
     expect([...state.flashing]).toEqual([6, 7])
-    expect(state.lastUpdate?.lineId).toBe(5)
+    expect(correctionState(state)).toMatchObject({ state: 'applied', saved: { lineId: 5 }, update: { changed: [6, 7] } })
     const ended = reviewReducer(state, { type: 'flash-ended' })
     expect(ended.flashing.size).toBe(0)
-    expect(ended.lastUpdate).toBe(state.lastUpdate)
+    expect(ended.lastApplied).toBe(state.lastApplied)
+  })
+
+  it('says a correction is saved until the batch has applied it, whichever of the two is told first', () => {
+    const pending = run([{ type: 'saved', saved: saved(4, 5) }])
+    expect(correctionState(pending)).toMatchObject({ state: 'saved' })
+    // An earlier correction applied (after a restart they are applied in order): this one still waits.
+    const earlier = reviewReducer(pending, { type: 'applied', applied: { correctionId: 3, update: update(9, []) } })
+    expect(correctionState(earlier)).toMatchObject({ state: 'saved', saved: { correctionId: 4 } })
+    // The event before the reply.
+    const early = run([
+      { type: 'applied', applied: { correctionId: 4, update: update(5, [8]) } },
+      { type: 'saved', saved: saved(4, 5) },
+    ])
+    expect(correctionState(early)).toMatchObject({ state: 'applied', update: { changed: [8] } })
+    // A late event of an older correction does not take the place of a newer one.
+    expect(reviewReducer(early, { type: 'applied', applied: { correctionId: 2, update: update(1, [2]) } })).toBe(early)
+    const failed = reviewReducer(pending, { type: 'applied', applied: { correctionId: 4, update: null, error: 'no room' } })
+    expect(correctionState(failed)).toEqual({ state: 'not-applied', saved: saved(4, 5), error: 'no room' })
   })
 
   it('toggles a panel with its key, switches between panels, and closes them', () => {

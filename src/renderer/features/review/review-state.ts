@@ -1,7 +1,7 @@
 // The review screen's state and every way it changes, as one pure reducer: what the keys and the
 // engine's replies do to the focus, the drafts, the flash and the panels can be read (and tested) here
 // without a screen. use-review.ts turns keys and replies into these actions.
-import type { ReviewUpdate } from '../../../shared/api'
+import type { ReviewSaved, ReviewUpdate } from '../../../shared/api'
 import { unreachable } from '../../lib/unreachable'
 import type { Focus } from './focus'
 
@@ -19,9 +19,35 @@ export interface ReviewState {
   drafts: ReadonlyMap<number, string>
   /** Lines the last correction changed, highlighted for a moment. */
   flashing: ReadonlySet<number>
-  lastUpdate: ReviewUpdate | null
+  /**
+   * The reviewer's latest correction and where it stands: saved (its reply) and then applied in context
+   * (`correction:applied`, which may come first). A batch applies its corrections in the order they were
+   * saved, so the latest applied one says how far it has got.
+   */
+  lastSaved: ReviewSaved | null
+  lastApplied: Applied | null
   message: string | null
   panel: Panel
+}
+
+/** A correction the batch's context took in, with what it changed (null and `error`: it could not yet). */
+export interface Applied {
+  correctionId: number
+  update: ReviewUpdate | null
+  error?: string
+}
+
+/** Where the latest correction stands, for the screen to say. */
+export type CorrectionState =
+  | { state: 'saved'; saved: ReviewSaved }
+  | { state: 'applied'; saved: ReviewSaved; update: ReviewUpdate }
+  | { state: 'not-applied'; saved: ReviewSaved; error: string }
+
+export function correctionState({ lastSaved, lastApplied }: Pick<ReviewState, 'lastSaved' | 'lastApplied'>): CorrectionState | null {
+  if (!lastSaved) return null
+  if (!lastApplied || lastApplied.correctionId < lastSaved.correctionId) return { state: 'saved', saved: lastSaved }
+  if (lastApplied.update) return { state: 'applied', saved: lastSaved, update: lastApplied.update }
+  return { state: 'not-applied', saved: lastSaved, error: lastApplied.error ?? "the batch's context could not take it in" }
 }
 
 export type ReviewAction =
@@ -40,8 +66,10 @@ export type ReviewAction =
   | { type: 'edit-left' }
   | { type: 'draft-set'; lineId: number; text: string }
   | { type: 'draft-dropped'; lineId: number }
-  /** The engine applied a correction, an accept or an undo. */
-  | { type: 'updated'; update: ReviewUpdate }
+  /** The engine saved a correction, an accept or an undo (its reply). */
+  | { type: 'saved'; saved: ReviewSaved }
+  /** The batch's context took a correction in (the event). */
+  | { type: 'applied'; applied: Applied }
   | { type: 'flash-ended' }
   | { type: 'message-shown'; message: string }
   | { type: 'panel-toggled'; panel: Exclude<Panel, 'none'> }
@@ -56,7 +84,8 @@ export const initialReviewState: ReviewState = {
   editRequest: 0,
   drafts: new Map(),
   flashing: new Set(),
-  lastUpdate: null,
+  lastSaved: null,
+  lastApplied: null,
   message: null,
   panel: 'none',
 }
@@ -108,8 +137,14 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
       drafts.delete(action.lineId)
       return { ...state, drafts }
     }
-    case 'updated':
-      return { ...state, message: null, lastUpdate: action.update, flashing: new Set(action.update.changed) }
+    case 'saved':
+      return { ...state, message: null, lastSaved: action.saved }
+    case 'applied': {
+      const { applied } = action
+      // Events of an earlier session's corrections, or older than the one shown: nothing to say.
+      if (state.lastApplied && applied.correctionId < state.lastApplied.correctionId) return state
+      return { ...state, lastApplied: applied, flashing: applied.update ? new Set(applied.update.changed) : state.flashing }
+    }
     case 'flash-ended':
       return state.flashing.size === 0 ? state : { ...state, flashing: new Set() }
     case 'message-shown':

@@ -8,12 +8,12 @@
 // only when the reducer moves it. (Depending on objects rebuilt at every render, the search for a lost
 // focused line sent `batch:position` on every render.)
 import { useCallback, useEffect, useReducer, useRef, type KeyboardEvent } from 'react'
-import type { LineRow, ReviewUpdate, Result } from '../../../shared/api'
-import { useClient } from '../../lib/client'
+import type { LineRow, ReviewSaved, Result } from '../../../shared/api'
+import { useClient, useEvent } from '../../lib/client'
 import { unreachable } from '../../lib/unreachable'
 import { follow, focusedRow, lostLine } from './focus'
 import { inputKey, listKey, type KeyCommand } from './keys'
-import { initialReviewState, reviewReducer, type Panel } from './review-state'
+import { correctionState, initialReviewState, reviewReducer, type CorrectionState, type Panel } from './review-state'
 import type { Listing, RowPages } from './use-row-pages'
 
 /** How long changed lines stay highlighted after a correction. */
@@ -30,7 +30,8 @@ export interface Review {
   editRequest: number
   drafts: ReadonlyMap<number, string>
   flashing: ReadonlySet<number>
-  lastUpdate: ReviewUpdate | null
+  /** The latest correction: saved, then applied in context (with what it changed). */
+  correction: CorrectionState | null
   message: string | null
   panel: Panel
   // Callbacks, passed to rows and effects as they are: function properties, not methods (no `this`).
@@ -98,12 +99,18 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
   const setDraft = useCallback((lineId: number, text: string) => dispatch({ type: 'draft-set', lineId, text }), [])
   const edit = useCallback(() => dispatch({ type: 'edit-requested' }), [])
 
-  function applied(result: Result<ReviewUpdate>): void {
+  /** A correction's reply: it is saved (what it changes follows as `correction:applied`). */
+  function saved(result: Result<ReviewSaved>): void {
     if (!result.ok) return dispatch({ type: 'message-shown', message: result.message })
-    dispatch({ type: 'updated', update: result.value })
+    dispatch({ type: 'saved', saved: result.value })
+  }
+
+  useEvent('correction:applied', ({ batchId, correctionId, update, error }) => {
+    if (batchId !== listing.batchId) return
+    dispatch({ type: 'applied', applied: { correctionId, update, error } })
     clearTimeout(flashTimer.current)
     flashTimer.current = setTimeout(() => dispatch({ type: 'flash-ended' }), FLASH_MS)
-  }
+  })
 
   const next = () => focusAt(focusedIndex + 1)
 
@@ -124,7 +131,7 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
     dispatch({ type: 'draft-dropped', lineId: line.id })
     next()
     if (text === undefined || text === line.row?.text) return
-    applied(await client.call('review:correct', { lineId: line.id, text }))
+    saved(await client.call('review:correct', { lineId: line.id, text }))
   }
 
   async function accept() {
@@ -133,8 +140,8 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
     const draft = drafts.get(line.id)
     dispatch({ type: 'draft-dropped', lineId: line.id })
     next()
-    if (draft !== undefined && draft !== line.row?.text) applied(await client.call('review:correct', { lineId: line.id, text: draft }))
-    else applied(await client.call('review:accept', { lineId: line.id }))
+    if (draft !== undefined && draft !== line.row?.text) saved(await client.call('review:correct', { lineId: line.id, text: draft }))
+    else saved(await client.call('review:accept', { lineId: line.id }))
   }
 
   /** Marks the line not text and goes on, or takes its mark back (it stays focused: it moves back in).
@@ -143,14 +150,14 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
     if (!row || row.state === 'pending') return
     dispatch({ type: 'draft-dropped', lineId: row.id })
     if (mark) next()
-    applied(await client.call('review:notText', { lineId: row.id, notText: mark }))
+    saved(await client.call('review:notText', { lineId: row.id, notText: mark }))
   }
 
   async function undo() {
     const result = await client.call('review:undo', { batchId: listing.batchId })
     if (!result.ok) return dispatch({ type: 'message-shown', message: result.message })
     if (!result.value) return dispatch({ type: 'message-shown', message: 'Nothing to undo.' })
-    applied({ ok: true, value: result.value })
+    saved({ ok: true, value: result.value })
     const lineId = result.value.lineId
     dispatch({ type: 'draft-dropped', lineId })
     const position = await client.call('batch:position', { ...listing, lineId })
@@ -217,7 +224,7 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
     editRequest: state.editRequest,
     drafts,
     flashing: state.flashing,
-    lastUpdate: state.lastUpdate,
+    correction: correctionState(state),
     message: state.message,
     panel: state.panel,
     focusAt,
