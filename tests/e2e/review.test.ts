@@ -177,6 +177,16 @@ describe('the review screen', () => {
 
   it('corrects lines with the keyboard and shows other lines changing by context without a reload (key-to-screen times printed)', async () => {
     await openedInPage()
+    // Every state the note on the latest correction passes through: "saved" at its reply, then "applied".
+    await page.evaluate(`(() => {
+      const states = (window.correctionStates = [])
+      let last = null
+      new MutationObserver(() => {
+        const state = document.querySelector('[data-testid="last-update"]')?.getAttribute('data-state') ?? null
+        if (state !== last && state !== null) states.push(state)
+        last = state
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] })
+    })()`)
     const timings: number[] = []
     let contextAfter = -1
     let accepted = 0
@@ -207,6 +217,14 @@ describe('the review screen', () => {
       await t.engine.review.settled(batchId)
       await shownAsEngineOrders()
     }
+    // Each correction was said to be saved first, then applied in context (the first one after its
+    // batch's context had loaded).
+    const states = await page.evaluate<string[]>('window.correctionStates')
+    expect(states[0]).toBe('saved')
+    expect(states.at(-1)).toBe('applied')
+    expect(states.filter((s) => s === 'saved').length).toBeGreaterThanOrEqual(1)
+    expect(await page.getByTestId('last-update').textContent()).toMatch(/saved · applied in context: changed \d+ lines? in \d+ ms/)
+    console.log(`the note on the latest correction went through: ${states.join(' → ')}`)
     console.log(`corrections until context changed lines: ${contextAfter} (${accepted} accepted as context read them); ms from Enter to counts updated: ${timings.join(' ')}`)
     expect(contextAfter).toBeGreaterThan(0)
     // The header shows the vocabulary the corrections gave the batch, and its bias.

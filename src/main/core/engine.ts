@@ -142,7 +142,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'pool:use': async (input) => {
       batches.summary(input.batchId)
       pools.use(input.batchId, input.poolId)
-      await review.reset(input.batchId)
+      await review.reset(input.batchId, { fresh: true })
       const ctx = await review.context(input.batchId)
       events.emit('lines:changed', { batchId: input.batchId, ids: [] })
       return ctx.decided

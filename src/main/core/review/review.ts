@@ -49,8 +49,12 @@ export interface ReviewService {
   close(): Promise<void>
   /** The context of a batch, loaded (and fully computed) on first use. */
   context(batchId: number): Promise<ContextClient>
-  /** Forgets a batch's loaded context (its named pool changed); the next use loads it again. */
-  reset(batchId: number): Promise<void>
+  /**
+   * Loads a batch's context again: its readings changed (its scripts), or its named pool did. The decision
+   * the batch reached stands unless `fresh` (a new pool brings its own): the evidence of its corrections
+   * (what context read just before each) is not kept with them, and could not be found again.
+   */
+  reset(batchId: number, options?: { fresh?: boolean }): Promise<void>
   /** The batch a line belongs to; throws not-found when there is no such line. */
   batchOf(lineId: number): number
 }
@@ -177,19 +181,20 @@ export function createReviewService(deps: {
     return ctx
   }
 
-  /** Drops a batch's loaded context (its pool changed); the next use loads it again, and calibrates afresh. */
   // In the batch's queue of updates: a correction that arrives meanwhile waits for it, and then reads with
   // the new context (its scripts changed its readings underneath: closing the old one under a correction
   // stopped its worker mid-update).
-  function reset(batchId: number): Promise<void> {
+  function reset(batchId: number, options: { fresh?: boolean } = {}): Promise<void> {
     return serialize(batchId, async () => {
       await settling.get(batchId)
       settling.delete(batchId)
-      q.dropDecision.run(batchId)
+      if (options.fresh) q.dropDecision.run(batchId)
       const old = contexts.get(batchId)
       contexts.delete(batchId)
       ready.delete(batchId)
       await old?.then((ctx) => ctx.close()).catch(() => undefined)
+      // A batch with corrections goes on in context (its lines still being read join the new one).
+      if (old && q.hasCorrections.get(batchId)) void context(batchId).catch(() => undefined)
     })
   }
 
@@ -207,6 +212,8 @@ export function createReviewService(deps: {
   async function settled(batchId: number): Promise<void> {
     await (queues.get(batchId) ?? Promise.resolve()).catch(() => undefined)
     await settling.get(batchId)
+    // A context loading (a reset reloads it) has its lines to read yet.
+    await contexts.get(batchId)?.catch(() => undefined)
   }
 
   /** Runs one update of a batch after the previous one has finished. */
