@@ -57,6 +57,8 @@ export interface ReviewerRun {
   pairs: Array<{ truth: string; before: string; after: string }>
   /** Each correction's update and calibration, ms (to pool runs). */
   times: { update: number[]; settle: number[] }
+  /** The lines corrected, in the order they were (to make the same corrections in another run). */
+  order: number[]
 }
 
 /** A small seeded generator (mulberry32) so `--select random --seed N` is reproducible. */
@@ -143,9 +145,11 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
       s.last = text
     }
   }
+  const made: number[] = []
   for (let i = 0; i < count; i++) {
     const line = order ? order[i] : nextInQueue()
     reviewed.add(line.id)
+    made.push(line.id)
     const update = await engine.review.correct(line.id, line.truth).applied
     updateMs.push(update.updateMs)
     const corrected = performance.now()
@@ -185,5 +189,6 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
     incrementalMismatches,
     pairs,
     times: { update: updateMs, settle: settleMs },
+    order: made,
   }
 }

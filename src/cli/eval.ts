@@ -10,12 +10,14 @@ import { reviewBatch, type EvalLine, type ReviewerOptions, type ReviewerRun } fr
 
 export type { Selection } from './eval-reviewer'
 
-export const evalUsage = `  eval   --data DIR [--correct F] [--select lowconf|queue|random] [--seed N] [--limit N] [--labels FILE] [--json]
+export const evalUsage = `  eval   --data DIR [--correct F] [--select lowconf|queue|random] [--seed N] [--limit N] [--labels FILE] [--stream] [--json]
          Recognize a labelled folder (DIR/labels.tsv: path<TAB>text), let a simulated reviewer correct
          the fraction F of it one line at a time through the real review loop, and score the lines left:
          the model alone (baseline) against the in-context readings, with the learning curve (CER of the
          rest after each tenth of the corrections). --correct 0 scores greedy and beam. --labels names
-         another labels file of DIR (fraktur-dev: labels_normalized.tsv).
+         another labels file of DIR (fraktur-dev: labels_normalized.tsv). --stream: the reviewer starts
+         once 10 % of the batch is read and corrects while the rest is read (the same corrections as a
+         reviewer after recognition, who runs first for comparison), with the time to each save and effect.
   eval   --suite DIR [--fractions 0.1,0.2] [--group N] [--out FILE.json]
          Every folder of DIR with a labels.tsv (and its labels_normalized.tsv, if any), read once: the
          reviewer at each fraction, and on batches of N documents (batches.tsv) at the first fraction,
@@ -42,7 +44,7 @@ export interface RecognitionReport {
   cjkLines: { truth: number; greedy: number; beam: number }
 }
 
-export interface ContextReport extends Omit<ReviewerRun, 'pairs' | 'times'> {
+export interface ContextReport extends Omit<ReviewerRun, 'pairs' | 'times' | 'order'> {
   set: string
   labels: string
   recognitionLinesPerSecond: number
@@ -98,7 +100,7 @@ const hasCjk = (text: string) => scriptsIn(text).has('cjk')
 
 export async function evaluateInContext(engine: Engine, dir: string, options: EvalOptions): Promise<ContextReport> {
   const read = await recognize(engine, dir, options)
-  const { pairs: _pairs, times: _times, ...run } = await reviewBatch(engine, read.batchId, read.lines, options)
+  const { pairs: _pairs, times: _times, order: _order, ...run } = await reviewBatch(engine, read.batchId, read.lines, options)
   return { set: basename(resolve(dir)), labels: options.labels ?? 'labels.tsv', recognitionLinesPerSecond: read.linesPerSecond, ...run }
 }
 
@@ -164,6 +166,7 @@ export function parseEvalArgs(args: string[]) {
       group: { type: 'string', default: '5' },
       out: { type: 'string' },
       json: { type: 'boolean' },
+      stream: { type: 'boolean' },
       db: { type: 'string' },
     },
   })

@@ -9,6 +9,7 @@ import type { ApiInput, ApiName, ApiOutput } from '../shared/api'
 import { createEngine, type Engine } from '../main/core/engine'
 import { defaultLibraryPath } from '../main/core/paths'
 import { evalPagesUsage, evaluatePages, formatPages, parseEvalPagesArgs } from './eval-pages'
+import { evaluateStreaming, formatStreaming } from './eval-stream'
 import { evalUsage, evaluateInContext, evaluateRecognition, formatContext, formatRecognition, parseEvalArgs, type Selection } from './eval'
 import { formatSuite, runSuite } from './eval-suite'
 
@@ -156,6 +157,12 @@ async function evalCommand(args: string[]): Promise<void> {
         writeFileSync(resolve(values.out), `${JSON.stringify(rows, null, 2)}\n`)
         process.stderr.write(`wrote ${resolve(values.out)}\n`)
       }
+      return
+    }
+    if (values.stream) {
+      if (correct === 0) throw new UsageError('--stream needs --correct F: the reviewer corrects while the batch is read')
+      const streamed = await evaluateStreaming(engine, values.data!, { correct, select, seed: Number(values.seed), limit, labels: values.labels })
+      process.stdout.write(values.json ? `${JSON.stringify(streamed, null, 2)}\n` : `${formatStreaming(streamed)}\n`)
       return
     }
     const report =
