@@ -280,6 +280,54 @@ describe('the review screen', () => {
     await expect.poll(() => page.locator(`[data-testid="review-row"][data-line-id="${id}"]`).getAttribute('data-source')).not.toBe('human')
   })
 
+  it('keeps the line being edited in place while the rest of the batch is read and harder lines take their places above it', async () => {
+    // 64 receipt lines (the first recognition step), then 128 odd words in italics, many read less surely.
+    const streamed = join(scratch, 'streamed')
+    const odd = ['quixotic', 'crwth', 'Fjord', 'zephyr', 'glyph', 'jumble', 'Vortex', 'kayak']
+    await renderLines(streamed, [
+      ...Array.from({ length: 64 }, (_, i) => ({ file: `a-${String(i).padStart(3, '0')}.png`, text: printed(i) })),
+      ...Array.from({ length: 128 }, (_, i) => ({ file: `b-${String(i).padStart(3, '0')}.png`, text: `${odd[i % 8]} ${odd[(i * 3 + 1) % 8]}`, font: 'serifItalic' as const })),
+    ])
+    await page.goto(bridge.url)
+    await page.getByLabel('Folder or file').fill(streamed)
+    await page.keyboard.press('Enter')
+    await page.getByTestId('review-screen').waitFor()
+    const input = page.getByTestId('line-input')
+    await input.waitFor()
+    const [batch] = await t.call('batch:list', {})
+    batchId = batch.id
+    expect(t.engine.batches.summary(batch.id).jobId, 'typing while the batch is read').not.toBeNull()
+    const id = await focusedId()
+    await input.press('End')
+    await page.keyboard.type(' KEPT')
+    const draft = await input.inputValue()
+    // Where the line being edited sits on screen, sampled every frame until the batch is read.
+    await page.evaluate(`(() => {
+      const tops = (window.editedTops = [])
+      const sample = () => {
+        const row = document.querySelector('[data-testid="review-row"][data-line-id="${id}"]')
+        if (row) tops.push(Math.round(row.getBoundingClientRect().top))
+        if (!window.stopSampling) requestAnimationFrame(sample)
+      }
+      sample()
+    })()`)
+    await t.engine.batches.whenRead(batch.id)
+    await expect.poll(() => page.getByTestId('count-lines').textContent(), { timeout: 20_000 }).toBe('192')
+    await page.waitForTimeout(300)
+    await page.evaluate('window.stopSampling = true')
+    const tops = await page.evaluate<number[]>('window.editedTops')
+    // Harder lines came in above it, and it did not move.
+    const hardest = (await engineRows({ order: 'hardest' })).map((r) => r.id)
+    expect(hardest.indexOf(id)).toBeGreaterThan(0)
+    expect(tops.length).toBeGreaterThan(10)
+    expect(Math.max(...tops) - Math.min(...tops)).toBeLessThanOrEqual(1)
+    expect(await focusedId()).toBe(id)
+    expect(await input.inputValue()).toBe(draft)
+    await shownAsEngineOrders()
+    await page.keyboard.press('Enter')
+    await expect.poll(async () => (await engineRows()).find((r) => r.id === id)?.text).toBe(draft)
+  })
+
   it('moves with j and k and accepts with a, from the list, without the mouse', async () => {
     await openedInPage()
     // Escape leaves the text box the screen opened with for the list.

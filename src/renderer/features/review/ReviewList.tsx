@@ -45,9 +45,21 @@ export function ReviewList({ pages, review, crops }: { pages: RowPages; review: 
     pages.want(first, last)
   }, [pages, first, last])
 
+  // The focused line in view. When it is the same line that moved in the listing (lines read, or context
+  // re-sorting, above it), the list scrolls with it instead: it stays where the reviewer is looking, and
+  // the rows around it take their new places.
+  const focusedId = review.focusedRow?.id
+  const anchor = useRef<{ id: number | undefined; index: number }>({ id: undefined, index: 0 })
   useEffect(() => {
+    const before = anchor.current
+    anchor.current = { id: focusedId, index: review.focusedIndex }
+    const element = scroller.current
+    if (element && focusedId !== undefined && focusedId === before.id && review.focusedIndex !== before.index) {
+      element.scrollTop += (review.focusedIndex - before.index) * ROW_HEIGHT
+      return
+    }
     if (total > 0) virtualizer.scrollToIndex(Math.min(review.focusedIndex, total - 1), { align: 'auto' })
-  }, [virtualizer, review.focusedIndex, total])
+  }, [virtualizer, focusedId, review.focusedIndex, total])
 
   // Leaving the text box (Esc) hands the keys to the list.
   useEffect(() => {
