@@ -203,10 +203,11 @@ export function createRecognitionJobs(deps: {
           const scripts = deps.scripts.readIn(job.batchId)
           const results = await readStep(step, job.controller.signal, scripts)
           writeReadings(step.map((l) => l.id), results)
-          deps.linesRead?.(job.batchId, step.map((l) => l.id))
           carriedOn(job.batchId)
           // The scripts changed while the step was read (the reviewer chose): its lines follow them too.
           if (String(deps.scripts.readIn(job.batchId)) !== String(scripts)) await deps.scripts.redecode(job.batchId, step.map((l) => l.id))
+          // An open context takes the step's lines as the library now has them.
+          deps.linesRead?.(job.batchId, step.map((l) => l.id))
           done += step.length
           readSoFar += step.length
           if (!scripts && readSoFar >= PROPOSE_AFTER) await deps.scripts.propose(job.batchId)
