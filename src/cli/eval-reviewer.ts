@@ -58,7 +58,7 @@ export interface ReviewerRun {
   /** Each correction's update and calibration, ms (to pool runs). */
   times: { update: number[]; settle: number[] }
   /** The lines corrected, in the order they were (to make the same corrections in another run). */
-  order: number[]
+  corrections: number[]
 }
 
 /** A small seeded generator (mulberry32) so `--select random --seed N` is reproducible. */
@@ -189,6 +189,6 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
     incrementalMismatches,
     pairs,
     times: { update: updateMs, settle: settleMs },
-    order: made,
+    corrections: made,
   }
 }

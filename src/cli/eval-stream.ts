@@ -73,7 +73,7 @@ export async function evaluateStreaming(engine: Engine, dir: string, options: Ev
   const saved = { reading: [] as number[], after: [] as number[] }
   const effect = { reading: [] as number[], after: [] as number[] }
   let duringRecognition = 0
-  const pending = run.order.map((id) => place.get(id)!)
+  const pending = run.corrections.map((id) => place.get(id)!)
   try {
     while (pending.length) {
       // The first line of the reference's order that has been read; none yet: wait for the next step.
@@ -107,7 +107,7 @@ export async function evaluateStreaming(engine: Engine, dir: string, options: Ev
   const linesPerSecond = Math.round((ids.length / ((performance.now() - started) / 1000)) * 10) / 10
   await engine.review.settled(batchId)
   const ctx = await engine.review.context(batchId)
-  const corrected = new Set(run.order.map((id) => place.get(id)!))
+  const corrected = new Set(run.corrections.map((id) => place.get(id)!))
   const left = reference.lines.map((l, i) => ({ i, l })).filter(({ i }) => !corrected.has(i))
   const pairs = left.map(({ i, l }) => ({ truth: l.truth, before: l.model, after: ctx.reading(ids[i])?.text ?? l.model }))
   const streamed = left.map(({ i }) => ctx.reading(ids[i])?.text ?? null)

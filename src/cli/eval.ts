@@ -44,7 +44,7 @@ export interface RecognitionReport {
   cjkLines: { truth: number; greedy: number; beam: number }
 }
 
-export interface ContextReport extends Omit<ReviewerRun, 'pairs' | 'times' | 'order'> {
+export interface ContextReport extends Omit<ReviewerRun, 'pairs' | 'times' | 'corrections'> {
   set: string
   labels: string
   recognitionLinesPerSecond: number
@@ -100,7 +100,7 @@ const hasCjk = (text: string) => scriptsIn(text).has('cjk')
 
 export async function evaluateInContext(engine: Engine, dir: string, options: EvalOptions): Promise<ContextReport> {
   const read = await recognize(engine, dir, options)
-  const { pairs: _pairs, times: _times, order: _order, ...run } = await reviewBatch(engine, read.batchId, read.lines, options)
+  const { pairs: _pairs, times: _times, corrections: _corrections, ...run } = await reviewBatch(engine, read.batchId, read.lines, options)
   return { set: basename(resolve(dir)), labels: options.labels ?? 'labels.tsv', recognitionLinesPerSecond: read.linesPerSecond, ...run }
 }
 
