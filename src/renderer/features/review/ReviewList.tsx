@@ -5,7 +5,7 @@
 // extractor), and each row says its place in the whole listing (aria-posinset/setsize), since only a
 // screenful of them exists.
 import { defaultRangeExtractor, useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useRef, type KeyboardEvent } from 'react'
+import { useEffect, useLayoutEffect, useRef, type KeyboardEvent } from 'react'
 import { ReviewRow } from './ReviewRow'
 import { rowId } from './row-label'
 import type { CropCache } from './use-crop'
@@ -47,10 +47,11 @@ export function ReviewList({ pages, review, crops }: { pages: RowPages; review: 
 
   // The focused line in view. When it is the same line that moved in the listing (lines read, or context
   // re-sorting, above it), the list scrolls with it instead: it stays where the reviewer is looking, and
-  // the rows around it take their new places.
+  // the rows around it take their new places. Before the browser paints (a layout effect): one frame
+  // drawn with the new places and the old scroll showed the line jumping away and back.
   const focusedId = review.focusedRow?.id
   const anchor = useRef<{ id: number | undefined; index: number }>({ id: undefined, index: 0 })
-  useEffect(() => {
+  useLayoutEffect(() => {
     const before = anchor.current
     anchor.current = { id: focusedId, index: review.focusedIndex }
     const element = scroller.current
