@@ -3,9 +3,9 @@
 // reviewer would see — with the learning curve and the time each correction took to show.
 import { distance } from 'fastest-levenshtein'
 import type { ContextDecision } from '../shared/api'
-import { hardness } from '../shared/review-order'
 import type { Engine } from '../main/core/engine'
 import { characterRecall, compare, numbersFixed, score, type CharacterRecall, type Scores } from '../main/core/eval/metrics'
+import { orderQuality, type OrderQuality } from '../main/core/eval/order-quality'
 
 export type Selection = 'lowconf' | 'queue' | 'random'
 
@@ -53,6 +53,17 @@ export interface ReviewerRun {
   fullRecomputeMs: number
   /** Lines whose reading after the incremental updates differs from that full recompute (should be 0). */
   incrementalMismatches: number
+  /**
+   * How well the order found the batch's wrong lines (the model's readings that differ from the truth): the
+   * order the reviewer followed (its corrections, then the rest as the review list showed it at the end),
+   * against the model's confidence alone, lowest first (the order before the self-evaluation).
+   */
+  order: { followed: OrderQuality; confidence: OrderQuality }
+  /**
+   * The review header's "probably still wrong" against the truth (lines not reviewed whose shown text is
+   * wrong), before the first correction and after each tenth of them.
+   */
+  estimate: Array<{ corrected: number; estimated: number; wrong: number }>
   /** Per line left: the truth, the model's reading, the reading after the corrections. */
   pairs: Array<{ truth: string; before: string; after: string }>
   /** Each correction's update and calibration, ms (to pool runs). */
@@ -98,18 +109,25 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
             return shuffled
           })()
         : null
-  const nextInQueue = (): EvalLine => {
-    // The app's own live order: hardest first, over what the reviewer would see now.
-    let best: EvalLine | undefined
-    let bestKey = Infinity
-    for (const l of lines) {
-      if (reviewed.has(l.id)) continue
-      const reading = ctx.reading(l.id)
-      const key = hardness({ confidence: reading?.confidence ?? l.confidence, modelConfidence: l.confidence, source: reading ? 'context' : 'model' })
-      if (key < bestKey) (bestKey = key), (best = l)
+  const byId = new Map(lines.map((l) => [l.id, l]))
+  // The app's own live order: the review list, hardest first, over what the reviewer would see now.
+  const hardest = () => engine.review.index.ids({ batchId, order: 'hardest', filter: 'unreviewed', search: '' })
+  const nextInQueue = async (): Promise<EvalLine> => {
+    for (const id of await hardest()) {
+      const l = byId.get(id)
+      if (l && !reviewed.has(id)) return l
     }
-    return best!
+    throw new Error('no line left to review')
   }
+  const followed: number[] = []
+  const shown = (l: EvalLine) => ctx.reading(l.id)?.text ?? l.model
+  const estimate: ReviewerRun['estimate'] = []
+  const estimateNow = async () => {
+    const { probablyWrong } = await engine.review.index.totals(batchId)
+    const wrong = lines.filter((l) => !reviewed.has(l.id) && shown(l) !== l.truth).length
+    estimate.push({ corrected: reviewed.size, estimated: Math.round(probablyWrong * 10) / 10, wrong })
+  }
+  await estimateNow()
   const order = fixedOrder ? fixedOrder.slice(0, count) : null
   // The learning curve is taken on the lines the reviewer leaves at the end, known in advance for a fixed
   // order; for the live queue, on the lines not corrected at each point.
@@ -144,8 +162,9 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
     }
   }
   for (let i = 0; i < count; i++) {
-    const line = order ? order[i] : nextInQueue()
+    const line = order ? order[i] : await nextInQueue()
     reviewed.add(line.id)
+    followed.push(line.id)
     const update = await engine.review.correct(line.id, line.truth)
     updateMs.push(update.updateMs)
     const corrected = performance.now()
@@ -153,7 +172,18 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
     settleMs.push(performance.now() - corrected)
     untilSettledMs.push(update.updateMs + settleMs[settleMs.length - 1])
     track()
-    if (Math.floor(((i + 1) * 10) / count) !== Math.floor((i * 10) / count)) curve.push(restCer())
+    if (Math.floor(((i + 1) * 10) / count) !== Math.floor((i * 10) / count)) {
+      curve.push(restCer())
+      await estimateNow()
+    }
+  }
+  // The whole order: what the reviewer went through, then the rest as the list shows it now.
+  const rest = Array.from(await hardest()).filter((id) => byId.has(id) && !reviewed.has(id))
+  const modelWrong = (id: number) => byId.get(id)!.model !== byId.get(id)!.truth
+  const byConfidence = [...lines].sort((a, b) => a.confidence - b.confidence || a.id - b.id)
+  const orders = {
+    followed: orderQuality([...followed, ...rest].map(modelWrong)),
+    confidence: orderQuality(byConfidence.map((l) => modelWrong(l.id))),
   }
   // The incremental path must agree with a recompute from scratch (with the decision it reached).
   const incremental = new Map(lines.map((l) => [l.id, ctx.reading(l.id)?.text ?? null]))
@@ -177,6 +207,8 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
       (g) => g !== ' ' && engine.recognizer.alphabet.indexOf(g) < 0,
     ),
     curve,
+    order: orders,
+    estimate,
     flips,
     updateMs: percentiles(updateMs),
     settleMs: percentiles(settleMs),

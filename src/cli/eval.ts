@@ -141,6 +141,8 @@ export function formatContext(r: ContextReport): string {
     `lines better ${r.better}, worse ${r.worse}; lines with numbers fixed ${r.numbers.fixed}, broken ${r.numbers.broken}`,
     `characters the model cannot write, read in context: ${formatRecall(r.newCharacters)}`,
     `learning curve (CER % of the rest, after each tenth of the corrections): ${r.curve.join(' ')}; lines that went back to an earlier reading: ${r.flips}`,
+    `order (wrong lines of the model's readings, ${r.order.followed.wrong}): found in the first 10 % ${r.order.followed.recall10} % (confidence order ${r.order.confidence.recall10} %), first 20 % ${r.order.followed.recall20} % (${r.order.confidence.recall20} %); reviewed to find 80 %: ${r.order.followed.effort80} % of the lines (${r.order.confidence.effort80} %)`,
+    `probably still wrong, estimated / true, after each tenth: ${r.estimate.map((p) => `${Math.round(p.estimated)}/${p.wrong}`).join(' ')}`,
     `engine decided: ${describeDecision(e)}; pool ${e.poolEntries} frames from ${e.correctedLines} corrections (${e.unaligned} not aligned)`,
     `lexicon: bias ${e.lexiconBias} nats (leave-one-out edits by bias ${JSON.stringify(e.errorsByBias)} over ${e.lexiconCalibrationLines} lines), ${e.lexiconEntries} words`,
     `update per correction: p50 ${r.updateMs.p50} ms, p95 ${r.updateMs.p95} ms, max ${r.updateMs.max} ms; recognition ${r.recognitionLinesPerSecond} lines/s`,
