@@ -54,11 +54,14 @@ export interface ReviewerRun {
   /** Lines whose reading after the incremental updates differs from that full recompute (should be 0). */
   incrementalMismatches: number
   /**
-   * How well the order found the batch's wrong lines (the model's readings that differ from the truth): the
-   * order the reviewer followed (its corrections, then the rest as the review list showed it at the end),
-   * against the model's confidence alone, lowest first (the order before the self-evaluation).
+   * How well the order found the batch's wrong lines. `followed` and `confidence`: the model's readings that
+   * differ from the truth, in the order the reviewer followed (its corrections, then the rest as the review
+   * list showed it at the end) and in the model's confidence alone, lowest first (the order before the
+   * self-evaluation). `met`: the errors as the reviewer met them — a reviewed line wrong as it was shown
+   * when reached, a line left wrong as it is shown at the end (context fixes some lines before anyone
+   * reaches them, and an order that leaves those for later loses nothing): compare it across `--select`.
    */
-  order: { followed: OrderQuality; confidence: OrderQuality }
+  order: { followed: OrderQuality; confidence: OrderQuality; met: OrderQuality }
   /**
    * The review header's "probably still wrong" against the truth (lines not reviewed whose shown text is
    * wrong), before the first correction and after each tenth of them.
@@ -120,6 +123,7 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
     throw new Error('no line left to review')
   }
   const followed: number[] = []
+  const wrongWhenMet = new Map<number, boolean>()
   const shown = (l: EvalLine) => ctx.reading(l.id)?.text ?? l.model
   const estimate: ReviewerRun['estimate'] = []
   const estimateNow = async () => {
@@ -163,6 +167,7 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
   }
   for (let i = 0; i < count; i++) {
     const line = order ? order[i] : await nextInQueue()
+    wrongWhenMet.set(line.id, shown(line) !== line.truth)
     reviewed.add(line.id)
     followed.push(line.id)
     const update = await engine.review.correct(line.id, line.truth)
@@ -184,6 +189,7 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
   const orders = {
     followed: orderQuality([...followed, ...rest].map(modelWrong)),
     confidence: orderQuality(byConfidence.map((l) => modelWrong(l.id))),
+    met: orderQuality([...followed, ...rest].map((id) => wrongWhenMet.get(id) ?? shown(byId.get(id)!) !== byId.get(id)!.truth)),
   }
   // The incremental path must agree with a recompute from scratch (with the decision it reached).
   const incremental = new Map(lines.map((l) => [l.id, ctx.reading(l.id)?.text ?? null]))

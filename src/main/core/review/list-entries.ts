@@ -77,15 +77,15 @@ export function modelFeatures(e: ListEntry, check: SelfCheck): Float64Array | nu
 }
 
 /**
- * The probability that an unreviewed line's shown text is wrong: its model reading's; for a line context
- * changed, the larger of that and its own reading's (as unsure as the less sure of the two, so that a change
- * that is still uncertain floats up for a look).
+ * The probability that an unreviewed line's shown text is wrong, judged on that text: the model's reading,
+ * or the one context gives (whose changed characters carry the gate's confidence, so that a change that is
+ * still uncertain floats up for a look, and a batch's convention that context learnt no longer counts
+ * against a line it fixed).
  */
 function wrongness(e: ListEntry, check: SelfCheck): number {
+  if (e.source === 'context' && e.shownSignals) return check.probability(check.features(e.text, e.shownSignals))
   const model = modelFeatures(e, check)
-  let p = model ? check.probability(model) : 1 - e.confidence
-  if (e.source === 'context' && e.shownSignals) p = Math.max(p, check.probability(check.features(e.text, e.shownSignals)))
-  return p
+  return model ? check.probability(model) : 1 - e.confidence
 }
 
 /** The search key, the probability of being wrong and the hardest-first rank of an entry's current text. */
