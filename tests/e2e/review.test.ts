@@ -171,7 +171,7 @@ describe('the review screen', () => {
     const shown = await shownRows()
     expect(shown.length).toBeGreaterThan(5)
     expect(shown.map((r) => r.id)).toEqual((await engineRows({ order: 'hardest' })).slice(0, shown.length).map((r) => r.id))
-    for (let i = 1; i < shown.length; i++) expect(shown[i].confidence).toBeGreaterThanOrEqual(shown[i - 1].confidence)
+    // The order is the engine's self-check (each line's probability of being wrong), not the confidence alone.
     await page.screenshot({ path: join(results, 'review-opened-1280.png') })
   })
 
@@ -248,6 +248,23 @@ describe('the review screen', () => {
     await page.keyboard.press('Alt+P')
     await page.getByTestId('page-view').locator('img').waitFor()
     await page.keyboard.press('Alt+P')
+  })
+
+  it('shows in the header how many lines are probably still wrong, as the engine estimates it, and draws it in the chart', async () => {
+    await taughtInPage()
+    const stats = await t.call('review:stats', { batchId })
+    expect(stats.probablyWrong).toBeGreaterThan(0)
+    const shown = `about ${Math.round(stats.probablyWrong)} line${Math.round(stats.probablyWrong) === 1 ? '' : 's'}`
+    await expect.poll(() => page.getByTestId('probably-wrong').textContent(), { timeout: 10_000 }).toBe(shown)
+    // One more line corrected: the estimate follows the engine's, in the header and at the chart's last point.
+    const next = (await engineRows({ order: 'hardest', filter: 'unreviewed' }))[0]
+    await t.call('review:correct', { lineId: next.id, text: printedText.get(next.id)!.toUpperCase() })
+    await t.call('review:decision', { batchId })
+    const after = await t.call('review:stats', { batchId })
+    await expect
+      .poll(() => page.getByTestId('probably-wrong').textContent(), { timeout: 10_000 })
+      .toBe(`about ${Math.round(after.probablyWrong)} line${Math.round(after.probablyWrong) === 1 ? '' : 's'}`)
+    await expect.poll(() => page.getByTestId('chart-probably-wrong').count()).toBe(1)
   })
 
   it('undoes the last correction with Ctrl+Z and focuses the line it gave back', async () => {
