@@ -92,8 +92,10 @@ export function selfCheckFeatures(text: string, s: ReadingSignals, wordCount: (w
   let n = 0
   for (const ch of text) {
     n++
-    if (/\p{L}/u.test(ch)) (letters++, /\p{Ll}/u.test(ch) && lower++)
-    else if (/\p{Nd}/u.test(ch)) digits++
+    if (/\p{L}/u.test(ch)) {
+      letters++
+      if (/\p{Ll}/u.test(ch)) lower++
+    } else if (/\p{Nd}/u.test(ch)) digits++
   }
   const words = wordsOf(text)
   let rare = 0
