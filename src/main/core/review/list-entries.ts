@@ -73,8 +73,17 @@ function contextSignals(e: ListEntry, reading: ReturnType<InContextReadings['rea
 
 /** The model reading's features, as the self-check weighs them (a reviewed line is a labelled example of them). */
 export function modelFeatures(e: ListEntry, check: SelfCheck): Float64Array | null {
-  return e.modelSignals ? check.features(e.modelText, e.modelSignals) : null
+  if (!e.modelSignals) return null
+  let kept = modelX.get(e)
+  if (!kept || kept.words !== check.wordsVersion) modelX.set(e, (kept = { x: check.features(e.modelText, e.modelSignals), words: check.wordsVersion }))
+  return kept.x
 }
+
+/**
+ * Each entry's model-reading features, kept beside it (a fit ranks every line again, and taking them
+ * again was most of that), with the word count they were taken with; an entry read again is a new one.
+ */
+const modelX = new WeakMap<ListEntry, { x: Float64Array; words: number }>()
 
 /**
  * The probability that an unreviewed line's shown text is wrong, judged on that text: the model's reading,
