@@ -67,6 +67,8 @@ export interface ReviewerRun {
    * wrong), before the first correction and after each tenth of them.
    */
   estimate: Array<{ corrected: number; estimated: number; wrong: number }>
+  /** What the whole batch still holds wrong at the end (reviewed lines are right): lines, and edits in characters. */
+  left: { wrongLines: number; edits: number; chars: number }
   /** Per line left: the truth, the model's reading, the reading after the corrections. */
   pairs: Array<{ truth: string; before: string; after: string }>
   /** Each correction's update and calibration, ms (to pool runs). */
@@ -198,9 +200,15 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
   const fullRecomputeMs = Math.round(performance.now() - recomputeStarted)
   const incrementalMismatches = lines.filter((l) => (ctx.reading(l.id)?.text ?? null) !== incremental.get(l.id)).length
   const pairs = lines.filter((l) => !reviewed.has(l.id)).map((l) => ({ truth: l.truth, before: l.model, after: ctx.reading(l.id)?.text ?? l.model }))
+  const leftWrong = {
+    wrongLines: pairs.filter((p) => p.after !== p.truth).length,
+    edits: pairs.reduce((n, p) => n + distance(p.truth, p.after), 0),
+    chars: lines.reduce((n, l) => n + l.truth.length, 0),
+  }
   return {
     lines: lines.length,
     corrected: count,
+    left: leftWrong,
     remaining: pairs.length,
     selection: options.select,
     engine: ctx.decided,

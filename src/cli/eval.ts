@@ -143,6 +143,7 @@ export function formatContext(r: ContextReport): string {
     `learning curve (CER % of the rest, after each tenth of the corrections): ${r.curve.join(' ')}; lines that went back to an earlier reading: ${r.flips}`,
     `order (wrong lines of the model's readings, ${r.order.followed.wrong}): found in the first 10 % ${r.order.followed.recall10} % (confidence order ${r.order.confidence.recall10} %), first 20 % ${r.order.followed.recall20} % (${r.order.confidence.recall20} %); reviewed to find 80 %: ${r.order.followed.effort80} % of the lines (${r.order.confidence.effort80} %)`,
     `errors as the reviewer met them (shown when reached, or left at the end: ${r.order.met.wrong}): in the first 10 % ${r.order.met.recall10} %, 20 % ${r.order.met.recall20} %, 80 % of them by ${r.order.met.effort80} % of the lines`,
+    `left wrong in the whole batch: ${r.left.wrongLines} lines, ${r.left.edits} character edits (${((100 * r.left.edits) / Math.max(1, r.left.chars)).toFixed(2)} % of its characters)`,
     `probably still wrong, estimated / true, after each tenth: ${r.estimate.map((p) => `${Math.round(p.estimated)}/${p.wrong}`).join(' ')}`,
     `engine decided: ${describeDecision(e)}; pool ${e.poolEntries} frames from ${e.correctedLines} corrections (${e.unaligned} not aligned)`,
     `lexicon: bias ${e.lexiconBias} nats (leave-one-out edits by bias ${JSON.stringify(e.errorsByBias)} over ${e.lexiconCalibrationLines} lines), ${e.lexiconEntries} words`,
