@@ -32,6 +32,8 @@ export interface RecognitionReport {
   failed: number
   provider: string
   recognitionLinesPerSecond: number
+  /** Whether the hardest lines were read again in a test-time view (recognize/views.ts; LECTOR_VIEWS=off: not). */
+  views: 'on' | 'off'
   greedy: Scores
   beam: Scores
   /** Lines beam search made better / worse than greedy. */
@@ -82,6 +84,7 @@ export async function evaluateRecognition(engine: Engine, dir: string, limit?: n
     failed,
     provider: engine.status().provider.name,
     recognitionLinesPerSecond: linesPerSecond,
+    views: process.env.LECTOR_VIEWS === 'off' ? 'off' : 'on',
     greedy: score(lines.map((l) => ({ truth: l.truth, read: l.greedy }))),
     beam: score(lines.map((l) => ({ truth: l.truth, read: l.model }))),
     beamVsGreedy: compare(lines.map((l) => ({ truth: l.truth, before: l.greedy, after: l.model }))),
@@ -109,7 +112,7 @@ const row = (name: string, s: Scores) =>
 
 export function formatRecognition(r: RecognitionReport): string {
   return [
-    `${r.set}: ${r.lines} lines (${r.failed} unreadable), ${r.recognitionLinesPerSecond} lines/s on ${r.provider}`,
+    `${r.set}: ${r.lines} lines (${r.failed} unreadable), ${r.recognitionLinesPerSecond} lines/s on ${r.provider}, test-time views ${r.views}`,
     header,
     row('greedy', r.greedy),
     row('beam', r.beam),
