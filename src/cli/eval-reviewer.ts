@@ -3,9 +3,9 @@
 // reviewer would see — with the learning curve and the time each correction took to show.
 import { distance } from 'fastest-levenshtein'
 import type { ContextDecision } from '../shared/api'
-import { hardness } from '../shared/review-order'
 import type { Engine } from '../main/core/engine'
 import { characterRecall, compare, numbersFixed, score, type CharacterRecall, type Scores } from '../main/core/eval/metrics'
+import { orderQuality, type OrderQuality } from '../main/core/eval/order-quality'
 
 export type Selection = 'lowconf' | 'queue' | 'random'
 
@@ -53,6 +53,22 @@ export interface ReviewerRun {
   fullRecomputeMs: number
   /** Lines whose reading after the incremental updates differs from that full recompute (should be 0). */
   incrementalMismatches: number
+  /**
+   * How well the order found the batch's wrong lines. `followed` and `confidence`: the model's readings that
+   * differ from the truth, in the order the reviewer followed (its corrections, then the rest as the review
+   * list showed it at the end) and in the model's confidence alone, lowest first (the order before the
+   * self-evaluation). `met`: the errors as the reviewer met them — a reviewed line wrong as it was shown
+   * when reached, a line left wrong as it is shown at the end (context fixes some lines before anyone
+   * reaches them, and an order that leaves those for later loses nothing): compare it across `--select`.
+   */
+  order: { followed: OrderQuality; confidence: OrderQuality; met: OrderQuality }
+  /**
+   * The review header's "probably still wrong" against the truth (lines not reviewed whose shown text is
+   * wrong), before the first correction and after each tenth of them.
+   */
+  estimate: Array<{ corrected: number; estimated: number; wrong: number }>
+  /** What the whole batch still holds wrong at the end (reviewed lines are right): lines, and edits in characters. */
+  left: { wrongLines: number; edits: number; chars: number }
   /** Per line left: the truth, the model's reading, the reading after the corrections. */
   pairs: Array<{ truth: string; before: string; after: string }>
   /** Each correction's update and calibration, ms (to pool runs). */
@@ -100,18 +116,26 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
             return shuffled
           })()
         : null
-  const nextInQueue = (): EvalLine => {
-    // The app's own live order: hardest first, over what the reviewer would see now.
-    let best: EvalLine | undefined
-    let bestKey = Infinity
-    for (const l of lines) {
-      if (reviewed.has(l.id)) continue
-      const reading = ctx.reading(l.id)
-      const key = hardness({ confidence: reading?.confidence ?? l.confidence, modelConfidence: l.confidence, source: reading ? 'context' : 'model' })
-      if (key < bestKey) (bestKey = key), (best = l)
+  const byId = new Map(lines.map((l) => [l.id, l]))
+  // The app's own live order: the review list, hardest first, over what the reviewer would see now.
+  const hardest = () => engine.review.index.ids({ batchId, order: 'hardest', filter: 'unreviewed', search: '' })
+  const nextInQueue = async (): Promise<EvalLine> => {
+    for (const id of await hardest()) {
+      const l = byId.get(id)
+      if (l && !reviewed.has(id)) return l
     }
-    return best!
+    throw new Error('no line left to review')
   }
+  const followed: number[] = []
+  const wrongWhenMet = new Map<number, boolean>()
+  const shown = (l: EvalLine) => ctx.reading(l.id)?.text ?? l.model
+  const estimate: ReviewerRun['estimate'] = []
+  const estimateNow = async () => {
+    const { probablyWrong } = await engine.review.index.totals(batchId)
+    const wrong = lines.filter((l) => !reviewed.has(l.id) && shown(l) !== l.truth).length
+    estimate.push({ corrected: reviewed.size, estimated: Math.round(probablyWrong * 10) / 10, wrong })
+  }
+  await estimateNow()
   const order = fixedOrder ? fixedOrder.slice(0, count) : null
   // The learning curve is taken on the lines the reviewer leaves at the end, known in advance for a fixed
   // order; for the live queue, on the lines not corrected at each point.
@@ -145,11 +169,11 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
       s.last = text
     }
   }
-  const made: number[] = []
   for (let i = 0; i < count; i++) {
-    const line = order ? order[i] : nextInQueue()
+    const line = order ? order[i] : await nextInQueue()
+    wrongWhenMet.set(line.id, shown(line) !== line.truth)
     reviewed.add(line.id)
-    made.push(line.id)
+    followed.push(line.id)
     const update = await engine.review.correct(line.id, line.truth).applied
     updateMs.push(update.updateMs)
     const corrected = performance.now()
@@ -157,7 +181,19 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
     settleMs.push(performance.now() - corrected)
     untilSettledMs.push(update.updateMs + settleMs[settleMs.length - 1])
     track()
-    if (Math.floor(((i + 1) * 10) / count) !== Math.floor((i * 10) / count)) curve.push(restCer())
+    if (Math.floor(((i + 1) * 10) / count) !== Math.floor((i * 10) / count)) {
+      curve.push(restCer())
+      await estimateNow()
+    }
+  }
+  // The whole order: what the reviewer went through, then the rest as the list shows it now.
+  const rest = Array.from(await hardest()).filter((id) => byId.has(id) && !reviewed.has(id))
+  const modelWrong = (id: number) => byId.get(id)!.model !== byId.get(id)!.truth
+  const byConfidence = [...lines].sort((a, b) => a.confidence - b.confidence || a.id - b.id)
+  const orders = {
+    followed: orderQuality([...followed, ...rest].map(modelWrong)),
+    confidence: orderQuality(byConfidence.map((l) => modelWrong(l.id))),
+    met: orderQuality([...followed, ...rest].map((id) => wrongWhenMet.get(id) ?? shown(byId.get(id)!) !== byId.get(id)!.truth)),
   }
   // The incremental path must agree with a recompute from scratch (with the decision it reached).
   const incremental = new Map(lines.map((l) => [l.id, ctx.reading(l.id)?.text ?? null]))
@@ -166,9 +202,15 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
   const fullRecomputeMs = Math.round(performance.now() - recomputeStarted)
   const incrementalMismatches = lines.filter((l) => (ctx.reading(l.id)?.text ?? null) !== incremental.get(l.id)).length
   const pairs = lines.filter((l) => !reviewed.has(l.id)).map((l) => ({ truth: l.truth, before: l.model, after: ctx.reading(l.id)?.text ?? l.model }))
+  const leftWrong = {
+    wrongLines: pairs.filter((p) => p.after !== p.truth).length,
+    edits: pairs.reduce((n, p) => n + distance(p.truth, p.after), 0),
+    chars: lines.reduce((n, l) => n + l.truth.length, 0),
+  }
   return {
     lines: lines.length,
     corrected: count,
+    left: leftWrong,
     remaining: pairs.length,
     selection: options.select,
     engine: ctx.decided,
@@ -181,6 +223,8 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
       (g) => g !== ' ' && engine.recognizer.alphabet.indexOf(g) < 0,
     ),
     curve,
+    order: orders,
+    estimate,
     flips,
     updateMs: percentiles(updateMs),
     settleMs: percentiles(settleMs),
@@ -189,6 +233,6 @@ export async function reviewBatch(engine: Engine, batchId: number, lines: EvalLi
     incrementalMismatches,
     pairs,
     times: { update: updateMs, settle: settleMs },
-    corrections: made,
+    corrections: followed,
   }
 }

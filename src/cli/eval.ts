@@ -34,6 +34,8 @@ export interface RecognitionReport {
   failed: number
   provider: string
   recognitionLinesPerSecond: number
+  /** Whether the hardest lines were read again in a test-time view (recognize/views.ts; LECTOR_VIEWS=off: not). */
+  views: 'on' | 'off'
   greedy: Scores
   beam: Scores
   /** Lines beam search made better / worse than greedy. */
@@ -84,6 +86,7 @@ export async function evaluateRecognition(engine: Engine, dir: string, limit?: n
     failed,
     provider: engine.status().provider.name,
     recognitionLinesPerSecond: linesPerSecond,
+    views: process.env.LECTOR_VIEWS === 'off' ? 'off' : 'on',
     greedy: score(lines.map((l) => ({ truth: l.truth, read: l.greedy }))),
     beam: score(lines.map((l) => ({ truth: l.truth, read: l.model }))),
     beamVsGreedy: compare(lines.map((l) => ({ truth: l.truth, before: l.greedy, after: l.model }))),
@@ -111,7 +114,7 @@ const row = (name: string, s: Scores) =>
 
 export function formatRecognition(r: RecognitionReport): string {
   return [
-    `${r.set}: ${r.lines} lines (${r.failed} unreadable), ${r.recognitionLinesPerSecond} lines/s on ${r.provider}`,
+    `${r.set}: ${r.lines} lines (${r.failed} unreadable), ${r.recognitionLinesPerSecond} lines/s on ${r.provider}, test-time views ${r.views}`,
     header,
     row('greedy', r.greedy),
     row('beam', r.beam),
@@ -143,6 +146,10 @@ export function formatContext(r: ContextReport): string {
     `lines better ${r.better}, worse ${r.worse}; lines with numbers fixed ${r.numbers.fixed}, broken ${r.numbers.broken}`,
     `characters the model cannot write, read in context: ${formatRecall(r.newCharacters)}`,
     `learning curve (CER % of the rest, after each tenth of the corrections): ${r.curve.join(' ')}; lines that went back to an earlier reading: ${r.flips}`,
+    `order (wrong lines of the model's readings, ${r.order.followed.wrong}): found in the first 10 % ${r.order.followed.recall10} % (confidence order ${r.order.confidence.recall10} %), first 20 % ${r.order.followed.recall20} % (${r.order.confidence.recall20} %); reviewed to find 80 %: ${r.order.followed.effort80} % of the lines (${r.order.confidence.effort80} %)`,
+    `errors as the reviewer met them (shown when reached, or left at the end: ${r.order.met.wrong}): in the first 10 % ${r.order.met.recall10} %, 20 % ${r.order.met.recall20} %, 80 % of them by ${r.order.met.effort80} % of the lines`,
+    `left wrong in the whole batch: ${r.left.wrongLines} lines, ${r.left.edits} character edits (${((100 * r.left.edits) / Math.max(1, r.left.chars)).toFixed(2)} % of its characters)`,
+    `probably still wrong, estimated / true, after each tenth: ${r.estimate.map((p) => `${Math.round(p.estimated)}/${p.wrong}`).join(' ')}`,
     `engine decided: ${describeDecision(e)}; pool ${e.poolEntries} frames from ${e.correctedLines} corrections (${e.unaligned} not aligned)`,
     `lexicon: bias ${e.lexiconBias} nats (leave-one-out edits by bias ${JSON.stringify(e.errorsByBias)} over ${e.lexiconCalibrationLines} lines), ${e.lexiconEntries} words`,
     `update per correction: p50 ${r.updateMs.p50} ms, p95 ${r.updateMs.p95} ms, max ${r.updateMs.max} ms; recognition ${r.recognitionLinesPerSecond} lines/s`,

@@ -234,6 +234,8 @@ export interface CorrectionEffect {
   trust: number
   /** Mean confidence of the lines not reviewed yet, after this correction. */
   unreviewedConfidence: number
+  /** The lines not reviewed yet that are probably still wrong (ReviewStats.probablyWrong), after this correction. */
+  probablyWrong: number
   /** The correction's `effort` (ReviewUpdate): what context saved the reviewer on this line. */
   effort?: { shown: number; model: number }
 }
@@ -252,6 +254,11 @@ export interface ReviewStats {
   /** Lines the last correction changed (0 before any). */
   lastChanged: number
   unreviewedConfidence: number
+  /**
+   * How many of the lines not reviewed yet are probably still wrong: the sum of each one's probability of
+   * being wrong, the engine's own judgement calibrated on this batch's corrections and acceptances.
+   */
+  probablyWrong: number
   /** Null until the batch's context is loaded (first correction, or after a restart). */
   decision: ContextDecision | null
   /**

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'csv-parse/sync'
+import sharp from 'sharp'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { LineRow } from '../../src/shared/api'
@@ -171,7 +172,7 @@ describe('the review screen', () => {
     const shown = await shownRows()
     expect(shown.length).toBeGreaterThan(5)
     expect(shown.map((r) => r.id)).toEqual((await engineRows({ order: 'hardest' })).slice(0, shown.length).map((r) => r.id))
-    for (let i = 1; i < shown.length; i++) expect(shown[i].confidence).toBeGreaterThanOrEqual(shown[i - 1].confidence)
+    // The order is the engine's self-check (each line's probability of being wrong), not the confidence alone.
     await page.screenshot({ path: join(results, 'review-opened-1280.png') })
   })
 
@@ -268,6 +269,23 @@ describe('the review screen', () => {
     await page.keyboard.press('Alt+P')
   })
 
+  it('shows in the header how many lines are probably still wrong, as the engine estimates it, and draws it in the chart', async () => {
+    await taughtInPage()
+    const stats = await t.call('review:stats', { batchId })
+    expect(stats.probablyWrong).toBeGreaterThan(0)
+    const shown = `about ${Math.round(stats.probablyWrong)} line${Math.round(stats.probablyWrong) === 1 ? '' : 's'}`
+    await expect.poll(() => page.getByTestId('probably-wrong').textContent(), { timeout: 10_000 }).toBe(shown)
+    // One more line corrected: the estimate follows the engine's, in the header and at the chart's last point.
+    const next = (await engineRows({ order: 'hardest', filter: 'unreviewed' }))[0]
+    await t.call('review:correct', { lineId: next.id, text: printedText.get(next.id)!.toUpperCase() })
+    await t.call('review:decision', { batchId })
+    const after = await t.call('review:stats', { batchId })
+    await expect
+      .poll(() => page.getByTestId('probably-wrong').textContent(), { timeout: 10_000 })
+      .toBe(`about ${Math.round(after.probablyWrong)} line${Math.round(after.probablyWrong) === 1 ? '' : 's'}`)
+    await expect.poll(() => page.getByTestId('chart-probably-wrong').count()).toBe(1)
+  })
+
   it('undoes the last correction with Ctrl+Z and focuses the line it gave back', async () => {
     await taughtInPage()
     const before = (await engineRows()).filter((r) => r.source === 'human').length
@@ -281,13 +299,19 @@ describe('the review screen', () => {
   })
 
   it('keeps the line being edited in place while the rest of the batch is read and harder lines take their places above it', async () => {
-    // 64 receipt lines (the first recognition step), then 128 odd words in italics, many read less surely.
+    // 64 receipt lines (the first recognition step), then 128 blurred italic strings of letters no other
+    // line has: many of them likely wrong, so harder than the line being edited.
     const streamed = join(scratch, 'streamed')
-    const odd = ['quixotic', 'crwth', 'Fjord', 'zephyr', 'glyph', 'jumble', 'Vortex', 'kayak']
+    const letters = 'bcdfghjklmnpqrstvwxz'
+    const gibberish = (i: number) => Array.from({ length: 7 }, (_, j) => letters[(i * 7 + j * 13 + ((i * j) % 5)) % letters.length]).join('')
     await renderLines(streamed, [
       ...Array.from({ length: 64 }, (_, i) => ({ file: `a-${String(i).padStart(3, '0')}.png`, text: printed(i) })),
-      ...Array.from({ length: 128 }, (_, i) => ({ file: `b-${String(i).padStart(3, '0')}.png`, text: `${odd[i % 8]} ${odd[(i * 3 + 1) % 8]}`, font: 'serifItalic' as const })),
+      ...Array.from({ length: 128 }, (_, i) => ({ file: `b-${String(i).padStart(3, '0')}.png`, text: `${gibberish(i)} ${gibberish(i + 300)}`, font: 'serifItalic' as const })),
     ])
+    for (let i = 0; i < 128; i++) {
+      const file = join(streamed, `b-${String(i).padStart(3, '0')}.png`)
+      writeFileSync(file, await sharp(readFileSync(file)).blur(1.4).png().toBuffer())
+    }
     await page.goto(bridge.url)
     await page.getByLabel('Folder or file').fill(streamed)
     await page.keyboard.press('Enter')

@@ -9,6 +9,7 @@ import { decode as decodeFrames, defaultBeam, greedyDecode, type ClassMap, type 
 import { classMap, normalizeScripts, type Script } from './scripts'
 import { concatFrames, extractFrames, sliceFrames, TOP_K, type LineFrames } from './frames'
 import { bucketWidth, packBatch, prepareLine, splitLongLine, type ImageSource, type Piece, type PreparedLine } from './preprocess'
+import { averaged, blurred, hardest } from './views'
 
 export interface Reading {
   /** The engine's reading: CTC prefix beam search (small, nearly harm-free gains over greedy). */
@@ -51,6 +52,11 @@ export interface RecognizerOptions {
   providers?: string[]
   /** Lines per model run; defaults per provider. */
   batchSize?: number
+  /**
+   * Whether the hardest lines are read a second time in a test-time view (views.ts). On unless
+   * LECTOR_VIEWS=off (to measure without them).
+   */
+  views?: boolean
 }
 
 // Lines per model run. On 2 CPU cores small batches were fastest (1–8 measured); GPUs want large batches.
@@ -69,6 +75,7 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
   const dim = manifest.featureDim
   const batchSize = options.batchSize ?? defaultBatchSize(provider)
   const height = manifest.preprocess.height
+  const views = options.views ?? process.env.LECTOR_VIEWS !== 'off'
 
   async function runBatch(lines: PreparedLine[], bucket: number): Promise<LineFrames[]> {
     const x = new ort.Tensor('float32', packBatch(lines, height, bucket), [lines.length, 3, height, bucket])
@@ -114,6 +121,22 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
       else for (const piece of splitLongLine(p, manifest.preprocess)) pieces.push({ owner: i, piece })
     })
     progress(prepared.filter((p) => p instanceof Error).length)
+    await runPieces(pieces, signal, (group) => progress(new Set(group.map((m) => m.owner)).size))
+    const framesOf = (list: typeof pieces) => {
+      const byOwner = new Map<number, LineFrames[]>()
+      for (const m of list) byOwner.set(m.owner, [...(byOwner.get(m.owner) ?? []), m.frames!])
+      return byOwner
+    }
+    for (const [owner, parts] of framesOf(pieces)) {
+      const cache = concatFrames(parts)
+      results[owner] = { ok: true, reading: { ...decode(cache, scripts), cache } }
+    }
+    if (views) await secondLook(results, pieces, signal, scripts)
+    return results
+  }
+
+  /** Runs the pieces' lines through the model, batched by width, each piece keeping its own frames. */
+  async function runPieces<T extends { piece: Piece; frames?: LineFrames }>(pieces: T[], signal: AbortSignal | undefined, ran: (group: T[]) => void) {
     const byBucket = new Map<number, typeof pieces>()
     for (const item of pieces) {
       const list = byBucket.get(item.piece.line.bucket) ?? []
@@ -126,16 +149,31 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
         const group = members.slice(i, i + batchSize)
         const frames = await runBatch(group.map((m) => m.piece.line), bucket)
         group.forEach((m, k) => (m.frames = sliceFrames(frames[k], m.piece.keepFrom, m.piece.keepTo)))
-        progress(new Set(group.map((m) => m.owner)).size)
+        ran(group)
       }
     }
-    const byOwner = new Map<number, LineFrames[]>()
-    for (const m of pieces) byOwner.set(m.owner, [...(byOwner.get(m.owner) ?? []), m.frames!])
+  }
+
+  /**
+   * The chunk's hardest lines read again blurred (views.ts); where that view reads another text, the two
+   * readings' posteriors averaged are the line's reading and cache. A line both read the same is untouched.
+   */
+  async function secondLook(results: ReadResult[], pieces: Array<{ owner: number; piece: Piece; frames?: LineFrames }>, signal: AbortSignal | undefined, scripts?: Script[]) {
+    const chosen = new Set(hardest(results.map((r) => (r?.ok ? r.reading : null))))
+    const again: Array<{ owner: number; piece: Piece; first: LineFrames; frames?: LineFrames }> = pieces
+      .filter((m) => chosen.has(m.owner))
+      .map((m) => ({ owner: m.owner, piece: { ...m.piece, line: blurred(m.piece.line, height) }, first: m.frames! }))
+    await runPieces(again, signal, () => {})
+    const byOwner = new Map<number, typeof again>()
+    for (const m of again) byOwner.set(m.owner, [...(byOwner.get(m.owner) ?? []), m])
     for (const [owner, parts] of byOwner) {
-      const cache = concatFrames(parts)
+      const first = results[owner]
+      if (!first.ok) continue
+      const view = decode(concatFrames(parts.map((m) => m.frames!)), scripts)
+      if (view.text === first.reading.text) continue
+      const cache = concatFrames(parts.map((m) => averaged(m.first, m.frames!)))
       results[owner] = { ok: true, reading: { ...decode(cache, scripts), cache } }
     }
-    return results
   }
 
   return {

@@ -6,6 +6,7 @@ import { hardness } from '../../../shared/review-order'
 import { sortInSlices } from '../sort-in-slices'
 import { lineView, takeContext, type InContextReadings, type LineView } from '../store/line-view'
 import type { EntryRecord } from '../store/lines'
+import { readingSignals, type ReadingSignals, type SelfCheck } from './self-check'
 
 export interface ListEntry extends LineView {
   /** For a line found on a page: its number on that page, its quad there (JSON). */
@@ -14,6 +15,11 @@ export interface ListEntry extends LineView {
   /** The search key: the shown text, lower case. */
   key: string
   rank: number
+  /** What the model's reading's own decoding says of it, and of the context's reading when one is shown. */
+  modelSignals: ReadingSignals | null
+  shownSignals: ReadingSignals | null
+  /** The probability that the shown text is wrong (0 for a reviewed line), from the batch's self-check. */
+  wrong: number
 }
 
 export interface BatchTotals {
@@ -25,6 +31,8 @@ export interface BatchTotals {
   context: number
   notText: number
   unreviewedConfidence: number
+  /** The lines not yet reviewed that are probably still wrong: the sum of their probabilities of being wrong. */
+  probablyWrong: number
 }
 
 // Lines that cannot be reviewed yet (or at all) wait after every readable unreviewed line but before
@@ -37,24 +45,62 @@ const NOT_TEXT_RANK = 3
 // before the reviewed ones; the surest of it last.
 const JUNK_RANK = 1.8
 
-export function toEntry(r: EntryRecord, ctx: InContextReadings | undefined): ListEntry {
+export function toEntry(r: EntryRecord, ctx: InContextReadings | undefined, check: SelfCheck): ListEntry {
   // The view becomes the entry, its fields added rather than copied: spreading a view into a new object
   // per line made building a 50,000-line index several times slower.
-  const e = lineView(r, ctx?.reading(r.id)) as ListEntry
+  const reading = ctx?.reading(r.id)
+  const e = lineView(r, reading) as ListEntry
   e.lineOnPage = r.lineOnPage ?? null
   e.quad = r.quad ?? null
-  rankEntry(e)
+  e.modelSignals =
+    r.text === null || r.text === undefined ? null : readingSignals(r.text, r.charConfidences ? floats(r.charConfidences) : [], r.confidence ?? 0, r.greedyText)
+  e.shownSignals = contextSignals(e, reading)
+  rankEntry(e, check)
   return e
 }
 
 /** The context's reading over an entry the reviewer has not reviewed (nothing from the library). */
-export function overlayContext(e: ListEntry, ctx: InContextReadings | undefined) {
-  if (takeContext(e, ctx?.reading(e.id))) rankEntry(e)
+export function overlayContext(e: ListEntry, ctx: InContextReadings | undefined, check: SelfCheck) {
+  const reading = ctx?.reading(e.id)
+  if (!takeContext(e, reading)) return
+  e.shownSignals = contextSignals(e, reading)
+  rankEntry(e, check)
 }
 
-/** The search key and the hardest-first rank of an entry's current text. */
-function rankEntry(e: ListEntry) {
+function contextSignals(e: ListEntry, reading: ReturnType<InContextReadings['reading']> | undefined): ReadingSignals | null {
+  return e.source === 'context' && reading ? readingSignals(reading.text, reading.charConfidences, reading.confidence) : null
+}
+
+/** The model reading's features, as the self-check weighs them (a reviewed line is a labelled example of them). */
+export function modelFeatures(e: ListEntry, check: SelfCheck): Float64Array | null {
+  if (!e.modelSignals) return null
+  let kept = modelX.get(e)
+  if (!kept || kept.words !== check.wordsVersion) modelX.set(e, (kept = { x: check.features(e.modelText, e.modelSignals), words: check.wordsVersion }))
+  return kept.x
+}
+
+/**
+ * Each entry's model-reading features, kept beside it (a fit ranks every line again, and taking them
+ * again was most of that), with the word count they were taken with; an entry read again is a new one.
+ */
+const modelX = new WeakMap<ListEntry, { x: Float64Array; words: number }>()
+
+/**
+ * The probability that an unreviewed line's shown text is wrong, judged on that text: the model's reading,
+ * or the one context gives (whose changed characters carry the gate's confidence, so that a change that is
+ * still uncertain floats up for a look, and a batch's convention that context learnt no longer counts
+ * against a line it fixed).
+ */
+function wrongness(e: ListEntry, check: SelfCheck): number {
+  if (e.source === 'context' && e.shownSignals) return check.probability(check.features(e.text, e.shownSignals))
+  const model = modelFeatures(e, check)
+  return model ? check.probability(model) : 1 - e.confidence
+}
+
+/** The search key, the probability of being wrong and the hardest-first rank of an entry's current text. */
+export function rankEntry(e: ListEntry, check: SelfCheck) {
   e.key = e.text.toLowerCase()
+  e.wrong = e.state === 'read' && e.source !== 'human' && !e.notText ? wrongness(e, check) : 0
   e.rank = e.notText
     ? NOT_TEXT_RANK
     : e.likelyJunk
@@ -64,6 +110,11 @@ function rankEntry(e: ListEntry) {
         : e.state === 'failed'
           ? FAILED_RANK
           : PENDING_RANK
+}
+
+/** A Float32 blob as numbers (copied: SQLite's buffer may not be 4-byte aligned). */
+function floats(blob: Buffer): Float32Array {
+  return new Float32Array(new Uint8Array(blob).buffer)
 }
 
 export function matches(e: ListEntry, filter: LineFilter): boolean {
@@ -131,7 +182,7 @@ export function merged(
 }
 
 export function totalsOf(entries: ListEntry[]): BatchTotals {
-  const t: BatchTotals = { lines: 0, read: 0, failed: 0, reviewed: 0, context: 0, notText: 0, unreviewedConfidence: 0 }
+  const t: BatchTotals = { lines: 0, read: 0, failed: 0, reviewed: 0, context: 0, notText: 0, unreviewedConfidence: 0, probablyWrong: 0 }
   let sum = 0
   let open = 0
   for (const e of entries) {
@@ -146,6 +197,7 @@ export function totalsOf(entries: ListEntry[]): BatchTotals {
     else if (e.source === 'context') t.context++
     if (e.source !== 'human' && e.state === 'read') {
       sum += e.confidence
+      t.probablyWrong += e.wrong
       open++
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { noContextDecision } from '../../../shared/api'
-import { hardness } from '../../../shared/review-order'
+import { readingSignals, SelfCheck } from './self-check'
 import { insertSyntheticBatch, seeded, syntheticLines } from '../../../../tests/fixtures/synthetic-batch'
 import { createEventBus } from '../event-bus'
 import { openLibrary } from '../store/db'
@@ -16,7 +16,7 @@ function setUp(count = 200) {
   // A context whose readings the test sets: what a batch's in-context worker mirrors to the host.
   const readings = new Map<number, ContextReading>()
   const context: ContextView = { reading: (id) => readings.get(id) ?? null, decided: { ...noContextDecision, trust: 1 } }
-  const index = createLineIndex({ db, events, contextOf: () => context })
+  const index = createLineIndex({ db, events, contextOf: () => context, selfCheck: { refitGrowth: 1 } })
   const correct = (lineId: number, text: string | null, kind = 'typed') => {
     db.prepare('INSERT INTO corrections (line_id, text, kind) VALUES (?, ?, ?)').run(lineId, text, kind)
     events.emit('lines:changed', { batchId, ids: [lineId] })
@@ -25,11 +25,15 @@ function setUp(count = 200) {
 }
 
 describe('the line index', () => {
-  it('orders hardest first by the shared hardness, ties in document order', async () => {
+  it('orders the lines most probably wrong first, by the self-check before any correction, ties in document order', async () => {
     const { batchId, ids, lines, index } = setUp()
     const order = Array.from(await index.ids({ batchId, order: 'hardest', filter: 'all', search: '' }))
+    const check = new SelfCheck()
+    check.countWords(lines.map((l) => l.text))
+    const wrong = (l: (typeof lines)[number]) =>
+      check.probability(check.features(l.text, readingSignals(l.text, Array.from(l.text, () => l.confidence), l.confidence)))
     const expected = ids
-      .map((id, i) => ({ id, i, rank: hardness({ confidence: lines[i].confidence, modelConfidence: lines[i].confidence, source: 'model' }) }))
+      .map((id, i) => ({ id, i, rank: -wrong(lines[i]) }))
       .sort((a, b) => a.rank - b.rank || a.i - b.i)
       .map((e) => e.id)
     expect(order).toEqual(expected)
@@ -105,7 +109,7 @@ describe('the line index', () => {
     index.contextChanged(batchId, changed)
     events.emit('lines:changed', { batchId, ids: [ids[3], ...changed] })
     const query = { batchId, order: 'hardest' as const, filter: 'context' as const, search: 'context' }
-    const fresh = createLineIndex({ db, events, contextOf: () => context })
+    const fresh = createLineIndex({ db, events, contextOf: () => context, selfCheck: { refitGrowth: 1 } })
     expect(Array.from(await index.ids(query))).toEqual(Array.from(await fresh.ids(query)))
     expect((await index.ids(query)).length).toBe(49)
     expect((await index.entries(batchId))).toEqual((await fresh.entries(batchId)))
@@ -136,7 +140,7 @@ describe('the line index', () => {
       const r = random()
       correct(line, r < 0.2 ? null : r < 0.5 ? `TOTAL typed ${round}` : 'cash', r < 0.2 ? 'undo' : r < 0.6 ? 'typed' : 'accepted')
       if (round % 3 === 0) {
-        const fresh = createLineIndex({ db, events, contextOf: () => context })
+        const fresh = createLineIndex({ db, events, contextOf: () => context, selfCheck: { refitGrowth: 1 } })
         expect(await listings()).toEqual(await Promise.all(queries.map(async (q) => Array.from(await fresh.ids({ batchId, ...q })))))
       }
     }
@@ -144,7 +148,7 @@ describe('the line index', () => {
 
   it('takes in changes that land between its slices (building, refreshing, sorting) as sorting afresh gives them', async () => {
     const { db, events, batchId, ids, correct, readings, context } = setUp(600)
-    const index = createLineIndex({ db, events, contextOf: () => context, sliceRows: 25 })
+    const index = createLineIndex({ db, events, contextOf: () => context, sliceRows: 25, selfCheck: { refitGrowth: 1 } })
     const random = seeded(9)
     const queries = [
       { order: 'hardest', filter: 'all', search: '' },
@@ -166,7 +170,7 @@ describe('the line index', () => {
       if (round % 4 === 0) correct(ids[Math.floor(random() * ids.length)], random() < 0.5 ? 'cash typed' : 'TOTAL typed')
     }
     await Promise.all(asked)
-    const fresh = createLineIndex({ db, events, contextOf: () => context })
+    const fresh = createLineIndex({ db, events, contextOf: () => context, selfCheck: { refitGrowth: 1 } })
     for (const q of queries) expect(Array.from(await index.ids({ batchId, ...q }))).toEqual(Array.from(await fresh.ids({ batchId, ...q })))
     expect(await index.totals(batchId)).toEqual(await fresh.totals(batchId))
     expect(await index.entries(batchId)).toEqual(await fresh.entries(batchId))

@@ -12,7 +12,8 @@ import type { ContextView } from '../incontext/context-client'
 import { breathe } from '../slices'
 import type { Db } from '../store/db'
 import { createLineQueries } from '../store/lines'
-import { matches, merged, overlayContext, sorted, toEntry, totalsOf, type BatchTotals, type ListEntry } from './list-entries'
+import { matches, merged, modelFeatures, overlayContext, rankEntry, sorted, toEntry, totalsOf, type BatchTotals, type ListEntry } from './list-entries'
+import { SelfCheck, selfCheckSettings, type SelfCheckExample } from './self-check'
 
 export type { BatchTotals, ListEntry } from './list-entries'
 
@@ -71,6 +72,12 @@ interface Cached {
   full: boolean
   orders: Map<string, KeptOrder>
   totals: BatchTotals | null
+  /** The batch's self-evaluation, fitted again on its reviewed lines as they grow (see `calibrated`). */
+  check: SelfCheck
+  /** What the reviewed lines were (see `labelsOf`) when the self-check was last asked whether a fit is due. */
+  labels: string
+  /** Lines came from the library since: the reviewed ones may have changed. */
+  relabel: boolean
 }
 
 // Every read brings a batch's entries up to date first, a slice at a time (a 50,000-line build from SQL
@@ -82,8 +89,11 @@ export function createLineIndex(deps: {
   contextOf: (batchId: number) => ContextView | undefined
   /** Lines per slice (tests make it small, to have changes land between slices). */
   sliceRows?: number
+  /** The self-check's settings (tests fit it at every change, to compare with an index built afresh). */
+  selfCheck?: Partial<typeof selfCheckSettings>
 }): LineIndex {
   const { db, events, contextOf } = deps
+  const selfCheck = { ...selfCheckSettings, ...deps.selfCheck }
   const SLICE = deps.sliceRows ?? SLICE_ROWS
   const lines = createLineQueries(db)
   const cache = new Map<number, Cached>()
@@ -110,6 +120,9 @@ export function createLineIndex(deps: {
     full: false,
     orders: new Map(),
     totals: null,
+    check: new SelfCheck(selfCheck),
+    labels: '',
+    relabel: true,
   })
 
   /** The batch's entries read from the library, a slice at a time. */
@@ -121,9 +134,14 @@ export function createLineIndex(deps: {
         const rows = lines.entries({ batchId, after, limit: SLICE })
         for (const r of rows) {
           c.byId.set(r.id, c.entries.length)
-          c.entries.push(toEntry(r, c.context))
+          c.entries.push(toEntry(r, c.context, c.check))
         }
-        if (rows.length < SLICE) return c
+        if (rows.length < SLICE) {
+          // The rare-word signal needs the whole batch's words: every line is ranked again once they are in.
+          c.check.countWords(c.entries.map((e) => e.modelText))
+          await rankAll(c)
+          return c
+        }
         after = rows[rows.length - 1].index
         await breathe()
       }
@@ -148,7 +166,7 @@ export function createLineIndex(deps: {
         c.orders.clear()
         c.totals = null
         for (let i = 0; i < c.entries.length; i++) {
-          overlayContext(c.entries[i], c.context)
+          overlayContext(c.entries[i], c.context, c.check)
           if (i % SLICE === SLICE - 1) await breathe()
         }
         continue
@@ -161,11 +179,12 @@ export function createLineIndex(deps: {
             const at = c.byId.get(r.id)
             // A line the batch did not have (a page's lines just found): read the batch again.
             if (at === undefined) c.full = true
-            else c.entries[at] = toEntry(r, c.context)
+            else c.entries[at] = toEntry(r, c.context, c.check)
           }
           if (i + SLICE < ids.length) await breathe()
         }
         changedEntries(c, ids)
+        c.relabel = true
         continue
       }
       if (c.stale.size) {
@@ -174,14 +193,50 @@ export function createLineIndex(deps: {
         for (let i = 0; i < ids.length; i++) {
           const at = c.byId.get(ids[i])
           // A reviewed line's text comes from the library: overlayContext leaves it to the SQL refresh.
-          if (at !== undefined) overlayContext(c.entries[at], c.context)
+          if (at !== undefined) overlayContext(c.entries[at], c.context, c.check)
           if (i % SLICE === SLICE - 1) await breathe()
         }
         changedEntries(c, ids)
         continue
       }
+      if (await calibrated(c)) continue
       return c
     }
+  }
+
+  /** What the self-check would be fitted on, in a few characters: how many lines, and which with what label. */
+  function labelsOf(reviewed: ListEntry[]): string {
+    let hash = 0
+    for (const e of reviewed) hash = (Math.imul(hash, 31) + e.id * 2 + (e.text !== e.modelText ? 1 : 0)) | 0
+    return `${reviewed.length}:${hash}`
+  }
+
+  /** Every entry ranked again (the self-check's weights or words changed), a slice at a time. */
+  async function rankAll(c: Cached) {
+    for (let i = 0; i < c.entries.length; i++) {
+      rankEntry(c.entries[i], c.check)
+      if (i % SLICE === SLICE - 1) await breathe()
+    }
+    c.orders.clear()
+    c.totals = null
+  }
+
+  /**
+   * The batch's self-check fitted again on its reviewed lines when their number grew (or shrank) enough:
+   * typed lines are wrong readings, accepted ones right. True when every line was ranked again.
+   */
+  async function calibrated(c: Cached): Promise<boolean> {
+    if (!c.relabel) return false
+    c.relabel = false
+    const reviewed = c.entries.filter((e) => e.source === 'human' && !e.notText && e.modelSignals)
+    const labels = labelsOf(reviewed)
+    if (labels === c.labels) return false
+    c.labels = labels
+    if (!c.check.due(reviewed.length)) return false
+    const examples: SelfCheckExample[] = reviewed.map((e) => ({ x: modelFeatures(e, c.check)!, wrong: e.text !== e.modelText }))
+    c.check.refit(examples)
+    await rankAll(c)
+    return true
   }
 
   function update(batchId: number): Promise<Cached> {

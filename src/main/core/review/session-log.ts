@@ -13,6 +13,12 @@ export interface SessionLog {
   stats(batchId: number, decision: ReviewStats['decision'], contextLoading: boolean): Promise<ReviewStats>
 }
 
+/** What a point of the chart takes from the batch's totals after its correction. */
+const after = (t: { unreviewedConfidence: number; probablyWrong: number }) => ({
+  unreviewedConfidence: t.unreviewedConfidence,
+  probablyWrong: Math.round(t.probablyWrong * 10) / 10,
+})
+
 export function createSessionLog(deps: { index: LineIndex; batchOf: (lineId: number) => number }): SessionLog {
   const history = new Map<number, CorrectionEffect[]>()
   return {
@@ -29,11 +35,12 @@ export function createSessionLog(deps: { index: LineIndex; batchOf: (lineId: num
         updateMs: Math.round(update.updateMs * 10) / 10,
         trust: update.decision.trust,
         unreviewedConfidence: 0,
+        probablyWrong: 0,
         effort: update.effort,
       }
       list.push(point)
       if (list.length > KEPT) list.splice(0, list.length - KEPT)
-      point.unreviewedConfidence = (await deps.index.totals(batchId)).unreviewedConfidence
+      Object.assign(point, after(await deps.index.totals(batchId)))
       return update
     },
     async settled(lineId, decision, changed) {
@@ -42,7 +49,8 @@ export function createSessionLog(deps: { index: LineIndex; batchOf: (lineId: num
       if (!point) return
       point.trust = decision.trust
       point.changed += changed
-      if (changed) point.unreviewedConfidence = (await deps.index.totals(batchId)).unreviewedConfidence
+      // The self-check may have been fitted again too: the estimate is taken again whatever changed.
+      Object.assign(point, after(await deps.index.totals(batchId)))
     },
     async stats(batchId, decision, contextLoading) {
       const totals = await deps.index.totals(batchId)

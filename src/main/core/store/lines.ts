@@ -40,6 +40,9 @@ export interface RowRecord extends LineRecord {
 /** A line held in a batch's listing: its number on its page comes with it (the export's `line`). */
 export interface EntryRecord extends LineRecord {
   lineOnPage: number | null
+  /** The reading's per-character confidences and greedy text: read to judge the reading (review/self-check.ts), not kept. */
+  charConfidences?: Buffer | null
+  greedyText?: string | null
 }
 
 /** A line's reading as the model made it, for the CLI and the evaluation. */
@@ -91,10 +94,10 @@ const FROM = `
   FROM lines l LEFT JOIN readings r ON r.line_id = l.id LEFT JOIN pages p ON p.id = l.page_id
   LEFT JOIN corrections c ON c.id = (SELECT max(c2.id) FROM corrections c2 WHERE c2.line_id = l.id)`
 const ROW = `SELECT ${COLUMNS}, r.char_confidences AS charConfidences ${FROM}`
-// The listing holds every line of a batch: no per-character confidences (a blob per line), but each
-// line's number on its page.
+// The listing holds every line of a batch: each line's number on its page, and what its self-evaluation
+// needs of its reading (the per-character confidences are read, summed and dropped).
 const ENTRY = `
-  SELECT ${COLUMNS},
+  SELECT ${COLUMNS}, r.char_confidences AS charConfidences, r.greedy_text AS greedyText,
     CASE WHEN l.page_id IS NULL THEN NULL
          ELSE (SELECT count(*) FROM lines l2 WHERE l2.page_id = l.page_id AND l2.idx < l.idx) + 1 END AS lineOnPage
   ${FROM}`

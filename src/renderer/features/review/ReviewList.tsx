@@ -48,15 +48,17 @@ export function ReviewList({ pages, review, crops }: { pages: RowPages; review: 
   // The focused line in view. When it is the same line that moved in the listing (lines read, or context
   // re-sorting, above it), the list scrolls with it instead: it stays where the reviewer is looking, and
   // the rows around it take their new places. Before the browser paints (a layout effect): one frame
-  // drawn with the new places and the old scroll showed the line jumping away and back.
-  const focusedId = review.focusedRow?.id
+  // drawn with the new places and the old scroll showed the line jumping away and back. The line is the
+  // one the reviewer chose, even while its row is on its way (it moved to a page not loaded yet, and the
+  // engine says where: scrolling with it brings that page), else the one at the focused place.
+  const focusedId = review.chosenId ?? review.focusedRow?.id
   const anchor = useRef<{ id: number | undefined; index: number }>({ id: undefined, index: 0 })
   useLayoutEffect(() => {
     const before = anchor.current
     anchor.current = { id: focusedId, index: review.focusedIndex }
     const element = scroller.current
-    if (element && focusedId !== undefined && focusedId === before.id && review.focusedIndex !== before.index) {
-      element.scrollTop += (review.focusedIndex - before.index) * ROW_HEIGHT
+    if (element && focusedId !== undefined && focusedId === before.id) {
+      if (review.focusedIndex !== before.index) element.scrollTop += (review.focusedIndex - before.index) * ROW_HEIGHT
       return
     }
     if (total > 0) virtualizer.scrollToIndex(Math.min(review.focusedIndex, total - 1), { align: 'auto' })

@@ -10,6 +10,7 @@ const point = (shown: number | null, model = 4): CorrectionEffect => ({
   updateMs: 1,
   trust: 1,
   unreviewedConfidence: 0.9,
+  probablyWrong: 0,
   effort: shown === null ? undefined : { shown, model },
 })
 

@@ -25,6 +25,8 @@ export interface Review {
   focusedRow: LineRow | undefined
   /** Where `focusedRow` is in the listing now (the focus's position until the row is found). */
   focusedIndex: number
+  /** The line the reviewer chose (the focus follows it), whether or not its row is loaded; else null. */
+  chosenId: number | null
   editing: boolean
   /** Bumps on every request to edit, so the focused row's text box takes the keyboard again. */
   editRequest: number
@@ -220,6 +222,7 @@ export function useReview(listing: Listing, pages: RowPages, focusSearch: () => 
   return {
     focusedRow: focused,
     focusedIndex,
+    chosenId: focus.sticky ? focus.id : null,
     editing: state.editing,
     editRequest: state.editRequest,
     drafts,
