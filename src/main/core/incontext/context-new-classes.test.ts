@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { printedLine as line } from '../../../../tests/fixtures/glyph-lines'
+import { printedLine as line, printedText } from '../../../../tests/fixtures/glyph-lines'
 import { asciiAlphabet, DIM } from '../../../../tests/fixtures/synthetic-frames'
 import { BatchContext } from './context'
 import { createSimilaritySearch, type SimilaritySearch } from './similarity'
@@ -12,8 +12,7 @@ afterAll(async () => {
   await similarity.release()
 })
 
-const words = ['aſt', 'ſa', 'Baß', 'ſot', 'Waſ', 'aßo']
-const printed = Array.from({ length: 36 }, (_, i) => `${words[i % words.length]} ${words[(i * 5 + 2) % words.length]}`)
+const printed = Array.from({ length: 36 }, (_, i) => printedText(i))
 
 async function taught(n: number) {
   const ctx = new BatchContext({ similarity, alphabet: asciiAlphabet, dim: DIM })

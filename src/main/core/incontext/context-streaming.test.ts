@@ -1,7 +1,7 @@
 // Lines that arrive after the batch's context was loaded (recognition goes on while the reviewer
 // corrects): read in context at once, and exactly as a full recompute reads them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { printedLine } from '../../../../tests/fixtures/glyph-lines'
+import { printedLine, printedText } from '../../../../tests/fixtures/glyph-lines'
 import { asciiAlphabet, DIM } from '../../../../tests/fixtures/synthetic-frames'
 import { BatchContext } from './context'
 import { createSimilaritySearch, type SimilaritySearch } from './similarity'
@@ -15,8 +15,7 @@ afterAll(async () => {
 })
 
 // The model reads the printed ſ as f, ß as B: only the frames of corrected lines can teach them.
-const words = ['aſt', 'ſa', 'Baß', 'ſot', 'Waſ', 'aßo']
-const printed = Array.from({ length: 72 }, (_, i) => `${words[i % words.length]} ${words[(i * 5 + 2) % words.length]}`)
+const printed = Array.from({ length: 72 }, (_, i) => printedText(i))
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k)
 const lines = (from: number, to: number) => range(from, to).map((i) => printedLine(i + 1, printed[i]))
 
