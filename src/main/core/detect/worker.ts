@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import type { DetectedLine } from '../pages/types'
 import { refuseStart, serve } from '../worker-serve'
+import { runInBackground } from '../thread-priority'
 import { loadDetector, type DetectorOptions, type LocalDetector } from './detector'
 
 export type WorkerReady = Pick<LocalDetector, 'provider' | 'skippedProviders' | 'models'>
@@ -19,6 +20,8 @@ export type DetectWorker = {
   }
 }
 
+// Before anything here starts threads (ONNX Runtime's, libvips'): they take this priority (thread-priority.ts).
+runInBackground()
 const port = parentPort!
 const detector = await loadDetector(workerData as DetectorOptions).catch((err: Error) => {
   refuseStart(port, err)

@@ -1,6 +1,7 @@
 import { noContextDecision, type ContextDecision } from '../../../shared/api'
 import type { ContextReading, SavedPool, UpdateResult } from './context'
 import { connectWorker } from '../workers'
+import { unpackReading, type PackedReadings } from './packed-readings'
 import type { ContextWorker, UpdateReply, WorkerInit } from './worker'
 
 /** What the host needs of a batch's context: synchronous reads of the latest readings, async updates. */
@@ -36,21 +37,30 @@ export interface ContextClient extends ContextView {
  */
 export async function createContextClient(init: WorkerInit): Promise<ContextClient> {
   const worker = await connectWorker<ContextWorker>('context-worker', new URL('./worker.ts', import.meta.url), init, 'in-context')
-  const readings = new Map<number, ContextReading>()
+  // A line's reading, or where it lies in the pack it came in: made into a reading when first asked for
+  // (in the listing's slices), not all at once when a reply of 30,000 lines arrives.
+  const readings = new Map<number, ContextReading | Slot>()
   let decision: ContextDecision = noContextDecision
 
   function apply(reply: UpdateReply): UpdateResult {
     if (reply.all) readings.clear()
-    for (const [id, reading] of reply.readings) {
-      if (reading) readings.set(id, reading)
-      else readings.delete(id)
+    const p = reply.readings
+    for (let i = 0; i < p.ids.length; i++) {
+      if (p.present[i]) readings.set(p.ids[i], new Slot(p, i))
+      else readings.delete(p.ids[i])
     }
     decision = reply.decision
     return reply.result
   }
 
   return {
-    reading: (id) => readings.get(id) ?? null,
+    reading(id) {
+      const kept = readings.get(id)
+      if (!(kept instanceof Slot)) return kept ?? null
+      const reading = unpackReading(kept.pack, kept.at)!
+      readings.set(id, reading)
+      return reading
+    },
     get decided() {
       return decision
     },
@@ -75,4 +85,12 @@ export async function createContextClient(init: WorkerInit): Promise<ContextClie
       await worker.close()
     },
   }
+}
+
+/** A reading not yet taken out of its pack. */
+class Slot {
+  constructor(
+    readonly pack: PackedReadings,
+    readonly at: number,
+  ) {}
 }

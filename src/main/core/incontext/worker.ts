@@ -6,8 +6,10 @@ import { batchReader, featureReader } from './batch-lines'
 import { BatchContext, type ContextReading, type UpdateResult } from './context'
 import type { ContextSettings } from './settings'
 import { listsPath, readLists, writeLists } from './saved-lists'
+import { packReadings, type PackedReadings } from './packed-readings'
 import { createSimilaritySearch } from './similarity'
-import { serve } from '../worker-serve'
+import { serve, type CallContext } from '../worker-serve'
+import { runInBackground } from '../thread-priority'
 
 export interface WorkerInit {
   alphabetText: string
@@ -39,17 +41,19 @@ export type ContextWorker = {
 }
 
 /**
- * After an update: the readings that changed (null: back to the model's), and the batch's decision.
- * After a full recompute (`all`), only the lines context changes are listed: every other line shows the
- * model's reading, and a 50,000-line batch would otherwise send 50,000 nulls.
+ * After an update: the readings that changed (not present: back to the model's), packed (packed-readings.ts),
+ * and the batch's decision. After a full recompute (`all`), only the lines context changes are listed:
+ * every other line shows the model's reading, and a 50,000-line batch would otherwise send 50,000 nulls.
  */
 export interface UpdateReply {
   result: UpdateResult
   all: boolean
-  readings: Array<[number, ContextReading | null]>
+  readings: PackedReadings
   decision: BatchContext['decided']
 }
 
+// Before anything here starts threads (ONNX Runtime's): they take this priority (thread-priority.ts).
+runInBackground()
 const init = workerData as WorkerInit
 const port = parentPort!
 const similarity = await createSimilaritySearch(init.dim)
@@ -62,9 +66,12 @@ const ctx = new BatchContext(
 const lineIds = new Set<number>()
 let batchId: number | null = null
 
-function reply(result: UpdateResult, ids: number[], all = false): UpdateReply {
+/** The reply to an update; its packed readings move to the host rather than being copied. */
+function reply(result: UpdateResult, ids: number[], call: CallContext, all = false): UpdateReply {
   const readings = ids.map((id): [number, ContextReading | null] => [id, ctx.reading(id)])
-  return { result, all, readings: all ? readings.filter(([, r]) => r) : readings, decision: ctx.decided }
+  const { packed, transfer } = packReadings(all ? readings.filter(([, r]) => r) : readings)
+  call.transfer(transfer)
+  return { result, all, readings: packed, decision: ctx.decided }
 }
 
 serve<ContextWorker>(
@@ -80,26 +87,26 @@ serve<ContextWorker>(
       ctx.linesLoaded()
       return lineIds.size
     },
-    async readLines(ids) {
+    async readLines(ids, call) {
       const inputs = library.byIds(ids)
       const result = await ctx.readLines(inputs)
       for (const line of inputs) lineIds.add(line.id)
-      return reply(result, result.changed)
+      return reply(result, result.changed, call)
     },
     loadSavedPool: (pool) => ctx.loadSavedPool(pool),
     loadCorrections: (corrections) => ctx.loadCorrections(corrections),
     restoreDecision: (decision) => ctx.restoreDecision(decision),
-    async recomputeAll({ recalibrate, useSaved }) {
+    async recomputeAll({ recalibrate, useSaved }, call) {
       const lists = useSaved && batchId !== null ? readLists(listsPath(init.library.path, batchId)) : null
-      return reply(await ctx.recomputeAll({ recalibrate, lists: lists ?? undefined }), [...lineIds], true)
+      return reply(await ctx.recomputeAll({ recalibrate, lists: lists ?? undefined }), [...lineIds], call, true)
     },
-    async correct(lineId, text) {
+    async correct(lineId, text, call) {
       const result = await ctx.correct(lineId, text)
-      return reply(result, [lineId, ...result.changed])
+      return reply(result, [lineId, ...result.changed], call)
     },
-    async settle() {
+    async settle(call) {
       const result = await ctx.settle()
-      return reply(result, result.changed)
+      return reply(result, result.changed, call)
     },
     savedPool: () => ctx.savedPool(),
     async close() {

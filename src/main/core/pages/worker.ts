@@ -4,6 +4,7 @@
 import { parentPort } from 'node:worker_threads'
 import { LectorError } from '../errors'
 import { serve } from '../worker-serve'
+import { runInBackground } from '../thread-priority'
 import { openPageSource } from './open-page-source'
 import type { PageSource, RasterPage } from './types'
 
@@ -28,6 +29,8 @@ export interface OpenedSource {
   hasTextLayer: boolean
 }
 
+// Before anything here starts threads (ONNX Runtime's, libvips'): they take this priority (thread-priority.ts).
+runInBackground()
 const port = parentPort!
 const sources = new Map<number, PageSource>()
 let nextSource = 1

@@ -3,6 +3,7 @@
 // setImmediate), so on the main thread each batch would stall IPC and the bridge for 50–250 ms.
 import { parentPort, workerData } from 'node:worker_threads'
 import { refuseStart, serve } from '../worker-serve'
+import { runInBackground } from '../thread-priority'
 import { loadRecognizer, type ReadResult, type Recognizer, type RecognizerOptions } from './recognizer'
 import type { Script } from './scripts'
 
@@ -26,6 +27,8 @@ export interface WorkerReady {
   alphabetSource: Recognizer['alphabetSource']
 }
 
+// Before anything here starts threads (ONNX Runtime's, libvips'): they take this priority (thread-priority.ts).
+runInBackground()
 const port = parentPort!
 const recognizer = await loadRecognizer(workerData as RecognizerOptions).catch((err: Error) => {
   refuseStart(port, err)

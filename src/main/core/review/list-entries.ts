@@ -4,6 +4,7 @@
 import type { LineFilter, LineOrder } from '../../../shared/api'
 import { hardness } from '../../../shared/review-order'
 import { sortInSlices } from '../sort-in-slices'
+import { timeSlices } from '../slices'
 import { lineView, takeContext, type InContextReadings, type LineView } from '../store/line-view'
 import type { EntryRecord } from '../store/lines'
 import { readingSignals, type ReadingSignals, type SelfCheck } from './self-check'
@@ -138,17 +139,33 @@ const before = (order: LineOrder) =>
   order === 'hardest' ? (a: ListEntry, b: ListEntry) => a.rank - b.rank || a.index - b.index : (a: ListEntry, b: ListEntry) => a.index - b.index
 
 /**
- * A listing sorted afresh, `slice` entries at a time. The ranks are copied first: entries may change while
- * the sort runs in slices, and such changes reach the kept order as changed ids, merged in at its next use.
+ * The entries `keep` takes, in `order`, sorted afresh `slice` entries at a time. Their ranks are copied
+ * first, a time slice at a time (on 2 cores busy with the in-context worker, taking 50,000 ranks at once
+ * held the main thread ~60 ms): entries may change while the sort runs in slices, and such changes reach
+ * the kept order as changed ids, merged in at its next use.
  */
-export async function sorted(chosen: ListEntry[], order: LineOrder, slice: number): Promise<Int32Array> {
-  if (order !== 'hardest') return Int32Array.from(chosen, (e) => e.id)
-  // `chosen` is in document order, so a position breaks a tie of ranks as the document index does.
-  const rank = Float64Array.from(chosen, (e) => e.rank)
-  const id = Int32Array.from(chosen, (e) => e.id)
-  const positions = Array.from({ length: chosen.length }, (_, i) => i)
+export async function sorted(entries: ListEntry[], keep: (e: ListEntry) => boolean, order: LineOrder, slice: number): Promise<Int32Array> {
+  const slices = timeSlices(8)
+  const id = new Int32Array(entries.length)
+  const rank = order === 'hardest' ? new Float64Array(entries.length) : null
+  let n = 0
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]
+    if (keep(e)) {
+      id[n] = e.id
+      if (rank) rank[n] = e.rank
+      n++
+    }
+    if (slices.due()) await slices.breathe()
+  }
+  if (!rank) return id.slice(0, n)
+  // Entries are in document order, so a position breaks a tie of ranks as the document index does.
+  const positions = new Array<number>(n)
+  for (let p = 0; p < n; p++) positions[p] = p
   const byRank = await sortInSlices(positions, (a, b) => rank[a] - rank[b] || a - b, slice)
-  return Int32Array.from(byRank, (p) => id[p])
+  const ids = new Int32Array(n)
+  for (let p = 0; p < n; p++) ids[p] = id[byRank[p]]
+  return ids
 }
 
 /**

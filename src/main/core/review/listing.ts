@@ -9,7 +9,7 @@
 import type { LineFilter, LineOrder } from '../../../shared/api'
 import type { EventBus } from '../event-bus'
 import type { ContextView } from '../incontext/context-client'
-import { breathe } from '../slices'
+import { timeSlices } from '../slices'
 import type { Db } from '../store/db'
 import { createLineQueries } from '../store/lines'
 import { matches, merged, modelFeatures, overlayContext, rankEntry, sorted, toEntry, totalsOf, type BatchTotals, type ListEntry } from './list-entries'
@@ -44,10 +44,19 @@ export interface LineIndex {
 const KEPT_ORDERS = 8
 /** Past this many changed lines at once a full re-read is cheaper than one lookup per id. */
 const FULL_REFRESH = 5_000
-/** A kept order with more than this share of its batch changed is sorted again rather than merged. */
-const RESORT_SHARE = 0.25
-/** Lines per slice: read from the library per query, or taken in between two turns of the event loop. */
+/**
+ * A kept order with more than this share of its batch changed is sorted again (in slices) rather than
+ * merged (at once: at a quarter of 50,000 lines, the merge was ~30 ms of the main thread on its own).
+ */
+const RESORT_SHARE = 0.05
+/** Lines read from the library per query, and the most taken in between two turns of the event loop. */
 const SLICE_ROWS = 1_000
+/**
+ * The longest a loop here holds the main thread before a turn of the event loop. By time, not only by
+ * lines: a slice of 1,000 lines took 30–170 ms on 2 cores busy with the in-context worker, and a garbage
+ * collection landing in one made it a block of the UI.
+ */
+const SLICE_MS = 8
 
 /**
  * A listing kept between requests, and the entries that changed since it was made. While its first sort
@@ -65,10 +74,18 @@ interface Cached {
   context: ContextView | undefined
   /** Lines to read again from the library. */
   dirty: Set<number>
-  /** Lines whose context reading changed: the context's reading goes over them again. */
-  stale: Set<number>
-  /** Ids already brought up to date by contextChanged, for the lines:changed event that follows. */
-  fresh: Set<number>
+  /**
+   * Lines whose context reading changed, as the lists contextChanged was given (a change of trust names
+   * 30,000 lines: kept as they came, not added one by one to a set on the main thread).
+   */
+  stale: ArrayLike<number>[]
+  /**
+   * contextChanged's mark, per entry (by position): an entry whose mark equals `stamp` was brought up to
+   * date by contextChanged, and the lines:changed event that follows does not send it to SQL. `stamp`
+   * moves on after every event.
+   */
+  fresh: number[]
+  stamp: number
   full: boolean
   orders: Map<string, KeptOrder>
   totals: BatchTotals | null
@@ -104,8 +121,8 @@ export function createLineIndex(deps: {
   const stop = events.on('lines:changed', ({ batchId, ids }) => {
     for (const c of [cache.get(batchId), building.get(batchId)]) {
       if (!c) continue
-      for (const id of ids) if (!c.fresh.has(id)) c.dirty.add(id)
-      c.fresh.clear()
+      for (const id of ids) if (c.fresh[c.byId.get(id) ?? -1] !== c.stamp) c.dirty.add(id)
+      c.stamp++
       if (c.dirty.size > FULL_REFRESH) c.full = true
     }
   })
@@ -115,8 +132,9 @@ export function createLineIndex(deps: {
     byId: new Map(),
     context,
     dirty: new Set(),
-    stale: new Set(),
-    fresh: new Set(),
+    stale: [],
+    fresh: [],
+    stamp: 1,
     full: false,
     orders: new Map(),
     totals: null,
@@ -129,12 +147,16 @@ export function createLineIndex(deps: {
   async function build(batchId: number): Promise<Cached> {
     const c = newCache(contextOf(batchId))
     building.set(batchId, c)
+    const slices = timeSlices(SLICE_MS)
     try {
       for (let after = -1; ; ) {
         const rows = lines.entries({ batchId, after, limit: SLICE })
-        for (const r of rows) {
+        for (let i = 0; i < rows.length; i++) {
+          const r = rows[i]
           c.byId.set(r.id, c.entries.length)
           c.entries.push(toEntry(r, c.context, c.check))
+          c.fresh.push(0)
+          if (slices.due() && i < rows.length - 1) await slices.breathe()
         }
         if (rows.length < SLICE) {
           // The rare-word signal needs the whole batch's words: every line is ranked again once they are in.
@@ -143,7 +165,7 @@ export function createLineIndex(deps: {
           return c
         }
         after = rows[rows.length - 1].index
-        await breathe()
+        await slices.breathe()
       }
     } finally {
       building.delete(batchId)
@@ -152,6 +174,9 @@ export function createLineIndex(deps: {
 
   /** Takes in what changed since the last read, until nothing is left. */
   async function bringUpToDate(batchId: number): Promise<Cached> {
+    const slices = timeSlices(SLICE_MS)
+    /** A turn of the event loop when this loop's slice is used up, or every SLICE lines. */
+    const turn = (i: number) => (slices.due() || i % SLICE === SLICE - 1 ? slices.breathe() : null)
     for (;;) {
       let c = cache.get(batchId)
       if (!c || c.full) {
@@ -167,7 +192,7 @@ export function createLineIndex(deps: {
         c.totals = null
         for (let i = 0; i < c.entries.length; i++) {
           overlayContext(c.entries[i], c.context, c.check)
-          if (i % SLICE === SLICE - 1) await breathe()
+          await turn(i)
         }
         continue
       }
@@ -180,23 +205,27 @@ export function createLineIndex(deps: {
             // A line the batch did not have (a page's lines just found): read the batch again.
             if (at === undefined) c.full = true
             else c.entries[at] = toEntry(r, c.context, c.check)
+            if (slices.due()) await slices.breathe()
           }
-          if (i + SLICE < ids.length) await breathe()
+          if (i + SLICE < ids.length) await slices.breathe()
         }
-        changedEntries(c, ids)
+        changedEntries(c, [ids])
         c.relabel = true
         continue
       }
-      if (c.stale.size) {
-        const ids = [...c.stale]
-        c.stale.clear()
-        for (let i = 0; i < ids.length; i++) {
-          const at = c.byId.get(ids[i])
-          // A reviewed line's text comes from the library: overlayContext leaves it to the SQL refresh.
-          if (at !== undefined) overlayContext(c.entries[at], c.context, c.check)
-          if (i % SLICE === SLICE - 1) await breathe()
+      if (c.stale.length) {
+        const lists = c.stale
+        c.stale = []
+        let i = 0
+        for (const ids of lists) {
+          for (let k = 0; k < ids.length; k++, i++) {
+            const e = entryOf(c, ids[k])
+            // A reviewed line's text comes from the library: overlayContext leaves it to the SQL refresh.
+            if (e) overlayContext(e, c.context, c.check)
+            await turn(i)
+          }
         }
-        changedEntries(c, ids)
+        changedEntries(c, lists)
         continue
       }
       if (await calibrated(c)) continue
@@ -213,9 +242,10 @@ export function createLineIndex(deps: {
 
   /** Every entry ranked again (the self-check's weights or words changed), a slice at a time. */
   async function rankAll(c: Cached) {
+    const slices = timeSlices(SLICE_MS)
     for (let i = 0; i < c.entries.length; i++) {
       rankEntry(c.entries[i], c.check)
-      if (i % SLICE === SLICE - 1) await breathe()
+      if (slices.due() || i % SLICE === SLICE - 1) await slices.breathe()
     }
     c.orders.clear()
     c.totals = null
@@ -265,11 +295,16 @@ export function createLineIndex(deps: {
     return at === undefined ? undefined : c.entries[at]
   }
 
-  /** Kept orders will merge these entries back in where they now belong. */
-  function changedEntries(c: Cached, ids: Iterable<number>) {
+  /** Kept orders will merge these entries back in where they now belong (or, past RESORT_SHARE, sort again). */
+  function changedEntries(c: Cached, lists: Array<ArrayLike<number>>) {
+    let count = 0
+    for (const ids of lists) count += ids.length
     for (const [key, kept] of c.orders) {
-      for (const id of ids) kept.changed.add(id)
-      if (kept.changed.size > c.entries.length * RESORT_SHARE) c.orders.delete(key)
+      if (kept.changed.size + count > c.entries.length * RESORT_SHARE) {
+        c.orders.delete(key)
+        continue
+      }
+      for (const ids of lists) for (let i = 0; i < ids.length; i++) kept.changed.add(ids[i])
     }
     c.totals = null
   }
@@ -286,7 +321,7 @@ export function createLineIndex(deps: {
         let kept = c.orders.get(key)
         if (!kept) {
           if (c.orders.size >= KEPT_ORDERS) c.orders.delete(c.orders.keys().next().value!)
-          const made: KeptOrder = { ids: null, sorted: sorted(c.entries.filter(keep), order, 4 * SLICE), changed: new Set() }
+          const made: KeptOrder = { ids: null, sorted: sorted(c.entries, keep, order, SLICE), changed: new Set() }
           c.orders.set(key, made)
           made.sorted!.then(
             (ids) => ((made.ids = ids), (made.sorted = null)),
@@ -316,11 +351,13 @@ export function createLineIndex(deps: {
     contextChanged(batchId, ids) {
       for (const c of [cache.get(batchId), building.get(batchId)]) {
         if (!c) continue
-        for (const id of ids) {
-          c.stale.add(id)
-          const at = c.byId.get(id)
+        c.stale.push(ids)
+        for (let i = 0; i < ids.length; i++) {
+          const at = c.byId.get(ids[i])
+          if (at === undefined) continue
           // A reviewed line's text comes from the library: it is left to the SQL refresh.
-          if (at !== undefined && c.entries[at].source !== 'human' && c.entries[at].state === 'read') c.fresh.add(id)
+          const e = c.entries[at]
+          if (e.source !== 'human' && e.state === 'read') c.fresh[at] = c.stamp
         }
       }
     },

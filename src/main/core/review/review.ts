@@ -7,6 +7,7 @@ import type { ContextSettings } from '../incontext/settings'
 import type { BatchService } from '../intake/service'
 import type { PoolService } from '../pools/pools'
 import type { Recognizer } from '../recognize/recognizer'
+import { breathe } from '../slices'
 import { libraryWriteProblem, type Db } from '../store/db'
 import { lineRow } from '../store/line-view'
 import { createLineQueries, type RowRecord } from '../store/lines'
@@ -255,7 +256,11 @@ export function createReviewService(deps: {
       settling.set(
         batchId,
         settled.then(
-          (after) => {
+          // A turn of the event loop first: the calibration's readings, just taken in, and what follows
+          // here (a change of trust re-reads 30,000 lines of a 50,000-line batch) are two tasks of the main
+          // thread, not one that blocks it twice as long.
+          async (after) => {
+            await breathe()
             saveDecision(batchId, ctx.decided, correctionId)
             deps.onSettled?.(lineId, ctx.decided, after.changed.length)
             index.contextChanged(batchId, after.changed)
