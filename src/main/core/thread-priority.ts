@@ -1,15 +1,24 @@
-// The engine's workers (recognition, detection, pages, in-context) compute for seconds at a time on as many
-// cores as the machine has; the main thread answers the UI's IPC and bridge between them. On 2 cores the
-// workers' threads (and ONNX Runtime's, which spin while they wait for work) took the main thread's core
-// often enough to hold the event loop 100–150 ms (`npm run bench -- load`). A worker therefore lowers its
-// own thread's priority before it creates anything that starts threads: those inherit it. Only where the
-// OS lets one thread do so (Linux: a thread is a task with its own nice value); elsewhere nothing changes.
-import { readlinkSync } from 'node:fs'
+// The engine's main thread answers the UI's IPC and bridge; everything else it runs — its workers
+// (recognition, detection, pages, in-context), ONNX Runtime's pools, V8's garbage-collection helpers that
+// every worker's heap keeps busy — computes for seconds at a time on as many cores as the machine has. On
+// 2 cores those threads kept the idle main thread from running often enough to hold its event loop
+// 100–180 ms while a 50,000-line batch's context loaded (`npm run bench -- load`; with them lowered: 46 ms).
+// So they run at a lower priority: a worker lowers its own thread before it creates anything that starts
+// threads (those inherit it), and the process's helper threads are lowered as workers start. Only where
+// the OS lets one thread do so (Linux: a thread is a task with its own nice value); elsewhere nothing changes.
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { basename } from 'node:path'
 import { setPriority } from 'node:os'
 
 /** How much lower than the main thread (nice value: 0 normal … 19 lowest). */
 const BACKGROUND_NICE = 10
+
+/**
+ * Helper threads by name: V8's platform workers and libuv's pool (Node names both `node`; newer libuv
+ * `libuv-worker`), and the pools of libvips (sharp) and of Rust libraries. Any other thread — Electron's
+ * own, whose IO thread carries the UI's IPC — keeps its priority.
+ */
+const HELPERS = /^(node|libuv-worker|V8 DefaultWorke|libvips worker|tokio-rt-worker)$/
 
 /** Lowers the calling thread's priority (call it first in a worker); false where the OS offers no way. */
 export function runInBackground(): boolean {
@@ -21,4 +30,27 @@ export function runInBackground(): boolean {
   } catch {
     return false
   }
+}
+
+/** Lowers the process's helper threads (never its main thread); returns how many it lowered. */
+export function lowerHelperThreads(): number {
+  let lowered = 0
+  let tasks: string[]
+  try {
+    tasks = readdirSync('/proc/self/task')
+  } catch {
+    return 0
+  }
+  for (const task of tasks) {
+    const tid = Number(task)
+    if (tid === process.pid) continue
+    try {
+      if (!HELPERS.test(readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim())) continue
+      setPriority(tid, BACKGROUND_NICE)
+      lowered++
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return lowered
 }

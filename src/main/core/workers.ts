@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { LectorError } from './errors'
+import { lowerHelperThreads } from './thread-priority'
 
 export type WorkerName = 'context-worker' | 'recognize-worker' | 'pages-worker' | 'detect-worker'
 
@@ -123,6 +124,8 @@ export async function connectWorker<P extends WorkerProtocol>(
     }).finally(() => signal?.removeEventListener('abort', cancel))
   }
 
+  // The worker's heap keeps V8's helper threads busy too: they yield to this thread (thread-priority.ts).
+  lowerHelperThreads()
   return {
     ready,
     call: (name, ...args) => callWith({}, name, ...args),
