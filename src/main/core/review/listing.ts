@@ -175,8 +175,8 @@ export function createLineIndex(deps: {
   /** Takes in what changed since the last read, until nothing is left. */
   async function bringUpToDate(batchId: number): Promise<Cached> {
     const slices = timeSlices(SLICE_MS)
-    /** A turn of the event loop when this loop's slice is used up, or every SLICE lines. */
-    const turn = (i: number) => (slices.due() || i % SLICE === SLICE - 1 ? slices.breathe() : null)
+    /** Whether the `i`th line of a loop here is due a turn of the event loop: its time is up, or every SLICE lines. */
+    const due = (i: number) => slices.due() || i % SLICE === SLICE - 1
     for (;;) {
       let c = cache.get(batchId)
       if (!c || c.full) {
@@ -192,7 +192,7 @@ export function createLineIndex(deps: {
         c.totals = null
         for (let i = 0; i < c.entries.length; i++) {
           overlayContext(c.entries[i], c.context, c.check)
-          await turn(i)
+          if (due(i)) await slices.breathe()
         }
         continue
       }
@@ -222,7 +222,7 @@ export function createLineIndex(deps: {
             const e = entryOf(c, ids[k])
             // A reviewed line's text comes from the library: overlayContext leaves it to the SQL refresh.
             if (e) overlayContext(e, c.context, c.check)
-            await turn(i)
+            if (due(i)) await slices.breathe()
           }
         }
         changedEntries(c, lists)
