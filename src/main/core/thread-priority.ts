@@ -14,11 +14,12 @@ import { setPriority } from 'node:os'
 const BACKGROUND_NICE = 10
 
 /**
- * Helper threads by name: V8's platform workers and libuv's pool (Node names both `node`; newer libuv
- * `libuv-worker`), and the pools of libvips (sharp) and of Rust libraries. Any other thread — Electron's
- * own, whose IO thread carries the UI's IPC — keeps its priority.
+ * Helper threads by name: those nobody named, which carry the process's own name (V8's platform workers and
+ * libuv's pool: `node` under Node, the app's name under Electron), libuv's when it names them, and the pools
+ * of libvips (sharp) and of Rust libraries. Every thread Chromium names itself — Electron's IO thread, which
+ * carries the UI's IPC, among them — keeps its priority.
  */
-const HELPERS = /^(node|libuv-worker|V8 DefaultWorke|libvips worker|tokio-rt-worker)$/
+const HELPERS = /^(libuv-worker|V8 DefaultWorke|libvips worker|tokio-rt-worker)$/
 
 /** Lowers the calling thread's priority (call it first in a worker); false where the OS offers no way. */
 export function runInBackground(): boolean {
@@ -41,11 +42,13 @@ export function lowerHelperThreads(): number {
   } catch {
     return 0
   }
+  const own = name(process.pid)
   for (const task of tasks) {
     const tid = Number(task)
     if (tid === process.pid) continue
     try {
-      if (!HELPERS.test(readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim())) continue
+      const thread = name(tid)
+      if (thread !== own && !HELPERS.test(thread)) continue
       setPriority(tid, BACKGROUND_NICE)
       lowered++
     } catch {
@@ -54,3 +57,6 @@ export function lowerHelperThreads(): number {
   }
   return lowered
 }
+
+/** A thread's name (at most 15 characters: Linux cuts it). */
+const name = (tid: number) => readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim()
