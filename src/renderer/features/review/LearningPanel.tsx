@@ -3,17 +3,12 @@
 import type { ReviewStats } from '../../../shared/api'
 import { EffortChart } from './EffortChart'
 import { LearningChart } from './LearningChart'
-
-/** "about 40 lines", "about 1 line", "none"… as a reviewer reads an estimate. */
-function probablyWrong(n: number): string {
-  const lines = Math.round(n)
-  if (lines === 0) return n > 0 ? 'under 1 line' : 'none'
-  return `about ${lines.toLocaleString()} ${lines === 1 ? 'line' : 'lines'}`
-}
+import { unreviewedSummary } from './unreviewed-summary'
 
 export function LearningPanel({ stats }: { stats: ReviewStats | undefined }) {
   if (!stats) return <div className="learning muted">…</div>
   const trust = stats.decision?.trust
+  const unreviewed = unreviewedSummary(stats)
   const decision = stats.decision
   return (
     <section className="learning" aria-label="What the batch has learnt" data-testid="learning">
@@ -57,11 +52,11 @@ export function LearningPanel({ stats }: { stats: ReviewStats | undefined }) {
         </div>
         <div title="Mean confidence of the lines not reviewed yet">
           <dt>Unreviewed</dt>
-          <dd>{Math.round(stats.unreviewedConfidence * 100)}% sure</dd>
+          <dd>{unreviewed.sure}</dd>
         </div>
         <div title="The engine's estimate of how many lines not reviewed yet are still wrong: each line's probability of being wrong, judged from the model's own signals and calibrated on your corrections and acceptances in this batch, added up. When it is near 0, more review finds little.">
           <dt>Probably wrong</dt>
-          <dd data-testid="probably-wrong">{probablyWrong(stats.probablyWrong)}</dd>
+          <dd data-testid="probably-wrong">{unreviewed.probablyWrong}</dd>
         </div>
       </dl>
       {stats.contextLoading && (
