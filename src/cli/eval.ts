@@ -34,7 +34,7 @@ export interface RecognitionReport {
   failed: number
   provider: string
   recognitionLinesPerSecond: number
-  /** Whether the hardest lines were read again in a test-time view (recognize/views.ts; LECTOR_VIEWS=off: not). */
+  /** Whether the hardest lines were read again in a test-time view (recognize/views.ts; only with LECTOR_VIEWS=on). */
   views: 'on' | 'off'
   greedy: Scores
   beam: Scores
@@ -86,7 +86,7 @@ export async function evaluateRecognition(engine: Engine, dir: string, limit?: n
     failed,
     provider: engine.status().provider.name,
     recognitionLinesPerSecond: linesPerSecond,
-    views: process.env.LECTOR_VIEWS === 'off' ? 'off' : 'on',
+    views: process.env.LECTOR_VIEWS === 'on' ? 'on' : 'off',
     greedy: score(lines.map((l) => ({ truth: l.truth, read: l.greedy }))),
     beam: score(lines.map((l) => ({ truth: l.truth, read: l.model }))),
     beamVsGreedy: compare(lines.map((l) => ({ truth: l.truth, before: l.greedy, after: l.model }))),
