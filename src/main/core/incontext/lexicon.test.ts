@@ -37,6 +37,29 @@ describe('the lexicon of corrected lines', () => {
     }
   })
 
+  it('answers as a fresh lexicon would while entries come and go between lookups (what it keeps of them)', () => {
+    const lexicon = new Lexicon()
+    const random = seeded(11)
+    const pool = words(120, 12)
+    const spans = words(80, 13).map((w, i) => (i % 4 ? w : w.toLowerCase()))
+    const held = new Map<number, string>()
+    for (let step = 0; step < 300; step++) {
+      const id = 1 + Math.floor(random() * 60)
+      if (held.has(id) && random() < 0.4) {
+        lexicon.remove(id)
+        held.delete(id)
+      } else {
+        const text = pool[Math.floor(random() * pool.length)]
+        lexicon.add(id, text)
+        held.set(id, text)
+      }
+      const entries = [...new Set([...held.values()].flatMap(lexiconEntries))]
+      for (const span of spans.slice(step % 8, (step % 8) + 10)) {
+        expect(lexicon.near(span)).toEqual(entries.filter((e) => e !== span && near(span, e)).sort())
+      }
+    }
+  })
+
   it('leaves out a line its own entries (leave-one-out) but not what other lines share', () => {
     const lexicon = new Lexicon()
     lexicon.add(1, 'TOTAL CASH')

@@ -74,10 +74,19 @@ export class Lexicon {
   private readonly lines = new Map<string, Set<number>>()
   private readonly byLine = new Map<number, string[]>()
   private readonly index = new Map<string, Set<string>>()
+  /** Each entry's allowed edits (counting its letters is a Unicode regex: `near` asks for it often). */
+  private readonly edits = new Map<string, number>()
   /** The deletions of spans looked up lately: the same words recur on line after line of a batch. */
   private readonly spanKeys = new Map<string, string[]>()
-  /** What `near` found for spans since the entries last changed (one update reads thousands of lines). */
-  private readonly nearby = new Map<string, string[]>()
+  /**
+   * What `near` found for spans lately (one update reads thousands of lines), kept while the entries
+   * change: an entry that joins or leaves drops only the spans it is near (found by length, below).
+   * Cleared at each new entry, a forms-dev correction's re-read looked every span up again (a tenth of
+   * its update time).
+   */
+  private readonly nearby = new Map<string, { found: string[]; lower: string; edits: number }>()
+  /** The spans of `nearby` by the length of their lower case. */
+  private readonly nearbyByLength = new Map<number, Set<string>>()
 
   get size(): number {
     return this.lines.size
@@ -98,7 +107,8 @@ export class Lexicon {
       if (!holders) {
         this.lines.set(e, (holders = new Set()))
         added.push(e)
-        this.nearby.clear()
+        this.edits.set(e, allowedEdits(e))
+        this.dropNear(e)
         for (const key of deletions(e.toLowerCase(), allowedEdits(e))) {
           let set = this.index.get(key)
           if (!set) this.index.set(key, (set = new Set()))
@@ -122,14 +132,32 @@ export class Lexicon {
       if (holders.size) continue
       this.lines.delete(e)
       gone.push(e)
-      this.nearby.clear()
-      for (const key of deletions(e.toLowerCase(), allowedEdits(e))) {
+      this.dropNear(e)
+      for (const key of deletions(e.toLowerCase(), this.edits.get(e)!)) {
         const set = this.index.get(key)!
         set.delete(e)
         if (!set.size) this.index.delete(key)
       }
+      this.edits.delete(e)
     }
     return gone
+  }
+
+  /** Forgets what `near` found for the spans an entry joining or leaving is near (their answer changes). */
+  private dropNear(entry: string) {
+    const lower = entry.toLowerCase()
+    const reach = this.edits.get(entry)!
+    for (let n = lower.length - reach; n <= lower.length + reach; n++) {
+      const spans = this.nearbyByLength.get(n)
+      if (!spans) continue
+      for (const span of spans) {
+        const cached = this.nearby.get(span)!
+        if (span !== entry && distance(lower, cached.lower) <= Math.min(reach, cached.edits)) {
+          this.nearby.delete(span)
+          spans.delete(span)
+        }
+      }
+    }
   }
 
   /** Whether the entry is in the lexicon, leaving out line `without`'s own (for leave-one-out). */
@@ -161,19 +189,25 @@ export class Lexicon {
   near(span: string, without?: number): string[] {
     // Leave-one-out answers depend on the line left out: only the others are kept.
     if (without === undefined) {
-      let found = this.nearby.get(span)
-      if (!found) {
-        if (this.nearby.size >= SPAN_KEYS) this.nearby.clear()
-        this.nearby.set(span, (found = this.nearFrom(span)))
+      const cached = this.nearby.get(span)
+      if (cached) return cached.found
+      if (this.nearby.size >= SPAN_KEYS) {
+        this.nearby.clear()
+        this.nearbyByLength.clear()
       }
+      const lower = span.toLowerCase()
+      const edits = allowedEdits(span)
+      const found = this.nearFrom(span, lower, edits)
+      this.nearby.set(span, { found, lower, edits })
+      let sameLength = this.nearbyByLength.get(lower.length)
+      if (!sameLength) this.nearbyByLength.set(lower.length, (sameLength = new Set()))
+      sameLength.add(span)
       return found
     }
-    return this.nearFrom(span, without)
+    return this.nearFrom(span, span.toLowerCase(), allowedEdits(span), without)
   }
 
-  private nearFrom(span: string, without?: number): string[] {
-    const lower = span.toLowerCase()
-    const max = allowedEdits(span)
+  private nearFrom(span: string, lower: string, max: number, without?: number): string[] {
     let keys = this.spanKeys.get(lower)
     if (!keys) {
       if (this.spanKeys.size >= SPAN_KEYS) this.spanKeys.clear()
@@ -181,29 +215,20 @@ export class Lexicon {
     }
     const found = new Set<string>()
     for (const key of keys) for (const e of this.index.get(key) ?? []) found.add(e)
-    return [...found]
-      .filter((e) => {
-        return e !== span && distance(lower, e.toLowerCase()) <= Math.min(max, allowedEdits(e)) && this.has(e, without)
-      })
-      .sort()
+    return [...found].filter((e) => e !== span && distance(lower, e.toLowerCase()) <= Math.min(max, this.edits.get(e)!) && this.has(e, without)).sort()
   }
 }
 
 /**
- * Whether an entry joining or leaving the lexicon can change how a span is read: it is near the span
- * (what `near` offers), or the span itself (which then stops, or starts, being a word of the lexicon).
- */
-export function reaches(entry: string, span: string): boolean {
-  return distance(entry.toLowerCase(), span.toLowerCase()) <= Math.min(allowedEdits(entry), allowedEdits(span))
-}
-
-/**
  * Lines by the spans of the text the lexicon reads them from, so that an entry joining or leaving the
- * lexicon re-reads only the lines it `reaches`.
+ * lexicon re-reads only the lines it can change: those with a span near it (what `near` offers), or the
+ * span itself (which then stops, or starts, being a word of the lexicon) — within the edits both allow,
+ * case ignored.
  */
 export class SpanIndex {
   private readonly lines = new Map<string, Set<number>>()
-  private readonly byLength = new Map<number, Set<string>>()
+  /** Spans by the length of their lower case, with it and their allowed edits (worked out once a span). */
+  private readonly byLength = new Map<number, Map<string, { lower: string; edits: number }>>()
   /** Each line's text and its distinct spans. */
   private readonly ofLine = new Map<number, { text: string; spans: string[] }>()
 
@@ -220,9 +245,10 @@ export class SpanIndex {
         let holders = this.lines.get(s)
         if (!holders) {
           this.lines.set(s, (holders = new Set()))
-          let sameLength = this.byLength.get(s.length)
-          if (!sameLength) this.byLength.set(s.length, (sameLength = new Set()))
-          sameLength.add(s)
+          const lower = s.toLowerCase()
+          let sameLength = this.byLength.get(lower.length)
+          if (!sameLength) this.byLength.set(lower.length, (sameLength = new Map<string, { lower: string; edits: number }>()))
+          sameLength.set(s, { lower, edits: allowedEdits(s) })
         }
         holders.add(lineId)
       }
@@ -233,9 +259,12 @@ export class SpanIndex {
   linesNear(entries: string[]): Set<number> {
     const out = new Set<number>()
     for (const e of entries) {
+      const lower = e.toLowerCase()
       const reach = allowedEdits(e)
-      for (let n = e.length - reach; n <= e.length + reach; n++) {
-        for (const s of this.byLength.get(n) ?? []) if (reaches(e, s)) for (const id of this.lines.get(s)!) out.add(id)
+      for (let n = lower.length - reach; n <= lower.length + reach; n++) {
+        const spans = this.byLength.get(n)
+        if (!spans) continue
+        for (const [s, span] of spans) if (distance(lower, span.lower) <= Math.min(reach, span.edits)) for (const id of this.lines.get(s)!) out.add(id)
       }
     }
     return out
@@ -246,8 +275,9 @@ export class SpanIndex {
     holders.delete(lineId)
     if (holders.size) return
     this.lines.delete(span)
-    const sameLength = this.byLength.get(span.length)!
+    const length = span.toLowerCase().length
+    const sameLength = this.byLength.get(length)!
     sameLength.delete(span)
-    if (!sameLength.size) this.byLength.delete(span.length)
+    if (!sameLength.size) this.byLength.delete(length)
   }
 }
