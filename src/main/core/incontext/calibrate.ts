@@ -37,12 +37,14 @@ export function calibrate(state: ContextState, reader: Reader, prior: { trust: n
   for (const snapshot of state.snapshots.values()) {
     examples.push(...snapshot.examples)
     lines++
+    // Read again with the whole pool while the batch has few corrections (evidence.ts `refreshed`).
+    const edits = snapshot.looEdits ?? snapshot.contextEdits
     modelEdits += snapshot.modelEdits
-    contextEdits += snapshot.contextEdits
-    if (snapshot.contextEdits < snapshot.modelEdits) better++
-    else if (snapshot.contextEdits > snapshot.modelEdits) worse++
-    fixed += Math.max(0, snapshot.modelEdits - snapshot.contextEdits)
-    broken += Math.max(0, snapshot.contextEdits - snapshot.modelEdits)
+    contextEdits += edits
+    if (edits < snapshot.modelEdits) better++
+    else if (edits > snapshot.modelEdits) worse++
+    fixed += Math.max(0, snapshot.modelEdits - edits)
+    broken += Math.max(0, edits - snapshot.modelEdits)
   }
   // A new gate is fitted once the examples have grown by a quarter since the gate in use: every new gate
   // reads the whole batch again, and gates a few examples apart moved lines near the line between two

@@ -3,7 +3,7 @@ import { noContextDecision, type ContextDecision, type ContextGate } from '../..
 import type { Alphabet } from '../recognize/alphabet'
 import { BatchAlphabet, MAX_NEW_CLASSES } from './batch-alphabet'
 import { calibrate, counts } from './calibrate'
-import { relabel, takeSnapshot } from './evidence'
+import { refreshed, relabel, takeSnapshot } from './evidence'
 import { ClassKinds, isotropic } from './gate'
 import { noSpacing, SpacingCounts } from './spacing'
 import { lexiconEntries } from './lexicon'
@@ -186,6 +186,7 @@ export class BatchContext {
     const started = performance.now()
     const gateBefore = state.gate
     const biasBefore = state.decision.lexiconBias
+    if (state.corrections.length <= this.settings.refreshEvidenceUpTo) await refreshed(state, reader)
     this.calibrate()
     const calibrated = performance.now()
     // What the lexicon kept of any line may predate words that came while it was off: all are read again.

@@ -40,6 +40,9 @@ export interface ContextSettings {
   minRefitExamples: number
   /** Corrections needed before context is trusted at all: below this the evidence is too thin. */
   minCorrections: number
+  /** Up to this many corrections, each calibration reads every corrected line again with all the others
+   *  in the pool (leave-one-out, evidence.ts `refreshed`) rather than keeping what it read when corrected. */
+  refreshEvidenceUpTo: number
   /** Trust is recalibrated after every correction up to `calibrateAlwaysUpTo`, then every
    *  `calibrateEvery`-th: it settles as evidence grows, and each calibration costs ~30 ms. */
   calibrateAlwaysUpTo: number
@@ -73,6 +76,7 @@ export const defaultContextSettings: ContextSettings = {
   refitGrowth: 1.25,
   minRefitExamples: 10,
   minCorrections: 5,
+  refreshEvidenceUpTo: 50,
   calibrateAlwaysUpTo: 20,
   calibrateEvery: 10,
   lexiconBiasGrid: [0, 1, 2, 4],
