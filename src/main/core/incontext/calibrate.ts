@@ -25,7 +25,8 @@ export function counts(state: ContextState): Counts {
 /**
  * The batch's decision, from its corrections as context would have read them just before each was made
  * (evidence.ts): the gate is fitted on their contested units, shrunk toward its prior; context acts at
- * all only when, on those lines, it helped clearly more than it harmed (a sign test, as before); then the
+ * all only when, on those lines, it helped clearly more than it harmed (a sign test, as before) — while
+ * the batch has few corrections, on those lines as it reads them now without their own (`looEdits`); then the
  * lexicon's bias. With fewer than `minCorrections`
  * corrections the decision a saved pool brought (`prior`) stands.
  */
