@@ -32,9 +32,17 @@ function lowerF(read = LOWER_F, second = UPPER_F): LineFrames {
   }
 }
 
-/** Stored frames labelled `label`, one from each of `lines` corrected lines; their ids. */
-function stored(pool: FramePool, label: number, lines: number, first = 1): number[] {
-  return Array.from({ length: lines }, (_, i) => pool.add(first + i, [{ label, features: Float32Array.of(1) }])[0])
+/**
+ * Stored frames labelled `label`, one from each of `lines` corrected lines; their ids. An "F" is the
+ * reviewer's capital where the model read "f" (a case change upward), unless `caseChange` says otherwise.
+ */
+function stored(pool: FramePool, label: number, lines: number, first = 1, caseChange = label === UPPER_F ? 1 : 0): number[] {
+  return Array.from({ length: lines }, (_, i) => pool.add(first + i, [{ label, features: Float32Array.of(1), caseChange }])[0])
+}
+
+/** Two corrected lines elsewhere in the batch on which the reviewer wrote a capital for the model's small letter. */
+function capitalsConvention(pool: FramePool) {
+  stored(pool, UPPER_F, 2, 100)
 }
 
 /** Neighbours at the given similarity, in the order given. */
@@ -135,8 +143,36 @@ describe('fusing a character', () => {
 
   it('lets the gate alone decide between letters: a batch of one print shows in few lines', () => {
     const pool = new FramePool(1)
+    capitalsConvention(pool)
     expect(fuseF(pool, near(stored(pool, UPPER_F, 1)), 4).first).toBe(UPPER_F)
     expect(fuseF(pool, near(stored(pool, UPPER_F, 1, 5)), -4).first).toBe(LOWER_F)
+  })
+
+  it("changes a letter's case only the way the reviewer has changed the model's case on two lines", () => {
+    // Eight close "F" the model itself read as "F" (no correction changed their case): however sure the
+    // gate, the small "f" stays — the frames hold case poorly, the model reads it with the line in view.
+    const pool = new FramePool(1)
+    const confirmed = near(stored(pool, UPPER_F, 8, 1, 0))
+    expect(fuseF(pool, confirmed, 10)).toMatchObject({ first: LOWER_F, decided: [-1, -1, -1] })
+    // One line on which the reviewer wrote a capital for the model's small letter is not yet a convention…
+    stored(pool, UPPER_F, 1, 100)
+    expect(fuseF(pool, confirmed, 10).first).toBe(LOWER_F)
+    // …two are: the same vote now changes the case.
+    stored(pool, UPPER_F, 1, 101)
+    expect(fuseF(pool, confirmed, 10).first).toBe(UPPER_F)
+    // The other way (capital to small) the reviewer never went: a vote for "f" leaves an "F" read so.
+    const small = near(stored(pool, LOWER_F, 8, 200))
+    expect(fuseF(pool, small, 10, UPPER_F).first).toBe(UPPER_F)
+  })
+
+  it('forgets a case convention whose corrections are taken back', () => {
+    const pool = new FramePool(1)
+    const convention = stored(pool, UPPER_F, 2, 100)
+    const confirmed = near(stored(pool, UPPER_F, 8, 1, 0))
+    expect(fuseF(pool, confirmed, 10).first).toBe(UPPER_F)
+    pool.kill(convention.slice(0, 1))
+    expect(pool.caseChangeLines(true)).toBe(1)
+    expect(fuseF(pool, confirmed, 10).first).toBe(LOWER_F)
   })
 
   it("leaves the model's rows alone where the vote names the model's own character", () => {

@@ -9,8 +9,14 @@ export class FramePool {
   private labels: Int32Array
   private lines: Int32Array
   private alive: Uint8Array
+  /** Per entry: 1 where the reviewer changed the model's letter to upper case there, 2 to lower case, else 0. */
+  private caseFlags: Uint8Array
+  /** Per direction of a case change (1 up, 2 down): the live entries of each line that made one. */
+  private readonly caseLinesBy = [new Map<number, number>(), new Map<number, number>(), new Map<number, number>()]
   size = 0
   liveCount = 0
+  /** Live entries of a saved pool (line 0). */
+  private savedLive = 0
 
   constructor(dim: number, capacity = 1024) {
     this.dim = dim
@@ -18,6 +24,7 @@ export class FramePool {
     this.labels = new Int32Array(capacity)
     this.lines = new Int32Array(capacity)
     this.alive = new Uint8Array(capacity)
+    this.caseFlags = new Uint8Array(capacity)
   }
 
   private grow(needed: number) {
@@ -32,13 +39,15 @@ export class FramePool {
       next.set(this[key])
       this[key] = next
     }
-    const alive = new Uint8Array(capacity)
-    alive.set(this.alive)
-    this.alive = alive
+    for (const key of ['alive', 'caseFlags'] as const) {
+      const next = new Uint8Array(capacity)
+      next.set(this[key])
+      this[key] = next
+    }
   }
 
-  /** Appends entries; returns their ids. */
-  add(lineId: number, entries: Array<{ label: number; features: Float32Array }>): number[] {
+  /** Appends entries (`caseChange`: 1 or 2 where the reviewer changed the model's case to upper or lower); returns their ids. */
+  add(lineId: number, entries: Array<{ label: number; features: Float32Array; caseChange?: number }>): number[] {
     this.grow(this.size + entries.length)
     return entries.map((e) => {
       const id = this.size++
@@ -46,6 +55,9 @@ export class FramePool {
       this.labels[id] = e.label
       this.lines[id] = lineId
       this.alive[id] = 1
+      this.caseFlags[id] = e.caseChange ?? 0
+      if (lineId === 0) this.savedLive++
+      if (e.caseChange) this.countCase(e.caseChange, lineId, 1)
       this.liveCount++
       return id
     })
@@ -53,9 +65,29 @@ export class FramePool {
 
   kill(ids: number[]) {
     for (const id of ids) {
-      if (this.alive[id]) this.liveCount--
+      if (!this.alive[id]) continue
+      this.liveCount--
       this.alive[id] = 0
+      if (this.lines[id] === 0) this.savedLive--
+      if (this.caseFlags[id]) this.countCase(this.caseFlags[id], this.lines[id], -1)
     }
+  }
+
+  private countCase(direction: number, lineId: number, delta: number) {
+    const lines = this.caseLinesBy[direction]
+    const n = (lines.get(lineId) ?? 0) + delta
+    if (n > 0) lines.set(lineId, n)
+    else lines.delete(lineId)
+  }
+
+  /** Whether a saved pool's entries are in the pool. */
+  get hasSaved(): boolean {
+    return this.savedLive > 0
+  }
+
+  /** How many corrected lines in the pool changed the model's case to upper (`up`) or to lower case. */
+  caseChangeLines(up: boolean): number {
+    return this.caseLinesBy[up ? 1 : 2].size
   }
 
   label(id: number) {

@@ -1,6 +1,7 @@
 import type { LineFrames } from '../recognize/frames'
 import { fromHalfBits, toHalfBits } from '../store/half'
 import { forceAlign, UNKNOWN, type Alignment } from './align'
+import { charAt } from './frame-rows'
 import type { BatchAlphabet } from './batch-alphabet'
 import type { FrameNeighbours } from './fuse'
 import { unfused, type LineInput, type LineState } from './line-state'
@@ -50,6 +51,12 @@ export function gapFrames(f: LineFrames, space: number, isChar: (t: number) => b
     lastChar = t
   }
   return out
+}
+
+/** 1 where the reviewer wrote the model's letter in upper case, 2 in lower case, else 0. */
+export function caseChange(model: string, written: string): number {
+  if (model === written || model.toLowerCase() !== written.toLowerCase() || written.toLowerCase() === written.toUpperCase()) return 0
+  return written === written.toUpperCase() ? 1 : 2
 }
 
 /** Whether a frame holds a character: enough mass besides the blank, and a best character that is not the space. */
@@ -246,13 +253,13 @@ export class FrameStores {
       half ? Float32Array.from(half.subarray(t * dim, (t + 1) * dim), fromHalfBits) : stored!.slice(t * dim, (t + 1) * dim)
     const labels = alignment.labels
     const space = alphabet.space
-    const chars: Array<{ label: number; features: Float32Array }> = []
+    const chars: Array<{ label: number; features: Float32Array; caseChange: number }> = []
     const gaps: Array<{ label: number; features: Float32Array }> = []
     labels.forEach((c, t) => {
       if (c === 0 || c === UNKNOWN) return
       // Spaces are the gap store's: a character voted into a space was "03-4021" becoming "03 4021".
       if (c === space) gaps.push({ label: c, features: at(t) })
-      else chars.push({ label: c, features: at(t) })
+      else chars.push({ label: c, features: at(t), caseChange: caseChange(alphabet.char(charAt(line.frames, t)), alphabet.char(c)) })
     })
     // The reviewer's plain gaps: blank runs between two characters, neither of them a space (at the frame
     // a query of that run would be).
