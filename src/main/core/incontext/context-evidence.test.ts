@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { printedLine as line, printedText } from '../../../../tests/fixtures/glyph-lines'
-import { asciiAlphabet, DIM } from '../../../../tests/fixtures/synthetic-frames'
-import { BatchContext } from './context'
+import { useBatchContexts } from '../../../../tests/fixtures/use-batch-context'
 import type { ContextSettings } from './settings'
-import { createSimilaritySearch, type SimilaritySearch } from './similarity'
 
-let similarity: SimilaritySearch
-beforeAll(async () => {
-  similarity = await createSimilaritySearch(DIM)
-})
-afterAll(async () => {
-  await similarity.release()
-})
+const newContext = useBatchContexts()
 
 const printed = Array.from({ length: 36 }, (_, i) => printedText(i))
 
 /** How many corrections of a batch of one print it takes for context to go on (0: it never did). */
 async function correctionsToTrust(settings: Partial<ContextSettings>): Promise<{ at: number; trace: number[] }> {
-  const ctx = new BatchContext({ similarity, alphabet: asciiAlphabet, dim: DIM }, settings)
+  const ctx = newContext(settings)
   ctx.addLines(printed.map((p, i) => line(i + 1, p)))
   ctx.linesLoaded()
   await ctx.recomputeAll()

@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { asciiAlphabet, DIM, framesFor, type Doubt } from '../../../../tests/fixtures/synthetic-frames'
+import { describe, expect, it } from 'vitest'
+import { asciiAlphabet, framesFor, type Doubt } from '../../../../tests/fixtures/synthetic-frames'
+import { useBatchContexts } from '../../../../tests/fixtures/use-batch-context'
 import { seeded } from '../../../../tests/fixtures/synthetic-batch'
 import { decode } from '../recognize/ctc'
 import { BatchContext } from './context'
-import { createSimilaritySearch, type SimilaritySearch } from './similarity'
 
-let similarity: SimilaritySearch
-beforeAll(async () => {
-  similarity = await createSimilaritySearch(DIM)
-})
-afterAll(async () => {
-  await similarity.release()
-})
+const newContext = useBatchContexts()
 
 /** A context over lines the model reads as `printed` (with its doubts); features are all unalike. */
 function contextOf(printed: Array<{ text: string; doubts?: Doubt[] }>) {
-  const ctx = new BatchContext({ similarity, alphabet: asciiAlphabet, dim: DIM })
+  const ctx = newContext()
   ctx.addLines(
     printed.map((p, i) => {
       const frames = framesFor(p.text, { doubts: p.doubts, seed: i + 1 })

@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { printedLine as line, printedText } from '../../../../tests/fixtures/glyph-lines'
-import { asciiAlphabet, DIM } from '../../../../tests/fixtures/synthetic-frames'
+import { useBatchContexts } from '../../../../tests/fixtures/use-batch-context'
 import { BatchContext } from './context'
-import { createSimilaritySearch, type SimilaritySearch } from './similarity'
 
-let similarity: SimilaritySearch
-beforeAll(async () => {
-  similarity = await createSimilaritySearch(DIM)
-})
-afterAll(async () => {
-  await similarity.release()
-})
+const newContext = useBatchContexts()
 
 const printed = Array.from({ length: 36 }, (_, i) => printedText(i))
 
 async function taught(n: number) {
-  const ctx = new BatchContext({ similarity, alphabet: asciiAlphabet, dim: DIM })
+  const ctx = newContext()
   ctx.addLines(printed.map((p, i) => line(i + 1, p)))
   ctx.linesLoaded()
   await ctx.recomputeAll()
@@ -46,7 +39,7 @@ describe('classes a batch adds to the model’s', () => {
   it("come with a saved pool, renumbered in the batch that loads it (its own new classes first)", async () => {
     const pool = (await taught(12)).savedPool()
     expect(pool.classes).toEqual(['ſ', 'ß'])
-    const ctx = new BatchContext({ similarity, alphabet: asciiAlphabet, dim: DIM })
+    const ctx = newContext()
     ctx.addLines([line(100, 'öa'), ...printed.map((p, i) => line(i + 1, p))])
     ctx.linesLoaded()
     // This batch's first new class is ö: the pool's ſ and ß come after it.

@@ -1,18 +1,10 @@
 // Lines that arrive after the batch's context was loaded (recognition goes on while the reviewer
 // corrects): read in context at once, and exactly as a full recompute reads them.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { printedLine, printedText } from '../../../../tests/fixtures/glyph-lines'
-import { asciiAlphabet, DIM } from '../../../../tests/fixtures/synthetic-frames'
-import { BatchContext } from './context'
-import { createSimilaritySearch, type SimilaritySearch } from './similarity'
+import { useBatchContexts } from '../../../../tests/fixtures/use-batch-context'
 
-let similarity: SimilaritySearch
-beforeAll(async () => {
-  similarity = await createSimilaritySearch(DIM)
-})
-afterAll(async () => {
-  await similarity.release()
-})
+const newContext = useBatchContexts()
 
 // The model reads the printed ſ as f, ß as B: only the frames of corrected lines can teach them.
 const printed = Array.from({ length: 72 }, (_, i) => printedText(i))
@@ -21,7 +13,7 @@ const lines = (from: number, to: number) => range(from, to).map((i) => printedLi
 
 describe('a batch read while it is reviewed', () => {
   it('reads the lines that arrive after corrections in context, as a full recompute does', async () => {
-    const ctx = new BatchContext({ similarity, alphabet: asciiAlphabet, dim: DIM })
+    const ctx = newContext()
     // The first 24 lines are read when the reviewer starts.
     ctx.addLines(lines(0, 24))
     ctx.linesLoaded()

@@ -1,27 +1,21 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { asciiAlphabet, DIM, framesFor } from '../../../../tests/fixtures/synthetic-frames'
+import { describe, expect, it } from 'vitest'
+import { asciiAlphabet, framesFor } from '../../../../tests/fixtures/synthetic-frames'
+import { useBatchContexts } from '../../../../tests/fixtures/use-batch-context'
 import { decode } from '../recognize/ctc'
 import { BatchContext } from './context'
 import { readLists, writeLists } from './saved-lists'
-import { createSimilaritySearch, type SimilaritySearch } from './similarity'
 
-let similarity: SimilaritySearch
-beforeAll(async () => {
-  similarity = await createSimilaritySearch(DIM)
-})
-afterAll(async () => {
-  await similarity.release()
-})
+const newContext = useBatchContexts()
 
 // 30 lines in five looks (lines of one look share their frames' features), the model unsure of a letter.
 const printed = Array.from({ length: 30 }, (_, i) => ({ text: `JOTAL ${i % 7}`, seed: (i % 5) + 1 }))
 const truth = (i: number) => `TOTAL ${i % 7}`
 
 function loaded() {
-  const ctx = new BatchContext({ similarity, alphabet: asciiAlphabet, dim: DIM })
+  const ctx = newContext()
   ctx.addLines(
     printed.map((p, i) => {
       const frames = framesFor(p.text, { seed: p.seed, doubts: [{ at: 0, alternative: 'T', p: 0.4 }] })
