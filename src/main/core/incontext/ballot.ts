@@ -71,6 +71,36 @@ export class Ballot {
     this.top = best < 0 ? -1 : this.label[best]
   }
 
+  /** Counts label `from`'s votes for `to` instead (its weight, its nearest; its lines, as far as room lasts). */
+  fold(from: number, to: number) {
+    const i = this.indexOf(from)
+    if (i < 0 || from === to) return
+    const j = this.indexOf(to)
+    if (j < 0) {
+      // The label takes the other's place.
+      this.label[i] = to
+      return
+    }
+    this.weight[j] += this.weight[i]
+    this.best[j] = Math.max(this.best[j], this.best[i])
+    for (let x = 0; x < this.lineCount[i]; x++) {
+      const line = this.lines[i * MAX_LINES + x]
+      const count = this.lineCount[j]
+      let seen = false
+      for (let y = 0; y < count && !seen; y++) seen = this.lines[j * MAX_LINES + y] === line
+      if (!seen && count < MAX_LINES) this.lines[j * MAX_LINES + this.lineCount[j]++] = line
+    }
+    // The last place fills the emptied one.
+    const last = --this.size
+    if (i !== last) {
+      this.label[i] = this.label[last]
+      this.weight[i] = this.weight[last]
+      this.best[i] = this.best[last]
+      this.lineCount[i] = this.lineCount[last]
+      this.lines.copyWithin(i * MAX_LINES, last * MAX_LINES, last * MAX_LINES + this.lineCount[last])
+    }
+  }
+
   /** The place of a label in the ballot, or -1. */
   indexOf(label: number): number {
     for (let i = 0; i < this.size; i++) if (this.label[i] === label) return i

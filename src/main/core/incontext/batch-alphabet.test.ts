@@ -29,13 +29,16 @@ describe('a batch alphabet', () => {
     expect(a.newClasses).toEqual(['u\u0364'])
   })
 
-  it('adds no class for what is not one grapheme in NFC (a pool file may name anything)', () => {
+  it('adds no class for what is neither one grapheme nor a ligature of two letters in NFC (a pool file may name anything)', () => {
     const a = new BatchAlphabet(model)
-    expect(a.add('ab')).toBe(-1)
+    expect(a.add('a b')).toBe(-1)
+    expect(a.add('abc')).toBe(-1)
+    expect(a.add('a1')).toBe(-1)
     expect(a.add('o\u0308')).toBe(-1)
     expect(a.add('')).toBe(-1)
     expect(a.add('ö')).toBe(model.size)
-    expect(a.newClasses).toEqual(['ö'])
+    expect(a.add('ch')).toBe(model.size + 1)
+    expect(a.newClasses).toEqual(['ö', 'ch'])
   })
 
   it('learns no white space but the space', () => {

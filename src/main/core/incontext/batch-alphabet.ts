@@ -1,4 +1,4 @@
-import { classesOf, graphemes, type Alphabet } from '../recognize/alphabet'
+import { classesOf, graphemes, isLetter, type Alphabet } from '../recognize/alphabet'
 
 /**
  * New classes one batch can hold. Fused rows keep classes as 16 bits (6,625 of the model's), and a batch
@@ -49,8 +49,9 @@ export class BatchAlphabet implements Alphabet {
   }
 
   /**
-   * The class of grapheme g, added when the batch has none yet; -1 when there is no room left, or g is no
-   * one grapheme in NFC (a saved pool's file names its classes: one that names "ab" teaches nothing).
+   * The class of grapheme g — or of a ligature, two letters the model reads as one glyph (ligatures.ts) —
+   * added when the batch has none yet; -1 when there is no room left, or g is neither in NFC (a saved
+   * pool's file names its classes: one that names "a b" or "abc" teaches nothing).
    */
   add(g: string): number {
     const known = this.indexOf(g)
@@ -58,7 +59,7 @@ export class BatchAlphabet implements Alphabet {
     // White space other than the space (a tab pasted into a correction) is no character to read.
     if (this.added.length >= MAX_NEW_CLASSES || /^\s+$/u.test(g)) return -1
     const parts = graphemes(g)
-    if (parts.length !== 1 || parts[0] !== g) return -1
+    if (parts.join('') !== g || !(parts.length === 1 || (parts.length === 2 && parts.every(isLetter)))) return -1
     const c = this.base.size + this.added.length
     this.added.push(g)
     this.index.set(g, c)

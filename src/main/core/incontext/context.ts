@@ -4,7 +4,7 @@ import type { Alphabet } from '../recognize/alphabet'
 import { BatchAlphabet, MAX_NEW_CLASSES } from './batch-alphabet'
 import { calibrate, counts } from './calibrate'
 import { refreshed, relabel, takeSnapshot } from './evidence'
-import { ClassKinds, isotropic } from './gate'
+import { ClassKinds, isotropic, widened } from './gate'
 import { noSpacing, SpacingCounts } from './spacing'
 import { lexiconEntries } from './lexicon'
 import { LexiconBook } from './lexicon-book'
@@ -273,8 +273,11 @@ export class BatchContext {
 
   /** A gate decided elsewhere (a saved pool, or this batch before it was closed): in use now, and the prior of later fits. */
   private startFrom(gate: ContextGate) {
-    this.state.prior = { chars: { mean: gate.chars, precision: gate.charsPrecision }, gaps: { mean: gate.gaps, precision: gate.gapsPrecision } }
-    this.state.gate = { ...this.state.gate, weights: { chars: gate.chars, gaps: gate.gaps } }
+    const { gatePrior, gatePrecision } = this.settings
+    const chars = widened({ mean: gate.chars, precision: gate.charsPrecision }, isotropic(gatePrior.chars, gatePrecision))
+    const gaps = widened({ mean: gate.gaps, precision: gate.gapsPrecision }, isotropic(gatePrior.gaps, gatePrecision))
+    this.state.prior = { chars, gaps }
+    this.state.gate = { ...this.state.gate, weights: { chars: chars.mean, gaps: gaps.mean } }
   }
 
   /** Fusion follows the decision: on with its gate when it trusts context (the same weights object while they stand). */

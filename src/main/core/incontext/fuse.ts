@@ -159,6 +159,7 @@ function judgeSpan(
   ballot.clear()
   for (let q = a; q < b; q++) ballot.add(neighbour(q), pool, s.voteWindow, s.temperature)
   ballot.decide()
+  separateLigature(f, queried, a, b, gate.kinds, ballot)
   const v = ballot.top
   out.p = 0
   out.vote = v < 0 ? -1 : v
@@ -211,6 +212,37 @@ function judgeSpan(
   if (x[1] && !pool.hasSaved && pool.caseChangeLines(gate.kinds.folded[v] !== v) < 2) p = 0
   out.p = p
   if (keep) out.x.set(x)
+}
+
+/**
+ * A vote for a ligature ("ch", ligatures.ts) where the model writes its last letter right after the span,
+ * or its first right before, is a vote for the one letter of the pair the span holds: the two letters are
+ * printed apart there, and the pair would read them twice ("dh" for "ch" read "chh").
+ */
+function separateLigature(f: LineFrames, queried: Int32Array, a: number, b: number, kinds: ClassKinds, ballot: Ballot) {
+  const v = ballot.top
+  const first = v >= 0 ? kinds.ligatureFirst[v] : -1
+  if (first < 0) return
+  const last = kinds.ligatureLast[v]
+  // What the model writes: frames where a character outweighs the blank (a frame that gives "h" 0.06
+  // beside the ligature's peak is no "h" read apart).
+  const written = (u: number) => f.topIndex[u * f.k] !== 0
+  if (nextChar(f, queried[b - 1], 1, written) === last) ballot.fold(v, first)
+  else if (nextChar(f, queried[a], -1, written) === first) ballot.fold(v, last)
+  else return
+  ballot.decide()
+}
+
+/**
+ * The model's character on the nearest character frame from t in direction `step`, past the frames that
+ * continue t's own (-1: none). A blank between ends them: "ll" read as two l's is two characters.
+ */
+function nextChar(f: LineFrames, t: number, step: 1 | -1, isChar: (u: number) => boolean): number {
+  const own = charAt(f, t)
+  let u = t + step
+  while (u >= 0 && u < f.frames && isChar(u) && charAt(f, u) === own) u += step
+  while (u >= 0 && u < f.frames && !isChar(u)) u += step
+  return u >= 0 && u < f.frames ? charAt(f, u) : -1
 }
 
 /** Whether frame t is a character frame the model reads as v. */

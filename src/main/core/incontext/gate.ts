@@ -1,4 +1,4 @@
-import type { Alphabet } from '../recognize/alphabet'
+import { graphemes, isLetter, type Alphabet } from '../recognize/alphabet'
 import type { Ballot } from './ballot'
 
 /**
@@ -21,7 +21,9 @@ import type { Ballot } from './ballot'
  *   it; digits (both labels digits); look-alike (a letter for a digit or back: O/0, S/5, I/1, the breaks a
  *   small batch made most in numbers); collapse (the vote's label is that of an adjacent character with no
  *   blank between, so the change deletes a character: "80.91" → "8091"); non-letter (either label not a
- *   letter).
+ *   letter); ligature (the vote's label is two letters the batch reads as one glyph, ligatures.ts: its
+ *   own weight, so a Fraktur batch's many right "ch" votes do not make the gate looser with the letters
+ *   of a forms batch's few).
  * Gap units are not a vote against the model but a question — is there a space here? — since the
  * model's own space probability is far from calibrated (forms-dev: between two characters the beam read
  * together, 95 % of the places where it gave a space 0.1–0.5 have one in the reviewer's text). Features
@@ -31,7 +33,7 @@ import type { Ballot } from './ballot'
  * inside a number (digits on both sides, or beyond a separator: "0.34" must not become "0. 34", nor
  * "27407" "27 407"); whether the model reads a space here.
  */
-export const CHAR_FEATURES = 15
+export const CHAR_FEATURES = 16
 export const GAP_FEATURES = 8
 
 export interface GateWeights {
@@ -60,6 +62,10 @@ export class ClassKinds {
   readonly separator: Uint8Array
   /** Letters whose two cases share a shape and differ only in size. */
   readonly sizeCase: Uint8Array
+  /** Per class: for a ligature (two letters the batch reads as one glyph, ligatures.ts), the class of its
+   *  first and of its last letter; else -1. */
+  readonly ligatureFirst: Int32Array
+  readonly ligatureLast: Int32Array
   /** The space's class. */
   readonly space: number
   /** Classes from here on are the batch's own: the model cannot write them. */
@@ -77,6 +83,8 @@ export class ClassKinds {
     this.folded = new Int32Array(capacity)
     this.separator = new Uint8Array(capacity)
     this.sizeCase = new Uint8Array(capacity)
+    this.ligatureFirst = new Int32Array(capacity).fill(-1)
+    this.ligatureLast = new Int32Array(capacity).fill(-1)
     this.space = alphabet.space
     this.sync()
   }
@@ -90,10 +98,13 @@ export class ClassKinds {
       this.separator[c] = '.,:/-'.includes(ch) && ch.length === 1 ? 1 : 0
       this.sizeCase[c] = ch.length === 1 && 'copsuvwxzCOPSUVWXZ'.includes(ch) ? 1 : 0
       this.digit[c] = /^\p{Nd}$/u.test(ch) ? 1 : 0
-      // A letter with its marks is one ("aͤ": a with a combining e above, a class of its own in a batch).
-      this.letter[c] = /^\p{L}\p{M}*$/u.test(ch) ? 1 : 0
+      // A letter with its marks is one ("aͤ": a with a combining e above, a class of its own in a batch), and
+      // so is a ligature of two ("ch").
+      const parts = c >= this.modelSize ? graphemes(ch) : [ch]
+      this.letter[c] = parts.every(isLetter) ? 1 : 0
       const lower = alphabet.indexOf(ch.toLowerCase())
       this.folded[c] = this.letter[c] && lower > 0 ? lower : c
+      if (parts.length === 2) (this.ligatureFirst[c] = alphabet.indexOf(parts[0])), (this.ligatureLast[c] = alphabet.indexOf(parts[1]))
     }
     this.known = end
   }
@@ -136,6 +147,7 @@ export function charFeatures(x: Float64Array, ballot: Ballot, m: number, e: Unit
   x[13] = kinds.letter[v] && kinds.letter[m] ? 0 : 1
   // The look-alikes' odds apart: the model reads "75M" with its neighbours in view.
   x[14] = x[11] ? odds : 0
+  x[15] = kinds.ligatureFirst[v] >= 0 ? 1 : 0
   if (x[11]) x[3] = 0
 }
 
@@ -183,6 +195,22 @@ export interface GateExample {
 export interface WeightPrior {
   mean: number[]
   precision: number[]
+}
+
+/**
+ * A prior saved when the gate had fewer features (a batch or pool from before one was added), widened to
+ * `like`'s: the new features start from `like`'s weights, held as firmly as it holds them; the saved
+ * weights and precisions stand.
+ */
+export function widened(saved: WeightPrior, like: WeightPrior): WeightPrior {
+  const d = saved.mean.length
+  const D = like.mean.length
+  if (d >= D) return saved
+  const precision = new Array<number>(D * D).fill(0)
+  for (let i = 0; i < D; i++) {
+    for (let j = 0; j < D; j++) precision[i * D + j] = i < d && j < d ? saved.precision[i * d + j] : i === j ? like.precision[i * D + i] : 0
+  }
+  return { mean: [...saved.mean, ...like.mean.slice(d)], precision }
 }
 
 /** A prior with the same precision on every weight. */

@@ -2,6 +2,7 @@ import type { LineFrames } from '../recognize/frames'
 import { fromHalfBits, toHalfBits } from '../store/half'
 import { forceAlign, UNKNOWN, type Alignment } from './align'
 import { charAt } from './frame-rows'
+import { ligatureLabels } from './ligatures'
 import type { BatchAlphabet } from './batch-alphabet'
 import type { FrameNeighbours } from './fuse'
 import { unfused, type LineInput, type LineState } from './line-state'
@@ -255,7 +256,7 @@ export class FrameStores {
     const space = alphabet.space
     const chars: Array<{ label: number; features: Float32Array; caseChange: number }> = []
     const gaps: Array<{ label: number; features: Float32Array }> = []
-    labels.forEach((c, t) => {
+    ligatureLabels(line.frames, alignment, alphabet).forEach((c, t) => {
       if (c === 0 || c === UNKNOWN) return
       // Spaces are the gap store's: a character voted into a space was "03-4021" becoming "03 4021".
       if (c === space) gaps.push({ label: c, features: at(t) })

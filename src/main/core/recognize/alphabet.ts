@@ -41,6 +41,9 @@ export function graphemes(text: string): string[] {
   return Array.from(segmenter.segment(nfc), (s) => s.segment)
 }
 
+/** Whether a grapheme is a letter, with any marks on it ("aͤ": a with a combining e above). */
+export const isLetter = (g: string) => /^\p{L}\p{M}*$/u.test(g)
+
 /**
  * A text as output classes, grapheme by grapheme: a grapheme the alphabet has is its class; one it lacks
  * but whose code points it has (a letter with a mark the model writes apart) is those code points'
