@@ -45,6 +45,17 @@ describe('ligatures: two letters the model reads as one glyph', () => {
     expect(shown(ctx)).toEqual(printed.map((p) => written(p.replaceAll(L, 'd'))))
   })
 
+  it('read after each correction as a full recompute reads', async () => {
+    const ctx = await taught(0)
+    for (let i = 0; i < 12; i++) {
+      await ctx.correct(i + 1, written(printed[i]))
+      await ctx.settle()
+      const incremental = shown(ctx)
+      await ctx.recomputeAll({ recalibrate: false })
+      expect(shown(ctx)).toEqual(incremental)
+    }
+  })
+
   it('come with a saved pool', async () => {
     const pool = (await taught(12)).savedPool()
     const ctx = newContext()

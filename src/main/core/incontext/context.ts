@@ -152,6 +152,8 @@ export class BatchContext {
     line.knn = null
     line.reading = null
     const { touched, reweighted } = await state.stores.replace(line, text, alignment)
+    // So are the ligatures its frames were stored under (ligatures.ts).
+    state.gate.kinds.sync()
     state.book.spans.set(lineId, null)
     // Words that join or leave the batch's vocabulary with this correction.
     const words = state.book.update(lineId, text === null ? null : lexiconEntries(text))

@@ -36,6 +36,12 @@ describe('ligatureLabels', () => {
     expect(labels.filter(Boolean).join('')).toContain('00')
   })
 
+  it('joins small letters only: capitals are two glyphs, and a text in capitals is the reviewer’s convention', () => {
+    const { alphabet, labels } = taught('ID', 1, 'H', 'ICH')
+    expect(alphabet.newClasses).toEqual([])
+    expect(labels.filter(Boolean)).toEqual(['I', 'I', 'C', 'H'])
+  })
+
   it('leaves a correction the model read letter by letter as it was aligned', () => {
     const { alphabet, labels } = taught('ich', 2, 'e', 'ich')
     expect(alphabet.newClasses).toEqual([])

@@ -10,8 +10,8 @@ import type { BatchAlphabet } from './batch-alphabet'
  * reads as one peak ("id" for "ich", "nidt" for "nicht"). Aligned letter by letter, that peak taught "c"
  * and the "h" went to blank frames no reading brings back (a dropped "h" was 304 of the 2,537 errors left
  * in fraktur-dev at 20 % corrected). Here the peak's frames teach the pair, a class of the batch
- * (batch-alphabet.ts), and the blank frames teach nothing. Letters only: a digit the model merged ("1.00"
- * read "1.0") is no glyph of its own, and amounts must not grow digits from their neighbours.
+ * (batch-alphabet.ts), and the blank frames teach nothing. Small letters only: a digit the model merged
+ * ("1.00" read "1.0") is no glyph of its own, and amounts must not grow digits from their neighbours.
  */
 export function ligatureLabels(f: LineFrames, alignment: Alignment, alphabet: BatchAlphabet): Int32Array {
   const { labels, position } = alignment
@@ -25,7 +25,13 @@ export function ligatureLabels(f: LineFrames, alignment: Alignment, alphabet: Ba
     cls[p] = labels[t]
     if (f.topIndex[t * f.k] !== 0) peak[p] = 1
   }
-  const letter = (p: number) => p >= 0 && p < n && cls[p] > 0 && isLetter(alphabet.char(cls[p]))
+  // Print joins small letters (an upper-case "Ch" is two glyphs), and a receipt transcribed in capitals from
+  // mixed-case print has letters the model read in the other case, not joined: "TOTALAL" for "Total".
+  const letter = (p: number) => {
+    if (p < 0 || p >= n || cls[p] <= 0) return false
+    const g = alphabet.char(cls[p])
+    return isLetter(g) && g === g.toLowerCase()
+  }
   // How much the model sees letter p on partner q's frames: the glyph that holds it.
   const seen = (p: number, q: number) => {
     let best = 0
