@@ -215,10 +215,9 @@ function judgeSpan(
 }
 
 /**
- * A vote for a ligature ("ch", ligatures.ts) where the next character written after the span is its last
- * letter, or the one before it its first — as the model reads it, or as that frame's own neighbours vote —
- * is a vote for the one letter of the pair the span holds: the two letters are printed apart there, and
- * the pair would read them twice ("dh" or "dj" for "ch" read "chh").
+ * A vote for a ligature ("ch", ligatures.ts) where the model writes its last letter right after the span,
+ * or its first right before, is a vote for the one letter of the pair the span holds: the two letters are
+ * printed apart there, and the pair would read them twice ("dh" for "ch" read "chh").
  */
 function separateLigature(
   f: LineFrames,
