@@ -1,17 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { CLOSE_C, H_READ_J, LIGATURE, printedLine as line, written } from '../../../../tests/fixtures/glyph-lines'
+import { CLOSE_C, LIGATURE, printedLine as line, written } from '../../../../tests/fixtures/glyph-lines'
 import { useBatchContexts } from '../../../../tests/fixtures/use-batch-context'
 import type { BatchContext } from './context'
 
 const newContext = useBatchContexts()
 
 // Words printed with the "ch" ligature (the model reads "id" for "ich"), with "c" and "h" apart (read
-// right), and with a plain "d". Lines from the 13th on also hold "chat" with a "c" that looks like the
-// ligature, read right or with its "h" misread "j" ("cjat"): no corrected line shows either.
+// right), and with a plain "d". Lines from the 13th on also hold "${CLOSE_C}hat", whose "c" looks like the
+// ligature and is read right: no corrected line shows one.
 const L = LIGATURE
 const words = [`i${L}`, 'chat', `no${L}`, 'der', `ma${L}t`, 'echo', `Ba${L}`, 'da']
-const closeC = (i: number) => (i < 12 ? '' : i % 4 === 1 ? ` ${CLOSE_C}hat` : i % 4 === 3 ? ` ${CLOSE_C}${H_READ_J}at` : '')
-const printed = Array.from({ length: 36 }, (_, i) => `${words[i % words.length]} ${words[(i * 3 + 1) % words.length]}${closeC(i)}`)
+const printed = Array.from({ length: 36 }, (_, i) => `${words[i % words.length]} ${words[(i * 3 + 1) % words.length]}${i >= 12 && i % 2 ? ` ${CLOSE_C}hat` : ''}`)
 
 async function taught(n: number, write: (p: string) => string = written) {
   const ctx = newContext()
@@ -43,9 +42,7 @@ describe('ligatures: two letters the model reads as one glyph', () => {
     // The reviewer accepts "id" for the ligature: nothing was written that the model gave no frame.
     const ctx = await taught(12, (p) => p.replaceAll(L, 'd'))
     expect(ctx.savedPool().classes).toBeUndefined()
-    // (Lines with the misread "h" are left aside: whether context mends it is not this test's question.)
-    const plain = (_: unknown, i: number) => !printed[i].includes(H_READ_J)
-    expect(shown(ctx).filter(plain)).toEqual(printed.filter(plain).map((p) => written(p.replaceAll(L, 'd'))))
+    expect(shown(ctx)).toEqual(printed.map((p) => written(p.replaceAll(L, 'd'))))
   })
 
   it('read after each correction as a full recompute reads', async () => {

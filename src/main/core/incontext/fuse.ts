@@ -159,7 +159,7 @@ function judgeSpan(
   ballot.clear()
   for (let q = a; q < b; q++) ballot.add(neighbour(q), pool, s.voteWindow, s.temperature)
   ballot.decide()
-  separateLigature(f, queried, a, b, neighbour, pool, gate.kinds, s, ballot)
+  separateLigature(f, queried, a, b, gate.kinds, ballot)
   const v = ballot.top
   out.p = 0
   out.vote = v < 0 ? -1 : v
@@ -219,17 +219,7 @@ function judgeSpan(
  * or its first right before, is a vote for the one letter of the pair the span holds: the two letters are
  * printed apart there, and the pair would read them twice ("dh" for "ch" read "chh").
  */
-function separateLigature(
-  f: LineFrames,
-  queried: Int32Array,
-  a: number,
-  b: number,
-  neighbour: (q: number) => FrameNeighbours,
-  pool: FramePool,
-  kinds: ClassKinds,
-  s: ContextSettings,
-  ballot: Ballot,
-) {
+function separateLigature(f: LineFrames, queried: Int32Array, a: number, b: number, kinds: ClassKinds, ballot: Ballot) {
   const v = ballot.top
   const first = v >= 0 ? kinds.ligatureFirst[v] : -1
   if (first < 0) return
@@ -237,31 +227,22 @@ function separateLigature(
   // What the model writes: frames where a character outweighs the blank (a frame that gives "h" 0.06
   // beside the ligature's peak is no "h" read apart).
   const written = (u: number) => f.topIndex[u * f.k] !== 0
-  // The letter the next written frame reads, or its neighbours vote for.
-  const reads = (from: number, step: 1 | -1, c: number) => {
-    const t = nextFrame(f, from, step, written)
-    if (t < 0) return false
-    if (charAt(f, t) === c) return true
-    let q = step > 0 ? b : a - 1
-    while (q >= 0 && q < queried.length && queried[q] !== t && (step > 0 ? queried[q] < t : queried[q] > t)) q += step
-    return q >= 0 && q < queried.length && queried[q] === t && frameVote(neighbour(q), pool, s) === c
-  }
-  if (reads(queried[b - 1], 1, last)) ballot.fold(v, first)
-  else if (reads(queried[a], -1, first)) ballot.fold(v, last)
+  if (nextChar(f, queried[b - 1], 1, written) === last) ballot.fold(v, first)
+  else if (nextChar(f, queried[a], -1, written) === first) ballot.fold(v, last)
   else return
   ballot.decide()
 }
 
 /**
- * The nearest character frame from t in direction `step`, past the frames that continue t's own character
- * (-1: none). A blank between ends them: "ll" read as two l's is two characters.
+ * The model's character on the nearest character frame from t in direction `step`, past the frames that
+ * continue t's own (-1: none). A blank between ends them: "ll" read as two l's is two characters.
  */
-function nextFrame(f: LineFrames, t: number, step: 1 | -1, isChar: (u: number) => boolean): number {
+function nextChar(f: LineFrames, t: number, step: 1 | -1, isChar: (u: number) => boolean): number {
   const own = charAt(f, t)
   let u = t + step
   while (u >= 0 && u < f.frames && isChar(u) && charAt(f, u) === own) u += step
   while (u >= 0 && u < f.frames && !isChar(u)) u += step
-  return u >= 0 && u < f.frames ? u : -1
+  return u >= 0 && u < f.frames ? charAt(f, u) : -1
 }
 
 /** Whether frame t is a character frame the model reads as v. */
