@@ -39,6 +39,19 @@ export function nearestIs(f: LineFrames, t: number, step: 1 | -1, isChar: (u: nu
   return u >= 0 && u < f.frames && kind[charAt(f, u)] === 1
 }
 
+/**
+ * The model's character on the nearest character frame from t in direction `step`, past the frames that
+ * continue t's own (-1: none). Unlike `nearestIs`, a blank between ends t's own: "ll" read as two l's is
+ * two characters (a ligature "ll" beside the second l reads it apart, fuse.ts).
+ */
+export function nextChar(f: LineFrames, t: number, step: 1 | -1, isChar: (u: number) => boolean): number {
+  const own = charAt(f, t)
+  let u = t + step
+  while (u >= 0 && u < f.frames && isChar(u) && charAt(f, u) === own) u += step
+  while (u >= 0 && u < f.frames && !isChar(u)) u += step
+  return u >= 0 && u < f.frames ? charAt(f, u) : -1
+}
+
 /** Writes the model's own row for frame t: what stays where context does not act. */
 export function modelRow(f: LineFrames, t: number, outIndex: Uint16Array, outProb: Float32Array) {
   for (let j = t * f.k; j < (t + 1) * f.k; j++) (outIndex[j] = f.topIndex[j]), (outProb[j] = f.topProb[j])

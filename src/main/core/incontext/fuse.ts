@@ -3,7 +3,7 @@
 import type { LineFrames } from '../recognize/frames'
 import { Ballot } from './ballot'
 import { CHAR_FEATURES, GAP_FEATURES, charFeatures, gapFeatures, gateProbability, type ClassKinds, type GateWeights } from './gate'
-import { charAt, charsAround, modelRow, nearestIs, probOf, putRanked, quantize, shareRow } from './frame-rows'
+import { charAt, charsAround, modelRow, nearestIs, nextChar, probOf, putRanked, quantize, shareRow } from './frame-rows'
 import type { SpacingLookup } from './spacing'
 import { charFrames } from './stores'
 import type { FramePool } from './pool'
@@ -231,18 +231,6 @@ function separateLigature(f: LineFrames, queried: Int32Array, a: number, b: numb
   else if (nextChar(f, queried[a], -1, written) === first) ballot.fold(v, last)
   else return
   ballot.decide()
-}
-
-/**
- * The model's character on the nearest character frame from t in direction `step`, past the frames that
- * continue t's own (-1: none). A blank between ends them: "ll" read as two l's is two characters.
- */
-function nextChar(f: LineFrames, t: number, step: 1 | -1, isChar: (u: number) => boolean): number {
-  const own = charAt(f, t)
-  let u = t + step
-  while (u >= 0 && u < f.frames && isChar(u) && charAt(f, u) === own) u += step
-  while (u >= 0 && u < f.frames && !isChar(u)) u += step
-  return u >= 0 && u < f.frames ? charAt(f, u) : -1
 }
 
 /** Whether frame t is a character frame the model reads as v. */

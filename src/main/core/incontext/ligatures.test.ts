@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { asciiAlphabet, framesFor, K } from '../../../../tests/fixtures/synthetic-frames'
+import { asciiAlphabet, framesFor, hintAfter } from '../../../../tests/fixtures/synthetic-frames'
 import { forceAlign } from './align'
 import { BatchAlphabet } from './batch-alphabet'
 import { ligatureLabels } from './ligatures'
 
-/** Frames the model reads as `read`, with a little chance of `extra` on the blank frame after character `after`. */
-function readWithHint(read: string, after: number, extra: string) {
-  const f = framesFor(read)
-  const t = 3 * after + 2
-  f.topProb[t * K] = f.blank[t] = 0.998
-  f.topIndex[t * K + 1] = asciiAlphabet.indexOf(extra)
-  f.topProb[t * K + 1] = 0.002
-  return f
-}
-
 function taught(read: string, after: number, extra: string, written: string) {
   const alphabet = new BatchAlphabet(asciiAlphabet)
-  const f = readWithHint(read, after, extra)
+  const f = framesFor(read)
+  hintAfter(f, after, extra)
   const alignment = forceAlign(f, alphabet.learn(written))!
   return { alphabet, labels: [...ligatureLabels(f, alignment, alphabet)].map((c) => (c ? alphabet.char(c) : '')) }
 }
