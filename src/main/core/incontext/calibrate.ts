@@ -17,7 +17,7 @@ export function counts(state: ContextState): Counts {
   return {
     poolEntries: state.stores.liveCount,
     correctedLines: state.corrections.length,
-    unaligned: state.corrections.filter((id) => state.lines.get(id)!.entries.chars.length === 0).length,
+    unaligned: state.stores.unaligned.size,
     lexiconEntries: state.book.lexicon.size,
   }
 }

@@ -1,4 +1,5 @@
 import { distance } from 'fastest-levenshtein'
+import { NearStrings } from './near-strings'
 
 /**
  * The batch's vocabulary, from its corrected lines: every run of three or more letters, and every two
@@ -80,13 +81,13 @@ export class Lexicon {
   private readonly spanKeys = new Map<string, string[]>()
   /**
    * What `near` found for spans lately (one update reads thousands of lines), kept while the entries
-   * change: an entry that joins or leaves drops only the spans it is near (found by length, below).
+   * change: an entry that joins or leaves drops only the spans it is near (near-strings.ts).
    * Cleared at each new entry, a forms-dev correction's re-read looked every span up again (a tenth of
    * its update time).
    */
-  private readonly nearby = new Map<string, { found: string[]; lower: string; edits: number }>()
-  /** The spans of `nearby` by the length of their lower case. */
-  private readonly nearbyByLength = new Map<number, Set<string>>()
+  private readonly nearby = new Map<string, string[]>()
+  /** The spans of `nearby`, to find those an entry is near. */
+  private readonly nearbySpans = new NearStrings()
 
   get size(): number {
     return this.lines.size
@@ -145,18 +146,11 @@ export class Lexicon {
 
   /** Forgets what `near` found for the spans an entry joining or leaving is near (their answer changes). */
   private dropNear(entry: string) {
-    const lower = entry.toLowerCase()
-    const reach = this.edits.get(entry)!
-    for (let n = lower.length - reach; n <= lower.length + reach; n++) {
-      const spans = this.nearbyByLength.get(n)
-      if (!spans) continue
-      for (const span of spans) {
-        const cached = this.nearby.get(span)!
-        if (span !== entry && distance(lower, cached.lower) <= Math.min(reach, cached.edits)) {
-          this.nearby.delete(span)
-          spans.delete(span)
-        }
-      }
+    const stale: string[] = []
+    this.nearbySpans.near(entry.toLowerCase(), this.edits.get(entry)!, (span) => span !== entry && stale.push(span))
+    for (const span of stale) {
+      this.nearby.delete(span)
+      this.nearbySpans.delete(span)
     }
   }
 
@@ -190,18 +184,16 @@ export class Lexicon {
     // Leave-one-out answers depend on the line left out: only the others are kept.
     if (without === undefined) {
       const cached = this.nearby.get(span)
-      if (cached) return cached.found
+      if (cached) return cached
       if (this.nearby.size >= SPAN_KEYS) {
         this.nearby.clear()
-        this.nearbyByLength.clear()
+        this.nearbySpans.clear()
       }
       const lower = span.toLowerCase()
       const edits = allowedEdits(span)
       const found = this.nearFrom(span, lower, edits)
-      this.nearby.set(span, { found, lower, edits })
-      let sameLength = this.nearbyByLength.get(lower.length)
-      if (!sameLength) this.nearbyByLength.set(lower.length, (sameLength = new Set()))
-      sameLength.add(span)
+      this.nearby.set(span, found)
+      this.nearbySpans.add(span, lower, edits)
       return found
     }
     return this.nearFrom(span, span.toLowerCase(), allowedEdits(span), without)
@@ -227,8 +219,8 @@ export class Lexicon {
  */
 export class SpanIndex {
   private readonly lines = new Map<string, Set<number>>()
-  /** Spans by the length of their lower case, with it and their allowed edits (worked out once a span). */
-  private readonly byLength = new Map<number, Map<string, { lower: string; edits: number }>>()
+  /** The spans, to find those near an entry (their lower case and allowed edits worked out once). */
+  private readonly spans = new NearStrings()
   /** Each line's text and its distinct spans. */
   private readonly ofLine = new Map<number, { text: string; spans: string[] }>()
 
@@ -245,10 +237,7 @@ export class SpanIndex {
         let holders = this.lines.get(s)
         if (!holders) {
           this.lines.set(s, (holders = new Set()))
-          const lower = s.toLowerCase()
-          let sameLength = this.byLength.get(lower.length)
-          if (!sameLength) this.byLength.set(lower.length, (sameLength = new Map<string, { lower: string; edits: number }>()))
-          sameLength.set(s, { lower, edits: allowedEdits(s) })
+          this.spans.add(s, s.toLowerCase(), allowedEdits(s))
         }
         holders.add(lineId)
       }
@@ -258,15 +247,7 @@ export class SpanIndex {
   /** Lines with a span near any of the entries. */
   linesNear(entries: string[]): Set<number> {
     const out = new Set<number>()
-    for (const e of entries) {
-      const lower = e.toLowerCase()
-      const reach = allowedEdits(e)
-      for (let n = lower.length - reach; n <= lower.length + reach; n++) {
-        const spans = this.byLength.get(n)
-        if (!spans) continue
-        for (const [s, span] of spans) if (distance(lower, span.lower) <= Math.min(reach, span.edits)) for (const id of this.lines.get(s)!) out.add(id)
-      }
-    }
+    for (const e of entries) this.spans.near(e.toLowerCase(), allowedEdits(e), (s) => this.lines.get(s)!.forEach((id) => out.add(id)))
     return out
   }
 
@@ -275,9 +256,6 @@ export class SpanIndex {
     holders.delete(lineId)
     if (holders.size) return
     this.lines.delete(span)
-    const length = span.toLowerCase().length
-    const sameLength = this.byLength.get(length)!
-    sameLength.delete(span)
-    if (!sameLength.size) this.byLength.delete(length)
+    this.spans.delete(span)
   }
 }
