@@ -13,7 +13,7 @@ import { Reader } from './reread'
 import { defaultContextSettings, type ContextSettings } from './settings'
 import type { SimilaritySearch } from './similarity'
 import type { ContextState } from './state'
-import { FrameStores, type SavedBatchLists, type SavedEntry } from './stores'
+import { FrameStores, type SavedBatchLists, type SavedEntry, type Touched } from './stores'
 
 export type { ContextReading, LineInput, UpdateResult } from './line-state'
 export type { SavedBatchLists, SavedEntry } from './stores'
@@ -39,8 +39,9 @@ export interface SavedPool {
  * (reread.ts); the corrections' words make the batch's vocabulary (lexicon-book.ts), which may replace a
  * doubtful word of the reading context gives. How far to trust the frames, and how many nats a word is
  * worth, are chosen per batch by leave-one-out (calibrate.ts). A correction updates only the neighbour
- * lists its entries reach and re-decodes only those lines, and re-reads with the vocabulary only the
- * lines its words reach, from cached frames alone; the result equals `recomputeAll` (tested).
+ * lists its entries reach and re-decodes only those lines (past `linesPerUpdate` of them, the rest with
+ * `settle`), and re-reads with the vocabulary only the lines its words reach, from cached frames alone;
+ * the result equals `recomputeAll` (tested).
  */
 export class BatchContext {
   readonly settings: ContextSettings
@@ -50,6 +51,12 @@ export class BatchContext {
   private prior = { trust: 0, bias: 0 }
   /** Corrections since the last calibration call for one (see `settle`). */
   private calibrationDue = false
+  /**
+   * What the last correction reached past the lines it read at once (`linesPerUpdate`): read by `settle`,
+   * or first by whatever changes the context next, so every reading is as a full recompute gives it
+   * before anything builds on it.
+   */
+  private readonly pending: Touched = new Map()
 
   constructor(
     deps: {
@@ -102,6 +109,7 @@ export class BatchContext {
    * `recomputeAll` would read them. Returns those that context changed. Lines known already are left out.
    */
   async readLines(inputs: LineInput[]): Promise<UpdateResult> {
+    const caught = this.readPending()
     const fresh = inputs.filter((input) => !this.state.lines.has(input.id))
     const lines = this.state.stores.addLines(fresh)
     for (const line of lines) {
@@ -112,7 +120,7 @@ export class BatchContext {
     await this.state.stores.searchLines(lines)
     const searched = performance.now()
     const result = this.reader.redecode(new Map(lines.map((line) => [line.id, null])))
-    return { ...result, ms: { search: searched - started, calibrate: 0, decode: performance.now() - searched } }
+    return { ...joined(caught, result), ms: { search: searched - started, calibrate: 0, decode: performance.now() - searched } }
   }
 
   /** Call when no more lines are coming: the stores give back the room they kept for growth. */
@@ -136,6 +144,8 @@ export class BatchContext {
     // A line that could not be read has no frames: its correction is kept (by the caller), nothing to learn.
     if (!line) return { changed: [], redecoded: 0 }
     const started = performance.now()
+    // The last correction's evidence is taken on readings as they stand: none may wait.
+    const caught = this.readPending()
     const effort = text === null ? undefined : { shown: distance(line.corrected ?? line.reading?.text ?? line.model.text, text), model: distance(line.model.text, text) }
     const alignment = text === null ? null : state.stores.align(line, text)
     // The classes the correction brought (if any) are known to the gate before anything votes for them.
@@ -169,21 +179,61 @@ export class BatchContext {
     const again = state.decision.lexiconBias > 0 ? state.book.spans.linesNear(words) : []
     state.book.forget(again)
     // With context off nothing is fused, so no unit needs looking at.
-    const result = reader.redecode(state.gate.on ? reader.unitsToFuse(touched, reweighted) : touched)
+    const now = this.deferPast(state.gate.on ? reader.unitsToFuse(touched, reweighted) : touched)
+    const result = joined(caught, reader.redecode(now))
     const relexed = reader.relex(again)
     const changed = [...new Set([...result.changed, ...relexed])]
     return { changed, redecoded: result.redecoded, ms: { search: searched - started, calibrate: 0, decode: performance.now() - searched }, effort }
   }
 
   /**
-   * The calibration due after the corrections applied since the last call (after every one at first,
-   * then every few; calibrate.ts): a new gate, or context going on or off, re-reads every line whose rows
-   * it moves, a change of bias re-reads every line with the vocabulary; nothing to do when none is due. The worker runs it
+   * The lines to read now: all of them up to `linesPerUpdate`, else that many, the least confident as
+   * shown (the top of the hardest-first list, where the reviewer looks next; a line read whole, a
+   * correction taken back, before any); the rest wait in `pending`.
+   */
+  private deferPast(touched: Touched): Touched {
+    const limit = this.settings.linesPerUpdate
+    if (touched.size <= limit) return touched
+    const shown = new Float64Array(touched.size)
+    let i = 0
+    for (const [id, frames] of touched) {
+      const line = this.state.lines.get(id)
+      shown[i++] = frames === null ? -1 : line ? (line.reading ?? line.model).confidence : 2
+    }
+    // The `limit`-th lowest confidence, and how many lines at it still fit (taken in the touched order).
+    const cut = Float64Array.from(shown).sort()[limit - 1]
+    let room = limit - shown.filter((c) => c < cut).length
+    // Both parts keep the touched order (the batch's): read in it, lines lie near each other in memory.
+    // Nothing waits already: `correct` read it first.
+    const now: Touched = new Map()
+    i = 0
+    for (const [id, frames] of touched) {
+      const c = shown[i++]
+      ;(c < cut || (c === cut && room-- > 0) ? now : this.pending).set(id, frames)
+    }
+    return now
+  }
+
+  /** Reads what the last correction left waiting (nothing when nothing waits). */
+  private readPending(): UpdateResult {
+    if (!this.pending.size) return { changed: [], redecoded: 0 }
+    const result = this.reader.redecode(new Map(this.pending))
+    this.pending.clear()
+    return result
+  }
+
+  /**
+   * The lines the last correction left waiting (`linesPerUpdate`), then the calibration due after the
+   * corrections applied since the last call (after every one at first, then every few; calibrate.ts): a
+   * new gate, or context going on or off, re-reads every line whose rows it moves, a change of bias
+   * re-reads every line with the vocabulary; nothing to do when none is due. The worker runs it
    * straight after `correct` has replied, so the correction's own effect is on screen first; what this
    * changes follows moments later (the review screen keeps its focus on the line the reviewer is on).
    */
   async settle(): Promise<UpdateResult> {
-    if (!this.calibrationDue) return { changed: [], redecoded: 0, ms: { search: 0, calibrate: 0, decode: 0 } }
+    const begun = performance.now()
+    const caught = this.readPending()
+    if (!this.calibrationDue) return { ...caught, ms: { search: 0, calibrate: 0, decode: performance.now() - begun } }
     const { state, reader } = this
     const started = performance.now()
     const gateBefore = state.gate
@@ -197,7 +247,7 @@ export class BatchContext {
     const moved =
       state.gate.on !== gateBefore.on ||
       (state.gate.on && (state.gate.weights.chars !== gateBefore.weights.chars || state.gate.spacing !== gateBefore.spacing))
-    const result = moved ? reader.redecodeAll(true) : { changed: [], redecoded: 0 }
+    const result = joined(caught, moved ? reader.redecodeAll(true) : { changed: [], redecoded: 0 })
     const relexed = reader.relex(again)
     const changed = [...new Set([...result.changed, ...relexed])]
     return { changed, redecoded: result.redecoded, ms: { search: 0, calibrate: calibrated - started, decode: performance.now() - calibrated } }
@@ -303,6 +353,8 @@ export class BatchContext {
    * entries and rows (FrameStores.searchAll).
    */
   async recomputeAll(options: { recalibrate: boolean; lists?: SavedBatchLists } = { recalibrate: true }): Promise<UpdateResult & { restored: number }> {
+    // Every line is read here: nothing left waiting needs reading first.
+    this.pending.clear()
     for (const line of this.state.lines.values()) {
       line.fused = unfused(line.frames, line.queried.length)
       line.segments = null
@@ -329,4 +381,10 @@ export class BatchContext {
     // The batch's spacing moves with its gate, not with every correction: a change reads every gap again.
     if (refitted || this.state.gate.spacing === noSpacing) this.state.gate = { ...this.state.gate, spacing: this.state.spacing.freeze(this.state.alphabet) }
   }
+}
+
+/** Two reads one after the other as one: every line either changed, each once. */
+function joined(first: UpdateResult, second: UpdateResult): UpdateResult {
+  if (!first.changed.length && !first.redecoded) return second
+  return { ...second, changed: [...new Set([...first.changed, ...second.changed])], redecoded: first.redecoded + second.redecoded }
 }

@@ -60,6 +60,10 @@ export interface ContextSettings {
   /** A bias is only used when, replayed, it made at most this many lines worse per line it made better:
    *  the vocabulary's fixes are small, and one wrong "fix" of a correct word costs as much as one repair. */
   lexiconHarmRatio: number
+  /** Lines a correction reads again before it replies, the hardest (least confident) first; the rest
+   *  are read straight after, with the calibration (`settle`). Early in a batch a long correction can
+   *  reach a third of it (forms-dev: 3,000 of 8,173 lines, 300 ms), most only to confirm a reading. */
+  linesPerUpdate: number
 }
 
 export const defaultContextSettings: ContextSettings = {
@@ -83,4 +87,5 @@ export const defaultContextSettings: ContextSettings = {
   lexiconBiasGrid: [0, 1, 2, 4],
   lexiconCalibrationLines: 300,
   lexiconHarmRatio: 0.1,
+  linesPerUpdate: 300,
 }
