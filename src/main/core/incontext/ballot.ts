@@ -71,6 +71,14 @@ export class Ballot {
     this.top = best < 0 ? -1 : this.label[best]
   }
 
+  /** Makes `label` the ballot's top (nothing when it has no votes): the label the gate is asked about. */
+  raise(label: number) {
+    const at = this.indexOf(label)
+    if (at < 0) return
+    this.topAt = at
+    this.top = label
+  }
+
   /** Counts label `from`'s votes for `to` instead (its weight, its nearest; its lines, as far as room lasts). */
   fold(from: number, to: number) {
     const i = this.indexOf(from)

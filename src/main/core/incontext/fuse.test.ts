@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { LineFrames } from '../recognize/frames'
 import { parseAlphabet } from '../recognize/alphabet'
 import { FuseScratch, fuseRows, fuseRun, type FrameNeighbours, type FuseGate } from './fuse'
+import { BatchAlphabet } from './batch-alphabet'
 import { CHAR_FEATURES, ClassKinds, GAP_FEATURES } from './gate'
 import { FramePool } from './pool'
 import { noSpacing } from './spacing'
@@ -185,5 +186,29 @@ describe('fusing a character', () => {
     fuseRun(f, Int32Array.of(0, 1, 2), 0, 3, () => close, pool, gate(4), defaultContextSettings, index, prob, new Int32Array(3), new FuseScratch())
     expect(Array.from(index)).toEqual(Array.from(f.topIndex))
     expect(Array.from(prob)).toEqual(Array.from(f.topProb))
+  })
+})
+
+describe('a class the batch added', () => {
+  it('is put to the gate where the model reads its look-alike and that leads the vote (ſ beside f)', () => {
+    const alphabet = new BatchAlphabet(parseAlphabet('f\nF\n6\n8\n3\nb', { spaceAtEnd: true }))
+    const longS = alphabet.add('ſ')
+    const added = new ClassKinds(alphabet, { modelSize: alphabet.base.size, capacity: alphabet.base.size + 4 })
+    added.sync()
+    const pool = new FramePool(1)
+    // Three corrected lines wrote f on frames like these, two ſ: the model's f leads the vote.
+    const votes = near([...stored(pool, LOWER_F, 3), ...stored(pool, longS, 2, 10)])
+    const read = (bias: number) => {
+      const index = new Uint16Array(9)
+      const prob = new Float32Array(9)
+      const decided = new Int32Array(3).fill(-1)
+      const weights = { chars: [bias, ...new Array<number>(CHAR_FEATURES - 1).fill(0)], gaps: new Array(GAP_FEATURES).fill(0) }
+      const fused = { on: true, weights, kinds: added, spacing: noSpacing }
+      fuseRun(lowerF(), Int32Array.of(0, 1, 2), 0, 3, () => votes, pool, fused, defaultContextSettings, index, prob, decided, new FuseScratch())
+      return { first: index[0], decided: Array.from(decided) }
+    }
+    // A gate that believes such votes reads ſ; one that does not keeps the model's f.
+    expect(read(5)).toEqual({ first: longS, decided: [longS, longS, longS] })
+    expect(read(-5).first).toBe(LOWER_F)
   })
 })
