@@ -23,7 +23,8 @@ import type { Ballot } from './ballot'
  *   blank between, so the change deletes a character: "80.91" → "8091"); non-letter (either label not a
  *   letter); ligature (the vote's label is two letters the batch reads as one glyph, ligatures.ts: its
  *   own weight, so a Fraktur batch's many right "ch" votes do not make the gate looser with the letters
- *   of a forms batch's few).
+ *   of a forms batch's few); added (the vote's label is a class the batch added, such as ſ, which the
+ *   model cannot write: its own weight too).
  * Gap units are not a vote against the model but a question — is there a space here? — since the
  * model's own space probability is far from calibrated (forms-dev: between two characters the beam read
  * together, 95 % of the places where it gave a space 0.1–0.5 have one in the reviewer's text). Features
