@@ -244,8 +244,7 @@ function separateLigature(f: LineFrames, queried: Int32Array, a: number, b: numb
 function raiseAdded(ballot: Ballot, kinds: ClassKinds) {
   let best = -1
   for (let i = 0; i < ballot.size; i++) {
-    const c = ballot.label[i]
-    if (c >= kinds.modelSize && kinds.ligatureFirst[c] < 0 && (best < 0 || ballot.weight[i] > ballot.weight[best])) best = i
+    if (kinds.added[ballot.label[i]] && (best < 0 || ballot.weight[i] > ballot.weight[best])) best = i
   }
   if (best >= 0) ballot.raise(ballot.label[best])
 }

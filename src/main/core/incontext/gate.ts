@@ -67,6 +67,8 @@ export class ClassKinds {
    *  first and of its last letter; else -1. */
   readonly ligatureFirst: Int32Array
   readonly ligatureLast: Int32Array
+  /** Per class: a grapheme the batch added that the model cannot write (ſ, aͤ), a ligature apart. */
+  readonly added: Uint8Array
   /** The space's class. */
   readonly space: number
   /** Classes from here on are the batch's own: the model cannot write them. */
@@ -86,6 +88,7 @@ export class ClassKinds {
     this.sizeCase = new Uint8Array(capacity)
     this.ligatureFirst = new Int32Array(capacity).fill(-1)
     this.ligatureLast = new Int32Array(capacity).fill(-1)
+    this.added = new Uint8Array(capacity)
     this.space = alphabet.space
     this.sync()
   }
@@ -106,6 +109,7 @@ export class ClassKinds {
       const lower = alphabet.indexOf(ch.toLowerCase())
       this.folded[c] = this.letter[c] && lower > 0 ? lower : c
       if (parts.length === 2) (this.ligatureFirst[c] = alphabet.indexOf(parts[0])), (this.ligatureLast[c] = alphabet.indexOf(parts[1]))
+      else this.added[c] = c >= this.modelSize ? 1 : 0
     }
     this.known = end
   }
@@ -152,7 +156,7 @@ export function charFeatures(x: Float64Array, ballot: Ballot, m: number, e: Unit
   // A class the batch added (ſ where the model reads f: its odds stand even, fuse.ts) has a weight of its
   // own, fitted on how often such votes were right in this batch: with the letters' weights, fraktur-dev's
   // diplomatic labels read 86 % of the ſ left at 20 % corrected; with its own, 88 % (10 %: 89 → 91 %).
-  x[16] = v >= kinds.modelSize && kinds.ligatureFirst[v] < 0 ? 1 : 0
+  x[16] = kinds.added[v]
   if (x[11]) x[3] = 0
 }
 
