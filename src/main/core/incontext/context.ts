@@ -1,10 +1,12 @@
 import { distance } from 'fastest-levenshtein'
 import { noContextDecision, type ContextDecision, type ContextGate } from '../../../shared/api'
 import type { Alphabet } from '../recognize/alphabet'
+import type { Alignment } from './align'
 import { BatchAlphabet, MAX_NEW_CLASSES } from './batch-alphabet'
 import { calibrate, counts } from './calibrate'
 import { refreshed, relabel, takeSnapshot } from './evidence'
 import { ClassKinds, isotropic, widened } from './gate'
+import { LetterContextCounts, noLetterContext } from './letter-context'
 import { noSpacing, SpacingCounts } from './spacing'
 import { lexiconEntries } from './lexicon'
 import { LexiconBook } from './lexicon-book'
@@ -82,11 +84,12 @@ export class BatchContext {
       order: [],
       corrections: [],
       decision: noContextDecision,
-      gate: { on: false, weights: gatePrior, kinds, spacing: noSpacing },
+      gate: { on: false, weights: gatePrior, kinds, spacing: noSpacing, letters: noLetterContext },
       snapshots: new Map(),
       prior: { chars: isotropic(gatePrior.chars, gatePrecision), gaps: isotropic(gatePrior.gaps, gatePrecision) },
       base: { lines: 0, better: 0, worse: 0, modelEdits: 0, contextEdits: 0, fixed: 0, broken: 0 },
       spacing: new SpacingCounts(),
+      letters: new LetterContextCounts(),
     }
     this.reader = new Reader(this.state)
   }
@@ -156,8 +159,7 @@ export class BatchContext {
     if (text === null) state.snapshots.delete(lineId)
     else if (snapshot) relabel(state, line, snapshot, text, alignment)
     else state.snapshots.set(lineId, takeSnapshot(state, reader, line, text, alignment))
-    if (line.corrected !== null) state.spacing.add(line.corrected, -1)
-    if (text !== null) state.spacing.add(text)
+    countText(state, line, text, alignment)
     line.corrected = text
     line.knn = null
     line.reading = null
@@ -262,14 +264,13 @@ export class BatchContext {
     for (const { lineId, text } of corrections) {
       const line = state.lines.get(lineId)
       if (!line) continue
-      if (line.corrected !== null) state.spacing.add(line.corrected, -1)
-      state.spacing.add(text)
+      const alignment = state.stores.load(line, text)
+      countText(state, line, text, alignment)
       line.corrected = text
       state.book.spans.set(lineId, null)
       state.book.update(lineId, lexiconEntries(text))
       state.corrections = state.corrections.filter((id) => id !== lineId)
       state.corrections.push(lineId)
-      state.stores.load(line, text)
     }
     state.gate.kinds.sync()
   }
@@ -320,7 +321,7 @@ export class BatchContext {
       }
     }
     this.useDecision()
-    this.state.gate = { ...this.state.gate, spacing: this.state.spacing.freeze(this.state.alphabet) }
+    freezeText(this.state)
   }
 
   /** A gate decided elsewhere (a saved pool, or this batch before it was closed): in use now, and the prior of later fits. */
@@ -378,9 +379,23 @@ export class BatchContext {
     this.state.decision = calibrate(this.state, this.reader, this.prior)
     const refitted = this.state.decision.gate?.chars !== before?.chars
     this.useDecision()
-    // The batch's spacing moves with its gate, not with every correction: a change reads every gap again.
-    if (refitted || this.state.gate.spacing === noSpacing) this.state.gate = { ...this.state.gate, spacing: this.state.spacing.freeze(this.state.alphabet) }
+    // The batch's spacing and letter context move with its gate, not with every correction: a change reads
+    // every line again.
+    if (refitted || this.state.gate.spacing === noSpacing) freezeText(this.state)
   }
+}
+
+/** A line's correction (`text`, aligned on its frames) into the batch's counts of its corrections, in place
+ *  of the one it had (null: taken back). */
+function countText(state: ContextState, line: LineState, text: string | null, alignment: Alignment | null) {
+  if (line.corrected !== null) state.spacing.add(line.corrected, -1)
+  if (text !== null) state.spacing.add(text)
+  state.letters.set(line.id, line.frames, text === null ? null : alignment, state.alphabet.space)
+}
+
+/** The gate with the batch's spacing and letter context as its corrected texts stand now. */
+function freezeText(state: ContextState) {
+  state.gate = { ...state.gate, spacing: state.spacing.freeze(state.alphabet), letters: state.letters.freeze(state.alphabet.space) }
 }
 
 /** Two reads one after the other as one: every line either changed, each once. */

@@ -118,3 +118,17 @@ export function putRanked(outIndex: Uint16Array, outProb: Float32Array, base: nu
   outIndex[base + i] = c
   return filled
 }
+
+/**
+ * What the model writes: frames where a character (or the space) outweighs the blank — a frame that gives
+ * "h" 0.06 beside a ligature's peak is no "h" read apart.
+ */
+export function written(f: LineFrames): (u: number) => boolean {
+  return (u) => f.topIndex[u * f.k] !== 0
+}
+
+/** The model's characters beside the run of frames t0..t1 (-1 where the line ends), as fusion sees them. */
+export function besideRun(f: LineFrames, t0: number, t1: number): [previous: number, next: number] {
+  const isWritten = written(f)
+  return [nextChar(f, t0, -1, isWritten), nextChar(f, t1, 1, isWritten)]
+}

@@ -5,12 +5,13 @@ import { FuseScratch, fuseRows, fuseRun, type FrameNeighbours, type FuseGate } f
 import { BatchAlphabet } from './batch-alphabet'
 import { CHAR_FEATURES, ClassKinds, GAP_FEATURES } from './gate'
 import { FramePool } from './pool'
+import { noLetterContext } from './letter-context'
 import { noSpacing } from './spacing'
 import { defaultContextSettings } from './settings'
 
 const kinds = new ClassKinds(parseAlphabet('f\nF\n6\n8\n3\nb', { spaceAtEnd: true }))
 /** A gate that believes every vote (or none): only its bias counts. */
-const gate = (bias: number): FuseGate => ({ on: true, weights: { chars: [bias, ...new Array<number>(CHAR_FEATURES - 1).fill(0)], gaps: new Array(GAP_FEATURES).fill(0) }, kinds, spacing: noSpacing })
+const gate = (bias: number): FuseGate => ({ on: true, weights: { chars: [bias, ...new Array<number>(CHAR_FEATURES - 1).fill(0)], gaps: new Array(GAP_FEATURES).fill(0) }, kinds, spacing: noSpacing, letters: noLetterContext })
 
 const K = 3
 const LOWER_F = 1
@@ -203,7 +204,7 @@ describe('a class the batch added', () => {
       const prob = new Float32Array(9)
       const decided = new Int32Array(3).fill(-1)
       const weights = { chars: [bias, ...new Array<number>(CHAR_FEATURES - 1).fill(0)], gaps: new Array(GAP_FEATURES).fill(0) }
-      const fused = { on: true, weights, kinds: added, spacing: noSpacing }
+      const fused = { on: true, weights, kinds: added, spacing: noSpacing, letters: noLetterContext }
       fuseRun(lowerF(), Int32Array.of(0, 1, 2), 0, 3, () => votes, pool, fused, defaultContextSettings, index, prob, decided, new FuseScratch())
       return { first: index[0], decided: Array.from(decided) }
     }

@@ -3,7 +3,8 @@
 import type { LineFrames } from '../recognize/frames'
 import { Ballot } from './ballot'
 import { CHAR_FEATURES, GAP_FEATURES, charFeatures, gapFeatures, gateProbability, type ClassKinds, type GateWeights } from './gate'
-import { charAt, charsAround, modelRow, nearestIs, nextChar, probOf, putRanked, quantize, shareRow } from './frame-rows'
+import { besideRun, charAt, charsAround, modelRow, nearestIs, nextChar, probOf, putRanked, quantize, shareRow, written } from './frame-rows'
+import type { LetterContext } from './letter-context'
 import type { SpacingLookup } from './spacing'
 import { charFrames } from './stores'
 import type { FramePool } from './pool'
@@ -51,6 +52,8 @@ export interface FuseGate {
   kinds: ClassKinds
   /** The batch's spacing as it stood at the last calibration. */
   spacing: SpacingLookup
+  /** The characters beside each in the batch's corrected texts, as they stood at the last calibration. */
+  letters: LetterContext
 }
 
 /** Told each contested unit's evidence as it is fused (to keep a corrected line's as examples). */
@@ -182,7 +185,9 @@ function judgeSpan(
   pv /= b - a
   // The vote's label on a character frame right beside the span: the two would read as one character.
   const collapse = besideIs(f, queried[a] - 1, v, s) || besideIs(f, queried[b - 1] + 1, v, s)
-  charFeatures(x, ballot, m, { pm, pv, collapse }, gate.kinds)
+  // The characters the model writes around the span (a space or the line's end: a word's edge).
+  const letters = gate.kinds.added[v] ? gate.letters.logOdds(v, m, ...besideRun(f, queried[a], queried[b - 1])) : 0
+  charFeatures(x, ballot, m, { pm, pv, collapse, letters }, gate.kinds)
   // Where a digit or a sign is at stake, the gate never believes the vote more than the vote does itself:
   // its share of the weight, times what n agreeing corrected lines can claim against imagined lines that
   // disagree — one for a sign, n / (n + 1), so that one look-alike (1/2) never overrules a frame; two for a
@@ -225,11 +230,9 @@ function separateLigature(f: LineFrames, queried: Int32Array, a: number, b: numb
   const first = v >= 0 ? kinds.ligatureFirst[v] : -1
   if (first < 0) return
   const last = kinds.ligatureLast[v]
-  // What the model writes: frames where a character outweighs the blank (a frame that gives "h" 0.06
-  // beside the ligature's peak is no "h" read apart).
-  const written = (u: number) => f.topIndex[u * f.k] !== 0
-  if (nextChar(f, queried[b - 1], 1, written) === last) ballot.fold(v, first)
-  else if (nextChar(f, queried[a], -1, written) === first) ballot.fold(v, last)
+  const isWritten = written(f)
+  if (nextChar(f, queried[b - 1], 1, isWritten) === last) ballot.fold(v, first)
+  else if (nextChar(f, queried[a], -1, isWritten) === first) ballot.fold(v, last)
   else return
   ballot.decide()
 }

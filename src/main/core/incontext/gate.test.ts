@@ -31,13 +31,14 @@ describe("a char unit's features", () => {
       ballot.add({ sims: Float32Array.of(0.99), ids: Int32Array.of(0), at: 0, count: 1 }, pool, 0.1, 0.02)
       ballot.decide()
       const x = new Float64Array(CHAR_FEATURES)
-      charFeatures(x, ballot, f, { pm: 0.9, pv: 0.9, collapse: false }, kinds)
-      return { ligature: x[15], added: x[16] }
+      charFeatures(x, ballot, f, { pm: 0.9, pv: 0.9, collapse: false, letters: 2.5 }, kinds)
+      return { ligature: x[15], added: x[16], letters: x[17] }
     }
     // The gate fits a weight of its own for such votes: the model's confidence in its f says nothing
     // against a class it cannot write, and a diplomatic transcription writes ſ for most of its f's.
-    expect(features(longS)).toEqual({ ligature: 0, added: 1 })
-    expect(features(ch)).toEqual({ ligature: 1, added: 0 })
-    expect(features(alphabet.indexOf('t'))).toEqual({ ligature: 0, added: 0 })
+    // The letter context is weighed for an added class only: other letters keep today's gate.
+    expect(features(longS)).toEqual({ ligature: 0, added: 1, letters: 2.5 })
+    expect(features(ch)).toEqual({ ligature: 1, added: 0, letters: 0 })
+    expect(features(alphabet.indexOf('t'))).toEqual({ ligature: 0, added: 0, letters: 0 })
   })
 })

@@ -4,6 +4,7 @@ import type { Snapshot } from './evidence'
 import type { FuseGate } from './fuse'
 import type { LexiconBook } from './lexicon-book'
 import type { LineState } from './line-state'
+import type { LetterContextCounts } from './letter-context'
 import type { SpacingCounts } from './spacing'
 import type { ContextSettings } from './settings'
 import type { FrameStores } from './stores'
@@ -53,4 +54,6 @@ export interface ContextState {
   base: EvidenceBase
   /** How the corrected texts space their characters (frozen into `gate.spacing` at each calibration). */
   readonly spacing: SpacingCounts
+  /** Which characters stand beside which in the corrected texts (frozen into `gate.letters` with the spacing). */
+  readonly letters: LetterContextCounts
 }

@@ -229,10 +229,12 @@ export class FrameStores {
   }
 
   /** A saved correction in place of the line's frames, without searching (`searchAll` follows). */
-  load(line: LineState, text: string) {
+  load(line: LineState, text: string): Alignment | null {
     this.chars.pool.kill(line.entries.chars)
     this.gaps.pool.kill(line.entries.gaps)
-    this.store(line, this.align(line, text))
+    const alignment = this.align(line, text)
+    this.store(line, alignment)
+    return alignment
   }
 
   /**
