@@ -1,6 +1,7 @@
-// A correction that reaches more lines than `linesPerUpdate` reads that many of them (the least confident)
-// before it replies and the rest with `settle`, or first thing in the next correction: readings then are
-// exactly a full recompute's, however the work was split.
+// In a batch of more than `linesPerUpdate` lines, a correction's new entries reach the rows of that many
+// lines (the least confident) before it replies, and it reads at most that many of the lines it reached;
+// the rest follow with `settle`, or first thing in the next correction: readings then are exactly a full
+// recompute's, however the work was split.
 import { describe, expect, it } from 'vitest'
 import { printedLine, printedText } from '../../../../tests/fixtures/glyph-lines'
 import { useBatchContexts } from '../../../../tests/fixtures/use-batch-context'
@@ -58,5 +59,14 @@ describe('an update that reaches many lines', () => {
     // Each correction's evidence (the line as context read it just before) was taken on readings as a
     // full recompute gives them, so the calibration decided the same.
     expect(split.ctx.decided).toEqual(whole.ctx.decided)
+  })
+
+  it('finishes the merge a reply left waiting before it saves the lists', async () => {
+    const whole = await reviewed(10_000, false)
+    const split = await reviewed(3, false)
+    // Its new entries reach the rows of the 3 least confident lines before it replies, the rest later.
+    await whole.ctx.correct(9, printed[8])
+    await split.ctx.correct(9, printed[8])
+    expect(await split.ctx.savedLists()).toEqual(await whole.ctx.savedLists())
   })
 })

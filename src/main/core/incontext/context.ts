@@ -112,7 +112,7 @@ export class BatchContext {
    * `recomputeAll` would read them. Returns those that context changed. Lines known already are left out.
    */
   async readLines(inputs: LineInput[]): Promise<UpdateResult> {
-    const caught = this.readPending()
+    const caught = await this.catchUp()
     const fresh = inputs.filter((input) => !this.state.lines.has(input.id))
     const lines = this.state.stores.addLines(fresh)
     for (const line of lines) {
@@ -148,7 +148,7 @@ export class BatchContext {
     if (!line) return { changed: [], redecoded: 0 }
     const started = performance.now()
     // The last correction's evidence is taken on readings as they stand: none may wait.
-    const caught = this.readPending()
+    const caught = await this.catchUp()
     const effort = text === null ? undefined : { shown: distance(line.corrected ?? line.reading?.text ?? line.model.text, text), model: distance(line.model.text, text) }
     const alignment = text === null ? null : state.stores.align(line, text)
     // The classes the correction brought (if any) are known to the gate before anything votes for them.
@@ -163,7 +163,7 @@ export class BatchContext {
     line.corrected = text
     line.knn = null
     line.reading = null
-    const { touched, reweighted } = await state.stores.replace(line, text, alignment)
+    const { touched, reweighted } = await state.stores.replace(line, text, alignment, this.lookedAtNext())
     // So are the ligatures its frames were stored under (ligatures.ts).
     state.gate.kinds.sync()
     state.book.spans.set(lineId, null)
@@ -216,8 +216,44 @@ export class BatchContext {
     return now
   }
 
-  /** Reads what the last correction left waiting (nothing when nothing waits). */
-  private readPending(): UpdateResult {
+  /** Lines (and their frames) to read at the next `catchUp`, beside those waiting already. */
+  private wait(lines: Touched) {
+    for (const [id, frames] of lines) {
+      const waiting = this.pending.get(id)
+      this.pending.set(id, frames === null || waiting === null ? null : waiting ? [...waiting, ...frames] : frames)
+    }
+  }
+
+  /**
+   * The lines a correction may change first, when the batch has more than `linesPerUpdate`: that many, the
+   * least confident as shown (where the reviewer looks next). Only their rows take the correction's new
+   * entries before it replies; the rest take them at `catchUp`.
+   */
+  private lookedAtNext(): LineState[] | undefined {
+    const { lines } = this.state
+    const limit = this.settings.linesPerUpdate
+    if (lines.size <= limit) return undefined
+    const shown = new Float64Array(lines.size)
+    let i = 0
+    for (const line of lines.values()) shown[i++] = (line.reading ?? line.model).confidence
+    const cut = Float64Array.from(shown).sort()[limit - 1]
+    let room = limit - shown.filter((c) => c < cut).length
+    const first: LineState[] = []
+    i = 0
+    for (const line of lines.values()) {
+      const c = shown[i++]
+      if (c < cut || (c === cut && room-- > 0)) first.push(line)
+    }
+    return first
+  }
+
+  /**
+   * What the last correction left waiting: its new entries merged into the rows that did not take them
+   * yet (`lookedAtNext`), and the lines they and the correction reached read (nothing when nothing waits).
+   */
+  private async catchUp(): Promise<UpdateResult> {
+    const { touched, reweighted } = await this.state.stores.finishMerges()
+    this.wait(this.state.gate.on ? this.reader.unitsToFuse(touched, reweighted) : touched)
     if (!this.pending.size) return { changed: [], redecoded: 0 }
     const result = this.reader.redecode(new Map(this.pending))
     this.pending.clear()
@@ -234,7 +270,7 @@ export class BatchContext {
    */
   async settle(): Promise<UpdateResult> {
     const begun = performance.now()
-    const caught = this.readPending()
+    const caught = await this.catchUp()
     if (!this.calibrationDue) return { ...caught, ms: { search: 0, calibrate: 0, decode: performance.now() - begun } }
     const { state, reader } = this
     const started = performance.now()
@@ -368,8 +404,10 @@ export class BatchContext {
     return { ...this.reader.redecodeAll(), restored }
   }
 
-  /** Both stores' neighbour lists, to save when the batch is closed (see recomputeAll). */
-  savedLists(): SavedBatchLists {
+  /** Both stores' neighbour lists, to save when the batch is closed (see recomputeAll), with every merge done. */
+  async savedLists(): Promise<SavedBatchLists> {
+    const { touched, reweighted } = await this.state.stores.finishMerges()
+    this.wait(this.state.gate.on ? this.reader.unitsToFuse(touched, reweighted) : touched)
     return this.state.stores.savedLists()
   }
 

@@ -61,6 +61,31 @@ describe('NeighbourIndex.merge', async () => {
     expect(await index.merge(index.pool.add(3, [{ label: 7, features: at(simAngle(0.99)) }]))).toEqual({ changed: [0], reweighted: [] })
   })
 
+  it('merges into the rows asked first and the rest later, to the same lists as one merge, and refuses other work between', async () => {
+    const build = () => {
+      const index = new NeighbourIndex(similarity, 2, 3, 0.5, { first: 1, window: 0.1, closeness: () => 1 })
+      index.addRows(Array.from({ length: 40 }, (_, r) => at(r * 0.02)))
+      index.pool.add(1, [0.1, 0.5].map((a, i) => ({ label: i, features: at(a) })))
+      return index
+    }
+    const whole = build()
+    const split = build()
+    await whole.searchAll()
+    await split.searchAll()
+    const entries = (index: NeighbourIndex) => index.pool.add(2, [0.2, 0.3, 0.7].map((a, i) => ({ label: 5 + i, features: at(a) })))
+    const once = await whole.merge(entries(whole))
+    const first = await split.merge(entries(split), [3, 12, 30])
+    expect(first.changed.every((r) => [3, 12, 30].includes(r))).toBe(true)
+    // The rows not asked for have not changed yet, and nothing else may read or change the lists.
+    expect(split.neighbours(20).count).toBe(whole.neighbours(20).count - 1)
+    await expect(split.remove([0])).rejects.toThrow(/merge is waiting/)
+    expect(() => split.saved()).toThrow(/merge is waiting/)
+    const rest = await split.finishMerge()
+    expect([...first.changed, ...rest.changed].sort((a, b) => a - b)).toEqual(once.changed)
+    expect([...first.reweighted, ...rest.reweighted].sort((a, b) => a - b)).toEqual(once.reweighted)
+    expect(split.saved()).toEqual(whole.saved())
+  })
+
   it('keeps rows past a block, and rows added after trimming, in their place', async () => {
     const index = new NeighbourIndex(similarity, 2, 2)
     const angle = (r: number) => (r % 1000) * 1e-3

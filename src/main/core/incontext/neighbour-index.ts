@@ -53,6 +53,8 @@ export class NeighbourIndex {
   private sims: Float32Array
   private ids: Int32Array
   private counts: Uint8Array
+  /** A merge left for later by `merge(added, first)`: its entries, and the rows that have them already. */
+  private pending: { added: number[]; done: Uint8Array } | null = null
 
   /**
    * `minSim`: entries no more similar than this are never listed. Fusion cannot use them (settings.ts:
@@ -84,6 +86,7 @@ export class NeighbourIndex {
    * first new row's index.
    */
   addRows(features: Array<Uint16Array | Float32Array>): number {
+    this.settled()
     const first = this.rows
     const total = first + features.length
     // The lists' capacity doubles, so a batch loaded in chunks is copied O(log n) times, not once per
@@ -162,6 +165,7 @@ export class NeighbourIndex {
 
   /** Nearest live entries for the given rows, from scratch (`all`: every row, read in place, not copied). */
   async searchRows(rows: number[], all = false) {
+    this.settled()
     if (!rows.length) return
     const k = this.k
     const live = this.pool.liveIds()
@@ -180,6 +184,7 @@ export class NeighbourIndex {
 
   /** The lists as they stand, to be taken back by `restore` when the batch is opened again. */
   saved(): SavedLists {
+    this.settled()
     const live = this.pool.liveIds()
     const rank = new Int32Array(this.pool.size).fill(-1)
     live.forEach((id, r) => (rank[id] = r))
@@ -197,6 +202,8 @@ export class NeighbourIndex {
   restore(saved: SavedLists): boolean {
     const live = this.pool.liveIds()
     if (saved.rows !== this.rows || saved.k !== this.k || saved.digest !== this.digest(live)) return false
+    // The lists as a search would find them: a merge still waiting is in them.
+    this.pending = null
     const n = this.rows * this.k
     for (let i = 0; i < n; i++) this.ids[i] = saved.ranks[i] < 0 ? -1 : live[saved.ranks[i]]
     this.sims.set(saved.sims)
@@ -216,6 +223,8 @@ export class NeighbourIndex {
   }
 
   async searchAll() {
+    // Every list found afresh: a merge still waiting is in them.
+    this.pending = null
     this.counts.fill(0, 0, this.rows)
     this.ids.fill(-1, 0, this.rows * this.k)
     await this.searchRows(Array.from({ length: this.rows }, (_, r) => r), true)
@@ -223,6 +232,7 @@ export class NeighbourIndex {
 
   /** Removes entries; rows that listed one are searched again. Returns those rows. */
   async remove(entries: number[]): Promise<number[]> {
+    this.settled()
     if (!entries.length) return []
     const removed = new Set(entries)
     this.pool.kill(entries)
@@ -247,11 +257,39 @@ export class NeighbourIndex {
    * so are the entries within the window (any entry pushed out was no closer than the new ones). Early
    * in a big batch of one print, most rows take a new entry, but few take one that counts; of those,
    * most only add weight to a vote that was and stays unanimous (`reweighted`).
+   *
+   * With `first`, only those rows take the entries now; every other row takes them at `finishMerge`,
+   * which must come before anything else reads or changes the lists (the index refuses until then). The
+   * Gemm over every row is most of what a correction costs in a batch of many lines (forms-dev, the
+   * slowest twentieth of updates: 50 of 91 ms), and the lines the reviewer looks at next need few of them.
    */
-  async merge(added: number[]): Promise<Merged> {
+  async merge(added: number[], first?: number[]): Promise<Merged> {
+    this.settled()
+    if (!added.length || !this.rows) return { changed: [], reweighted: [] }
+    if (!first) return this.mergeInto(added, this.queryBlocks(), (i) => i)
+    const done = new Uint8Array(this.rows)
+    for (const r of first) done[r] = 1
+    this.pending = { added, done }
+    return first.length ? this.mergeInto(added, [this.queryMatrix(first)], (i) => first[i]) : { changed: [], reweighted: [] }
+  }
+
+  /** Merges what `merge` left for later into the rest of the rows (nothing when nothing waits). */
+  async finishMerge(): Promise<Merged> {
+    const waiting = this.pending
+    if (!waiting) return { changed: [], reweighted: [] }
+    this.pending = null
+    return this.mergeInto(waiting.added, this.queryBlocks(), (i) => i, waiting.done)
+  }
+
+  /** Throws while a merge waits: the lists are not what a search would find. */
+  private settled() {
+    if (this.pending) throw new Error('NeighbourIndex: a merge is waiting (finishMerge first)')
+  }
+
+  /** Merges `added` into the rows of `queries` (its i-th row is row `rowOf(i)`), those `skip` marks aside. */
+  private async mergeInto(added: number[], queries: Uint16Array[], rowOf: (i: number) => number, skip?: Uint8Array): Promise<Merged> {
     const changed: number[] = []
     const reweighted: number[] = []
-    if (!added.length || !this.rows) return { changed, reweighted }
     const k = this.k
     const m = added.length
     const sims = new Float32Array(k)
@@ -259,13 +297,14 @@ export class NeighbourIndex {
     const newSims = new Float32Array(k)
     const newIds = new Int32Array(k)
     const { first, window } = this.reads
-    await this.similarity.scores(this.queryBlocks(), this.pool.matrix(added), (start, rows, scores, best) => {
+    await this.similarity.scores(queries, this.pool.matrix(added), (start, rows, scores, best) => {
       // The lists in locals: this loop runs for every row of the batch, twice per correction.
       const listSims = this.sims
       const listIds = this.ids
       const counts = this.counts
       for (let i = 0; i < rows; i++) {
-        const r = start + i
+        const r = rowOf(start + i)
+        if (skip?.[r]) continue
         const count = counts[r]
         const base = r * k
         const floor = count < k ? this.minSim : listSims[base + k - 1]
@@ -331,6 +370,7 @@ export class NeighbourIndex {
    * searched with room for the excluded entries, which are then dropped.
    */
   async withoutOwnLine(rows: number[], owners: number[], extra: number): Promise<FrameNeighbours[]> {
+    this.settled()
     const k = this.k
     const live = this.pool.liveIds()
     const found = await this.similarity.search([this.queryMatrix(rows)], this.pool.matrix(live), k + extra)

@@ -47,7 +47,7 @@ describe('neighbour lists saved when a batch is closed', () => {
       await before.correct(lineId, text)
       await before.settle()
     }
-    const lists = before.savedLists()
+    const lists = await before.savedLists()
     expect(lists.chars.counts.some((c) => c > 0)).toBe(true)
     expect(shown(before).filter((r) => r !== null).length).toBeGreaterThan(5)
 
@@ -62,7 +62,7 @@ describe('neighbour lists saved when a batch is closed', () => {
     searched.loadCorrections(latest)
     searched.restoreDecision(before.decided)
     expect((await searched.recomputeAll({ recalibrate: false })).restored).toBe(0)
-    expect(again.savedLists()).toEqual(searched.savedLists())
+    expect(await again.savedLists()).toEqual(await searched.savedLists())
     expect(shown(searched)).toEqual(shown(before))
   })
 
@@ -70,7 +70,7 @@ describe('neighbour lists saved when a batch is closed', () => {
     const before = loaded()
     await before.recomputeAll()
     for (const [lineId, text] of session) await before.correct(lineId, text)
-    const lists = before.savedLists()
+    const lists = await before.savedLists()
     const changed = [...latest, { lineId: 12, text: truth(11) }]
     const again = loaded()
     again.loadCorrections(changed)
@@ -78,7 +78,7 @@ describe('neighbour lists saved when a batch is closed', () => {
     const searched = loaded()
     searched.loadCorrections(changed)
     await searched.recomputeAll({ recalibrate: true })
-    expect(again.savedLists()).toEqual(searched.savedLists())
+    expect(await again.savedLists()).toEqual(await searched.savedLists())
     expect(shown(again)).toEqual(shown(searched))
   })
 
@@ -88,8 +88,8 @@ describe('neighbour lists saved when a batch is closed', () => {
     await ctx.recomputeAll()
     const dir = mkdtempSync(join(tmpdir(), 'lector-lists-'))
     const path = join(dir, 'library.db-context', 'batch-1.lists')
-    writeLists(path, ctx.savedLists())
-    expect(readLists(path)).toEqual(ctx.savedLists())
+    writeLists(path, await ctx.savedLists())
+    expect(readLists(path)).toEqual(await ctx.savedLists())
     expect(readLists(join(dir, 'none.lists'))).toBeNull()
     writeFileSync(path, readFileSync(path).subarray(0, 300))
     expect(readLists(path)).toBeNull()
@@ -98,7 +98,8 @@ describe('neighbour lists saved when a batch is closed', () => {
     // A write that fails (here its name is taken by a folder) leaves no partial file behind.
     const taken = join(dir, 'library.db-context', 'batch-2.lists')
     mkdirSync(taken)
-    expect(() => writeLists(taken, ctx.savedLists())).toThrow()
+    const lists = await ctx.savedLists()
+    expect(() => writeLists(taken, lists)).toThrow()
     expect(existsSync(`${taken}.partial`)).toBe(false)
   })
 })

@@ -28,6 +28,43 @@ export interface SavedEntry {
 /** Per line, the queried frames whose neighbours changed where fusion reads them (null: the whole line). */
 export type Touched = Map<number, number[] | null>
 
+/** What a change of the stores reached: lines whose lists changed where fusion reads them, and lines
+ *  where only the weights of a unanimous vote moved. */
+export interface Reached {
+  touched: Touched
+  reweighted: Map<number, number[]>
+}
+
+/** Collects a change's rows as lines and their queried frames. */
+class ReachedRows implements Reached {
+  readonly touched: Touched = new Map()
+  readonly reweighted = new Map<number, number[]>()
+
+  constructor(private readonly owners: { chars: RowOwners; gaps: RowOwners }) {}
+
+  touch(store: 'chars' | 'gaps', rows: number[], into: Map<number, number[] | null> = this.touched) {
+    const owners = this.owners[store]
+    for (const r of rows) {
+      const owner = owners.lineOf(r)
+      const list = into.get(owner) ?? []
+      list.push(owners.frameOf(r))
+      into.set(owner, list)
+    }
+  }
+
+  merged(store: 'chars' | 'gaps', { changed, reweighted }: Merged) {
+    this.touch(store, changed)
+    this.touch(store, reweighted, this.reweighted)
+  }
+}
+
+/** The lines' query rows in one store (0: characters, 1: gaps), ascending. */
+function rowsOf(lines: LineState[], isGap: number): number[] {
+  const rows: number[] = []
+  for (const line of lines) for (let q = 0; q < line.row.length; q++) if (line.gap[q] === isGap) rows.push(line.row[q])
+  return rows.sort((a, b) => a - b)
+}
+
 /** A line's features are in the stores' query rows: the float copy goes (a correction's are read again). */
 const NO_FEATURES = new Float32Array(0)
 
@@ -185,8 +222,7 @@ export class FrameStores {
       [this.chars, 0],
       [this.gaps, 1],
     ] as const) {
-      const rows = lines.flatMap((line) => Array.from(line.row).filter((_, q) => line.gap[q] === isGap))
-      await store.searchRows(rows)
+      await store.searchRows(rowsOf(lines, isGap))
     }
   }
 
@@ -201,31 +237,27 @@ export class FrameStores {
    * leave, its newly aligned ones join. Returns the queried frames whose lists changed where fusion reads
    * them (`touched`), and those where only the weights of a unanimous vote moved (`reweighted`).
    */
-  async replace(line: LineState, text: string | null, alignment: Alignment | null): Promise<{ touched: Touched; reweighted: Map<number, number[]> }> {
-    const touched: Touched = new Map()
-    const reweighted = new Map<number, number[]>()
-    const touch = (owners: RowOwners, rows: number[], into: Map<number, number[] | null> = touched) => {
-      for (const r of rows) {
-        const owner = owners.lineOf(r)
-        const list = into.get(owner) ?? []
-        list.push(owners.frameOf(r))
-        into.set(owner, list)
-      }
-    }
-    const merged = (owners: RowOwners, { changed, reweighted: weights }: Merged) => {
-      touch(owners, changed)
-      touch(owners, weights, reweighted)
-    }
-    touch(this.owners.chars, await this.chars.remove(line.entries.chars))
-    touch(this.owners.gaps, await this.gaps.remove(line.entries.gaps))
+  async replace(line: LineState, text: string | null, alignment: Alignment | null, first?: LineState[]): Promise<Reached> {
+    const reached = new ReachedRows(this.owners)
+    reached.touch('chars', await this.chars.remove(line.entries.chars))
+    reached.touch('gaps', await this.gaps.remove(line.entries.gaps))
     line.entries = { chars: [], gaps: [] }
     this.unaligned.delete(line.id)
     if (text !== null) {
       this.store(line, alignment)
-      merged(this.owners.chars, await this.chars.merge(line.entries.chars))
-      merged(this.owners.gaps, await this.gaps.merge(line.entries.gaps))
+      // With `first`, only those lines' rows take the new entries now; the rest wait for `finishMerges`.
+      reached.merged('chars', await this.chars.merge(line.entries.chars, first && rowsOf(first, 0)))
+      reached.merged('gaps', await this.gaps.merge(line.entries.gaps, first && rowsOf(first, 1)))
     }
-    return { touched, reweighted }
+    return reached
+  }
+
+  /** The rows a correction's new entries did not reach yet (`replace` with `first`) take them now. */
+  async finishMerges(): Promise<Reached> {
+    const reached = new ReachedRows(this.owners)
+    reached.merged('chars', await this.chars.finishMerge())
+    reached.merged('gaps', await this.gaps.finishMerge())
+    return reached
   }
 
   /** A saved correction in place of the line's frames, without searching (`searchAll` follows). */

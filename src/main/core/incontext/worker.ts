@@ -113,7 +113,7 @@ serve<ContextWorker>(
       // The lists as they stand, for the next time the batch is opened (a cache: a failure loses nothing).
       if (batchId !== null && lineIds.size) {
         try {
-          writeLists(listsPath(init.library.path, batchId), ctx.savedLists())
+          writeLists(listsPath(init.library.path, batchId), await ctx.savedLists())
         } catch (err) {
           console.error(`could not save the neighbour lists of batch ${batchId}:`, err)
         }
