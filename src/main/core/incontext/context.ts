@@ -198,21 +198,13 @@ export class BatchContext {
     if (touched.size <= limit) return touched
     const shown = new Float64Array(touched.size)
     let i = 0
-    for (const [id, frames] of touched) {
-      const line = this.state.lines.get(id)
-      shown[i++] = frames === null ? -1 : line ? (line.reading ?? line.model).confidence : 2
-    }
-    // The `limit`-th lowest confidence, and how many lines at it still fit (taken in the touched order).
-    const cut = Float64Array.from(shown).sort()[limit - 1]
-    let room = limit - shown.filter((c) => c < cut).length
+    for (const [id, frames] of touched) shown[i++] = frames === null ? -1 : orderOf(this.state.lines.get(id))
+    const first = lowest(shown, limit)
     // Both parts keep the touched order (the batch's): read in it, lines lie near each other in memory.
     // Nothing waits already: `correct` read it first.
     const now: Touched = new Map()
     i = 0
-    for (const [id, frames] of touched) {
-      const c = shown[i++]
-      ;(c < cut || (c === cut && room-- > 0) ? now : this.pending).set(id, frames)
-    }
+    for (const [id, frames] of touched) (first[i++] ? now : this.pending).set(id, frames)
     return now
   }
 
@@ -235,16 +227,9 @@ export class BatchContext {
     if (lines.size <= limit) return undefined
     const shown = new Float64Array(lines.size)
     let i = 0
-    for (const line of lines.values()) shown[i++] = (line.reading ?? line.model).confidence
-    const cut = Float64Array.from(shown).sort()[limit - 1]
-    let room = limit - shown.filter((c) => c < cut).length
-    const first: LineState[] = []
-    i = 0
-    for (const line of lines.values()) {
-      const c = shown[i++]
-      if (c < cut || (c === cut && room-- > 0)) first.push(line)
-    }
-    return first
+    for (const line of lines.values()) shown[i++] = orderOf(line)
+    const first = lowest(shown, limit)
+    return [...lines.values()].filter((_, j) => first[j] === 1)
   }
 
   /**
@@ -421,6 +406,24 @@ export class BatchContext {
     // every line again.
     if (refitted || this.state.gate.spacing === noSpacing) freezeText(this.state)
   }
+}
+
+/** Marks the `limit` lowest values, ties taken in their order (cut by a sorted copy: a comparator sort of
+ *  the lines cost an update more than the reading it saved). */
+function lowest(values: Float64Array, limit: number): Uint8Array {
+  const cut = Float64Array.from(values).sort()[limit - 1]
+  let room = limit - values.filter((c) => c < cut).length
+  const marked = new Uint8Array(values.length)
+  for (let i = 0; i < values.length; i++) marked[i] = values[i] < cut || (values[i] === cut && room-- > 0) ? 1 : 0
+  return marked
+}
+
+/**
+ * Where a line stands in the hardest-first list: its confidence as shown; after every unreviewed line
+ * when the reviewer has corrected or accepted it (their text stands whatever context reads).
+ */
+function orderOf(line: LineState | undefined): number {
+  return !line || line.corrected !== null ? 2 : (line.reading ?? line.model).confidence
 }
 
 /** A line's correction (`text`, aligned on its frames) into the batch's counts of its corrections, in place
