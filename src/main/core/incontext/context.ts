@@ -15,7 +15,7 @@ import { Reader } from './reread'
 import { defaultContextSettings, type ContextSettings } from './settings'
 import type { SimilaritySearch } from './similarity'
 import type { ContextState } from './state'
-import { FrameStores, type SavedBatchLists, type SavedEntry, type Touched } from './stores'
+import { FrameStores, type Reached, type SavedBatchLists, type SavedEntry, type Touched } from './stores'
 
 export type { ContextReading, LineInput, UpdateResult } from './line-state'
 export type { SavedBatchLists, SavedEntry } from './stores'
@@ -159,11 +159,11 @@ export class BatchContext {
     if (text === null) state.snapshots.delete(lineId)
     else if (snapshot) relabel(state, line, snapshot, text, alignment)
     else state.snapshots.set(lineId, takeSnapshot(state, reader, line, text, alignment))
-    countText(state, line, text, alignment)
+    countCorrection(state, line, text, alignment)
     line.corrected = text
     line.knn = null
     line.reading = null
-    const { touched, reweighted } = await state.stores.replace(line, text, alignment, this.lookedAtNext())
+    const reached = await state.stores.replace(line, text, alignment, this.lookedAtNext())
     // So are the ligatures its frames were stored under (ligatures.ts).
     state.gate.kinds.sync()
     state.book.spans.set(lineId, null)
@@ -172,7 +172,7 @@ export class BatchContext {
     state.corrections = state.corrections.filter((id) => id !== lineId)
     if (text !== null) state.corrections.push(lineId)
     // A line whose correction was taken back is read in context again, all of it.
-    if (text === null) touched.set(lineId, null)
+    if (text === null) reached.touched.set(lineId, null)
     const searched = performance.now()
     const n = state.corrections.length
     const s = this.settings
@@ -180,8 +180,7 @@ export class BatchContext {
     if (n <= s.calibrateAlwaysUpTo || n % s.calibrateEvery === 0) this.calibrationDue = true
     const again = state.decision.lexiconBias > 0 ? state.book.spans.linesNear(words) : []
     state.book.forget(again)
-    // With context off nothing is fused, so no unit needs looking at.
-    const now = this.deferPast(state.gate.on ? reader.unitsToFuse(touched, reweighted) : touched)
+    const now = this.deferPast(this.unitsOf(reached))
     const result = joined(caught, reader.redecode(now))
     const relexed = reader.relex(again)
     const changed = [...new Set([...result.changed, ...relexed])]
@@ -206,6 +205,12 @@ export class BatchContext {
     i = 0
     for (const [id, frames] of touched) (first[i++] ? now : this.pending).set(id, frames)
     return now
+  }
+
+  /** What a change of the stores reached, as the units fusion must read again (with context off, none
+   *  is fused: the lines reached are read as they are). */
+  private unitsOf({ touched, reweighted }: Reached): Touched {
+    return this.state.gate.on ? this.reader.unitsToFuse(touched, reweighted) : touched
   }
 
   /** Lines (and their frames) to read at the next `catchUp`, beside those waiting already. */
@@ -237,8 +242,7 @@ export class BatchContext {
    * yet (`lookedAtNext`), and the lines they and the correction reached read (nothing when nothing waits).
    */
   private async catchUp(): Promise<UpdateResult> {
-    const { touched, reweighted } = await this.state.stores.finishMerges()
-    this.wait(this.state.gate.on ? this.reader.unitsToFuse(touched, reweighted) : touched)
+    this.wait(this.unitsOf(await this.state.stores.finishMerges()))
     if (!this.pending.size) return { changed: [], redecoded: 0 }
     const result = this.reader.redecode(new Map(this.pending))
     this.pending.clear()
@@ -286,7 +290,7 @@ export class BatchContext {
       const line = state.lines.get(lineId)
       if (!line) continue
       const alignment = state.stores.load(line, text)
-      countText(state, line, text, alignment)
+      countCorrection(state, line, text, alignment)
       line.corrected = text
       state.book.spans.set(lineId, null)
       state.book.update(lineId, lexiconEntries(text))
@@ -391,8 +395,7 @@ export class BatchContext {
 
   /** Both stores' neighbour lists, to save when the batch is closed (see recomputeAll), with every merge done. */
   async savedLists(): Promise<SavedBatchLists> {
-    const { touched, reweighted } = await this.state.stores.finishMerges()
-    this.wait(this.state.gate.on ? this.reader.unitsToFuse(touched, reweighted) : touched)
+    this.wait(this.unitsOf(await this.state.stores.finishMerges()))
     return this.state.stores.savedLists()
   }
 
@@ -428,13 +431,13 @@ function orderOf(line: LineState | undefined): number {
 
 /** A line's correction (`text`, aligned on its frames) into the batch's counts of its corrections, in place
  *  of the one it had (null: taken back). */
-function countText(state: ContextState, line: LineState, text: string | null, alignment: Alignment | null) {
+function countCorrection(state: ContextState, line: LineState, text: string | null, alignment: Alignment | null) {
   if (line.corrected !== null) state.spacing.add(line.corrected, -1)
   if (text !== null) state.spacing.add(text)
   state.letters.set(line.id, line.frames, text === null ? null : alignment, state.alphabet.space)
 }
 
-/** The gate with the batch's spacing and letter context as its corrected texts stand now. */
+/** The gate with the batch's spacing and letter context as its corrections stand now. */
 function freezeText(state: ContextState) {
   state.gate = { ...state.gate, spacing: state.spacing.freeze(state.alphabet), letters: state.letters.freeze(state.alphabet.space) }
 }

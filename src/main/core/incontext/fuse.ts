@@ -52,7 +52,8 @@ export interface FuseGate {
   kinds: ClassKinds
   /** The batch's spacing as it stood at the last calibration. */
   spacing: SpacingLookup
-  /** The characters beside each in the batch's corrected texts, as they stood at the last calibration. */
+  /** What the batch's reviewer wrote where the model read a character between two others (letter-context.ts),
+   *  as it stood at the last calibration. */
   letters: LetterContext
 }
 

@@ -24,8 +24,9 @@ import type { Ballot } from './ballot'
  *   letter); ligature (the vote's label is two letters the batch reads as one glyph, ligatures.ts: its
  *   own weight, so a Fraktur batch's many right "ch" votes do not make the gate looser with the letters
  *   of a forms batch's few); added (the vote's label is a class the batch added, such as ſ, which the
- *   model cannot write: its own weight too); and, for an added class, the log-odds that the batch's texts
- *   put it rather than the model's letter between the characters around (letter-context.ts).
+ *   model cannot write: its own weight too); and, for an added class, the log-odds that the batch's
+ *   reviewer writes it rather than the model's letter where the model reads the same characters around
+ *   (letter-context.ts).
  * Gap units are not a vote against the model but a question — is there a space here? — since the
  * model's own space probability is far from calibrated (forms-dev: between two characters the beam read
  * together, 95 % of the places where it gave a space 0.1–0.5 have one in the reviewer's text). Features
@@ -123,8 +124,8 @@ export interface UnitEvidence {
   pv: number
   /** Whether the vote's label is an adjacent character's with no blank between. */
   collapse: boolean
-  /** The log-odds of the vote's label against the model's between the characters the model reads
-   *  around the unit, from the batch's corrected texts (letter-context.ts); read for an added class only. */
+  /** The log-odds of the vote's label against the model's, from what the batch's reviewer wrote where the
+   *  model read the characters it reads around the unit (letter-context.ts); read for an added class only. */
   letters: number
 }
 

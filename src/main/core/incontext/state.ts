@@ -54,6 +54,7 @@ export interface ContextState {
   base: EvidenceBase
   /** How the corrected texts space their characters (frozen into `gate.spacing` at each calibration). */
   readonly spacing: SpacingCounts
-  /** Which characters stand beside which in the corrected texts (frozen into `gate.letters` with the spacing). */
+  /** What the reviewer wrote where the model read each character between two others (frozen into
+   *  `gate.letters` with the spacing). */
   readonly letters: LetterContextCounts
 }
