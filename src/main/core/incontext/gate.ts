@@ -165,7 +165,7 @@ export function charFeatures(x: Float64Array, ballot: Ballot, m: number, e: Unit
   // Which of the two the batch's reviewer writes where the model reads these neighbours ("ſch" for its
   // "fch"; "auf", never "auſ"): the frames of ſ and f look alike, and the vote splits where the words do
   // not. Fraktur-dev diplomatic, ſ read in the rest at 20 % / 10 % / batches of 5: 89.4 / 90.8 / 72.1 %
-  // without it, 91.0 / 90.6 / 73.8 % with it; CER 6.07 / 7.59 / 12.65 → 6.04 / 7.60 / 12.63 %.
+  // without it, 90.6 / 90.5 / 73.6 % with it; CER 6.07 / 7.59 / 12.65 → 6.04 / 7.58 / 12.62 % (replay).
   x[17] = kinds.added[v] ? e.letters : 0
   if (x[11]) x[3] = 0
 }

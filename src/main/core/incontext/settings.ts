@@ -33,8 +33,8 @@ export interface ContextSettings {
    *  numbers than they fixed ("43800" read "438OO" beside a pool of "SELANGOR"s). The last three weights were
    *  added later and not fitted: a ligature's and a class the batch added start at 0, and each batch's own
    *  votes set them; the letter context of an added class (a log-odds) starts half believed, since a small
-   *  batch has too few such votes to fit it (fraktur-dev batches of 5 at 10 %: CER 12.76 from 0, 12.63
-   *  from 0.5, 12.66 from 1). */
+   *  batch has too few such votes to fit it (fraktur-dev batches of 5 at 10 %: CER 12.74 from 0, 12.62
+   *  from 0.5, 12.70 from 1). */
   gatePrior: GateWeights
   /** How firmly the prior holds each weight: the precision of its Gaussian, in examples' worth. */
   gatePrecision: number
