@@ -18,6 +18,9 @@ const SMOOTH = 8
  *  of 5 at 10 %: CER 12.69 with 1, 12.62 with 5, 12.66 with 10). */
 const MIN_EVIDENCE = 5
 const CLAMP = 6
+/** Neighbours a character may have, for the add-one share of one never seen beside any (about the
+ *  letters, digits and signs of a Latin or Fraktur batch). */
+const NEIGHBOURS = 100
 
 /**
  * What the model read beside the characters of the corrected lines: for each character the model wrote
@@ -52,7 +55,7 @@ export class LetterContextCounts {
     const total = get(RUNS, ANY, ANY, 0)
     // P(neighbour | the model read m where the reviewer wrote r), backed off to any m, then to any r.
     const logP = (side: number, m: number, r: number, nb: number) => {
-      const overall = (get(side, ANY, ANY, nb) + 1) / (total + 100)
+      const overall = (get(side, ANY, ANY, nb) + 1) / (total + NEIGHBOURS)
       const anyRead = (get(side, ANY, r, nb) + SMOOTH * overall) / (get(RUNS, ANY, r, 0) + SMOOTH)
       return Math.log((get(side, m, r, nb) + SMOOTH * anyRead) / (get(RUNS, m, r, 0) + SMOOTH))
     }
