@@ -89,7 +89,7 @@ export class BatchContext {
       prior: { chars: isotropic(gatePrior.chars, gatePrecision), gaps: isotropic(gatePrior.gaps, gatePrecision) },
       base: { lines: 0, better: 0, worse: 0, modelEdits: 0, contextEdits: 0, fixed: 0, broken: 0 },
       spacing: new SpacingCounts(),
-      letters: new LetterContextCounts(),
+      letters: new LetterContextCounts(alphabet.space),
     }
     this.reader = new Reader(this.state)
   }
@@ -434,12 +434,12 @@ function orderOf(line: LineState | undefined): number {
 function countCorrection(state: ContextState, line: LineState, text: string | null, alignment: Alignment | null) {
   if (line.corrected !== null) state.spacing.add(line.corrected, -1)
   if (text !== null) state.spacing.add(text)
-  state.letters.set(line.id, line.frames, text === null ? null : alignment, state.alphabet.space)
+  state.letters.set(line.id, line.frames, text === null ? null : alignment)
 }
 
 /** The gate with the batch's spacing and letter context as its corrections stand now. */
 function freezeText(state: ContextState) {
-  state.gate = { ...state.gate, spacing: state.spacing.freeze(state.alphabet), letters: state.letters.freeze(state.alphabet.space) }
+  state.gate = { ...state.gate, spacing: state.spacing.freeze(state.alphabet), letters: state.letters.freeze() }
 }
 
 /** Two reads one after the other as one: every line either changed, each once. */

@@ -30,17 +30,17 @@ function corrected(read: string, text: string): { frames: ReturnType<typeof fram
 
 /** Lines 1..n on which the model read "afch auf" and the reviewer wrote "aſch auf". */
 function batch(n: number): LetterContextCounts {
-  const counts = new LetterContextCounts()
+  const counts = new LetterContextCounts(space)
   for (let id = 1; id <= n; id++) {
     const { frames, alignment } = corrected('afch auf', 'aſch auf')
-    counts.set(id, frames, alignment, space)
+    counts.set(id, frames, alignment)
   }
   return counts
 }
 
 describe('the letter context of a class the batch added', () => {
   it('speaks for ſ where the model reads "fch" and for f at the end of a word, from what the model read around each', () => {
-    const context = batch(5).freeze(space)
+    const context = batch(5).freeze()
     expect(context.logOdds(longS, c('f'), c('a'), c('c'))).toBeGreaterThan(2)
     // A space and the line's end are both a word's edge.
     expect(context.logOdds(longS, c('f'), c('u'), space)).toBeLessThan(-2)
@@ -48,22 +48,22 @@ describe('the letter context of a class the batch added', () => {
   })
 
   it('says nothing until the reviewer has written the class for the model\'s letter five times', () => {
-    expect(batch(4).freeze(space).logOdds(longS, c('f'), c('a'), c('c'))).toBe(0)
+    expect(batch(4).freeze().logOdds(longS, c('f'), c('a'), c('c'))).toBe(0)
     // Nor for a letter the model reads that was never corrected into it.
-    expect(batch(5).freeze(space).logOdds(longS, c('h'), c('c'), space)).toBe(0)
+    expect(batch(5).freeze().logOdds(longS, c('h'), c('c'), space)).toBe(0)
   })
 
   it('takes a correction back out, and stays as frozen while corrections come and go', () => {
     const counts = batch(5)
-    const frozen = counts.freeze(space)
+    const frozen = counts.freeze()
     const before = frozen.logOdds(longS, c('f'), c('a'), c('c'))
     const { frames } = corrected('afch auf', 'aſch auf')
-    counts.set(5, frames, null, space)
-    expect(counts.freeze(space).logOdds(longS, c('f'), c('a'), c('c'))).toBe(0)
+    counts.set(5, frames, null)
+    expect(counts.freeze().logOdds(longS, c('f'), c('a'), c('c'))).toBe(0)
     expect(frozen.logOdds(longS, c('f'), c('a'), c('c'))).toBe(before)
     // Corrected again: the same counts as a batch that never lost it.
-    counts.set(5, frames, corrected('afch auf', 'aſch auf').alignment, space)
-    expect(counts.freeze(space).logOdds(longS, c('f'), c('u'), space)).toBe(batch(5).freeze(space).logOdds(longS, c('f'), c('u'), space))
+    counts.set(5, frames, corrected('afch auf', 'aſch auf').alignment)
+    expect(counts.freeze().logOdds(longS, c('f'), c('u'), space)).toBe(batch(5).freeze().logOdds(longS, c('f'), c('u'), space))
   })
 
   it('decides a split ſ/f vote in fusion by the letters the model reads around the unit', () => {
@@ -86,7 +86,7 @@ describe('the letter context of a class the batch added', () => {
       fuseRun(frames, queried, 2 * at, 2 * at + 2, () => votes, pool, { on: true, weights, kinds, spacing: noSpacing, letters }, defaultContextSettings, index, prob, new Int32Array(queried.length), new FuseScratch())
       return index[3 * at * frames.k]
     }
-    const context = batch(5).freeze(space)
+    const context = batch(5).freeze()
     expect(read('afch', context)).toBe(longS)
     expect(read('auf', context)).toBe(c('f'))
     expect(read('auf h', context)).toBe(c('f'))

@@ -36,22 +36,25 @@ export class LetterContextCounts {
   /** Each corrected line's runs, four numbers each (model, reviewer, before, after), to take back out. */
   private readonly lines = new Map<number, Int32Array>()
 
+  /** `space`: the space's class, a word's edge as a neighbour. */
+  constructor(private readonly space: number) {}
+
   /** A line's correction in (its alignment) or out (null). */
-  set(lineId: number, frames: LineFrames, alignment: Alignment | null, space: number) {
+  set(lineId: number, frames: LineFrames, alignment: Alignment | null) {
     const old = this.lines.get(lineId)
     if (old) this.count(old, -1)
     this.lines.delete(lineId)
     if (!alignment) return
-    const runs = modelRuns(frames, alignment.labels, space)
+    const runs = modelRuns(frames, alignment.labels, this.space)
     this.lines.set(lineId, runs)
     this.count(runs, 1)
   }
 
   /** The counts as they stand (frozen: later corrections do not move them). */
-  freeze(space: number): LetterContext {
+  freeze(): LetterContext {
     const counts = new Map(this.counts)
     const get = (kind: number, m: number, r: number, nb: number) => counts.get(key(kind, m, r, nb)) ?? 0
-    const edge = (c: number) => (c <= 0 || c === space ? 0 : c)
+    const edge = (c: number) => edgeOf(c, this.space)
     const total = get(RUNS, ANY, ANY, 0)
     // P(neighbour | the model read m where the reviewer wrote r), backed off to any m, then to any r.
     const logP = (side: number, m: number, r: number, nb: number) => {
@@ -108,7 +111,6 @@ export const noLetterContext: LetterContext = { logOdds: () => 0 }
 function modelRuns(f: LineFrames, labels: Int32Array, space: number): Int32Array {
   const out: number[] = []
   const top = (t: number) => f.topIndex[t * f.k]
-  const edge = (c: number) => (c <= 0 || c === space ? 0 : c)
   for (let t = 0; t < f.frames; t++) {
     const m = top(t)
     if (m === 0 || m === space) continue
@@ -117,7 +119,7 @@ function modelRuns(f: LineFrames, labels: Int32Array, space: number): Int32Array
     const r = majority(labels, start, t)
     if (r <= 0) continue
     const [before, after] = besideRun(f, start, t)
-    out.push(m, r, edge(before), edge(after))
+    out.push(m, r, edgeOf(before, space), edgeOf(after, space))
   }
   return Int32Array.from(out)
 }
@@ -133,6 +135,11 @@ function majority(labels: Int32Array, t0: number, t1: number): number {
     if (count > bestCount) (bestCount = count), (best = labels[t])
   }
   return best
+}
+
+/** A neighbour's class in the counts: 0 for a word's edge (the space, or no character: -1). */
+function edgeOf(c: number, space: number): number {
+  return c <= 0 || c === space ? 0 : c
 }
 
 function key(kind: number, m: number, r: number, nb: number): number {
