@@ -113,6 +113,19 @@ describe('detector on generated pages', () => {
     expect(first.quad[0][1]).toBeLessThan(first.quad[2][1])
   })
 
+  it('reads a long receipt whose print a 960-pixel model input would shrink to a few pixels', async () => {
+    // 100 short lines: ~4,000 px tall, so PaddleOCR's size (long side 960) draws the text ~5 px high,
+    // where lines run together; the second look at the size the detector reads best finds each one.
+    const receipt = await renderPage({
+      columns: [Array.from({ length: 100 }, (_, i) => `${String(i + 1).padStart(3, '0')} ITEM ${(i * 7.31).toFixed(2)}`)],
+      font: 'mono',
+    })
+    const page = await turnPage(receipt.png, 0)
+    expect(page.height).toBeGreaterThan(3500)
+    const lines = await detector.detect(page)
+    expectReadInOrder(await read(lines), receipt.lines.map((l) => l.text))
+  })
+
   it('refuses a page without pixels and a page too large, with a clear message', async () => {
     const empty: RasterPage = { width: 0, height: 0, channels: 3, data: Buffer.alloc(0) }
     await expect(detector.detect(empty)).rejects.toThrow(LectorError)

@@ -24,12 +24,27 @@ export function detSize(width: number, height: number, spec: DetManifest['prepro
 }
 
 /**
- * The page resized to the model's input. Pages above `preshrinkPixels` are first shrunk with sharp
- * (area-averaging, streaming), so OpenCV's WASM heap never holds a huge page; below it this is exactly
- * cv2.resize of the full page.
+ * The model's input size at `scale` × the page, sides rounded to the model's multiple, the long side at
+ * most `maxSide` (a second look at a page whose text came out small; see textScale).
  */
-export async function resizeForDet(cv: OpenCv, page: RasterPage, spec: DetManifest['preprocess'], preshrinkPixels: number): Promise<Image> {
-  const target = detSize(page.width, page.height, spec)
+export function scaledSize(width: number, height: number, scale: number, multiple: number, maxSide: number): { width: number; height: number } {
+  const s = Math.min(scale, maxSide / Math.max(width, height))
+  const side = (x: number) => Math.max(Math.round((x * s) / multiple) * multiple, multiple)
+  return { width: side(width), height: side(height) }
+}
+
+/**
+ * The page resized to the model's input (by default PaddleOCR's size, detSize). Pages above
+ * `preshrinkPixels` are first shrunk with sharp (area-averaging, streaming), so OpenCV's WASM heap never
+ * holds a huge page; below it this is exactly cv2.resize of the full page.
+ */
+export async function resizeForDet(
+  cv: OpenCv,
+  page: RasterPage,
+  spec: DetManifest['preprocess'],
+  preshrinkPixels: number,
+  target = detSize(page.width, page.height, spec),
+): Promise<Image> {
   let source: Image = { data: page.data, width: page.width, height: page.height }
   if (page.width * page.height > preshrinkPixels) {
     const f = Math.sqrt(preshrinkPixels / (page.width * page.height))

@@ -7,13 +7,14 @@ import type { DetectedLine, Detector, LineCut, Quad, RasterPage } from '../pages
 import { classify } from './classify'
 import { contrast, cropQuad, encodePng, rotate180 } from './crop'
 import { dbBoxes, type DbBox, type Point } from './db-postprocess'
-import { normalize, resizeForDet, rotateImage, type Image } from './det-input'
+import { normalize, resizeForDet, rotateImage, scaledSize, type Image } from './det-input'
 import { frameSize, toFrame, toPage, uprightRotation, type Quarters } from './frames'
 import { loadClsModel, loadDetModel } from './manifest'
 import { loadOpenCv } from './opencv'
 import { boxSize, liesOnSide, upsideDown } from './orientation'
 import { readingOrder } from './reading-order'
 import { defaultDetectSettings, type DetectSettings } from './settings'
+import { textScale } from './text-scale'
 
 export interface DetectorOptions {
   providers?: string[]
@@ -32,7 +33,8 @@ ort.env.logLevel = 'fatal'
 
 /**
  * Page → reading-ordered upright line crops, in this thread: PP-OCRv4 detection with PaddleOCR's
- * pre- and post-processing, the page's orientation (see orientation.ts), PaddleOCR's per-line crops and
+ * pre- and post-processing, again at the size its text reads best where that differs (text-scale.ts),
+ * the page's orientation (see orientation.ts), PaddleOCR's per-line crops and
  * 0/180 classifier, then the reading order (reading-order.ts).
  */
 export async function loadDetector(options: DetectorOptions = {}): Promise<LocalDetector> {
@@ -80,6 +82,15 @@ export async function loadDetector(options: DetectorOptions = {}): Promise<Local
       if (!liesOnSide(turned, settings.tallRatio)) (frame = 1), (boxes = turned)
     }
     throwIfAborted(signal)
+    // A second look where the text came out too small or too large for the detector (settings.textScale).
+    const scale = textScale(boxes, Math.sqrt((small.width / W) * (small.height / H)), settings.textScale)
+    if (scale !== null) {
+      const target = scaledSize(W, H, scale, spec.multiple, settings.textScale.maxSide)
+      const image = rotateImage(cv, await resizeForDet(cv, page, spec, settings.preshrinkPixels, target), frame)
+      const size = frameSize(W, H, frame)
+      boxes = await boxesIn(image, size.width, size.height)
+      throwIfAborted(signal)
+    }
     // Each quad starts at its text's top-left in the frame; a tall box is read turned 90° counter-
     // clockwise as PaddleOCR does (np.rot90), i.e. it starts at the frame's top-right corner.
     const asBoxed = boxes.map((box) => box.points.map((p) => toPage(p, W, H, frame)))
@@ -88,7 +99,8 @@ export async function loadDetector(options: DetectorOptions = {}): Promise<Local
       return height / width >= settings.tallRatio
     })
     const quads = asBoxed.map((points, i) => rotateStart(points, tall[i] ? 1 : 0))
-    let crops = quads.map((quad) => cropQuad(cv, page, quad))
+    const cropOf = (quad: Quad) => cropQuad(cv, page, quad)
+    let crops = quads.map(cropOf)
     const upside = await classify(clsSession.session, crops, cls.manifest, settings.clsBatch)
     throwIfAborted(signal)
     const flipped = upsideDown(
@@ -106,7 +118,7 @@ export async function loadDetector(options: DetectorOptions = {}): Promise<Local
       if (own[i] !== flipped) out.push({ quad: rotateStart(finalQuads[i], 2), image: rotate180(crop) })
       if (tall[i]) {
         const quad = rotateStart(asBoxed[i], flipped ? 2 : 0)
-        out.push({ quad, image: cropQuad(cv, page, quad) })
+        out.push({ quad, image: cropOf(quad) })
       }
       return out
     })
