@@ -5,7 +5,7 @@ import { defaultProviders, openWithFallback } from '../model/providers'
 import { openProbedSession } from '../model/session'
 import type { DetectedLine, Detector, LineCut, Quad, RasterPage } from '../pages/types'
 import { classify } from './classify'
-import { contrast, cropQuad, encodePng, rotate180 } from './crop'
+import { contrast, cropQuad, encodePng, paperMargin, rotate180 } from './crop'
 import { dbBoxes, type DbBox, type Point } from './db-postprocess'
 import { normalize, resizeForDet, rotateImage, scaledSize, type Image } from './det-input'
 import { frameSize, toFrame, toPage, uprightRotation, type Quarters } from './frames'
@@ -99,7 +99,8 @@ export async function loadDetector(options: DetectorOptions = {}): Promise<Local
       return height / width >= settings.tallRatio
     })
     const quads = asBoxed.map((points, i) => rotateStart(points, tall[i] ? 1 : 0))
-    const cropOf = (quad: Quad) => cropQuad(cv, page, quad)
+    // Each crop takes in the blank paper around its box (settings.cropMargin); the line keeps the box as its quad.
+    const cropOf = (quad: Quad) => cropQuad(cv, page, paperMargin(page, quad, settings.cropMargin))
     let crops = quads.map(cropOf)
     const upside = await classify(clsSession.session, crops, cls.manifest, settings.clsBatch)
     throwIfAborted(signal)
