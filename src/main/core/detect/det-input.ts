@@ -24,11 +24,11 @@ export function detSize(width: number, height: number, spec: DetManifest['prepro
 }
 
 /**
- * The model's input size at `scale` × the page, sides rounded to the model's multiple, the long side at
- * most `maxSide` (a second look at a page whose text came out small; see textScale).
+ * The model's input size at `scale` × the page, sides rounded to the model's multiple, at most `maxPixels`
+ * (a second look at a page whose text came out small; see settings.textScale).
  */
-export function scaledSize(width: number, height: number, scale: number, multiple: number, maxSide: number): { width: number; height: number } {
-  const s = Math.min(scale, maxSide / Math.max(width, height))
+export function scaledSize(width: number, height: number, scale: number, multiple: number, maxPixels: number): { width: number; height: number } {
+  const s = Math.min(scale, Math.sqrt(maxPixels / (width * height)))
   const side = (x: number) => Math.max(Math.round((x * s) / multiple) * multiple, multiple)
   return { width: side(width), height: side(height) }
 }

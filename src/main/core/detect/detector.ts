@@ -85,7 +85,7 @@ export async function loadDetector(options: DetectorOptions = {}): Promise<Local
     // A second look where the text came out too small or too large for the detector (settings.textScale).
     const scale = textScale(boxes, Math.sqrt((small.width / W) * (small.height / H)), settings.textScale)
     if (scale !== null) {
-      const target = scaledSize(W, H, scale, spec.multiple, settings.textScale.maxSide)
+      const target = scaledSize(W, H, scale, spec.multiple, settings.textScale.maxPixels)
       const image = rotateImage(cv, await resizeForDet(cv, page, spec, settings.preshrinkPixels, target), frame)
       const size = frameSize(W, H, frame)
       boxes = await boxesIn(image, size.width, size.height)

@@ -18,11 +18,13 @@ export interface DetectSettings {
    * fixed 960-pixel limit shrinks a long receipt's text to 12–18 px, where neighbouring boxes blur
    * together and small ones come out loose, and leaves a form's small print small. A page whose median
    * box (short side) is off by more than `tolerance` is read again at the scale that brings it here, up to
-   * `maxScale` × the page and `maxSide` pixels on the long side. Chosen on sroie-dev and forms-dev pages
-   * together (`lector eval-pages`): 20 / 24 / 28 px gave F1 95.3 / 95.9 / 95.4 on sroie-dev and
-   * 80.6 / 80.4 / 79.6 on forms-dev, against 94.0 and 78.6 at PaddleOCR's size.
+   * `maxScale` × the page and about `maxPixels` model pixels (the model's memory grows with them: 4.4
+   * times PaddleOCR's 960 × 960 at most). Chosen on sroie-dev and forms-dev pages together (detection F1
+   * over their cached probability maps, always read again, the issue 22 note): 20 / 24 / 28 px gave
+   * 95.3 / 95.9 / 95.4 on sroie-dev and 80.6 / 80.4 / 79.6 on forms-dev, against 94.0 and 78.6 at
+   * PaddleOCR's size; `lector eval-pages` at 24 px: 95.6 and 80.0.
    */
-  textScale: { boxHeight: number; tolerance: number; maxScale: number; maxSide: number }
+  textScale: { boxHeight: number; tolerance: number; maxScale: number; maxPixels: number }
   /**
    * A line's crop reaches this share of its box's short side beyond each edge where that strip is blank
    * paper (crop.ts paperMargin). DB's boxes hug the text, and the recognizer reads a line better with paper
@@ -64,7 +66,7 @@ export interface DetectSettings {
 
 export const defaultDetectSettings: DetectSettings = {
   db: { thresh: 0.3, boxThresh: 0.6, unclipRatio: 1.5, maxCandidates: 1000, minSize: 3 },
-  textScale: { boxHeight: 24, tolerance: 0.15, maxScale: 2, maxSide: 4000 },
+  textScale: { boxHeight: 24, tolerance: 0.15, maxScale: 2, maxPixels: 4_000_000 },
   cropMargin: 0.2,
   tallRatio: 1.5,
   clsThresh: 0.9,

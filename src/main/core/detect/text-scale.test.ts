@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { DbBox } from './db-postprocess'
+import { scaledSize } from './det-input'
 import { defaultDetectSettings } from './settings'
 import { textScale } from './text-scale'
 
@@ -27,5 +28,13 @@ describe('the scale a page is detected at', () => {
     expect(textScale([box(400, 25), box(300, 26), box(200, 23)], 1, s)).toBeNull()
     expect(textScale([], 0.5, s)).toBeNull()
     expect(textScale([box(400, 4), box(300, 4), box(200, 4)], 0.5, s)).toBe(s.maxScale)
+  })
+
+  it('reads a page again at most at about maxPixels, sides a multiple of 32', () => {
+    expect(scaledSize(1000, 500, 1.5, 32, s.maxPixels)).toEqual({ width: 1504, height: 736 })
+    const huge = scaledSize(20_000, 30_000, 1, 32, s.maxPixels)
+    expect(huge.width % 32 || huge.height % 32).toBe(0)
+    expect(huge.width * huge.height).toBeLessThan(1.05 * s.maxPixels)
+    expect(huge.width * huge.height).toBeGreaterThan(0.95 * s.maxPixels)
   })
 })
