@@ -1,6 +1,8 @@
 import { distance } from 'fastest-levenshtein'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { contrast, cropQuad } from '../../src/main/core/detect/crop'
 import { loadDetector, type LocalDetector } from '../../src/main/core/detect/detector'
+import { loadOpenCv } from '../../src/main/core/detect/opencv'
 import { startDetector } from '../../src/main/core/detect/detector-client'
 import { LectorError } from '../../src/main/core/errors'
 import type { DetectedLine, RasterPage } from '../../src/main/core/pages/types'
@@ -124,6 +126,17 @@ describe('detector on generated pages', () => {
     expect(page.height).toBeGreaterThan(3500)
     const lines = await detector.detect(page)
     expectReadInOrder(await read(lines), receipt.lines.map((l) => l.text))
+  })
+
+  it('crops each line with the paper around its box, and judges how blank it is on the box alone', async () => {
+    const { cv } = await loadOpenCv()
+    const page = await turnPage(singlePage.png, 0)
+    const lines = await detector.detect(page)
+    for (const line of lines) {
+      const box = cropQuad(cv, page, line.quad)
+      expect(line.width * line.height).toBeGreaterThan(box.width * box.height)
+      expect(line.contrast).toBe(contrast(box))
+    }
   })
 
   it('refuses a page without pixels and a page too large, with a clear message', async () => {

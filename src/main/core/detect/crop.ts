@@ -38,9 +38,20 @@ export function paperMargin(page: RasterPage, quad: Quad, margin: number): Quad 
   const histogram = new Uint32Array(256)
   const step = Math.max(1, Math.min(w, h) / 12)
   let n = 0
-  for (let t = 0; t <= h; t += step) for (let s = 0; s <= w; s += step) (histogram[lum(s, t)]++, n++)
+  for (let t = 0; t <= h; t += step) {
+    for (let s = 0; s <= w; s += step) {
+      histogram[lum(s, t)]++
+      n++
+    }
+  }
   let paper = 255
-  for (let level = 0, seen = 0; level < 256; level++) if ((seen += histogram[level]) >= 0.9 * n) (paper = level), (level = 256)
+  for (let level = 0, seen = 0; level < 256; level++) {
+    seen += histogram[level]
+    if (seen >= 0.9 * n) {
+      paper = level
+      break
+    }
+  }
   const ink = paper - INK_BELOW_PAPER
   const blank = (s0: number, s1: number, t0: number, t1: number): boolean => {
     let dark = 0
