@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import type { EventPayload } from '../../src/shared/events'
+import { SUB_FOLDER } from '../../src/main/core/intake/files'
 import { renderLines } from '../fixtures/render-lines'
 import { useEngine } from '../fixtures/use-engine'
 
@@ -149,6 +150,24 @@ describe('batches through the engine contract', () => {
     const check = new Database(join(dir(), 'library.db'), { readonly: true })
     expect(check.prepare('SELECT count(*) FROM lines WHERE batch_id = ?').pluck().get(cut)).toBe(0)
     check.close()
+  })
+
+  it('names the sub-folders it leaves out of a batch, and says so when a folder holds nothing else', async () => {
+    const parent = join(dir(), 'by-receipt')
+    await renderLines(join(parent, 'receipt-1'), ['TOTAL 12.50'])
+    await renderLines(join(parent, 'receipt-2'), ['CASH 20.00'])
+    expect(await t.engine.dispatch('batch:openFolder', { path: parent })).toMatchObject({
+      ok: false,
+      code: 'bad-input',
+      message: expect.stringContaining(`(found only receipt-1: ${SUB_FOLDER}, receipt-2: ${SUB_FOLDER})`),
+    })
+    await renderLines(parent, ['GST 0.71'])
+    const batch = await call('batch:openFolder', { path: parent })
+    expect(batch.lineCount).toBe(1)
+    expect(batch.skipped).toEqual([
+      { name: 'receipt-1', reason: SUB_FOLDER },
+      { name: 'receipt-2', reason: SUB_FOLDER },
+    ])
   })
 
   it('refuses a folder without images, and a path that is a file, with clear messages', async () => {

@@ -1,6 +1,6 @@
 // The files a batch is made of: a folder's, one level deep, in natural name order; each told apart by its
 // content as a line image, a document, or neither. Only regular files are opened: links in a folder, named
-// pipes, devices and sockets are left out with their reason.
+// pipes, devices, sockets and sub-folders are left out with their reason.
 import type { Dirent } from 'node:fs'
 import { lstat, readdir } from 'node:fs/promises'
 import { basename, extname, join, sep } from 'node:path'
@@ -16,14 +16,19 @@ const PDF_EXTENSION = '.pdf'
 export const NOT_A_DOCUMENT = 'not an image, page scan or PDF'
 /** Why a link in an opened folder is left out: it may lead anywhere (a device, a folder elsewhere, itself). */
 const LINK = 'a symbolic link (links in a folder are not followed)'
+/**
+ * Why a sub-folder is left out: a batch is one folder's files, so that opening a folder of batches (one
+ * folder per receipt, per book) never reads them all as one. Said, so a reviewer who expected them knows.
+ */
+export const SUB_FOLDER = 'a folder, read only when opened on its own'
 
 // One collator for every comparison: localeCompare with options builds one per call, which made sorting
 // a 50,000-file folder a few hundred milliseconds of main-thread work.
 const naturalOrder = new Intl.Collator(undefined, { numeric: true })
 
 /**
- * A folder's regular files, one level deep, hidden ones left out, in natural name order; its links, named
- * pipes, devices and sockets as skipped, with the reason (sub-folders are not part of it).
+ * A folder's regular files, one level deep, hidden ones left out, in natural name order; its sub-folders,
+ * links, named pipes, devices and sockets as skipped, with the reason.
  */
 export async function folderFiles(folder: string): Promise<{ files: string[]; skipped: SkippedFile[] }> {
   const entries = await readdir(folder, { withFileTypes: true }).catch((err: Error) => {
@@ -35,7 +40,7 @@ export async function folderFiles(folder: string): Promise<{ files: string[]; sk
     if (e.name.startsWith('.')) continue
     const why = await entryProblem(folder, e)
     if (why === null) names.push(e.name)
-    else if (why !== 'folder') skipped.push({ name: e.name, reason: why })
+    else skipped.push({ name: e.name, reason: why === 'folder' ? SUB_FOLDER : why })
   }
   // A name from readdir has no separator: the folder is joined once, not normalised 50,000 times again.
   const prefix = join(folder, sep)
