@@ -117,7 +117,7 @@ describe('detector on generated pages', () => {
 
   it('reads a long receipt whose print a 960-pixel model input would shrink to a few pixels', async () => {
     // 100 short lines: ~4,000 px tall, so PaddleOCR's size (long side 960) draws the text ~5 px high,
-    // where lines run together; the second look at the size the detector reads best finds each one.
+    // where DB breaks lines apart (120 for these 100); the second look at the size it reads best finds each.
     const receipt = await renderPage({
       columns: [Array.from({ length: 100 }, (_, i) => `${String(i + 1).padStart(3, '0')} ITEM ${(i * 7.31).toFixed(2)}`)],
       font: 'mono',
