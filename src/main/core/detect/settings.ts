@@ -18,7 +18,7 @@ export interface DetectSettings {
    * fixed 960-pixel limit shrinks a long receipt's text to 12–18 px, where neighbouring boxes blur
    * together and small ones come out loose, and leaves a form's small print small. A page whose median
    * box (short side) is off by more than `tolerance` is read again at the scale that brings it here, up to
-   * `maxScale` × the page and about `maxPixels` model pixels (the model's memory grows with them: 4.4
+   * `maxScale` × the page and about `maxPixels` model pixels (the model's memory grows with them: 4.3
    * times PaddleOCR's 960 × 960 at most). Chosen on sroie-dev and forms-dev pages together (detection F1
    * over their cached probability maps, always read again, the issue 22 note): 20 / 24 / 28 px gave
    * 95.3 / 95.9 / 95.4 on sroie-dev and 80.6 / 80.4 / 79.6 on forms-dev, against 94.0 and 78.6 at
