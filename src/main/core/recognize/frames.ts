@@ -88,3 +88,39 @@ export function sliceFrames(f: LineFrames, from: number, to: number): LineFrames
     features: f.features.slice(from * f.dim, to * f.dim),
   }
 }
+
+/**
+ * Scales one class's probability by `factor` in every frame, renormalising the frame (its other classes and
+ * its blank) and keeping the top-k most probable first. Changes `f` in place and returns it. A frame whose
+ * top-k lacks the class is left as it is: the class is then below the k-th probability (TOP_K of 6,625), and
+ * a small factor cannot make it matter.
+ */
+export function scaleClass(f: LineFrames, cls: number, factor: number): LineFrames {
+  if (factor === 1) return f
+  const { k } = f
+  for (let t = 0; t < f.frames; t++) {
+    const base = t * k
+    let j = 0
+    while (j < k && f.topIndex[base + j] !== cls) j++
+    if (j === k) continue
+    const p = f.topProb[base + j]
+    const z = 1 + (factor - 1) * p
+    for (let i = base; i < base + k; i++) f.topProb[i] /= z
+    f.blank[t] /= z
+    const scaled = (factor * p) / z
+    // Move the class up (or down) to its place in the descending order.
+    while (j > 0 && f.topProb[base + j - 1] < scaled) {
+      f.topProb[base + j] = f.topProb[base + j - 1]
+      f.topIndex[base + j] = f.topIndex[base + j - 1]
+      j--
+    }
+    while (j < k - 1 && f.topProb[base + j + 1] > scaled) {
+      f.topProb[base + j] = f.topProb[base + j + 1]
+      f.topIndex[base + j] = f.topIndex[base + j + 1]
+      j++
+    }
+    f.topProb[base + j] = scaled
+    f.topIndex[base + j] = cls
+  }
+  return f
+}

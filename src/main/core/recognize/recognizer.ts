@@ -7,7 +7,7 @@ import { openProbedSession } from '../model/session'
 import { parseAlphabet, type Alphabet } from './alphabet'
 import { decode as decodeFrames, defaultBeam, greedyDecode, type ClassMap, type Decoded } from './ctc'
 import { classMap, normalizeScripts, type Script } from './scripts'
-import { concatFrames, extractFrames, sliceFrames, TOP_K, type LineFrames } from './frames'
+import { concatFrames, extractFrames, scaleClass, sliceFrames, TOP_K, type LineFrames } from './frames'
 import { bucketWidth, packBatch, prepareLine, splitLongLine, type ImageSource, type Piece, type PreparedLine } from './preprocess'
 import { averaged, blurred, hardest } from './views'
 
@@ -85,18 +85,15 @@ export async function loadRecognizer(options: RecognizerOptions = {}): Promise<R
     const out = await session.run({ [manifest.input]: x }, [outputs.values, outputs.indices, outputs.blank, manifest.outputs.features])
     const values = out[outputs.values]
     const steps = values.dims[1]
+    const batch = {
+      values: values.data as Float32Array,
+      indices: out[outputs.indices].data as BigInt64Array,
+      blank: out[outputs.blank].data as Float32Array,
+      features: out[manifest.outputs.features].data as Float32Array,
+    }
+    // The space's prior is applied here, once, so every decoder and the cache see the same frames.
     const frames = lines.map((line, b) =>
-      extractFrames(
-        {
-          values: values.data as Float32Array,
-          indices: out[outputs.indices].data as BigInt64Array,
-          blank: out[outputs.blank].data as Float32Array,
-          features: out[manifest.outputs.features].data as Float32Array,
-        },
-        { steps, k: TOP_K, dim },
-        b,
-        Math.min(line.frames, steps),
-      ),
+      scaleClass(extractFrames(batch, { steps, k: TOP_K, dim }, b, Math.min(line.frames, steps)), alphabet.space, manifest.ctc.spacePrior),
     )
     for (const t of Object.values(out)) t.dispose?.()
     x.dispose?.()
