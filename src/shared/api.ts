@@ -60,6 +60,13 @@ export interface SkippedFile {
   reason: string
 }
 
+/**
+ * Why a sub-folder is left out of an opened folder: a batch is one folder's files, so that opening a folder
+ * of batches (one folder per receipt, per book) never reads them all as one. Said, so a reviewer who
+ * expected them knows; the screen counts these as folders, not files.
+ */
+export const SUB_FOLDER = 'a folder, read only when opened on its own'
+
 /** A script of the alphabet (see src/main/core/recognize/scripts.ts). */
 export type ScriptName = 'latin' | 'cjk' | 'greek' | 'cyrillic'
 

@@ -4,7 +4,7 @@
 import type { Dirent } from 'node:fs'
 import { lstat, readdir } from 'node:fs/promises'
 import { basename, extname, join, sep } from 'node:path'
-import type { SkippedFile } from '../../../shared/api'
+import { SUB_FOLDER, type SkippedFile } from '../../../shared/api'
 import { LectorError } from '../errors'
 import { notRegularFile } from '../safe-files'
 import { sortInSlices } from '../sort-in-slices'
@@ -16,11 +16,6 @@ const PDF_EXTENSION = '.pdf'
 export const NOT_A_DOCUMENT = 'not an image, page scan or PDF'
 /** Why a link in an opened folder is left out: it may lead anywhere (a device, a folder elsewhere, itself). */
 const LINK = 'a symbolic link (links in a folder are not followed)'
-/**
- * Why a sub-folder is left out: a batch is one folder's files, so that opening a folder of batches (one
- * folder per receipt, per book) never reads them all as one. Said, so a reviewer who expected them knows.
- */
-export const SUB_FOLDER = 'a folder, read only when opened on its own'
 
 // One collator for every comparison: localeCompare with options builds one per call, which made sorting
 // a 50,000-file folder a few hundred milliseconds of main-thread work.

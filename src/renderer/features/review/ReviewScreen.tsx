@@ -5,6 +5,7 @@ import type { BatchSummary, LineFilter, LineOrder } from '../../../shared/api'
 import { useEvent, useQuery } from '../../lib/client'
 import { ExportDialog } from './ExportDialog'
 import { LearningPanel } from './LearningPanel'
+import { leftOutNotice } from './left-out'
 import { LineDetail } from './LineDetail'
 import { ReviewList } from './ReviewList'
 import { ScriptsControl } from './ScriptsControl'
@@ -40,6 +41,8 @@ export function ReviewScreen({ batch }: { batch: BatchSummary }) {
   useEvent('lines:changed', (c) => c.batchId === batch.id && stats.refetch())
   useEvent('job:progressed', (p) => p.batchId === batch.id && pages.refresh())
 
+  const leftOut = leftOutNotice(batch.skipped)
+
   return (
     <div className="review" data-testid="review-screen">
       <div className="review-head">
@@ -48,14 +51,9 @@ export function ReviewScreen({ batch }: { batch: BatchSummary }) {
           <span className="muted small" title={batch.source}>
             {batch.source}
           </span>
-          {batch.skippedFiles.length > 0 && (
+          {leftOut && (
             <span className="notice small" data-testid="skipped-files" title={batch.skipped.map((s) => `${s.name}: ${s.reason}`).join('\n')}>
-              Left out {batch.skippedFiles.length} file{batch.skippedFiles.length === 1 ? '' : 's'}:{' '}
-              {batch.skipped
-                .slice(0, 3)
-                .map((s) => `${s.name} (${s.reason})`)
-                .join(', ')}
-              {batch.skippedFiles.length > 3 ? '…' : ''}
+              {leftOut}
             </span>
           )}
           <UnreadNotice batch={batch} />
