@@ -20,10 +20,14 @@ export interface ReadingSignals {
 export const SELF_CHECK_FEATURES = 11
 
 /**
- * The prior's weights, in the order of `selfCheckFeatures`: fitted on the model readings of sroie-dev,
- * forms-dev, fraktur-dev and iiit5k-dev pooled (labels: reading ≠ transcription), one setting for all.
+ * The prior's weights, in the order of `selfCheckFeatures` (batch-relative features centred on each set):
+ * fitted on the model readings of sroie-dev, forms-dev, fraktur-dev and iiit5k-dev pooled, one setting for
+ * all. Labels: reading ≠ transcription ignoring case — whether a batch writes capitals is its convention,
+ * which its own corrections teach (the convention weights); counted as errors here, receipts' capitals made
+ * confident lines look as often wrong as doubtful ones, and the prior then judged every easy line of other
+ * batches too likely wrong.
  */
-export const PRIOR_WEIGHTS = [-1.68, -0.39, 0.06, -0.01, -0.89, 1.35, 1.03, 0.32, 0.86, 1.05, 2.33]
+export const PRIOR_WEIGHTS = [-0.99, 0.35, -0.06, 0.05, -0.3, 0.85, 1.4, 7.59, -0.02, 2.11, 2.27]
 
 /** The probability that a reading is wrong under `weights` (the prior's when not given). */
 export function wrongProbability(x: ArrayLike<number>, weights: ArrayLike<number> = PRIOR_WEIGHTS): number {
@@ -61,12 +65,22 @@ export function wordsOf(text: string): string[] {
 }
 
 /**
+ * The features taken relative to the batch, each less its mean over the batch's readings (SelfCheck's
+ * `centre`): the rare-word share and the three convention shares. A batch where every line shares a value
+ * — unrelated words, each read once; a word list all in lower case — learns nothing of any one line from
+ * it, and a fit on the hardest lines would otherwise carry their error rate to every line through it (the
+ * base rate is the bias's alone, and the reviewer's hardest-first lines cannot tell it: selfCheckSettings).
+ */
+export const BATCH_RELATIVE = [6, 8, 9, 10]
+
+/**
  * Features of a reading: bias; log expected wrong characters; the weakest character's log-odds; greedy ≠
  * beam; the mean confidence's log-odds; log length; the share of its words read nowhere else in the batch;
  * empty; the shares of lower-case letters (among letters), digits and other signs (among characters) —
- * what a batch's convention makes wrong, which only its own corrections can weigh.
+ * what a batch's convention makes wrong, which only its own corrections can weigh. Less `centre` (the
+ * batch's means of BATCH_RELATIVE, zeros elsewhere; none: absolute).
  */
-export function selfCheckFeatures(text: string, s: ReadingSignals, wordCount: (word: string) => number): Float64Array {
+export function selfCheckFeatures(text: string, s: ReadingSignals, wordCount: (word: string) => number, centre?: ArrayLike<number>): Float64Array {
   const x = new Float64Array(SELF_CHECK_FEATURES)
   let letters = 0
   let lower = 0
@@ -99,5 +113,6 @@ export function selfCheckFeatures(text: string, s: ReadingSignals, wordCount: (w
   x[8] = letters ? lower / letters : 0
   x[9] = digits / Math.max(1, n)
   x[10] = (n - letters - digits) / Math.max(1, n)
+  if (centre) for (const i of BATCH_RELATIVE) x[i] -= centre[i]
   return x
 }

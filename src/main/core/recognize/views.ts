@@ -76,7 +76,7 @@ export function averaged(a: LineFrames, b: LineFrames): LineFrames {
 
 /** The indices of the readings to look at again: the chunk's hardest `share`, by the self-check's prior. */
 export function hardest(readings: Array<(Decoded & { greedy: Decoded }) | null>, share = viewSettings.share): number[] {
-  // No batch yet to count words in: every word counts as read once.
+  // No batch yet to count words in or take the centre of: every word counts as read once, shares as they are.
   const scored = readings.flatMap((r, i) =>
     r ? [{ i, p: wrongProbability(selfCheckFeatures(r.text, readingSignals(r.text, r.charConfidences, r.confidence, r.greedy.text), () => 1)) }] : [],
   )

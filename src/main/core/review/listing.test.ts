@@ -51,14 +51,15 @@ describe('the line index', () => {
   })
 
   it('groups likely junk after the lines worth reading, and takes a line said to be text back into the order', async () => {
-    const { db, batchId, ids, index, correct } = setUp(20)
+    const { db, batchId, ids, lines, index, correct } = setUp(20)
     // Lines found on pages: one read as punctuation only (sure of itself), one detection called tiny: both
     // junk. A cut line read unsure is the hardest line, not junk.
     db.prepare("UPDATE readings SET text = '·:', confidence = 0.99 WHERE line_id = ?").run(ids[3])
     db.prepare("UPDATE readings SET text = 'TOTAL', confidence = 0.51 WHERE line_id = ?").run(ids[7])
     db.prepare('UPDATE lines SET det_junk = 1, det_score = 0.8 WHERE id = ?').run(ids[7])
     db.prepare('UPDATE lines SET det_score = 0.8 WHERE id = ?').run(ids[3])
-    db.prepare("UPDATE readings SET confidence = 0.1 WHERE line_id = ?").run(ids[5])
+    const unsure = Buffer.from(new Float32Array(lines[5].text.length).fill(0.1).buffer)
+    db.prepare('UPDATE readings SET confidence = 0.1, char_confidences = ? WHERE line_id = ?').run(unsure, ids[5])
     const hardest = async () => Array.from(await index.ids({ batchId, order: 'hardest', filter: 'all', search: '' }))
     const order = await hardest()
     expect(order[0]).toBe(ids[5])
