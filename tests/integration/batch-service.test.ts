@@ -91,6 +91,9 @@ describe('batches through the engine contract', () => {
     await call('review:correct', { lineId: rows[1].id, text: 'Сдача 7.50' })
     await t.engine.review.settled(batch.id)
     expect((await call('batch:scripts', { batchId: batch.id })).scripts).toEqual(['latin'])
+    // A copy of its lines (the evaluation's replays) keeps the scripts its readings were decoded in.
+    const copy = t.engine.batches.copyLines('copy', rows.map((r) => r.id))
+    expect(await call('batch:scripts', { batchId: copy.id })).toMatchObject({ scripts: ['latin'], chosen: true })
   })
 
   it('cancels a running job and keeps what was read', async () => {

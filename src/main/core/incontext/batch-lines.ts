@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
 import type { Decoded } from '../recognize/ctc'
+import type { Script } from '../recognize/scripts'
 import { decodeFrames, type EncodedFrames } from '../store/frame-codec'
 import { decodeHalf, halfBits } from '../store/half'
 import type { LineInput } from './context'
@@ -50,6 +51,8 @@ export interface BatchReader {
   lines(batchId: number): Generator<LineInput[]>
   /** The lines of `ids` that have a reading (a line that failed has none), in batch order. */
   byIds(ids: number[]): LineInput[]
+  /** The batch's scripts (null: not chosen or proposed yet, every class). */
+  scripts(batchId: number): Script[] | null
   close(): void
 }
 
@@ -58,6 +61,7 @@ export function batchReader(library: Library): BatchReader {
   // The frames are kept as long as the batch is open: in slabs, not one buffer each.
   const slab = new Slab()
   const all = db.prepare(`SELECT ${LINE_COLUMNS} WHERE l.batch_id = ? AND r.error IS NULL ORDER BY l.idx`)
+  const scriptsOf = db.prepare('SELECT scripts FROM batches WHERE id = ?')
   const some = db.prepare(`SELECT ${LINE_COLUMNS} WHERE l.id IN (SELECT value FROM json_each(?)) AND r.error IS NULL ORDER BY l.idx`)
   return {
     *lines(batchId: number): Generator<LineInput[]> {
@@ -73,6 +77,10 @@ export function batchReader(library: Library): BatchReader {
     },
     byIds(ids: number[]): LineInput[] {
       return (some.all(JSON.stringify(ids)) as StoredLine[]).map((r) => lineInput(r, slab))
+    },
+    scripts(batchId: number): Script[] | null {
+      const row = scriptsOf.get(batchId) as { scripts: string | null } | undefined
+      return row?.scripts ? (JSON.parse(row.scripts) as Script[]) : null
     },
     close: () => db.close(),
   }

@@ -1,6 +1,7 @@
 import { distance } from 'fastest-levenshtein'
 import type { ContextDecision, ContextGate } from '../../../shared/api'
 import { decodeSegments } from '../recognize/ctc'
+import { contextBeam } from './batch-scripts'
 import { chooseBias, clearlyAhead } from './choose-bias'
 import { fitGate, type GateExample } from './gate'
 import { readWithLexicon, type ReadLine } from './lexicon-reading'
@@ -115,7 +116,7 @@ function calibrateLexicon(state: ContextState, reader: Reader, inContext: boolea
     const snapshot = inContext ? state.snapshots.get(line.id) : undefined
     if (snapshot) return (kept.context ??= editsOf(line, snapshot.read))
     // Cut into segments to be scored a word at a time (once: the edits are kept).
-    return (kept.model ??= editsOf(line, { frames: line.frames, reading: line.model, segments: decodeSegments(line.frames, alphabet) }))
+    return (kept.model ??= editsOf(line, { frames: line.frames, reading: line.model, segments: decodeSegments(line.frames, alphabet, contextBeam(state)) }))
   })
   const edits = new Map(grid.map((bias, b) => [bias, perLine.map((d) => d[b])]))
   const errorsByBias = Object.fromEntries([...edits].map(([bias, d]) => [String(bias), sum(d)]))

@@ -1,6 +1,7 @@
 import { distance } from 'fastest-levenshtein'
 import { noContextDecision, type ContextDecision, type ContextGate } from '../../../shared/api'
 import type { Alphabet } from '../recognize/alphabet'
+import { classMap, normalizeScripts, type Script } from '../recognize/scripts'
 import type { Alignment } from './align'
 import { BatchAlphabet, MAX_NEW_CLASSES } from './batch-alphabet'
 import { calibrate, counts } from './calibrate'
@@ -49,6 +50,7 @@ export class BatchContext {
   readonly settings: ContextSettings
   private readonly state: ContextState
   private readonly reader: Reader
+  private readonly modelAlphabet: Alphabet
   /** A saved pool's decision, standing in until this batch's own corrections can be calibrated. */
   private prior = { trust: 0, bias: 0 }
   /** Corrections since the last calibration call for one (see `settle`). */
@@ -73,11 +75,13 @@ export class BatchContext {
     this.settings = { ...defaultContextSettings, ...settings }
     const lines = new Map<number, LineState>()
     const { gatePrior, gatePrecision } = this.settings
+    this.modelAlphabet = deps.alphabet
     const alphabet = new BatchAlphabet(deps.alphabet)
     const kinds = new ClassKinds(alphabet, { modelSize: deps.alphabet.size, capacity: deps.alphabet.size + MAX_NEW_CLASSES })
     this.state = {
       settings: this.settings,
       alphabet,
+      scriptClasses: null,
       stores: new FrameStores({ ...deps, alphabet }, this.settings),
       book: new LexiconBook(lines),
       lines,
@@ -92,6 +96,11 @@ export class BatchContext {
       letters: new LetterContextCounts(alphabet.space),
     }
     this.reader = new Reader(this.state)
+  }
+
+  /** Decodes in the batch's scripts from now on (set before the batch's lines are read: a new context). */
+  useScripts(scripts: Script[] | null) {
+    this.state.scriptClasses = scripts ? classMap(this.modelAlphabet, normalizeScripts(scripts)) : null
   }
 
   get decided(): ContextDecision {

@@ -1,5 +1,6 @@
 import { distance } from 'fastest-levenshtein'
 import { decodeSegments, joinSegments } from '../recognize/ctc'
+import { contextBeam } from './batch-scripts'
 import type { LineFrames } from '../recognize/frames'
 import type { Alignment } from './align'
 import type { GateExample } from './gate'
@@ -60,7 +61,7 @@ export function takeSnapshot(
     units.push({ gap: u.gap, q0: u.q0, q1: u.q1, vote: u.vote, model: u.model, x: Array.from(u.x) }),
   )
   const frames = { ...line.frames, topIndex: fused.index, topProb: fused.prob }
-  const segments = decodeSegments(frames, state.alphabet)
+  const segments = decodeSegments(frames, state.alphabet, contextBeam(state))
   const reading = coherentCase(joinSegments(segments, state.alphabet), line.model)
   const snapshot: Snapshot = { units, examples: [], modelEdits: 0, contextEdits: 0, read: { frames, reading, segments } }
   relabel(state, line, snapshot, text, alignment)

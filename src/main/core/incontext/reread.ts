@@ -1,4 +1,5 @@
 import { decodeSegments, joinSegments, type Decoded } from '../recognize/ctc'
+import { contextBeam } from './batch-scripts'
 import { ScoreScratch } from './ctc-score'
 import { ExampleCounter } from './examples'
 import { FuseScratch, fuseGap, fuseRows, fuseRun, type FrameNeighbours, type FuseGate, type UnitSink } from './fuse'
@@ -92,7 +93,7 @@ export class Reader {
   /** Decodes a line's fused frames, again only in the segments that hold a `dirty` frame. */
   private decodeFused(line: LineState, dirty: Uint8Array): Decoded {
     const { alphabet } = this.state
-    line.segments = decodeSegments(fusedFrames(line), alphabet, undefined, line.segments ? { previous: line.segments, dirty } : undefined)
+    line.segments = decodeSegments(fusedFrames(line), alphabet, contextBeam(this.state), line.segments ? { previous: line.segments, dirty } : undefined)
     return joinSegments(line.segments, alphabet)
   }
 

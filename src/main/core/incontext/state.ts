@@ -1,4 +1,5 @@
 import type { ContextDecision } from '../../../shared/api'
+import type { ClassMap } from '../recognize/ctc'
 import type { BatchAlphabet } from './batch-alphabet'
 import type { Snapshot } from './evidence'
 import type { FuseGate } from './fuse'
@@ -35,6 +36,8 @@ export interface ContextState {
   readonly settings: ContextSettings
   /** The model's classes and those the batch's corrections added. */
   readonly alphabet: BatchAlphabet
+  /** What the batch's scripts let decoding output (recognize/scripts.ts classMap); null: every class. */
+  scriptClasses: ClassMap | null
   readonly stores: FrameStores
   readonly book: LexiconBook
   readonly lines: Map<number, LineState>

@@ -80,6 +80,8 @@ serve<ContextWorker>(
   {
     loadBatch(id) {
       batchId = id
+      // The batch's scripts as they are now: a change of scripts starts a new context (review.ts reset).
+      ctx.useScripts(library.scripts(id))
       for (const chunk of library.lines(id)) {
         ctx.addLines(chunk)
         for (const line of chunk) lineIds.add(line.id)

@@ -127,7 +127,10 @@ export function createBatchService(deps: {
       UNION SELECT source_path FROM pages WHERE batch_id = @batchId`).pluck(),
     lastIdx: db.prepare('SELECT coalesce(max(idx), -1) FROM lines WHERE batch_id = @batchId').pluck(),
     lastSeq: db.prepare('SELECT coalesce(max(seq), -1) FROM pages WHERE batch_id = @batchId').pluck(),
-    copyBatch: db.prepare(`INSERT INTO batches (name, source, opened) SELECT @name, source, 1 FROM batches b JOIN lines l ON l.batch_id = b.id WHERE l.id = @first`),
+    // The copies' readings were decoded in the source batch's scripts: the copy keeps them (its context too).
+    copyBatch: db.prepare(`
+      INSERT INTO batches (name, source, opened, scripts, scripts_chosen) SELECT @name, source, 1, scripts, scripts_chosen
+      FROM batches b JOIN lines l ON l.batch_id = b.id WHERE l.id = @first`),
     copyLines: db.prepare(`
       INSERT INTO lines (batch_id, idx, source_path, crop) SELECT @batchId, j.key, l.source_path, l.crop
       FROM json_each(@ids) j JOIN lines l ON l.id = j.value`),
