@@ -87,27 +87,28 @@ export function modelFeatures(e: ListEntry, check: SelfCheck): Float64Array | nu
 const modelX = new WeakMap<ListEntry, { x: Float64Array; words: number }>()
 
 /**
- * The probability that an unreviewed line's shown text is wrong, judged on that text: the model's reading,
- * or the one context gives (whose changed characters carry the gate's confidence, so that a change that is
- * still uncertain floats up for a look, and a batch's convention that context learnt no longer counts
- * against a line it fixed).
+ * What an unreviewed line is judged on: its shown text — the model's reading, or the one context gives
+ * (whose changed characters carry the gate's confidence, so that a change that is still uncertain floats up
+ * for a look, and a batch's convention that context learnt no longer counts against a line it fixed).
  */
-function wrongness(e: ListEntry, check: SelfCheck): number {
-  if (e.source === 'context' && e.shownSignals) return check.probability(check.features(e.text, e.shownSignals))
-  const model = modelFeatures(e, check)
-  return model ? check.probability(model) : 1 - e.confidence
+function shownFeatures(e: ListEntry, check: SelfCheck): Float64Array | null {
+  if (e.source === 'context' && e.shownSignals) return check.features(e.text, e.shownSignals)
+  return modelFeatures(e, check)
 }
 
 /** The search key, the probability of being wrong and the hardest-first rank of an entry's current text. */
 export function rankEntry(e: ListEntry, check: SelfCheck) {
   e.key = e.text.toLowerCase()
-  e.wrong = e.state === 'read' && e.source !== 'human' && !e.notText ? wrongness(e, check) : 0
+  const judged = e.state === 'read' && e.source !== 'human' && !e.notText
+  const x = judged ? shownFeatures(e, check) : null
+  e.wrong = !judged ? 0 : x ? check.probability(x) : 1 - e.confidence
+  const orderWrong = !judged ? 0 : x ? check.orderProbability(x) : 1 - e.confidence
   e.rank = e.notText
     ? NOT_TEXT_RANK
     : e.likelyJunk
       ? JUNK_RANK + 0.1 * e.confidence
       : e.state === 'read' || e.source === 'human'
-        ? hardness(e)
+        ? hardness({ source: e.source, wrong: orderWrong })
         : e.state === 'failed'
           ? FAILED_RANK
           : PENDING_RANK

@@ -31,7 +31,7 @@ describe('the line index', () => {
     const check = new SelfCheck()
     check.countWords(lines.map((l) => l.text))
     const wrong = (l: (typeof lines)[number]) =>
-      check.probability(check.features(l.text, readingSignals(l.text, Array.from(l.text, () => l.confidence), l.confidence)))
+      check.orderProbability(check.features(l.text, readingSignals(l.text, Array.from(l.text, () => l.confidence), l.confidence)))
     const expected = ids
       .map((id, i) => ({ id, i, rank: -wrong(lines[i]) }))
       .sort((a, b) => a.rank - b.rank || a.i - b.i)

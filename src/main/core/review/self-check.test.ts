@@ -10,13 +10,13 @@ import { readingSignals, SelfCheck } from './self-check'
  * line the model read in capitals (a third of them) is wrong, whatever its confidence. The prior cannot
  * tell these lines from the right ones (it is fitted ignoring case: case is each batch's own convention).
  */
-function conventionBatch(count: number, seed = 3, lowestConfidence = 0.9) {
+function conventionBatch(count: number, seed = 3) {
   const random = seeded(seed)
   const words = ['total', 'cash', 'change', 'amount', 'invoice', 'receipt', 'thank you', 'date']
   return Array.from({ length: count }, (_, i) => {
     const capitals = random() < 1 / 3
     const printed = `${words[Math.floor(random() * words.length)]} ${words[Math.floor(random() * words.length)]} ${i}`
-    return { text: capitals ? printed.toUpperCase() : printed, truth: printed, confidence: lowestConfidence + random() * (1 - lowestConfidence), wrong: capitals }
+    return { text: capitals ? printed.toUpperCase() : printed, truth: printed, confidence: 0.7 + random() * 0.3, wrong: capitals }
   })
 }
 
@@ -42,20 +42,19 @@ describe('the self-check', () => {
     check.countWords(lines.map((l) => l.text))
     const x = lines.map((l) => check.features(l.text, readingSignals(l.text, Array.from(l.text, () => l.confidence), l.confidence)))
     const wrong = lines.map((l) => l.wrong)
-    expect(rankedAbove(x.map((v) => check.probability(v)), wrong)).toBeLessThan(0.6)
+    expect(rankedAbove(x.map((v) => check.orderProbability(v)), wrong)).toBeLessThan(0.6)
     // The reviewer goes hardest first, as the self-check orders them, and the check is fitted as it goes.
-    // The convention is a few lines' worth (selfCheckSettings): learnt within 30 corrections, while the
-    // model's own signals keep their weight (a line read in capitals surely can still rank below a line
-    // read unsure).
     const reviewed: number[] = []
-    while (reviewed.length < 30) {
-      const p = x.map((v) => check.probability(v))
+    while (reviewed.length < 15) {
+      const p = x.map((v) => check.orderProbability(v))
       const next = p.map((_, i) => i).filter((i) => !reviewed.includes(i)).sort((a, b) => p[b] - p[a] || a - b)[0]
       reviewed.push(next)
       check.refit(reviewed.map((i) => ({ x: x[i], wrong: wrong[i] })))
     }
     const left = lines.map((_, i) => i).filter((i) => !reviewed.includes(i))
-    expect(rankedAbove(left.map((i) => check.probability(x[i])), left.map((i) => wrong[i]))).toBeGreaterThan(0.75)
+    // From chance (0.54) to 0.88: the model's own signals keep their weight, so a line read in capitals
+    // surely may still rank below one read unsure.
+    expect(rankedAbove(left.map((i) => check.orderProbability(x[i])), left.map((i) => wrong[i]))).toBeGreaterThan(0.85)
   })
 
   it('judges a line by how it differs from its batch: a batch of words each read once is not judged likelier wrong for it', () => {
@@ -97,7 +96,7 @@ describe("the batch's estimate of lines probably still wrong", () => {
     // Readings wrong as often as the prior says such readings are (a character changed), and a convention
     // it cannot know: the lines read in capitals are all wrong (the batch is transcribed in lower case).
     const random = seeded(11)
-    const printed = conventionBatch(400, 11, 0.7)
+    const printed = conventionBatch(400, 11)
     const check = new SelfCheck()
     check.countWords(printed.map((l) => l.text))
     const lines = printed.map((l) => {
