@@ -7,9 +7,10 @@
 // in the batch is more often misread than one read many times. And a batch has conventions no model
 // score sees — receipts transcribed in capitals make every line read in lower case wrong. So P(wrong) is a
 // small logistic model over those signals, fitted once on four unrelated kinds of documents (the prior,
-// recognize/self-judgement.ts), whose convention weights are fitted again per batch on the reviewer's own
-// decisions: a typed line is a wrong reading, an accepted one a right one (the same Laplace fit as the
-// in-context gate, incontext/gate.ts).
+// recognize/self-judgement.ts) and fitted again per batch on the reviewer's own decisions — a typed line is
+// a wrong reading, an accepted one a right one — twice: for the order and for the estimate, which differ in
+// how far the batch may move each weight (selfCheckSettings; the same Laplace fit as the in-context gate,
+// incontext/gate.ts).
 import { fitGate, isotropic, type WeightPrior } from '../incontext/gate'
 import { BATCH_RELATIVE, PRIOR_WEIGHTS, SELF_CHECK_FEATURES, selfCheckFeatures, wordsOf, wrongProbability, type ReadingSignals } from '../recognize/self-judgement'
 
@@ -33,10 +34,10 @@ export const selfCheckSettings = {
    * own, at CONVENTION lines' worth; the base rate and the model's own signals are held at the prior's
    * (HELD). The reviewer's examples are the hardest lines only, and fitted to them these weights carried
    * the hardest lines' error rate to every easy line the estimate sums over. Measured with the live review
-   * to 20 % (issue 21 note), estimate against the truth after 10 % / 20 % reviewed: iiit5k-dev +3 / +28 %,
-   * sroie-dev +17 / −13 %, fraktur-dev −3 / 0 %, forms-dev +16 / +18 % (sroie-val +37 / +18 %), where one
-   * fit for both gave +222 / +239 %, +18 / +25 %, +7 / +13 %, +21 / +15 %. Conventions at 2 lines gave
-   * iiit5k +44 % at 20 %; at 10, sroie +30 % at 10 %.
+   * to 20 % (issue 21 note), estimate against the truth after 10 % / 20 % reviewed: sroie-dev +14 / −10 %,
+   * forms-dev +18 / +21 %, fraktur-dev −3 / 0 %, iiit5k-dev +12 / +71 % (sroie-val +39 / +21 %), where
+   * one fit with the order's precisions gave +18 / +25 %, +21 / +15 %, +7 / +13 %, +222 / +239 %. With
+   * conventions at 2 lines iiit5k came out further off at 20 %, at 10 lines sroie at 10 %.
    *
    * `orderPrecision` — the hardest-first order, which needs only to tell apart the next lines, near those
    * reviewed: the base rate and conventions a line's worth, the model's signals 100 lines'. Held like the
