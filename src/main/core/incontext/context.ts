@@ -50,7 +50,6 @@ export class BatchContext {
   readonly settings: ContextSettings
   private readonly state: ContextState
   private readonly reader: Reader
-  private readonly modelAlphabet: Alphabet
   /** A saved pool's decision, standing in until this batch's own corrections can be calibrated. */
   private prior = { trust: 0, bias: 0 }
   /** Corrections since the last calibration call for one (see `settle`). */
@@ -75,7 +74,6 @@ export class BatchContext {
     this.settings = { ...defaultContextSettings, ...settings }
     const lines = new Map<number, LineState>()
     const { gatePrior, gatePrecision } = this.settings
-    this.modelAlphabet = deps.alphabet
     const alphabet = new BatchAlphabet(deps.alphabet)
     const kinds = new ClassKinds(alphabet, { modelSize: deps.alphabet.size, capacity: deps.alphabet.size + MAX_NEW_CLASSES })
     this.state = {
@@ -100,7 +98,7 @@ export class BatchContext {
 
   /** Decodes in the batch's scripts from now on (set before the batch's lines are read: a new context). */
   useScripts(scripts: Script[] | null) {
-    this.state.scriptClasses = scripts ? classMap(this.modelAlphabet, normalizeScripts(scripts)) : null
+    this.state.scriptClasses = scripts ? classMap(this.state.alphabet.base, normalizeScripts(scripts)) : null
   }
 
   get decided(): ContextDecision {
