@@ -4,6 +4,7 @@ import type { Alphabet } from '../recognize/alphabet'
 import { classMap, normalizeScripts, type Script } from '../recognize/scripts'
 import type { Alignment } from './align'
 import { BatchAlphabet, MAX_NEW_CLASSES } from './batch-alphabet'
+import { CaseCounts } from './case-convention'
 import { calibrate, counts } from './calibrate'
 import { refreshed, relabel, takeSnapshot } from './evidence'
 import { ClassKinds, isotropic, widened } from './gate'
@@ -91,6 +92,7 @@ export class BatchContext {
       prior: { chars: isotropic(gatePrior.chars, gatePrecision), gaps: isotropic(gatePrior.gaps, gatePrecision) },
       base: { lines: 0, better: 0, worse: 0, modelEdits: 0, contextEdits: 0, fixed: 0, broken: 0 },
       spacing: new SpacingCounts(),
+      cases: new CaseCounts(),
       letters: new LetterContextCounts(alphabet.space),
     }
     this.reader = new Reader(this.state)
@@ -166,6 +168,7 @@ export class BatchContext {
     if (text === null) state.snapshots.delete(lineId)
     else if (snapshot) relabel(state, line, snapshot, text, alignment)
     else state.snapshots.set(lineId, takeSnapshot(state, reader, line, text, alignment))
+    const caseBefore = state.cases.convention()
     countCorrection(state, line, text, alignment)
     line.corrected = text
     line.knn = null
@@ -187,9 +190,11 @@ export class BatchContext {
     if (n <= s.calibrateAlwaysUpTo || n % s.calibrateEvery === 0) this.calibrationDue = true
     const again = state.decision.lexiconBias > 0 ? state.book.spans.linesNear(words) : []
     state.book.forget(again)
+    // A case convention taken up or given back is shown on every line (no decoding: show applies it).
+    const recased = state.cases.convention() !== caseBefore ? state.order : []
     const now = this.deferPast(this.unitsOf(reached))
     const result = joined(caught, reader.redecode(now))
-    const relexed = reader.relex(again)
+    const relexed = reader.relex(recased.length ? recased : again)
     const changed = [...new Set([...result.changed, ...relexed])]
     return { changed, redecoded: result.redecoded, ms: { search: searched - started, calibrate: 0, decode: performance.now() - searched }, effort }
   }
@@ -441,6 +446,8 @@ function orderOf(line: LineState | undefined): number {
 function countCorrection(state: ContextState, line: LineState, text: string | null, alignment: Alignment | null) {
   if (line.corrected !== null) state.spacing.add(line.corrected, -1)
   if (text !== null) state.spacing.add(text)
+  if (line.corrected !== null) state.cases.add(line.model.text, line.corrected, -1)
+  if (text !== null) state.cases.add(line.model.text, text)
   state.letters.set(line.id, line.frames, text === null ? null : alignment)
 }
 

@@ -8,6 +8,7 @@ import { applySteps, readWithLexicon } from './lexicon-reading'
 import { fusedFrames, sameUnit, type Fused, type LineState, type UpdateResult } from './line-state'
 import type { ContextState } from './state'
 import type { Touched } from './stores'
+import { inCase } from './case-convention'
 import { coherentCase } from './word-case'
 
 /**
@@ -166,6 +167,12 @@ export class Reader {
       const fromWords = lex.entries.flatMap((e) => book.lexicon.linesWith(e).filter((id) => id > 0).slice(0, 2))
       const examples = [...new Set([...(line.knn?.examples ?? []), ...fromWords])].slice(0, 5)
       shown = { text: lex.text, charConfidences: lex.charConfidences, confidence: lex.confidence, examples }
+    }
+    // The batch's case convention last: it holds for the model's reading, context's and the lexicon's alike.
+    const convention = this.state.cases.convention()
+    if (convention) {
+      const { text, charConfidences, confidence } = line.model
+      shown = inCase(shown ?? { text, charConfidences, confidence, examples: [] }, convention)
     }
     if (shown && shown.text === line.model.text) shown = null
     const before = line.reading

@@ -6,6 +6,7 @@ import type { FuseGate } from './fuse'
 import type { LexiconBook } from './lexicon-book'
 import type { LineState } from './line-state'
 import type { LetterContextCounts } from './letter-context'
+import type { CaseCounts } from './case-convention'
 import type { SpacingCounts } from './spacing'
 import type { ContextSettings } from './settings'
 import type { FrameStores } from './stores'
@@ -60,4 +61,6 @@ export interface ContextState {
   /** What the reviewer wrote where the model read each character between two others (frozen into
    *  `gate.letters` with the spacing). */
   readonly letters: LetterContextCounts
+  /** Which way the corrected texts turn the model's case (case-convention.ts): applied to every line shown. */
+  readonly cases: CaseCounts
 }

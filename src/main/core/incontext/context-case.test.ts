@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest'
+import { asciiAlphabet, framesFor } from '../../../../tests/fixtures/synthetic-frames'
+import { useBatchContexts } from '../../../../tests/fixtures/use-batch-context'
+import { decode } from '../recognize/ctc'
+import type { BatchContext } from './context'
+
+const newContext = useBatchContexts()
+
+// A receipt batch transcribed in capitals: the model reads its words as printed, in mixed case.
+const printed = ['Total 12.50', 'Cash 20.00', 'Change 7.50', 'Thank you', 'Please come again', 'Rounding 0.01', 'Tax 0.70', 'Qty 2']
+const truth = printed.map((t) => t.toUpperCase())
+
+function contextOf() {
+  const ctx = newContext()
+  ctx.addLines(
+    printed.map((text, i) => {
+      const frames = framesFor(text, { seed: i + 1 })
+      return { id: i + 1, frames, model: decode(frames, asciiAlphabet) }
+    }),
+  )
+  ctx.linesLoaded()
+  return ctx
+}
+
+async function correct(ctx: BatchContext, lineId: number, text: string | null) {
+  const update = await ctx.correct(lineId, text)
+  await ctx.settle()
+  return update
+}
+
+const shown = (ctx: BatchContext) => printed.map((_, i) => ctx.reading(i + 1)?.text ?? null)
+
+describe('the batch’s case convention in context', () => {
+  it('shows every line in capitals once three corrections turned the model’s case, and takes it back', async () => {
+    const ctx = contextOf()
+    await ctx.recomputeAll()
+    await correct(ctx, 1, truth[0])
+    await correct(ctx, 2, truth[1])
+    expect(shown(ctx).slice(3)).toEqual([null, null, null, null, null])
+    const third = await correct(ctx, 3, truth[2])
+    expect(shown(ctx).slice(3)).toEqual(truth.slice(3))
+    // The correction's own reply names every line the convention changed (the screen updates them).
+    expect(third.changed.sort()).toEqual([4, 5, 6, 7, 8])
+    // Confidences stay the model's: the convention changes what is written, not what was seen.
+    expect(ctx.reading(4)!.confidence).toBe(decode(framesFor(printed[3], { seed: 4 }), asciiAlphabet).confidence)
+
+    // A line written in lower case says the batch has no such convention…
+    await correct(ctx, 4, 'Thank you')
+    expect(shown(ctx).slice(4)).toEqual([null, null, null, null])
+    // …and undoing it brings the convention back; incremental and recomputed readings agree throughout.
+    await correct(ctx, 4, null)
+    const incremental = shown(ctx)
+    expect(incremental.slice(3)).toEqual(truth.slice(3))
+    await ctx.recomputeAll({ recalibrate: false })
+    expect(shown(ctx)).toEqual(incremental)
+  })
+
+  it('comes back with the saved corrections when a batch is opened again', async () => {
+    const ctx = contextOf()
+    ctx.loadCorrections([0, 1, 2].map((i) => ({ lineId: i + 1, text: truth[i] })))
+    await ctx.recomputeAll()
+    expect(shown(ctx).slice(3)).toEqual(truth.slice(3))
+  })
+})
