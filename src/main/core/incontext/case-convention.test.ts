@@ -38,6 +38,13 @@ describe('case convention', () => {
     expect(counts.convention()).toBe('upper')
   })
 
+  it('takes no convention from lone letters: a form whose ticks the reviewer writes as x', () => {
+    const counts = new CaseCounts()
+    for (let i = 0; i < 40; i++) counts.add('X', 'x')
+    counts.add('TO:', 'TO:')
+    expect(counts.convention()).toBeNull()
+  })
+
   it('works the other way for a batch written in lower case', () => {
     const counts = new CaseCounts()
     for (let i = 0; i < CONVENTION_LINES; i++) counts.add('STOP', 'stop')
