@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { TOP_K, type LineFrames } from '../recognize/frames'
-import { collapse, forceAlign, MAX_CELLS } from './align'
+import { alignable, collapse, forceAlign, MAX_CELLS } from './align'
 
 /** Frames whose top-1 follows `path` (0 = blank) with probability 0.9, the rest spread over the top-k. */
 function framesFor(path: number[], k = TOP_K): LineFrames {
@@ -79,5 +79,21 @@ describe('forceAlign with classes the model cannot write', () => {
     // "ſ" then "a" with no blank between: the wildcard must not take the a's frames.
     const f = framesFor([3, 3, 1, 1])
     expect([...forceAlign(f, [20, 1], 20)!.labels]).toEqual([20, 20, 1, 1])
+  })
+})
+
+describe('alignable', () => {
+  it('takes corrections of a few characters, of case and of spacing, whatever the line’s length', () => {
+    expect(alignable('T', '1')).toBe(true)
+    expect(alignable('#', '*1')).toBe(true)
+    expect(alignable('Total Amount', 'TOTAL AMOUNT')).toBe(true)
+    expect(alignable('opograkiie', 'T o p o g r a p h i ſ ch e')).toBe(true)
+    expect(alignable('Curent Marboro Lights', 'Current Marlboro Lights')).toBe(true)
+  })
+
+  it('leaves out a correction that rewrites most of what the frames show', () => {
+    expect(alignable('b', 'file')).toBe(false)
+    expect(alignable('REAA', 'ARE CREATING EYE CATCHING CONSUMER AND AWARENESS')).toBe(false)
+    expect(alignable('', 'MENT')).toBe(false)
   })
 })

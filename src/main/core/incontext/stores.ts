@@ -1,6 +1,6 @@
 import type { LineFrames } from '../recognize/frames'
 import { fromHalfBits, toHalfBits } from '../store/half'
-import { forceAlign, UNKNOWN, type Alignment } from './align'
+import { alignable, forceAlign, UNKNOWN, type Alignment } from './align'
 import { charAt } from './frame-rows'
 import { ligatureLabels } from './ligatures'
 import type { BatchAlphabet } from './batch-alphabet'
@@ -278,6 +278,7 @@ export class FrameStores {
    */
   align(line: LineState, text: string): Alignment | null {
     const { alphabet } = this.deps
+    if (!alignable(line.model.text, text)) return null
     const label = alphabet.learn(text).map((c) => (c < 0 ? UNKNOWN : c))
     if (label.every((c) => c === UNKNOWN)) return null
     return forceAlign(line.frames, label, alphabet.base.size)
