@@ -54,10 +54,13 @@ export interface RecognizerOptions {
   batchSize?: number
   /**
    * Whether the hardest lines are read a second time in a test-time view (views.ts). Off unless
-   * LECTOR_VIEWS=on: the views lower the model's own error (sroie-dev −9 %, forms-dev −7 % at --correct 0)
-   * but cost in-context reading in small batches — sroie-dev in batches of 5 receipts at 10 %: 2.10 % CER
-   * without them, 5.23 % with them (one batch worse than the model alone) — and whole batches gain nothing
-   * (sroie-dev 10 %: 1.83 / 1.82 %). The product is read in context.
+   * LECTOR_VIEWS=on. Measured again with the space prior and the batch's scripts (tenth session, suite and
+   * `--correct 0` on this 2-core machine): the views lower the model's own case-insensitive CER (sroie-dev
+   * 3.04 → 2.82 %, forms-dev 10.27 → 9.66 %, fraktur-dev 24.17 → 24.00 %, iiit5k-dev 5.28 → 5.23 %) and
+   * receipts and forms end better in context too (sroie-dev 10 % 1.81 → 1.73 %, forms-dev batches of 5
+   * 5.44 → 5.29 %), but fraktur-dev ends worse in context (10 % 7.75 → 7.83 %, 20 % 6.15 → 6.25 %), on
+   * forms-dev batches of 5 context makes 153 lines worse instead of 60 (it undoes what the averaged
+   * posteriors fixed), and recognition takes 1.2–1.36× as long (forms-dev 50.9 → 37.4 lines/s).
    */
   views?: boolean
 }
