@@ -278,9 +278,9 @@ export class FrameStores {
    */
   align(line: LineState, text: string): Alignment | null {
     const { alphabet } = this.deps
-    if (!alignable(line.model.text, text)) return null
+    // The batch learns the text's characters whether or not its frames can show them.
     const label = alphabet.learn(text).map((c) => (c < 0 ? UNKNOWN : c))
-    if (label.every((c) => c === UNKNOWN)) return null
+    if (label.every((c) => c === UNKNOWN) || !alignable(line.model.text, text)) return null
     return forceAlign(line.frames, label, alphabet.base.size)
   }
 
