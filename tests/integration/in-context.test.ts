@@ -112,13 +112,15 @@ describe('in-context reading', () => {
     expect((await rows(batchId)).map((l) => [l.id, l.text, l.source])).toEqual(before)
   })
 
-  const odd = 'TOTAL 𝔘 ☃ 12'
+  // Line 20 shows "date thank 38": the reviewer writes two characters the model cannot output in place of
+  // two it read (a correction that rewrote the whole line would teach its words, not its frames).
+  const odd = '𝔘ate thank ☃8'
 
   it('keeps a correction with characters the model cannot output, and learns its other characters', async () => {
     const { batchId, lines } = await taughtBatch()
     const before = await t.call('review:decision', { batchId })
     const update = await t.applied('review:correct', { lineId: lines[20].id, text: odd })
-    // "TOTAL" and "12" are frames the model can write; the two others become classes of the batch: all join the pool.
+    // "ate thank" and "8" are frames the model can write; the two others become classes of the batch: all join the pool.
     expect(update.decision.poolEntries).toBeGreaterThan(before.poolEntries)
     expect(update.decision.unaligned).toBe(before.unaligned)
     const row = (await rows(batchId))[20]
