@@ -55,8 +55,9 @@ const bare = (text: string) => text.toLowerCase().replace(/\s+/gu, '')
  * quarters of it, and more than two characters. The frames then hold other letters than the text ("b"
  * corrected to "file", a four-letter speck to a 120-letter sentence whose form field the detector cut
  * elsewhere): forced alignment still finds a path, and its frames, stored under letters they do not
- * show, became the neighbours of every h, p and B of a forms batch (forms-dev, batch of 5 documents: "the" → "tile", "PRODUCT" → "ILRODUCT"). Such a line
- * stays corrected and teaches its words; its frames stay out of the pool, as an unaligned line's do.
+ * show, became the neighbours of every h, p and B of a forms batch (forms-dev, batch of 5 documents:
+ * "the" → "tile", "PRODUCT" → "ILRODUCT"). Such a line stays corrected and teaches its words; its frames
+ * stay out of the pool, as an unaligned line's do.
  * Three quarters, not half: at half, Fraktur lines the model read badly but whose frames still taught
  * (whole batches at 10 %: 7.75 → 7.83 % CER at half, 7.77 % at three quarters) were left out too.
  */
