@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import type { Decoded } from '../recognize/ctc'
-import type { Script } from '../recognize/scripts'
+import { storedScripts, type Script } from '../recognize/scripts'
 import { decodeFrames, type EncodedFrames } from '../store/frame-codec'
 import { decodeHalf, halfBits } from '../store/half'
 import type { LineInput } from './context'
@@ -79,8 +79,7 @@ export function batchReader(library: Library): BatchReader {
       return (some.all(JSON.stringify(ids)) as StoredLine[]).map((r) => lineInput(r, slab))
     },
     scripts(batchId: number): Script[] | null {
-      const row = scriptsOf.get(batchId) as { scripts: string | null } | undefined
-      return row?.scripts ? (JSON.parse(row.scripts) as Script[]) : null
+      return storedScripts((scriptsOf.get(batchId) as { scripts: string | null } | undefined)?.scripts)
     },
     close: () => db.close(),
   }

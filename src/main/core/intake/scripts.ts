@@ -4,7 +4,7 @@
 import type { BatchScripts } from '../../../shared/api'
 import type { EventBus } from '../event-bus'
 import type { Recognizer } from '../recognize/recognizer'
-import { normalizeScripts, proposeScripts, SCRIPTS, scriptsIn, type Script } from '../recognize/scripts'
+import { normalizeScripts, proposeScripts, SCRIPTS, scriptsIn, storedScripts, type Script } from '../recognize/scripts'
 import { timeSlices } from '../slices'
 import type { Db } from '../store/db'
 import { decodeFrames } from '../store/frame-codec'
@@ -75,7 +75,7 @@ export function createScriptKeeper(deps: {
 
   function get(batchId: number): BatchScripts {
     const row = q.get.get(batchId) as { scripts: string | null; chosen: number } | undefined
-    const scripts = row?.scripts ? normalizeScripts(JSON.parse(row.scripts) as Script[]) : null
+    const scripts = storedScripts(row?.scripts)
     return { scripts, chosen: row?.chosen === 1, available: [...SCRIPTS] }
   }
 

@@ -44,6 +44,11 @@ export function normalizeScripts(scripts: Iterable<Script>): Script[] {
   return out.length ? out : [...SCRIPTS]
 }
 
+/** A batch's stored scripts (the JSON of `batches.scripts`), in canonical order; null when none is set. */
+export function storedScripts(column: string | null | undefined): Script[] | null {
+  return column ? normalizeScripts(JSON.parse(column) as Script[]) : null
+}
+
 /** Whether the scripts leave the alphabet as it is. */
 export const allScripts = (scripts: readonly Script[]) => SCRIPTS.every((s) => scripts.includes(s))
 
