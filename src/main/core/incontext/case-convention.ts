@@ -2,8 +2,8 @@ import type { Decoded } from '../recognize/ctc'
 
 const hasUpper = (text: string) => /\p{Lu}/u.test(text)
 const hasLower = (text: string) => /\p{Ll}/u.test(text)
-// A word of two cased letters or more: a lone letter ("X" ticked as "x" on a form) shows no way of writing.
-const hasWord = (text: string) => /[\p{Lu}\p{Ll}]{2}/u.test(text)
+/** A word of two cased letters or more: a lone letter ("X" ticked as "x" on a form) shows no way of writing. */
+export const writesWords = (text: string) => /[\p{Lu}\p{Ll}]{2}/u.test(text)
 
 /** Corrected lines that turned the model's case one way before the batch is taken to write in that case. */
 export const CONVENTION_LINES = 3
@@ -29,7 +29,7 @@ export class CaseCounts {
   /** Counts a corrected text against the model's reading in (`sign` 1) or out (−1, an undone correction);
    *  a text without a word of two letters counts for nothing. */
   add(model: string, text: string, sign = 1) {
-    if (!hasWord(text)) return
+    if (!writesWords(text)) return
     const upper = hasUpper(text)
     const lower = hasLower(text)
     if (upper) this.written.upper += sign

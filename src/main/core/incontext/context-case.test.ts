@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { asciiAlphabet, framesFor } from '../../../../tests/fixtures/synthetic-frames'
 import { useBatchContexts } from '../../../../tests/fixtures/use-batch-context'
+import { printedLine as glyphLine } from '../../../../tests/fixtures/glyph-lines'
 import { decode } from '../recognize/ctc'
 import type { BatchContext } from './context'
 
@@ -60,5 +61,24 @@ describe('the batch’s case convention in context', () => {
     ctx.loadCorrections([0, 1, 2].map((i) => ({ lineId: i + 1, text: truth[i] })))
     await ctx.recomputeAll()
     expect(shown(ctx).slice(3)).toEqual(truth.slice(3))
+  })
+})
+
+describe('a letter’s case in context', () => {
+  it('counts lines that turned the model’s case only where they write a word: a tick "X" written "x" shows no way of writing', async () => {
+    // fuse.ts lets context change a letter's case only the way two corrected lines turned it; on forms-dev
+    // the ticks of one batch, corrected "X" → "x", let it read "Florida" as "florida".
+    const printed = ['Fort Lee', 'X', 'X', 'Xa', 'Florida']
+    const ctx = newContext()
+    ctx.addLines(printed.map((p, i) => glyphLine(i + 1, p)))
+    ctx.linesLoaded()
+    await ctx.recomputeAll()
+    const linesTurnedDown = () => ctx['state'].stores.chars.pool.caseChangeLines(false)
+    await correct(ctx, 1, 'fort Lee')
+    await correct(ctx, 2, 'x')
+    await correct(ctx, 3, 'x')
+    expect(linesTurnedDown()).toBe(1)
+    await correct(ctx, 4, 'xa')
+    expect(linesTurnedDown()).toBe(2)
   })
 })

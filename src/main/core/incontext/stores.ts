@@ -1,6 +1,7 @@
 import type { LineFrames } from '../recognize/frames'
 import { fromHalfBits, toHalfBits } from '../store/half'
 import { alignable, forceAlign, UNKNOWN, type Alignment } from './align'
+import { writesWords } from './case-convention'
 import { charAt } from './frame-rows'
 import { ligatureLabels } from './ligatures'
 import type { BatchAlphabet } from './batch-alphabet'
@@ -244,7 +245,7 @@ export class FrameStores {
     line.entries = { chars: [], gaps: [] }
     this.unaligned.delete(line.id)
     if (text !== null) {
-      this.store(line, alignment)
+      this.store(line, alignment, text)
       // With `first`, only those lines' rows take the new entries now; the rest wait for `finishMerges`.
       reached.merged('chars', await this.chars.merge(line.entries.chars, first && rowsOf(first, 0)))
       reached.merged('gaps', await this.gaps.merge(line.entries.gaps, first && rowsOf(first, 1)))
@@ -265,7 +266,7 @@ export class FrameStores {
     this.chars.pool.kill(line.entries.chars)
     this.gaps.pool.kill(line.entries.gaps)
     const alignment = this.align(line, text)
-    this.store(line, alignment)
+    this.store(line, alignment, text)
     return alignment
   }
 
@@ -285,14 +286,14 @@ export class FrameStores {
   }
 
   /** An aligned correction's frames join the stores; a line none of whose characters did is unaligned. */
-  private store(line: LineState, alignment: Alignment | null) {
-    this.storeFrames(line, alignment)
+  private store(line: LineState, alignment: Alignment | null, text: string) {
+    this.storeFrames(line, alignment, text)
     if (line.entries.chars.length) this.unaligned.delete(line.id)
     else this.unaligned.add(line.id)
   }
 
   /** An aligned correction's character frames and gaps join the stores. */
-  private storeFrames(line: LineState, alignment: Alignment | null) {
+  private storeFrames(line: LineState, alignment: Alignment | null, text: string) {
     const { alphabet, dim } = this.deps
     line.entries = { chars: [], gaps: [] }
     if (!alignment) return
@@ -303,13 +304,16 @@ export class FrameStores {
       half ? Float32Array.from(half.subarray(t * dim, (t + 1) * dim), fromHalfBits) : stored!.slice(t * dim, (t + 1) * dim)
     const labels = alignment.labels
     const space = alphabet.space
+    // A text with no word of two letters shows no way of writing: a tick "X" corrected to "x" on a form
+    // counted as a line turning case down, and context then read "Florida" as "florida" (forms-dev).
+    const showsCase = writesWords(text)
     const chars: Array<{ label: number; features: Float32Array; caseChange: number }> = []
     const gaps: Array<{ label: number; features: Float32Array }> = []
     ligatureLabels(line.frames, alignment, alphabet).forEach((c, t) => {
       if (c === 0 || c === UNKNOWN) return
       // Spaces are the gap store's: a character voted into a space was "03-4021" becoming "03 4021".
       if (c === space) gaps.push({ label: c, features: at(t) })
-      else chars.push({ label: c, features: at(t), caseChange: caseChange(alphabet.char(charAt(line.frames, t)), alphabet.char(c)) })
+      else chars.push({ label: c, features: at(t), caseChange: showsCase ? caseChange(alphabet.char(charAt(line.frames, t)), alphabet.char(c)) : 0 })
     })
     // The reviewer's plain gaps: blank runs between two characters, neither of them a space (at the frame
     // a query of that run would be).
