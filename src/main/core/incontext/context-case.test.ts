@@ -65,20 +65,22 @@ describe('the batch’s case convention in context', () => {
 })
 
 describe('a letter’s case in context', () => {
-  it('counts lines that turned the model’s case only where they write a word: a tick "X" written "x" shows no way of writing', async () => {
-    // fuse.ts lets context change a letter's case only the way two corrected lines turned it; on forms-dev
-    // the ticks of one batch, corrected "X" → "x", let it read "Florida" as "florida".
-    const printed = ['Fort Lee', 'X', 'X', 'Xa', 'Florida']
+  it('is licensed by lines of words, or letter by letter: ticks "X" written "x" count for "x" alone', async () => {
+    // fuse.ts lets context change a letter's case only the way two corrected lines turned that letter, or
+    // two lines of words any letter; on forms-dev, ticks corrected "X" → "x" had let it read "Alabama" as "alabama".
+    const printed = ['Fort Lee', 'X', 'X', 'Florida']
     const ctx = newContext()
     ctx.addLines(printed.map((p, i) => glyphLine(i + 1, p)))
     ctx.linesLoaded()
     await ctx.recomputeAll()
-    const linesTurnedDown = () => ctx['state'].stores.chars.pool.caseChangeLines(false)
+    const linesTurned = (letter: string) => ctx['state'].stores.chars.pool.caseChangeLines(asciiAlphabet.indexOf(letter))
     await correct(ctx, 1, 'fort Lee')
     await correct(ctx, 2, 'x')
     await correct(ctx, 3, 'x')
-    expect(linesTurnedDown()).toBe(1)
-    await correct(ctx, 4, 'xa')
-    expect(linesTurnedDown()).toBe(2)
+    expect([linesTurned('x'), linesTurned('f'), linesTurned('a')]).toEqual([2, 1, 0])
+    // Lines of words turning the case down, which license any letter: "fort Lee" only.
+    expect(ctx['state'].stores.chars.pool.caseTurnLines(false)).toBe(1)
+    await correct(ctx, 2, null)
+    expect(linesTurned('x')).toBe(1)
   })
 })

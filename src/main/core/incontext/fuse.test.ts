@@ -162,9 +162,19 @@ describe('fusing a character', () => {
     // …two are: the same vote now changes the case.
     stored(pool, UPPER_F, 1, 101)
     expect(fuseF(pool, confirmed, 10).first).toBe(UPPER_F)
-    // The other way (capital to small) the reviewer never went: a vote for "f" leaves an "F" read so.
+    // Another letter turned to small on two lines that write no word says nothing of this one (a form's
+    // ticks "X" → "x")…
+    stored(pool, LETTER_B, 2, 400, 2)
+    // …so the way the reviewer never went for "f" (capital to small), a vote for "f" leaves an "F" read so;
     const small = near(stored(pool, LOWER_F, 8, 200))
     expect(fuseF(pool, small, 10, UPPER_F).first).toBe(UPPER_F)
+    // two lines that wrote this letter small where the model read a capital do let it…
+    const own = stored(pool, LOWER_F, 2, 500, 2)
+    expect(fuseF(pool, small, 10, UPPER_F).first).toBe(LOWER_F)
+    pool.kill(own)
+    // …as do two lines of words that turned any letter small.
+    for (const line of [600, 601]) pool.add(line, [{ label: LETTER_B, features: Float32Array.of(1), caseChange: 2, word: true }])
+    expect(fuseF(pool, small, 10, UPPER_F).first).toBe(LOWER_F)
   })
 
   it('forgets a case convention whose corrections are taken back', () => {
@@ -173,7 +183,7 @@ describe('fusing a character', () => {
     const confirmed = near(stored(pool, UPPER_F, 8, 1, 0))
     expect(fuseF(pool, confirmed, 10).first).toBe(UPPER_F)
     pool.kill(convention.slice(0, 1))
-    expect(pool.caseChangeLines(true)).toBe(1)
+    expect(pool.caseChangeLines(UPPER_F)).toBe(1)
     expect(fuseF(pool, confirmed, 10).first).toBe(LOWER_F)
   })
 

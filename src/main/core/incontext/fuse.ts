@@ -211,12 +211,15 @@ function judgeSpan(
     p = Math.min(p, (ballot.weight[ballot.topAt] / ballot.total) * (lines / (lines + doubters)))
   }
   // Case is the reviewer's convention, not the frames' look: context changes a letter's case only the way
-  // the reviewer has changed the model's case on two corrected lines at least (receipts transcribed in
-  // capitals do so from their first corrections). The frame features hold case poorly — the model reads it
-  // with the line in view — and a forms batch whose reviewer never changed case went on after 13
-  // corrections, most of them lines in lower case, and read 160 labels in lower case ("MARKET" "market") at
-  // 0.91–0.96 confidence until an upper-case line joined the pool. A saved pool brings its own convention.
-  if (x[1] && !pool.hasSaved && pool.caseChangeLines(gate.kinds.folded[v] !== v) < 2) p = 0
+  // the reviewer has changed the model's case on two corrected lines at least — of that letter, or of any
+  // in lines that write words (receipts transcribed in capitals do so from their first corrections). The
+  // frame features hold case poorly — the model reads it with the line in view — and a forms batch whose
+  // reviewer never changed case went on after 13 corrections, most of them lines in lower case, and read
+  // 160 labels in lower case ("MARKET" "market") at 0.91–0.96 confidence until an upper-case line joined
+  // the pool. A form's ticks corrected "X" → "x" count for "x" alone: counted as lines turning case down,
+  // they had let context read "Alabama" as "alabama" (forms-dev batch 24). A saved pool brings its own
+  // convention.
+  if (x[1] && !pool.hasSaved && pool.caseChangeLines(v) < 2 && pool.caseTurnLines(gate.kinds.folded[v] !== v) < 2) p = 0
   out.p = p
   if (keep) out.x.set(x)
 }

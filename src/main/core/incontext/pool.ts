@@ -9,10 +9,13 @@ export class FramePool {
   private labels: Int32Array
   private lines: Int32Array
   private alive: Uint8Array
-  /** Per entry: 1 where the reviewer changed the model's letter to upper case there, 2 to lower case, else 0. */
+  /** Per entry: 1 where the reviewer changed the model's letter to upper case there, 2 to lower case, else
+   *  0; plus 4 where the line writes a word (`add`). */
   private caseFlags: Uint8Array
-  /** Per direction of a case change (1 up, 2 down): the live entries of each line that made one. */
-  private readonly caseLinesBy = [new Map<number, number>(), new Map<number, number>(), new Map<number, number>()]
+  /** Per letter written in another case than the model read it: the live such entries of each line. */
+  private readonly caseLinesBy = new Map<number, Map<number, number>>()
+  /** Per direction of a case change (1 up, 2 down), on lines that write a word: the live such entries of each line. */
+  private readonly turnLinesBy = [new Map<number, number>(), new Map<number, number>(), new Map<number, number>()]
   size = 0
   liveCount = 0
   /** Live entries of a saved pool (line 0). */
@@ -46,8 +49,12 @@ export class FramePool {
     }
   }
 
-  /** Appends entries (`caseChange`: 1 or 2 where the reviewer changed the model's case to upper or lower); returns their ids. */
-  add(lineId: number, entries: Array<{ label: number; features: Float32Array; caseChange?: number }>): number[] {
+  /**
+   * Appends entries (`caseChange`: 1 or 2 where the reviewer changed the model's case to upper or lower;
+   * `word`: the line writes a word of two letters, so its case changes show how the batch writes); returns
+   * their ids.
+   */
+  add(lineId: number, entries: Array<{ label: number; features: Float32Array; caseChange?: number; word?: boolean }>): number[] {
     this.grow(this.size + entries.length)
     return entries.map((e) => {
       const id = this.size++
@@ -55,9 +62,9 @@ export class FramePool {
       this.labels[id] = e.label
       this.lines[id] = lineId
       this.alive[id] = 1
-      this.caseFlags[id] = e.caseChange ?? 0
+      this.caseFlags[id] = e.caseChange ? e.caseChange | (e.word ? 4 : 0) : 0
       if (lineId === 0) this.savedLive++
-      if (e.caseChange) this.countCase(e.caseChange, lineId, 1)
+      if (e.caseChange) this.countCase(id, 1)
       this.liveCount++
       return id
     })
@@ -69,15 +76,16 @@ export class FramePool {
       this.liveCount--
       this.alive[id] = 0
       if (this.lines[id] === 0) this.savedLive--
-      if (this.caseFlags[id]) this.countCase(this.caseFlags[id], this.lines[id], -1)
+      if (this.caseFlags[id]) this.countCase(id, -1)
     }
   }
 
-  private countCase(direction: number, lineId: number, delta: number) {
-    const lines = this.caseLinesBy[direction]
-    const n = (lines.get(lineId) ?? 0) + delta
-    if (n > 0) lines.set(lineId, n)
-    else lines.delete(lineId)
+  private countCase(id: number, delta: number) {
+    const flags = this.caseFlags[id]
+    let byLetter = this.caseLinesBy.get(this.labels[id])
+    if (!byLetter) this.caseLinesBy.set(this.labels[id], (byLetter = new Map<number, number>()))
+    bump(byLetter, this.lines[id], delta)
+    if (flags & 4) bump(this.turnLinesBy[flags & 3], this.lines[id], delta)
   }
 
   /** Whether a saved pool's entries are in the pool. */
@@ -85,9 +93,14 @@ export class FramePool {
     return this.savedLive > 0
   }
 
-  /** How many corrected lines in the pool changed the model's case to upper (`up`) or to lower case. */
-  caseChangeLines(up: boolean): number {
-    return this.caseLinesBy[up ? 1 : 2].size
+  /** How many corrected lines in the pool wrote `label` where the model read that letter in the other case. */
+  caseChangeLines(label: number): number {
+    return this.caseLinesBy.get(label)?.size ?? 0
+  }
+
+  /** How many corrected lines that write a word changed the model's case to upper (`up`) or to lower case. */
+  caseTurnLines(up: boolean): number {
+    return this.turnLinesBy[up ? 1 : 2].size
   }
 
   label(id: number) {
@@ -112,4 +125,10 @@ export class FramePool {
     for (let id = 0; id < this.size; id++) if (this.alive[id] && this.lines[id] !== exceptLine) ids.push(id)
     return ids
   }
+}
+
+function bump(lines: Map<number, number>, lineId: number, delta: number) {
+  const n = (lines.get(lineId) ?? 0) + delta
+  if (n > 0) lines.set(lineId, n)
+  else lines.delete(lineId)
 }

@@ -304,16 +304,15 @@ export class FrameStores {
       half ? Float32Array.from(half.subarray(t * dim, (t + 1) * dim), fromHalfBits) : stored!.slice(t * dim, (t + 1) * dim)
     const labels = alignment.labels
     const space = alphabet.space
-    // A text with no word of two letters shows no way of writing: a tick "X" corrected to "x" on a form
-    // counted as a line turning case down, and context then read "Florida" as "florida" (forms-dev).
-    const showsCase = writesWords(text)
-    const chars: Array<{ label: number; features: Float32Array; caseChange: number }> = []
+    // Whether the line's case changes show how the batch writes (ticks "X" → "x" do not).
+    const word = writesWords(text)
+    const chars: Array<{ label: number; features: Float32Array; caseChange: number; word: boolean }> = []
     const gaps: Array<{ label: number; features: Float32Array }> = []
     ligatureLabels(line.frames, alignment, alphabet).forEach((c, t) => {
       if (c === 0 || c === UNKNOWN) return
       // Spaces are the gap store's: a character voted into a space was "03-4021" becoming "03 4021".
       if (c === space) gaps.push({ label: c, features: at(t) })
-      else chars.push({ label: c, features: at(t), caseChange: showsCase ? caseChange(alphabet.char(charAt(line.frames, t)), alphabet.char(c)) : 0 })
+      else chars.push({ label: c, features: at(t), caseChange: caseChange(alphabet.char(charAt(line.frames, t)), alphabet.char(c)), word })
     })
     // The reviewer's plain gaps: blank runs between two characters, neither of them a space (at the frame
     // a query of that run would be).
