@@ -144,6 +144,12 @@ export interface ContextDecision {
   lexiconBias: number
   /** Words (and word pairs) in the batch's vocabulary, from its corrections. */
   lexiconEntries: number
+  /**
+   * How the batch's corrections write, which every line is shown in whether context is on or off: in one
+   * case ('upper': receipts transcribed in capitals; incontext/case-convention.ts), and with no space
+   * before these marks (incontext/mark-spacing.ts). Absent in decisions saved before they were kept.
+   */
+  conventions?: { case: 'upper' | 'lower' | null; unspacedBefore: string }
   /** The lexicon's leave-one-out: corrected lines replayed, and their edits by bias. */
   lexiconCalibrationLines: number
   errorsByBias: Record<string, number>

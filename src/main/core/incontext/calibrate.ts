@@ -9,7 +9,7 @@ import type { LineState } from './line-state'
 import type { Reader } from './reread'
 import type { ContextState } from './state'
 
-type Counts = Pick<ContextDecision, 'poolEntries' | 'correctedLines' | 'unaligned' | 'lexiconEntries'>
+type Counts = Pick<ContextDecision, 'poolEntries' | 'correctedLines' | 'unaligned' | 'lexiconEntries' | 'conventions'>
 
 const sum = (d: number[]) => d.reduce((a, b) => a + b, 0)
 
@@ -20,6 +20,7 @@ export function counts(state: ContextState): Counts {
     correctedLines: state.corrections.length,
     unaligned: state.stores.unaligned.size,
     lexiconEntries: state.book.lexicon.size,
+    conventions: { case: state.cases.convention(), unspacedBefore: state.marks.unspaced() },
   }
 }
 

@@ -8,7 +8,7 @@ export const writesWords = (text: string) => /[\p{Lu}\p{Ll}]{2}/u.test(text)
 /** Corrected lines that turned the model's case one way before the batch is taken to write in that case. */
 export const CONVENTION_LINES = 3
 /** At most one corrected line against it per this many for it (a slip of the reviewer's is not a convention). */
-const AGAINST_PER = 20
+export const AGAINST_PER = 20
 
 export type Case = 'upper' | 'lower'
 

@@ -38,8 +38,11 @@ describe('the batch’s case convention in context', () => {
     await correct(ctx, 1, truth[0])
     await correct(ctx, 2, truth[1])
     expect(shown(ctx).slice(3)).toEqual([null, null, null, null, null])
+    expect(ctx.decided.conventions?.case).toBe(null)
     const third = await correct(ctx, 3, truth[2])
     expect(shown(ctx).slice(3)).toEqual(truth.slice(3))
+    // The decision says so (the learning panel shows it: context may be off while the convention acts).
+    expect(ctx.decided.conventions?.case).toBe('upper')
     // The correction's own reply names every line the convention changed (the screen updates them).
     expect(third.changed.sort()).toEqual([4, 5, 6, 7, 8])
     // Confidences stay the model's: the convention changes what is written, not what was seen.
@@ -48,6 +51,7 @@ describe('the batch’s case convention in context', () => {
     // A line written in lower case says the batch has no such convention…
     await correct(ctx, 4, 'Thank you')
     expect(shown(ctx).slice(4)).toEqual([null, null, null, null])
+    expect(ctx.decided.conventions?.case).toBe(null)
     // …and undoing it brings the convention back; incremental and recomputed readings agree throughout.
     await correct(ctx, 4, null)
     const incremental = shown(ctx)
@@ -82,5 +86,26 @@ describe('a letter’s case in context', () => {
     expect(ctx['state'].stores.chars.pool.caseTurnLines(false)).toBe(1)
     await correct(ctx, 2, null)
     expect(linesTurned('x')).toBe(1)
+  })
+})
+
+describe('marks the batch writes with no space before them, in context', () => {
+  it('are shown so on every line once three corrections took the model’s space out, and undone with them', async () => {
+    const read = ['Worte , sei aber', 'fanden , durch', 'nicht glaublich , dass', 'ein Hase , der', 'gerade so : wie', 'Frau , und']
+    const ctx = newContext()
+    ctx.addLines(read.map((text, i) => ({ id: i + 1, frames: framesFor(text, { seed: i + 1 }), model: decode(framesFor(text, { seed: i + 1 }), asciiAlphabet) })))
+    ctx.linesLoaded()
+    await ctx.recomputeAll()
+    const shownNow = () => read.map((text, i) => ctx.reading(i + 1)?.text ?? text)
+    await correct(ctx, 1, 'Worte, sei aber')
+    await correct(ctx, 2, 'fanden, durch')
+    expect(shownNow().slice(3)).toEqual(read.slice(3))
+    const third = await correct(ctx, 3, 'nicht glaublich, dass')
+    // Only the comma: no correction has said how the batch writes ":".
+    expect(shownNow().slice(3)).toEqual(['ein Hase, der', 'gerade so : wie', 'Frau, und'])
+    expect(third.changed.sort()).toEqual([4, 6])
+    expect(ctx.decided.conventions).toEqual({ case: null, unspacedBefore: ',' })
+    await correct(ctx, 3, null)
+    expect(shownNow().slice(3)).toEqual(read.slice(3))
   })
 })

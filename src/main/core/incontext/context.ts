@@ -5,6 +5,7 @@ import { classMap, normalizeScripts, type Script } from '../recognize/scripts'
 import type { Alignment } from './align'
 import { BatchAlphabet, MAX_NEW_CLASSES } from './batch-alphabet'
 import { CaseCounts } from './case-convention'
+import { MarkSpacing } from './mark-spacing'
 import { calibrate, counts } from './calibrate'
 import { refreshed, relabel, takeSnapshot } from './evidence'
 import { ClassKinds, isotropic, widened } from './gate'
@@ -93,6 +94,7 @@ export class BatchContext {
       base: { lines: 0, better: 0, worse: 0, modelEdits: 0, contextEdits: 0, fixed: 0, broken: 0 },
       spacing: new SpacingCounts(),
       cases: new CaseCounts(),
+      marks: new MarkSpacing(),
       letters: new LetterContextCounts(alphabet.space),
     }
     this.reader = new Reader(this.state)
@@ -168,7 +170,7 @@ export class BatchContext {
     if (text === null) state.snapshots.delete(lineId)
     else if (snapshot) relabel(state, line, snapshot, text, alignment)
     else state.snapshots.set(lineId, takeSnapshot(state, reader, line, text, alignment))
-    const caseBefore = state.cases.convention()
+    const conventionsBefore = conventions(state)
     countCorrection(state, line, text, alignment)
     line.corrected = text
     line.knn = null
@@ -190,11 +192,11 @@ export class BatchContext {
     if (n <= s.calibrateAlwaysUpTo || n % s.calibrateEvery === 0) this.calibrationDue = true
     const again = state.decision.lexiconBias > 0 ? state.book.spans.linesNear(words) : []
     state.book.forget(again)
-    // A case convention taken up or given back is shown on every line (no decoding: show applies it).
-    const recased = state.cases.convention() !== caseBefore ? state.order : []
+    // A convention taken up or given back is shown on every line (no decoding: show applies it).
+    const rewritten = conventions(state) !== conventionsBefore ? state.order : []
     const now = this.deferPast(this.unitsOf(reached))
     const result = joined(caught, reader.redecode(now))
-    const relexed = reader.relex(recased.length ? recased : again)
+    const relexed = reader.relex(rewritten.length ? rewritten : again)
     const changed = [...new Set([...result.changed, ...relexed])]
     return { changed, redecoded: result.redecoded, ms: { search: searched - started, calibrate: 0, decode: performance.now() - searched }, effort }
   }
@@ -448,7 +450,14 @@ function countCorrection(state: ContextState, line: LineState, text: string | nu
   if (text !== null) state.spacing.add(text)
   if (line.corrected !== null) state.cases.add(line.model.text, line.corrected, -1)
   if (text !== null) state.cases.add(line.model.text, text)
+  if (line.corrected !== null) state.marks.add(line.model.text, line.corrected, -1)
+  if (text !== null) state.marks.add(line.model.text, text)
   state.letters.set(line.id, line.frames, text === null ? null : alignment)
+}
+
+/** The batch's writing conventions as they stand (case, marks written unspaced), as one comparable key. */
+function conventions(state: ContextState): string {
+  return `${state.cases.convention()} ${state.marks.unspaced()}`
 }
 
 /** The gate with the batch's spacing and letter context as its corrections stand now. */

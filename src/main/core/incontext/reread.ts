@@ -9,6 +9,7 @@ import { fusedFrames, sameUnit, type Fused, type LineState, type UpdateResult } 
 import type { ContextState } from './state'
 import type { Touched } from './stores'
 import { inCase } from './case-convention'
+import { unspacedBefore } from './mark-spacing'
 import { coherentCase } from './word-case'
 
 /**
@@ -168,11 +169,12 @@ export class Reader {
       const examples = [...new Set([...(line.knn?.examples ?? []), ...fromWords])].slice(0, 5)
       shown = { text: lex.text, charConfidences: lex.charConfidences, confidence: lex.confidence, examples }
     }
-    // The batch's case convention last: it holds for the model's reading, context's and the lexicon's alike.
+    // The batch's writing conventions last: they hold for the model's reading, context's and the lexicon's alike.
     const convention = this.state.cases.convention()
-    if (convention) {
+    const unspaced = this.state.marks.unspaced()
+    if (convention || unspaced) {
       const { text, charConfidences, confidence } = line.model
-      shown = inCase(shown ?? { text, charConfidences, confidence, examples: [] }, convention)
+      shown = unspacedBefore(inCase(shown ?? { text, charConfidences, confidence, examples: [] }, convention), unspaced)
     }
     if (shown && shown.text === line.model.text) shown = null
     const before = line.reading

@@ -7,6 +7,7 @@ import type { LexiconBook } from './lexicon-book'
 import type { LineState } from './line-state'
 import type { LetterContextCounts } from './letter-context'
 import type { CaseCounts } from './case-convention'
+import type { MarkSpacing } from './mark-spacing'
 import type { SpacingCounts } from './spacing'
 import type { ContextSettings } from './settings'
 import type { FrameStores } from './stores'
@@ -63,4 +64,6 @@ export interface ContextState {
   readonly letters: LetterContextCounts
   /** Which way the corrected texts turn the model's case (case-convention.ts): applied to every line shown. */
   readonly cases: CaseCounts
+  /** Which marks the corrected texts write with no space before them (mark-spacing.ts): applied likewise. */
+  readonly marks: MarkSpacing
 }

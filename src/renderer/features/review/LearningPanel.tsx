@@ -3,6 +3,7 @@
 import type { ReviewStats } from '../../../shared/api'
 import { EffortChart } from './EffortChart'
 import { LearningChart } from './LearningChart'
+import { conventionsSummary } from './conventions-summary'
 import { unreviewedSummary } from './unreviewed-summary'
 
 export function LearningPanel({ stats }: { stats: ReviewStats | undefined }) {
@@ -10,6 +11,7 @@ export function LearningPanel({ stats }: { stats: ReviewStats | undefined }) {
   const trust = stats.decision?.trust
   const unreviewed = unreviewedSummary(stats)
   const decision = stats.decision
+  const conventions = conventionsSummary(decision?.conventions)
   return (
     <section className="learning" aria-label="What the batch has learnt" data-testid="learning">
       <dl className="counts">
@@ -24,7 +26,7 @@ export function LearningPanel({ stats }: { stats: ReviewStats | undefined }) {
           <dt>Reviewed</dt>
           <dd data-testid="count-reviewed">{stats.reviewed.toLocaleString()}</dd>
         </div>
-        <div title="Lines whose text context changed, now; and how many the last correction changed">
+        <div title="Lines whose text context changed, now (with those the batch's writing conventions rewrote); and how many the last correction changed">
           <dt>By context</dt>
           <dd data-testid="count-context">
             {stats.context.toLocaleString()}
@@ -39,6 +41,16 @@ export function LearningPanel({ stats }: { stats: ReviewStats | undefined }) {
               <span className="muted small">
                 {' '}
                 · {decision.gate.better} better / {decision.gate.worse} worse
+              </span>
+            )}
+            {conventions && (
+              <span
+                className="muted small"
+                data-testid="conventions"
+                title="How your corrections write this batch, so every line is shown so, whether context is on or off"
+              >
+                {' '}
+                · {conventions}
               </span>
             )}
           </dd>
