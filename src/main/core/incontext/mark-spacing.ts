@@ -14,7 +14,7 @@ function spacedMarks(text: string): Set<string> {
 /**
  * Whether the batch writes a mark straight after its word: PP-OCR reads the gap a 19th-century compositor
  * left before a comma as a space ("glanblich , dauß") on 50 of 1,123 Fraktur lines, where the
- * transcription has 1; after 10 % of the batch was corrected context still showed it on 43 lines — the
+ * transcriptions have 4; after 10 % of the batch was corrected context still showed it on 43 lines — the
  * gap looks like any space between words, so the frames' neighbours keep it. A mark is taken to be
  * written unspaced once the reviewer has taken out the model's space before it on `CONVENTION_LINES`
  * lines and written (nearly) none with one; a French batch, which spaces ";" and ":", never gets there.
