@@ -7,6 +7,12 @@
 // 11.21 → 10.28 %, iiit5k-dev 5.25 → 5.17 %, fraktur-dev 24.16 → 23.95 %, for ~1.1–1.2× the recognition
 // time; contrast (gamma) changed nothing, a 2-pixel shift helped half as much, and three views keeping the
 // two least uncertain (TPT's selection) helped less than the blur alone at 1.5× the time.
+//
+// The gain follows the frames read again, whatever picks the lines (eleventh session, every line read both
+// ways and each policy decoded offline): forms-dev −4.5 % CER for 24 % more frames (share 0.1), −5.9 % for
+// 37 % (0.2), −10.1 % for all; a budget of 20 % of the frames by the self-check or by expected errors did
+// no better per frame (−3.7 %, −4.1 %), nor did a geometric mean of the two views (−5.6 % at 0.2). On
+// two CPU cores recognition time grows about as the frames do, so no share gives both ≥ 5 % and ≤ 1.3×.
 import type { Decoded } from './ctc'
 import type { LineFrames } from './frames'
 import type { PreparedLine } from './preprocess'
