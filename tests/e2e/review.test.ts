@@ -286,6 +286,17 @@ describe('the review screen', () => {
     await expect.poll(() => page.getByTestId('chart-probably-wrong').count()).toBe(1)
   })
 
+  it('names the batch’s writing convention beside the context’s state, and shows every line in it', async () => {
+    // The 14 corrections write the printed lower case in capitals: the batch's convention, which acts
+    // whether context is on or off (a reviewer saw "Context off" beside lines changed "by context").
+    await taughtInPage()
+    expect((await t.call('review:decision', { batchId })).conventions).toEqual({ case: 'upper', unspacedBefore: '' })
+    await expect.poll(() => page.getByTestId('conventions').textContent(), { timeout: 10_000 }).toContain('writes CAPITALS')
+    const unreviewed = await engineRows({ filter: 'unreviewed' })
+    expect(unreviewed.length).toBeGreaterThan(0)
+    expect(unreviewed.filter((r) => r.text !== r.text.toUpperCase())).toEqual([])
+  })
+
   it('undoes the last correction with Ctrl+Z and focuses the line it gave back', async () => {
     await taughtInPage()
     const before = (await engineRows()).filter((r) => r.source === 'human').length
