@@ -8,7 +8,12 @@ export const writesWords = (text: string) => /[\p{Lu}\p{Ll}]{2}/u.test(text)
 /** Corrected lines that turned the model's case one way before the batch is taken to write in that case. */
 export const CONVENTION_LINES = 3
 /** At most one corrected line against it per this many for it (a slip of the reviewer's is not a convention). */
-export const AGAINST_PER = 20
+const AGAINST_PER = 20
+
+/** Whether corrected lines show a way of writing: `turned` lines turned the model's reading to it, `against` wrote otherwise. */
+export function isConvention(turned: number, against: number): boolean {
+  return turned >= CONVENTION_LINES && against <= Math.floor(turned / AGAINST_PER)
+}
 
 export type Case = 'upper' | 'lower'
 
@@ -41,8 +46,7 @@ export class CaseCounts {
   /** The convention the corrections show now, or null. */
   convention(): Case | null {
     for (const [to, other] of [['upper', 'lower'], ['lower', 'upper']] as const) {
-      const turned = this.turned[to]
-      if (turned >= CONVENTION_LINES && this.written[other] <= Math.floor(turned / AGAINST_PER)) return to
+      if (isConvention(this.turned[to], this.written[other])) return to
     }
     return null
   }

@@ -1,5 +1,5 @@
 import type { Decoded } from '../recognize/ctc'
-import { AGAINST_PER, CONVENTION_LINES } from './case-convention'
+import { isConvention } from './case-convention'
 
 /** A space between a character and one of the marks a transcription may write with or without one. */
 const SPACED_MARK = /(?<=\S) (?=[,.;:!?])/gu
@@ -22,21 +22,24 @@ function spacedMarks(text: string): Set<string> {
 export class MarkSpacing {
   private readonly turned = new Map<string, number>()
   private readonly written = new Map<string, number>()
+  /** `unspaced()`, kept: every line shown asks for it. */
+  private marks = ''
 
   /** Counts a corrected text against the model's reading in (`sign` 1) or out (−1, an undone correction). */
   add(model: string, text: string, sign = 1) {
     const wrote = spacedMarks(text)
     for (const m of wrote) bump(this.written, m, sign)
     for (const m of spacedMarks(model)) if (!wrote.has(m) && text.includes(m)) bump(this.turned, m, sign)
+    this.marks = [...this.turned]
+      .filter(([m, turned]) => isConvention(turned, this.written.get(m) ?? 0))
+      .map(([m]) => m)
+      .sort()
+      .join('')
   }
 
   /** The marks the corrections write with no space before them, in code order ('' for none). */
   unspaced(): string {
-    return [...this.turned]
-      .filter(([m, turned]) => turned >= CONVENTION_LINES && (this.written.get(m) ?? 0) <= Math.floor(turned / AGAINST_PER))
-      .map(([m]) => m)
-      .sort()
-      .join('')
+    return this.marks
   }
 }
 
